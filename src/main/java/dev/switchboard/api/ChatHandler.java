@@ -1,0 +1,39 @@
+package dev.switchboard.api;
+
+import dev.switchboard.chat.ChatResult;
+import dev.switchboard.chat.ChatService;
+import dev.switchboard.chat.Surface;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/** {@code POST /api/chat}: one JSON answer. */
+@Component
+public class ChatHandler {
+
+    private final ChatService chat;
+    private final ChatCommands commands;
+
+    public ChatHandler(ChatService chat, ChatCommands commands) {
+        this.chat = chat;
+        this.commands = commands;
+    }
+
+    public Mono<ServerResponse> chat(ServerRequest request) {
+        String requestId = RequestIds.of(request.exchange());
+        return request.bodyToMono(byte[].class)
+                .defaultIfEmpty(new byte[0])
+                .map(body -> commands.toCommand(commands.parse(body, ChatRequest.class), requestId, Surface.SYNC))
+                .flatMap(chat::complete)
+                .flatMap(this::respond);
+    }
+
+    private Mono<ServerResponse> respond(ChatResult result) {
+        return ServerResponse.ok()
+                .contentType(MediaType.APPLICATION_JSON)
+                .headers(headers -> RoutingHeaders.set(headers, result.route(), result.attempts().size()))
+                .bodyValue(ChatView.of(result));
+    }
+}

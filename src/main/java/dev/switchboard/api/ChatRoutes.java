@@ -1,0 +1,33 @@
+package dev.switchboard.api;
+
+import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
+import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
+
+import dev.switchboard.api.openai.OpenAiCompatHandler;
+import java.util.Map;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+
+/** The endpoint table. */
+@Configuration(proxyBeanMethods = false)
+public class ChatRoutes {
+
+    @Bean
+    RouterFunction<ServerResponse> chatEndpoints(ChatHandler sync, ChatStreamHandler sse, OpenAiCompatHandler openAi) {
+        return RouterFunctions
+                .route(POST("/api/chat"), sync::chat)
+                .andRoute(POST("/api/chat/stream"), sse::stream)
+                .andRoute(POST("/v1/chat/completions"), openAi::chatCompletions)
+                .andRoute(GET("/v1/models"), openAi::models);
+    }
+
+    @Bean
+    HandlerMapping chatWebSocketMapping(ChatWebSocketHandler handler) {
+        return new SimpleUrlHandlerMapping(Map.of("/api/chat/ws", handler), -1);
+    }
+}

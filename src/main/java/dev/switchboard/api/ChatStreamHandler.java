@@ -1,0 +1,94 @@
+package dev.switchboard.api;
+
+import dev.switchboard.chat.ChatCommand;
+import dev.switchboard.chat.ChatService;
+import dev.switchboard.chat.StreamEvent;
+import dev.switchboard.chat.Surface;
+import dev.switchboard.routing.MidStreamException;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code POST /api/chat/stream}: {@code event: chunk} frames ({@code {"delta":"..."}}), then
+ * {@code event: done} with the metadata, or {@code event: error} if the upstream broke mid-stream. A
+ * failure before the first chunk is a plain JSON error answer (nothing was committed).
+ */
+@Component
+public class ChatStreamHandler {
+
+    private final ChatService chat;
+    private final ChatCommands commands;
+    private final JsonMapper json;
+
+    public ChatStreamHandler(ChatService chat, ChatCommands commands, JsonMapper json) {
+        this.chat = chat;
+        this.commands = commands;
+        this.json = json;
+    }
+
+    public Mono<ServerResponse> stream(ServerRequest request) {
+        String requestId = RequestIds.of(request.exchange());
+        return request.bodyToMono(byte[].class)
+                .defaultIfEmpty(new byte[0])
+                .map(body -> commands.toCommand(commands.parse(body, ChatRequest.class), requestId, Surface.SSE))
+                .flatMap(command -> respond(request, command));
+    }
+
+    private Mono<ServerResponse> respond(ServerRequest request, ChatCommand command) {
+        DataBufferFactory buffers = request.exchange().getResponse().bufferFactory();
+        AtomicReference<RoutingHeaders.Committed> committed = RoutingHeaders.onCommit(request.exchange().getResponse());
+        Flux<DataBuffer> frames = chat.stream(command)
+                .<DataBuffer>handle((event, sink) -> frame(event, buffers, committed, sink))
+                .onErrorResume(MidStreamException.class, e -> Mono.just(errorFrame(buffers, e)));
+        return ServerResponse.ok()
+                .contentType(MediaType.TEXT_EVENT_STREAM)
+                .header("Cache-Control", "no-cache")
+                .header("X-Accel-Buffering", "no")
+                .body(BodyInserters.fromDataBuffers(frames));
+    }
+
+    private void frame(StreamEvent event, DataBufferFactory buffers,
+            AtomicReference<RoutingHeaders.Committed> committed, SynchronousSink<DataBuffer> sink) {
+        if (event instanceof StreamEvent.Text text) {
+            sink.next(SseFrames.event(buffers, "chunk", json.writeValueAsBytes(new Delta(text.delta()))));
+        } else if (event instanceof StreamEvent.Done done) {
+            sink.next(SseFrames.event(buffers, "done", json.writeValueAsBytes(ChatView.done(null, null, done.result()))));
+        } else if (event instanceof StreamEvent.Committed c) {
+            committed.set(new RoutingHeaders.Committed(c.route(), c.attempts().size() + 1));
+        }
+    }
+
+    private DataBuffer errorFrame(DataBufferFactory buffers, MidStreamException e) {
+        return SseFrames.event(buffers, "error", json.writeValueAsBytes(MidStreamErrors.body(e)));
+    }
+
+    record Delta(String delta) {
+    }
+
+    /** The error body of a mid-stream failure, shared by the streaming surfaces. */
+    static final class MidStreamErrors {
+        private MidStreamErrors() {
+        }
+
+        static Map<String, Object> body(MidStreamException e) {
+            return Map.of("error", Map.of(
+                    "message", "The upstream stream failed after it started: " + e.failure().getMessage(),
+                    "type", "upstream_error",
+                    "code", "stream_interrupted",
+                    "provider", e.route().provider(),
+                    "key", e.route().key(),
+                    "error_class", e.failure().errorClass().code()));
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package dev.switchboard.api;
+
+import dev.switchboard.chat.ChatService;
+import dev.switchboard.chat.GatewayException;
+import dev.switchboard.chat.StreamEvent;
+import dev.switchboard.chat.Surface;
+import dev.switchboard.providers.UpstreamException;
+import dev.switchboard.routing.AllCandidatesFailedException;
+import dev.switchboard.routing.MidStreamException;
+import java.util.LinkedHashMap;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code /api/chat/ws}: several chat requests at once on one socket, each with an id.
+ *
+ * <p>In: a chat request ({@link ChatRequest}, optional {@code id}) or {@code {"type":"cancel","id"}}.
+ * Out: {@code chunk} messages, then {@code done} (with the metadata) or {@code error}; {@code cancelled}
+ * after a cancel. A bad message gets an {@code error} message and the socket stays open. Closing the
+ * socket cancels every request on it, and with them their upstream calls.
+ */
+@Component
+public class ChatWebSocketHandler implements WebSocketHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatWebSocketHandler.class);
+    static final int MAX_IN_FLIGHT = 32;
+
+    private final ChatService chat;
+    private final ChatCommands commands;
+    private final JsonMapper json;
+
+    public ChatWebSocketHandler(ChatService chat, ChatCommands commands, JsonMapper json) {
+        this.chat = chat;
+        this.commands = commands;
+        this.json = json;
+    }
+
+    @Override
+    public Mono<Void> handle(WebSocketSession session) {
+        Conversation conversation = new Conversation();
+        Flux<WebSocketMessage> replies = session.receive()
+                .map(WebSocketMessage::getPayloadAsText)
+                .flatMap(conversation::onMessage, MAX_IN_FLIGHT)
+                .takeUntilOther(session.closeStatus())
+                .map(reply -> session.textMessage(json.writeValueAsString(reply)));
+        return session.send(replies)
+                .doFinally(signal -> log.debug("WebSocket {} closed ({})", session.getId(), signal));
+    }
+
+    /** The requests in flight on one socket. */
+    private final class Conversation {
+
+        private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
+        private final AtomicLong unnamed = new AtomicLong();
+
+        Flux<Map<String, Object>> onMessage(String text) {
+            ChatRequest request;
+            try {
+                request = commands.parse(text.getBytes(StandardCharsets.UTF_8), ChatRequest.class);
+            } catch (GatewayException e) {
+                return Flux.just(error(null, e.code(), e.getMessage(), e.type()));
+            }
+            String id = request.id() != null && !request.id().isBlank() ? request.id() : "ws-" + unnamed.incrementAndGet();
+            if ("cancel".equals(request.type())) {
+                InFlight flight = inFlight.get(id);
+                if (flight == null) {
+                    return Flux.just(error(id, "unknown_request", "No request with id '" + id + "' is in flight.",
+                            "invalid_request_error"));
+                }
+                flight.cancel();
+                return Flux.empty();
+            }
+            if (request.type() != null && !"chat".equals(request.type())) {
+                return Flux.just(error(id, "unknown_type", "Message type must be 'chat' or 'cancel'.",
+                        "invalid_request_error"));
+            }
+            return start(id, request);
+        }
+
+        private Flux<Map<String, Object>> start(String id, ChatRequest request) {
+            InFlight flight = new InFlight();
+            if (inFlight.putIfAbsent(id, flight) != null) {
+                return Flux.just(error(id, "duplicate_id", "A request with id '" + id + "' is already in flight.",
+                        "invalid_request_error"));
+            }
+            return Flux.defer(() -> chat.stream(commands.toCommand(request, RequestIds.next(), Surface.WEBSOCKET)))
+                    .concatMap(event -> toMessages(id, event))
+                    .takeUntilOther(flight.cancelled())
+                    .concatWith(Mono.fromCallable(() -> flight.wasCancelled() ? cancelled(id) : null))
+                    .onErrorResume(e -> Mono.just(errorFor(id, e)))
+                    .doFinally(signal -> inFlight.remove(id, flight));
+        }
+
+        private Flux<Map<String, Object>> toMessages(String id, StreamEvent event) {
+            if (event instanceof StreamEvent.Text text) {
+                Map<String, Object> chunk = new LinkedHashMap<>(4);
+                chunk.put("type", "chunk");
+                chunk.put("id", id);
+                chunk.put("delta", text.delta());
+                return Flux.just(chunk);
+            }
+            if (event instanceof StreamEvent.Done done) {
+                return Flux.just(json.convertValue(ChatView.done("done", id, done.result()), MAP));
+            }
+            return Flux.empty();
+        }
+
+        private Map<String, Object> cancelled(String id) {
+            Map<String, Object> out = new LinkedHashMap<>(2);
+            out.put("type", "cancelled");
+            out.put("id", id);
+            return out;
+        }
+
+        private Map<String, Object> errorFor(String id, Throwable e) {
+            if (e instanceof MidStreamException mid) {
+                Map<String, Object> body = new LinkedHashMap<>(ChatStreamHandler.MidStreamErrors.body(mid));
+                body.put("type", "error");
+                body.put("id", id);
+                return body;
+            }
+            if (e instanceof AllCandidatesFailedException failed) {
+                Map<String, Object> message = error(id, failed.code(), failed.getMessage(), failed.type());
+                @SuppressWarnings("unchecked")
+                Map<String, Object> err = (Map<String, Object>) message.get("error");
+                err.put("attempts", ApiError.views(failed.attempts()));
+                return message;
+            }
+            if (e instanceof GatewayException gateway) {
+                return error(id, gateway.code(), gateway.getMessage(), gateway.type());
+            }
+            if (e instanceof UpstreamException upstream) {
+                return error(id, upstream.upstreamCode() != null ? upstream.upstreamCode() : "upstream_rejected_request",
+                        "The provider rejected the request: " + upstream.getMessage(), "invalid_request_error");
+            }
+            log.error("Unexpected error on WebSocket request {}", id, e);
+            return error(id, "internal_error", "Internal error.", "server_error");
+        }
+
+        private Map<String, Object> error(String id, String code, String message, String type) {
+            Map<String, Object> err = new LinkedHashMap<>(4);
+            err.put("message", message);
+            err.put("type", type);
+            err.put("code", code);
+            Map<String, Object> out = new LinkedHashMap<>(3);
+            out.put("type", "error");
+            out.put("id", id);
+            out.put("error", err);
+            return out;
+        }
+    }
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    /** One request in flight and its cancel switch. */
+    private static final class InFlight {
+
+        private final Sinks.Empty<Void> cancel = Sinks.empty();
+        private volatile boolean cancelled;
+
+        void cancel() {
+            cancelled = true;
+            cancel.tryEmitEmpty();
+        }
+
+        boolean wasCancelled() {
+            return cancelled;
+        }
+
+        /** Emits once the client cancelled (takeUntilOther needs a value, not just completion). */
+        Mono<Boolean> cancelled() {
+            return cancel.asMono().then(Mono.just(Boolean.TRUE));
+        }
+    }
+}

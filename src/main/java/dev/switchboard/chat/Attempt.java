@@ -1,0 +1,24 @@
+package dev.switchboard.chat;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One upstream attempt of a request, successful or not. Only the key's alias is ever kept.
+ *
+ * @param errorClass null when the attempt succeeded
+ * @param status upstream HTTP status, 0 when none
+ */
+public record Attempt(
+        String provider,
+        String key,
+        String model,
+        boolean success,
+        @Nullable String errorClass,
+        int status,
+        @Nullable String message,
+        long latencyMs) {
+
+    public static Attempt succeeded(RouteInfo route, long latencyMs) {
+        return new Attempt(route.provider(), route.key(), route.model(), true, null, 200, null, latencyMs);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.switchboard.chat;
+
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A validated chat request, independent of the surface it came from.
+ *
+ * @param requestId the request's {@code X-Request-Id}
+ * @param provider provider named by the client (Path B), or null
+ * @param model model named by the client (Path B), or null for Path A
+ * @param fallback false makes a single attempt
+ */
+public record ChatCommand(
+        String requestId,
+        Surface surface,
+        List<ChatMessage> messages,
+        @Nullable String provider,
+        @Nullable String model,
+        @Nullable Integer maxTokens,
+        @Nullable Double temperature,
+        boolean fallback) {
+
+    public ChatCommand {
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(surface, "surface");
+        messages = List.copyOf(messages);
+    }
+
+    /** Total characters of all messages; used to estimate prompt tokens when a provider reports none. */
+    public int promptChars() {
+        int n = 0;
+        for (ChatMessage m : messages) {
+            n += m.content().length();
+        }
+        return n;
+    }
+}

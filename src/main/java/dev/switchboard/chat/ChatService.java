@@ -1,0 +1,67 @@
+package dev.switchboard.chat;
+
+import dev.switchboard.providers.UpstreamException;
+import dev.switchboard.routing.ChatRouter;
+import dev.switchboard.routing.FallbackChain;
+import dev.switchboard.routing.RequestRun;
+import dev.switchboard.routing.RequestRun.Outcome;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The one entry point of every surface: plan the route, run the fallback chain, tell the observers how
+ * it ended. Lazy: nothing happens before subscription, and cancelling cancels the upstream call.
+ */
+public final class ChatService {
+
+    private final ChatRouter router;
+    private final FallbackChain chain;
+    private final List<RequestObserver> observers;
+
+    public ChatService(ChatRouter router, FallbackChain chain, List<RequestObserver> observers) {
+        this.router = router;
+        this.chain = chain;
+        this.observers = List.copyOf(observers);
+    }
+
+    public Mono<ChatResult> complete(ChatCommand command) {
+        Objects.requireNonNull(command, "command");
+        return Mono.defer(() -> {
+            RequestRun run = router.begin(command);
+            return chain.complete(run)
+                    .doOnError(error -> run.end(outcomeOf(error), now()))
+                    .doFinally(signal -> ended(run, signal));
+        });
+    }
+
+    public Flux<StreamEvent> stream(ChatCommand command) {
+        Objects.requireNonNull(command, "command");
+        return Flux.defer(() -> {
+            RequestRun run = router.begin(command);
+            return chain.stream(run)
+                    .doOnError(error -> run.end(outcomeOf(error), now()))
+                    .doFinally(signal -> ended(run, signal));
+        });
+    }
+
+    private void ended(RequestRun run, SignalType signal) {
+        run.end(signal == SignalType.CANCEL ? Outcome.CANCELLED : Outcome.FAILED, now());
+        for (RequestObserver observer : observers) {
+            observer.ended(run);
+        }
+    }
+
+    private static Outcome outcomeOf(Throwable error) {
+        return error instanceof UpstreamException upstream && !upstream.errorClass().movesOn()
+                ? Outcome.REJECTED : Outcome.FAILED;
+    }
+
+    private static long now() {
+        return Schedulers.parallel().now(TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.switchboard.config;
+
+import dev.switchboard.providers.ProviderType;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Startup validation of {@code switchboard.*}. Collects every problem, each naming the provider and the
+ * field, and fails once with all of them. Never prints a key.
+ */
+public final class PropertiesValidator {
+
+    private static final Pattern PROVIDER_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+
+    private PropertiesValidator() {
+    }
+
+    public static void validate(SwitchboardProperties properties) {
+        List<String> problems = new ArrayList<>();
+        RoutingProperties routing = properties.routing();
+        positive(problems, "switchboard.routing.request-timeout", routing.requestTimeout());
+        positive(problems, "switchboard.routing.first-chunk-timeout", routing.firstChunkTimeout());
+        positive(problems, "switchboard.routing.idle-timeout", routing.idleTimeout());
+        positive(problems, "switchboard.routing.connect-timeout", routing.connectTimeout());
+        positive(problems, "switchboard.routing.max-stream-duration", routing.maxStreamDuration());
+        if (routing.maxAttempts() < 1) {
+            problems.add("switchboard.routing.max-attempts: must be at least 1");
+        }
+        for (Map.Entry<String, ProviderProperties> entry : properties.providers().entrySet()) {
+            validateProvider(problems, entry.getKey(), entry.getValue());
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException(problems);
+        }
+    }
+
+    private static void validateProvider(List<String> problems, String name, ProviderProperties p) {
+        String at = "switchboard.providers." + name;
+        if (!PROVIDER_NAME.matcher(name).matches()) {
+            problems.add(at + ": provider names use lower-case letters, digits, '.', '_' and '-'");
+        }
+        if (p.type() == null) {
+            problems.add(at + ".type: missing (one of openai, simulator)");
+        } else if (p.type() != ProviderType.SIMULATOR) {
+            if (p.baseUrl() == null || p.baseUrl().isBlank()) {
+                problems.add(at + ".base-url: missing");
+            } else if (!isHttpUrl(p.baseUrl())) {
+                problems.add(at + ".base-url: not an http(s) URL");
+            }
+        }
+        if (p.defaultModel() == null || p.defaultModel().isBlank()) {
+            problems.add(at + ".default-model: missing");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < p.models().size(); i++) {
+            ModelProperties m = p.models().get(i);
+            String mAt = at + ".models[" + i + "]";
+            if (m.name() == null || m.name().isBlank()) {
+                problems.add(mAt + ".name: missing");
+            } else if (!seen.add(m.name())) {
+                problems.add(mAt + ".name: duplicate model " + m.name());
+            }
+            if (m.maxTokens() != null && m.maxTokens() < 1) {
+                problems.add(mAt + ".max-tokens: must be at least 1");
+            }
+            if (m.dailyLimit() < 0) {
+                problems.add(mAt + ".daily-limit: must be 0 (unlimited) or more");
+            }
+        }
+        for (int i = 0; i < p.apiKeys().size(); i++) {
+            if (p.apiKeys().get(i).dailyLimit() < 0) {
+                problems.add(at + ".api-keys[" + i + "].daily-limit: must be 0 (unlimited) or more");
+            }
+        }
+    }
+
+    private static boolean isHttpUrl(String url) {
+        try {
+            URI uri = URI.create(url.trim());
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static void positive(List<String> problems, String field, java.time.Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            problems.add(field + ": must be a positive duration");
+        }
+    }
+
+    /** Thrown at startup; the message lists every problem found. */
+    public static final class InvalidConfigurationException extends IllegalStateException {
+        public InvalidConfigurationException(List<String> problems) {
+            super("Invalid Switchboard configuration:\n  - " + String.join("\n  - ", problems));
+        }
+    }
+}

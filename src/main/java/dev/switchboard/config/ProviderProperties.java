@@ -1,0 +1,33 @@
+package dev.switchboard.config;
+
+import dev.switchboard.providers.ProviderType;
+import dev.switchboard.providers.WireFormat;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One upstream provider under {@code switchboard.providers.<name>}.
+ *
+ * @param type adapter family: {@code openai} (any OpenAI-compatible API), {@code simulator}, ...
+ * @param format wire format the built-in simulator speaks for a {@code simulator} provider
+ * @param baseUrl API root, e.g. {@code https://api.groq.com/openai/v1}; not needed for simulators
+ * @param defaultModel the model Path A uses
+ * @param models models this provider serves (Path B looks bare model names up here)
+ * @param priority lower comes first where an order between providers matters
+ * @param enabled a disabled provider is loaded and validated but never routed to
+ * @param apiKeys explicit keys, in addition to the environment variables
+ * @param headers extra request headers (e.g. OpenRouter's {@code HTTP-Referer}, {@code X-Title})
+ */
+public record ProviderProperties(
+        @Nullable ProviderType type,
+        @DefaultValue("openai") WireFormat format,
+        @Nullable String baseUrl,
+        @Nullable String defaultModel,
+        @DefaultValue List<ModelProperties> models,
+        @DefaultValue("100") int priority,
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue List<KeyProperties> apiKeys,
+        @DefaultValue Map<String, String> headers) {
+}

@@ -1,0 +1,44 @@
+package dev.switchboard.providers;
+
+import dev.switchboard.config.ModelProperties;
+import dev.switchboard.keys.KeyPool;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A configured, validated provider with its key pool.
+ *
+ * @param baseUrl resolved API root (for simulators: the running simulator's URL)
+ * @param models models by priority, the default model included
+ */
+public record Provider(
+        String name,
+        ProviderType type,
+        WireFormat format,
+        String baseUrl,
+        String defaultModel,
+        List<ModelProperties> models,
+        int priority,
+        boolean enabled,
+        Map<String, String> headers,
+        KeyPool keys) {
+
+    public Optional<ModelProperties> model(String modelName) {
+        for (ModelProperties m : models) {
+            if (m.name().equals(modelName)) {
+                return Optional.of(m);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public boolean serves(String modelName) {
+        return model(modelName).isPresent();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

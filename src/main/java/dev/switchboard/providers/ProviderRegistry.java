@@ -1,0 +1,121 @@
+package dev.switchboard.providers;
+
+import dev.switchboard.config.KeyProperties;
+import dev.switchboard.config.ModelProperties;
+import dev.switchboard.config.ProviderProperties;
+import dev.switchboard.config.RoutingProperties.KeyStrategy;
+import dev.switchboard.keys.ApiKey;
+import dev.switchboard.keys.KeyPool;
+import dev.switchboard.keys.KeySources;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.ToLongFunction;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * All configured providers, ordered by priority then name, each with its key pool. Providers that are
+ * disabled stay listed (for status pages) but are not routable; enabled providers without any key
+ * are reported at startup and not routable either.
+ */
+public final class ProviderRegistry {
+
+    private static final Logger log = LoggerFactory.getLogger(ProviderRegistry.class);
+
+    private final Map<String, Provider> byName;
+    private final List<Provider> routable;
+
+    public ProviderRegistry(List<Provider> providers) {
+        List<Provider> sorted = new ArrayList<>(providers);
+        sorted.sort(Comparator.comparingInt(Provider::priority).thenComparing(Provider::name));
+        Map<String, Provider> map = new LinkedHashMap<>();
+        sorted.forEach(p -> map.put(p.name(), p));
+        this.byName = map;
+        this.routable = sorted.stream().filter(p -> p.enabled() && p.keys().size() > 0).toList();
+    }
+
+    /**
+     * Builds the providers from configuration.
+     *
+     * @param simulatorUrl root URL of the running simulator, or null when it is disabled (then
+     *     simulator providers are dropped)
+     */
+    public static ProviderRegistry build(Map<String, ProviderProperties> config, KeySources keySources,
+            @Nullable String simulatorUrl, KeyStrategy strategy, ToLongFunction<ApiKey> callsRemaining) {
+        List<Provider> providers = new ArrayList<>();
+        config.forEach((name, p) -> {
+            if (p.type() == ProviderType.SIMULATOR && simulatorUrl == null) {
+                log.info("Provider {} dropped: the simulator is disabled", name);
+                return;
+            }
+            List<ApiKey> keys = keySources.load(name, p.apiKeys() == null ? List.<KeyProperties>of() : p.apiKeys());
+            if (p.enabled() && keys.isEmpty()) {
+                log.warn("Provider {} has no API keys (set {}_API_KEYS, {}_API_KEY_1.., {}_API_KEY or api-keys); "
+                        + "it will not be routed to", name, KeySources.envPrefix(name), KeySources.envPrefix(name),
+                        KeySources.envPrefix(name));
+            }
+            providers.add(new Provider(name, p.type(), formatOf(p), baseUrl(p, simulatorUrl), p.defaultModel(),
+                    models(p), p.priority(), p.enabled(), Map.copyOf(p.headers()),
+                    new KeyPool(name, keys, strategy, callsRemaining)));
+            log.info("Provider {} ({}): {} key(s) [{}], default model {}", name, p.type().name().toLowerCase(),
+                    keys.size(), String.join(", ", keys.stream().map(ApiKey::alias).toList()), p.defaultModel());
+        });
+        return new ProviderRegistry(providers);
+    }
+
+    public List<Provider> all() {
+        return List.copyOf(byName.values());
+    }
+
+    /** Enabled providers with at least one key, by priority. */
+    public List<Provider> routable() {
+        return routable;
+    }
+
+    public Optional<Provider> get(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    /** The first provider (by priority) that lists this model. */
+    public Optional<Provider> findByModel(String model) {
+        for (Provider p : byName.values()) {
+            if (p.serves(model)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static WireFormat formatOf(ProviderProperties p) {
+        return switch (p.type()) {
+            case SIMULATOR -> p.format();
+            case OPENAI -> WireFormat.OPENAI;
+        };
+    }
+
+    private static String baseUrl(ProviderProperties p, @Nullable String simulatorUrl) {
+        if (p.type() == ProviderType.SIMULATOR) {
+            return switch (p.format()) {
+                case OPENAI -> simulatorUrl + "/v1";
+            };
+        }
+        String url = p.baseUrl().trim();
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /** The configured models by priority, with the default model added when it is not listed. */
+    private static List<ModelProperties> models(ProviderProperties p) {
+        List<ModelProperties> models = new ArrayList<>(p.models());
+        boolean listed = models.stream().anyMatch(m -> m.name().equals(p.defaultModel()));
+        if (!listed) {
+            models.add(0, new ModelProperties(p.defaultModel(), 0, null, 0));
+        }
+        models.sort(Comparator.comparingInt(ModelProperties::priority));
+        return List.copyOf(models);
+    }
+}

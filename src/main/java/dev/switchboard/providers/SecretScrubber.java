@@ -1,0 +1,36 @@
+package dev.switchboard.providers;
+
+import dev.switchboard.keys.ApiKey;
+import java.util.regex.Pattern;
+
+/**
+ * Removes secrets from text that came from upstream (error bodies often echo the key). Known key
+ * values become their alias; anything shaped like a provider key becomes {@code [redacted]}.
+ */
+public final class SecretScrubber {
+
+    private static final int MAX_MESSAGE = 500;
+    private static final Pattern KEY_SHAPED = Pattern.compile(
+            "(sk-[A-Za-z0-9_\\-]{8,}|sk_[A-Za-z0-9]{16,}|gsk_[A-Za-z0-9]{16,}|xai-[A-Za-z0-9]{16,}"
+                    + "|AIza[0-9A-Za-z_\\-]{20,}|sim-[A-Za-z0-9_.\\-]{2,}|sb-[A-Za-z0-9_\\-]{8,}"
+                    + "|Bearer\\s+[A-Za-z0-9._\\-]{8,})");
+
+    private SecretScrubber() {
+    }
+
+    /** Scrubs and shortens an upstream message. */
+    public static String scrub(String text, ApiKey key) {
+        if (text == null) {
+            return "";
+        }
+        String out = text;
+        if (!key.secret().isEmpty()) {
+            out = out.replace(key.secret(), key.alias());
+        }
+        out = KEY_SHAPED.matcher(out).replaceAll("[redacted]");
+        if (out.length() > MAX_MESSAGE) {
+            out = out.substring(0, MAX_MESSAGE) + "...";
+        }
+        return out;
+    }
+}

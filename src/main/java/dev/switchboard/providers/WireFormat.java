@@ -1,0 +1,6 @@
+package dev.switchboard.providers;
+
+/** The wire protocol an adapter speaks. */
+public enum WireFormat {
+    OPENAI
+}

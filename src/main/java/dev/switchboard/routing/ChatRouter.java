@@ -1,0 +1,94 @@
+package dev.switchboard.routing;
+
+import dev.switchboard.chat.ChatCommand;
+import dev.switchboard.chat.GatewayException;
+import dev.switchboard.config.RoutingProperties;
+import dev.switchboard.providers.Provider;
+import dev.switchboard.providers.ProviderClients;
+import dev.switchboard.providers.ProviderRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Chooses the path and builds the request's {@link RoutePlan}.
+ *
+ * <ul>
+ *   <li>no model (or {@code auto}) and no provider: Path A over all routable providers, round-robin;
+ *   <li>{@code provider} + {@code model}, or {@code model: "provider/model"}: Path B on that provider
+ *       (any model name is passed through, as the provider may serve models not listed here);
+ *   <li>{@code provider} alone: Path B with that provider's default model;
+ *   <li>a bare model: Path B on the first provider that lists it; unknown models are a 400.
+ * </ul>
+ */
+public final class ChatRouter {
+
+    private final ProviderRegistry registry;
+    private final ProviderClients clients;
+    private final RoutingProperties routing;
+    private final AtomicInteger providerCursor = new AtomicInteger();
+
+    public ChatRouter(ProviderRegistry registry, ProviderClients clients, RoutingProperties routing) {
+        this.registry = registry;
+        this.clients = clients;
+        this.routing = routing;
+    }
+
+    /** Plans the request and starts its deadline; throws a 400 {@link GatewayException} for unknown targets. */
+    public RequestRun begin(ChatCommand command) {
+        return new RequestRun(command, plan(command), routing.maxAttempts(), routing.requestTimeout(),
+                FirstChunkProbe.now());
+    }
+
+    RoutePlan plan(ChatCommand command) {
+        String model = command.model();
+        String providerName = command.provider();
+        boolean auto = model == null || model.isBlank() || "auto".equals(model);
+        if (providerName == null && auto) {
+            return new DefaultModelPlan(providerRotation(), clients);
+        }
+        if (providerName != null) {
+            Provider provider = namedProvider(providerName);
+            return new NamedModelPlan(provider, auto ? provider.defaultModel() : model, clients);
+        }
+        int slash = model.indexOf('/');
+        if (slash > 0) {
+            var prefixed = registry.get(model.substring(0, slash));
+            if (prefixed.isPresent()) {
+                return new NamedModelPlan(routable(prefixed.get()), model.substring(slash + 1), clients);
+            }
+        }
+        Provider provider = registry.findByModel(model).orElseThrow(() -> GatewayException.badRequest(
+                "model_not_found", "The model '" + model + "' is not configured on any provider. "
+                        + "Use GET /v1/models to list models, or name the provider as 'provider/model'."));
+        return new NamedModelPlan(routable(provider), model, clients);
+    }
+
+    /** Routable providers starting one further than the previous request. */
+    private List<Provider> providerRotation() {
+        List<Provider> providers = registry.routable();
+        int n = providers.size();
+        List<Provider> ordered = new ArrayList<>(n);
+        if (n == 0) {
+            return ordered;
+        }
+        int start = Math.floorMod(providerCursor.getAndIncrement(), n);
+        for (int i = 0; i < n; i++) {
+            ordered.add(providers.get((start + i) % n));
+        }
+        return ordered;
+    }
+
+    private Provider namedProvider(String name) {
+        Provider provider = registry.get(name).orElseThrow(() -> GatewayException.badRequest("provider_not_found",
+                "The provider '" + name + "' is not configured."));
+        return routable(provider);
+    }
+
+    private static Provider routable(Provider provider) {
+        if (!provider.enabled()) {
+            throw GatewayException.badRequest("provider_disabled", "The provider '" + provider.name() + "' is disabled.");
+        }
+        return provider;
+    }
+}

@@ -1,0 +1,156 @@
+package dev.switchboard.routing;
+
+import dev.switchboard.chat.Attempt;
+import dev.switchboard.chat.ChatCommand;
+import dev.switchboard.chat.RouteInfo;
+import dev.switchboard.chat.Usage;
+import dev.switchboard.providers.UpstreamException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The state of one request while it is routed: its plan, deadline, attempts and outcome. Created per
+ * subscription; attempts are strictly sequential, so no locking is needed. Read by the recorder when
+ * the request ends, however it ends.
+ */
+public final class RequestRun {
+
+    /** How a request ended. */
+    public enum Outcome { SUCCESS, FAILED, CANCELLED, REJECTED }
+
+    private final ChatCommand command;
+    private final RoutePlan plan;
+    private final int maxAttempts;
+    private final long startMillis;
+    private final long deadlineMillis;
+    private final List<Attempt> attempts = new ArrayList<>(2);
+    private @Nullable RouteInfo route;
+    private @Nullable Usage usage;
+    private @Nullable String errorClass;
+    private @Nullable String errorMessage;
+    private long firstTokenMillis = -1;
+    private long endMillis = -1;
+    private int completionChars;
+    private @Nullable Outcome outcome;
+
+    RequestRun(ChatCommand command, RoutePlan plan, int maxAttempts, Duration deadline, long nowMillis) {
+        this.command = command;
+        this.plan = plan;
+        this.maxAttempts = maxAttempts;
+        this.startMillis = nowMillis;
+        this.deadlineMillis = nowMillis + deadline.toMillis();
+    }
+
+    public ChatCommand command() {
+        return command;
+    }
+
+    public RoutePlan plan() {
+        return plan;
+    }
+
+    /** The next candidate, unless attempts, fallback or the deadline say stop. */
+    @Nullable Candidate nextCandidate(long nowMillis) {
+        if (attempts.size() >= maxAttempts || (!command.fallback() && !attempts.isEmpty())
+                || nowMillis >= deadlineMillis) {
+            return null;
+        }
+        return plan.next();
+    }
+
+    Duration remaining(long nowMillis) {
+        return Duration.ofMillis(Math.max(1, deadlineMillis - nowMillis));
+    }
+
+    boolean deadlinePassed(long nowMillis) {
+        return nowMillis >= deadlineMillis;
+    }
+
+    void failed(Candidate candidate, UpstreamException failure, long latencyMs) {
+        attempts.add(new Attempt(candidate.provider().name(), candidate.key().alias(), candidate.model(), false,
+                failure.errorClass().code(), failure.status(), failure.getMessage(), latencyMs));
+        errorClass = failure.errorClass().code();
+        errorMessage = failure.getMessage();
+    }
+
+    void firstToken(RouteInfo committedRoute, long nowMillis) {
+        route = committedRoute;
+        firstTokenMillis = nowMillis - startMillis;
+    }
+
+    void succeeded(Candidate candidate, Usage finalUsage, int chars, long latencyMs, long nowMillis) {
+        route = candidate.route();
+        attempts.add(Attempt.succeeded(route, latencyMs));
+        usage = finalUsage;
+        completionChars = chars;
+        endMillis = nowMillis;
+        outcome = Outcome.SUCCESS;
+        errorClass = null;
+        errorMessage = null;
+    }
+
+    /** After commit: the stream broke; the delivered part still counts. */
+    void failedMidStream(Candidate candidate, UpstreamException failure, Usage partialUsage, int chars,
+            long latencyMs) {
+        failed(candidate, failure, latencyMs);
+        usage = partialUsage;
+        completionChars = chars;
+    }
+
+    /** Records how the request ended unless it already succeeded (a cancel after success changes nothing). */
+    public void end(Outcome how, long nowMillis) {
+        if (outcome == null) {
+            outcome = how;
+        }
+        if (endMillis < 0) {
+            endMillis = nowMillis;
+        }
+    }
+
+    public List<Attempt> attempts() {
+        return List.copyOf(attempts);
+    }
+
+    public int attemptCount() {
+        return attempts.size();
+    }
+
+    public @Nullable RouteInfo route() {
+        return route;
+    }
+
+    public @Nullable Usage usage() {
+        return usage;
+    }
+
+    public @Nullable String errorClass() {
+        return errorClass;
+    }
+
+    public @Nullable String errorMessage() {
+        return errorMessage;
+    }
+
+    public @Nullable Outcome outcome() {
+        return outcome;
+    }
+
+    public long latencyMs() {
+        return endMillis < 0 ? -1 : endMillis - startMillis;
+    }
+
+    /** Time to first token for streams, -1 otherwise. */
+    public long firstTokenMs() {
+        return firstTokenMillis;
+    }
+
+    public int completionChars() {
+        return completionChars;
+    }
+
+    long startMillis() {
+        return startMillis;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.switchboard.routing;
+
+import dev.switchboard.chat.StreamEvent;
+import dev.switchboard.chat.Usage;
+import dev.switchboard.providers.ChatChunk;
+import reactor.core.publisher.SynchronousSink;
+
+/** Counts what one committed stream delivered: text length, finish reason, reported usage. */
+final class StreamTally {
+
+    private int chars;
+    private String finishReason = "stop";
+    private Usage reported;
+
+    /** Forwards text to the client and keeps the rest. */
+    void accept(ChatChunk chunk, SynchronousSink<StreamEvent> sink) {
+        if (chunk instanceof ChatChunk.Delta delta) {
+            if (!delta.text().isEmpty()) {
+                chars += delta.text().length();
+                sink.next(new StreamEvent.Text(delta.text()));
+            }
+        } else if (chunk instanceof ChatChunk.Finish finish) {
+            finishReason = finish.reason();
+        } else if (chunk instanceof ChatChunk.UsageReport report) {
+            reported = report.usage();
+        }
+    }
+
+    int chars() {
+        return chars;
+    }
+
+    String finishReason() {
+        return finishReason;
+    }
+
+    /** The provider's usage when it sent one, otherwise an estimate marked as such. */
+    Usage usage(int promptChars) {
+        return reported != null && !reported.estimated() ? reported : Usage.estimate(promptChars, chars);
+    }
+}
