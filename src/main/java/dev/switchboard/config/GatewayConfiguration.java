@@ -4,6 +4,7 @@ import dev.switchboard.chat.ChatService;
 import dev.switchboard.chat.RequestObserver;
 import dev.switchboard.keys.KeySources;
 import dev.switchboard.observability.GatewayMetrics;
+import dev.switchboard.providers.HttpClientFactory;
 import dev.switchboard.providers.ProviderClients;
 import dev.switchboard.providers.ProviderRegistry;
 import dev.switchboard.providers.simulator.SimulatorServer;
@@ -66,7 +67,7 @@ public class GatewayConfiguration {
 
     @Bean
     ProviderClients providerClients(@Qualifier("upstream") WebClient.Builder upstream, JsonMapper json, Clock clock) {
-        return new ProviderClients(upstream, json, clock);
+        return new ProviderClients(new HttpClientFactory(upstream, json, clock));
     }
 
     @Bean

@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param models models this provider serves (Path B looks bare model names up here)
  * @param priority lower comes first where an order between providers matters
  * @param enabled a disabled provider is loaded and validated but never routed to
+ * @param autoRoute whether Path A ({@code model: auto}) may use this provider; when false it only
+ *     serves requests that name it or one of its models
  * @param apiKeys explicit keys, in addition to the environment variables
  * @param headers extra request headers (e.g. OpenRouter's {@code HTTP-Referer}, {@code X-Title})
  */
@@ -28,6 +30,7 @@ public record ProviderProperties(
         @DefaultValue List<ModelProperties> models,
         @DefaultValue("100") int priority,
         @DefaultValue("true") boolean enabled,
+        @DefaultValue("true") boolean autoRoute,
         @DefaultValue List<KeyProperties> apiKeys,
         @DefaultValue Map<String, String> headers) {
 }

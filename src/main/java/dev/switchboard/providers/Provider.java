@@ -21,6 +21,7 @@ public record Provider(
         List<ModelProperties> models,
         int priority,
         boolean enabled,
+        boolean autoRoute,
         Map<String, String> headers,
         KeyPool keys) {
 

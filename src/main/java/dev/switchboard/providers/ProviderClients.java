@@ -1,64 +1,41 @@
 package dev.switchboard.providers;
 
 import dev.switchboard.keys.ApiKey;
-import dev.switchboard.providers.openai.OpenAiClient;
-import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.springframework.http.HttpHeaders;
-import org.springframework.web.reactive.function.client.WebClient;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Creates provider clients. Path A uses {@link #cached}: one client per (provider, key), built once
- * and reused. Path B uses {@link #onDemand}: a fresh client for the request's model, not kept. Both
- * share one connection pool (the {@link WebClient.Builder} they start from).
+ * Where routing gets its clients. Path A uses {@link #cached}: one client per (provider, key), built
+ * once and reused. Path B uses {@link #onDemand}: a fresh client for the request, not kept. Both kinds
+ * come from the same {@link Factory} and so share one connection pool.
  */
 public final class ProviderClients {
 
-    /** Longest SSE line accepted from an upstream before the stream is cut off. */
-    static final int MAX_LINE_BYTES = 1 << 20;
+    /** Builds a client for one provider and key. */
+    @FunctionalInterface
+    public interface Factory {
+        ProviderClient create(Provider provider, ApiKey key);
+    }
 
-    private final WebClient.Builder base;
-    private final JsonMapper json;
-    private final Clock clock;
+    private final Factory factory;
     private final Map<String, ProviderClient> cache = new ConcurrentHashMap<>();
 
-    public ProviderClients(WebClient.Builder base, JsonMapper json, Clock clock) {
-        this.base = base;
-        this.json = json;
-        this.clock = clock;
+    public ProviderClients(Factory factory) {
+        this.factory = factory;
     }
 
     /** Path A: the cached client of this (provider, key). */
     public ProviderClient cached(Provider provider, ApiKey key) {
-        return cache.computeIfAbsent(provider.name() + '\u0000' + key.alias(), id -> create(provider, key));
+        return cache.computeIfAbsent(provider.name() + '\u0000' + key.alias(), id -> factory.create(provider, key));
     }
 
     /** Path B: a client made for this request only. */
     public ProviderClient onDemand(Provider provider, ApiKey key) {
-        return create(provider, key);
+        return factory.create(provider, key);
     }
 
-    /** Number of cached clients (for tests and metrics). */
+    /** Number of cached clients. */
     public int cachedCount() {
         return cache.size();
-    }
-
-    private ProviderClient create(Provider provider, ApiKey key) {
-        return switch (provider.format()) {
-            case OPENAI -> new OpenAiClient(webClient(provider, HttpHeaders.AUTHORIZATION, "Bearer " + key.secret()),
-                    key, json, clock, MAX_LINE_BYTES);
-        };
-    }
-
-    private WebClient webClient(Provider provider, String authHeader, String authValue) {
-        return base.clone()
-                .baseUrl(provider.baseUrl())
-                .defaultHeaders(headers -> {
-                    provider.headers().forEach(headers::set);
-                    headers.set(authHeader, authValue);
-                })
-                .build();
     }
 }

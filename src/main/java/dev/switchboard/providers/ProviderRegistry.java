@@ -29,6 +29,7 @@ public final class ProviderRegistry {
 
     private final Map<String, Provider> byName;
     private final List<Provider> routable;
+    private final List<Provider> autoRoutable;
 
     public ProviderRegistry(List<Provider> providers) {
         List<Provider> sorted = new ArrayList<>(providers);
@@ -37,6 +38,7 @@ public final class ProviderRegistry {
         sorted.forEach(p -> map.put(p.name(), p));
         this.byName = map;
         this.routable = sorted.stream().filter(p -> p.enabled() && p.keys().size() > 0).toList();
+        this.autoRoutable = routable.stream().filter(Provider::autoRoute).toList();
     }
 
     /**
@@ -60,7 +62,7 @@ public final class ProviderRegistry {
                         KeySources.envPrefix(name));
             }
             providers.add(new Provider(name, p.type(), formatOf(p), baseUrl(p, simulatorUrl), p.defaultModel(),
-                    models(p), p.priority(), p.enabled(), Map.copyOf(p.headers()),
+                    models(p), p.priority(), p.enabled(), p.autoRoute(), Map.copyOf(p.headers()),
                     new KeyPool(name, keys, strategy, callsRemaining)));
             log.info("Provider {} ({}): {} key(s) [{}], default model {}", name, p.type().name().toLowerCase(),
                     keys.size(), String.join(", ", keys.stream().map(ApiKey::alias).toList()), p.defaultModel());
@@ -75,6 +77,11 @@ public final class ProviderRegistry {
     /** Enabled providers with at least one key, by priority. */
     public List<Provider> routable() {
         return routable;
+    }
+
+    /** The providers Path A rotates over: routable and not excluded with {@code auto-route: false}. */
+    public List<Provider> autoRoutable() {
+        return autoRoutable;
     }
 
     public Optional<Provider> get(String name) {

@@ -66,7 +66,7 @@ public final class ChatRouter {
 
     /** Routable providers starting one further than the previous request. */
     private List<Provider> providerRotation() {
-        List<Provider> providers = registry.routable();
+        List<Provider> providers = registry.autoRoutable();
         int n = providers.size();
         List<Provider> ordered = new ArrayList<>(n);
         if (n == 0) {

@@ -76,6 +76,10 @@ final class OpenAiPlayer implements WirePlayer {
             case QUOTA_EXCEEDED -> new HttpAnswer(429, Map.of(),
                     "{\"error\":{\"message\":\"You exceeded your current quota, please check your plan and billing"
                             + " details.\",\"type\":\"insufficient_quota\",\"param\":null,\"code\":\"insufficient_quota\"}}");
+            case CONTEXT_TOO_LONG -> new HttpAnswer(400, Map.of(),
+                    "{\"error\":{\"message\":\"This model's maximum context length is 128000 tokens. However, your"
+                            + " messages resulted in 130000 tokens. Please reduce the length of the messages.\","
+                            + "\"type\":\"invalid_request_error\",\"param\":\"messages\",\"code\":\"context_length_exceeded\"}}");
             default -> new HttpAnswer(fault.arg() >= 500 ? fault.arg() : 500, Map.of(),
                     fault.arg() == 503
                             ? "{\"error\":{\"message\":\"The engine is currently overloaded, please try again later.\","

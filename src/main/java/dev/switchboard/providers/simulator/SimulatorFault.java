@@ -9,6 +9,8 @@ public enum SimulatorFault {
     INVALID_KEY,
     /** 429 {@code insufficient_quota}. */
     QUOTA_EXCEEDED,
+    /** 400 context_length_exceeded: the request's fault, not the key's. */
+    CONTEXT_TOO_LONG,
     /** 500, or the status given in the key (e.g. 503). */
     SERVER_ERROR,
     /** 200 stream with an in-band error before the first content chunk. */

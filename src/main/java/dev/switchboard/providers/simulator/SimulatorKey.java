@@ -11,6 +11,7 @@ import java.util.Random;
  * sim-rate-limit[-SECONDS]  429 with retry-after (default 30 s)
  * sim-invalid               401 invalid key (the body echoes the key)
  * sim-quota                 429 insufficient_quota
+ * sim-context-too-long      400 context_length_exceeded
  * sim-error[-STATUS]        500 (or STATUS, e.g. sim-error-503)
  * sim-fail-before-first     stream: in-band error before any content; sync: 500
  * sim-fail-after-N          stream: N chunks, then an in-band error; sync: normal answer
@@ -38,6 +39,9 @@ public record SimulatorKey(SimulatorFault fault, int arg, double chaos) {
         }
         if (rest.startsWith("quota")) {
             return new SimulatorKey(SimulatorFault.QUOTA_EXCEEDED, 0, 0);
+        }
+        if (rest.startsWith("context-too-long")) {
+            return new SimulatorKey(SimulatorFault.CONTEXT_TOO_LONG, 0, 0);
         }
         if (rest.startsWith("error")) {
             return new SimulatorKey(SimulatorFault.SERVER_ERROR, number(rest, "error", 500), 0);

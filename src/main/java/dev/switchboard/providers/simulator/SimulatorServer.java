@@ -113,7 +113,7 @@ public final class SimulatorServer implements AutoCloseable {
         switch (fault.fault()) {
             case DROP:
                 return Mono.fromRunnable(() -> res.withConnection(connection -> connection.channel().close()));
-            case RATE_LIMITED, INVALID_KEY, QUOTA_EXCEEDED, SERVER_ERROR:
+            case RATE_LIMITED, INVALID_KEY, QUOTA_EXCEEDED, SERVER_ERROR, CONTEXT_TOO_LONG:
                 return send(res, player.error(fault, call));
             default:
                 break;

@@ -1,0 +1,138 @@
+package dev.switchboard.providers.sse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.providers.UpstreamException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+
+class SseDecoderTest {
+
+    private static final String STREAM = ": OPENROUTER PROCESSING\n\n"
+            + "data: {\"a\":1}\n\n"
+            + "event: content_block_delta\ndata: {\"t\":\"é🙂\"}\n\n"
+            + "data: line one\ndata: line two\n\n"
+            + "id: 7\nretry: 100\ndata: [DONE]\n\n";
+
+    private static List<SseEvent> events(List<SseEvent> all) {
+        return all.stream().filter(e -> !e.isPulse()).toList();
+    }
+
+    private static List<SseEvent> decodeInPieces(byte[] bytes, int... cuts) {
+        SseDecoder decoder = new SseDecoder(1 << 16);
+        List<SseEvent> out = new ArrayList<>();
+        int from = 0;
+        for (int cut : cuts) {
+            out.addAll(decoder.feed(bytes, from, cut - from));
+            from = cut;
+        }
+        out.addAll(decoder.feed(bytes, from, bytes.length - from));
+        return events(out);
+    }
+
+    private static final List<SseEvent> EXPECTED = List.of(
+            new SseEvent("message", "{\"a\":1}"),
+            new SseEvent("content_block_delta", "{\"t\":\"é🙂\"}"),
+            new SseEvent("message", "line one\nline two"),
+            new SseEvent("message", "[DONE]"));
+
+    @Test
+    void decodesNamedEventsMultiLineDataAndSkipsComments() {
+        assertThat(decodeInPieces(STREAM.getBytes(StandardCharsets.UTF_8))).isEqualTo(EXPECTED);
+    }
+
+    @Test
+    void everySingleSplitPointGivesTheSameEvents() {
+        byte[] bytes = STREAM.getBytes(StandardCharsets.UTF_8);
+        for (int cut = 1; cut < bytes.length; cut++) {
+            assertThat(decodeInPieces(bytes, cut)).as("split at byte %d", cut).isEqualTo(EXPECTED);
+        }
+    }
+
+    @Test
+    void byteByByteDeliveryGivesTheSameEvents() {
+        byte[] bytes = STREAM.getBytes(StandardCharsets.UTF_8);
+        int[] cuts = new int[bytes.length - 1];
+        for (int i = 0; i < cuts.length; i++) {
+            cuts[i] = i + 1;
+        }
+        assertThat(decodeInPieces(bytes, cuts)).isEqualTo(EXPECTED);
+    }
+
+    @Test
+    void multiByteCharactersSplitAcrossReadsAreNeverMangled() {
+        byte[] bytes = "data: é🙂\n\n".getBytes(StandardCharsets.UTF_8);
+        int e = indexOf(bytes, (byte) 0xC3);
+        int smiley = indexOf(bytes, (byte) 0xF0);
+
+        List<SseEvent> events = decodeInPieces(bytes, e + 1, smiley + 1);
+
+        assertThat(events).containsExactly(new SseEvent("message", "é🙂"));
+        assertThat(events.get(0).data()).doesNotContain("\uFFFD");
+    }
+
+    @Test
+    void crlfAndLoneCrLineEndingsWorkEvenWhenCrAndLfArriveApart() {
+        byte[] crlf = "data: {\"x\":1}\r\n\r\ndata: two\r\r".getBytes(StandardCharsets.UTF_8);
+        int firstCr = indexOf(crlf, (byte) '\r');
+
+        assertThat(decodeInPieces(crlf, firstCr + 1, firstCr + 3))
+                .containsExactly(new SseEvent("message", "{\"x\":1}"), new SseEvent("message", "two"));
+    }
+
+    @Test
+    void eventWithoutItsBlankLineAtEndOfInputIsDropped() {
+        assertThat(decodeInPieces("data: complete\n\ndata: cut off".getBytes(StandardCharsets.UTF_8)))
+                .containsExactly(new SseEvent("message", "complete"));
+    }
+
+    @Test
+    void readsThatCompleteNoEventYieldAPulseForTheIdleTimer() {
+        SseDecoder decoder = new SseDecoder(1024);
+        byte[] comment = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(decoder.feed(comment, 0, comment.length)).containsExactly(SseEvent.PULSE);
+    }
+
+    @Test
+    void aLineLongerThanTheLimitFailsInsteadOfGrowingWithoutBound() {
+        SseDecoder decoder = new SseDecoder(1024);
+        byte[] endless = new byte[4096];
+        Arrays.fill(endless, (byte) 'x');
+
+        assertThatThrownBy(() -> decoder.feed(endless, 0, endless.length))
+                .isInstanceOf(UpstreamException.class)
+                .hasMessageContaining("exceeds 1024 bytes");
+    }
+
+    @Test
+    void decodeReleasesEveryBufferAndDispatchesInOrder() {
+        DefaultDataBufferFactory factory = DefaultDataBufferFactory.sharedInstance;
+        byte[] bytes = STREAM.getBytes(StandardCharsets.UTF_8);
+        List<DataBuffer> buffers = new ArrayList<>();
+        for (int i = 0; i < bytes.length; i += 7) {
+            buffers.add(factory.wrap(Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + 7))));
+        }
+
+        StepVerifier.create(SseDecoder.decode(Flux.fromIterable(buffers), 4096).filter(e -> !e.isPulse()))
+                .expectNextSequence(EXPECTED)
+                .verifyComplete();
+    }
+
+    private static int indexOf(byte[] bytes, byte b) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        throw new AssertionError("byte not found");
+    }
+}

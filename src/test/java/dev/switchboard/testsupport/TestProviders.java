@@ -1,0 +1,33 @@
+package dev.switchboard.testsupport;
+
+import dev.switchboard.config.ModelProperties;
+import dev.switchboard.config.RoutingProperties.KeyStrategy;
+import dev.switchboard.keys.ApiKey;
+import dev.switchboard.keys.KeyPool;
+import dev.switchboard.providers.Provider;
+import dev.switchboard.providers.ProviderType;
+import dev.switchboard.providers.WireFormat;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Providers for unit tests: keys named {@code <provider>#<n>}, default model {@code <provider>-model}. */
+public final class TestProviders {
+
+    private TestProviders() {
+    }
+
+    public static Provider provider(String name, int keyCount) {
+        return provider(name, keyCount, true);
+    }
+
+    public static Provider provider(String name, int keyCount, boolean autoRoute) {
+        List<ApiKey> keys = new ArrayList<>();
+        for (int i = 1; i <= keyCount; i++) {
+            keys.add(new ApiKey(name + "#" + i, "secret-" + name + "-" + i, 100, 0, true));
+        }
+        return new Provider(name, ProviderType.SIMULATOR, WireFormat.OPENAI, "http://127.0.0.1:9", name + "-model",
+                List.of(new ModelProperties(name + "-model", 1, 256, 0), new ModelProperties(name + "-other", 2, null, 0)),
+                100, true, autoRoute, Map.of(), new KeyPool(name, keys, KeyStrategy.ROUND_ROBIN, k -> 0));
+    }
+}
