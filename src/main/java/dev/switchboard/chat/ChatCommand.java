@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  * @param provider provider named by the client (Path B), or null
  * @param model model named by the client (Path B), or null for Path A
  * @param fallback false makes a single attempt
+ * @param preferredProvider Path A only: try this provider first, then the normal order
  */
 public record ChatCommand(
         String requestId,
@@ -20,7 +21,13 @@ public record ChatCommand(
         @Nullable String model,
         @Nullable Integer maxTokens,
         @Nullable Double temperature,
-        boolean fallback) {
+        boolean fallback,
+        @Nullable String preferredProvider) {
+
+    public ChatCommand(String requestId, Surface surface, List<ChatMessage> messages, @Nullable String provider,
+            @Nullable String model, @Nullable Integer maxTokens, @Nullable Double temperature, boolean fallback) {
+        this(requestId, surface, messages, provider, model, maxTokens, temperature, fallback, null);
+    }
 
     public ChatCommand {
         Objects.requireNonNull(requestId, "requestId");

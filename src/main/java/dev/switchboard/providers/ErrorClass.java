@@ -9,6 +9,8 @@ public enum ErrorClass {
     INVALID_KEY("invalid_key", true),
     QUOTA_EXCEEDED("quota_exceeded", true),
     SERVER_ERROR("server_error", true),
+    /** The provider as a whole is overloaded (Anthropic 529, 503 "overloaded"): not the key's fault. */
+    OVERLOADED("overloaded", true),
     NETWORK("network", true),
     TIMEOUT("timeout", true),
     /** The request itself is wrong (validation, context length, content filter): no retry anywhere. */

@@ -31,8 +31,13 @@ public final class HttpClientFactory implements ProviderClients.Factory {
     public ProviderClient create(Provider provider, ApiKey key) {
         return switch (provider.format()) {
             case OPENAI -> new OpenAiClient(webClient(provider, HttpHeaders.AUTHORIZATION, "Bearer " + key.secret()),
-                    key, json, clock, MAX_LINE_BYTES);
+                    key, json, clock, MAX_LINE_BYTES, keyCheckPath(provider));
         };
+    }
+
+    /** OpenRouter's models list needs no key, so it cannot tell a bad key from a good one. */
+    private static String keyCheckPath(Provider provider) {
+        return provider.baseUrl().contains("openrouter.ai") ? "/key" : "/models";
     }
 
     private WebClient webClient(Provider provider, String authHeader, String authValue) {

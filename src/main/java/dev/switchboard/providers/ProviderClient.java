@@ -17,4 +17,10 @@ public interface ProviderClient {
 
     /** The normalized stream; ends after the provider's end marker, fails on a truncated stream. */
     Flux<ChatChunk> stream(UpstreamRequest request);
+
+    /**
+     * A cheap call that proves the key works (usually the models list). Completes empty when the key
+     * is good; fails with a classified {@link UpstreamException} (e.g. {@code invalid_key}) otherwise.
+     */
+    Mono<Void> checkKey();
 }

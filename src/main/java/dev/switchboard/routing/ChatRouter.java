@@ -45,7 +45,7 @@ public final class ChatRouter {
         String providerName = command.provider();
         boolean auto = model == null || model.isBlank() || "auto".equals(model);
         if (providerName == null && auto) {
-            return new DefaultModelPlan(providerRotation(), clients);
+            return new DefaultModelPlan(preferredFirst(providerRotation(), command.preferredProvider()), clients);
         }
         if (providerName != null) {
             Provider provider = namedProvider(providerName);
@@ -75,6 +75,22 @@ public final class ChatRouter {
         int start = Math.floorMod(providerCursor.getAndIncrement(), n);
         for (int i = 0; i < n; i++) {
             ordered.add(providers.get((start + i) % n));
+        }
+        return ordered;
+    }
+
+    /** Moves the preferred provider (if it is one of them) to the front, keeping the rest in order. */
+    private List<Provider> preferredFirst(List<Provider> rotation, String preferred) {
+        if (preferred == null) {
+            return rotation;
+        }
+        Provider wanted = namedProvider(preferred);
+        List<Provider> ordered = new ArrayList<>(rotation.size() + 1);
+        ordered.add(wanted);
+        for (Provider p : rotation) {
+            if (!p.name().equals(wanted.name())) {
+                ordered.add(p);
+            }
         }
         return ordered;
     }

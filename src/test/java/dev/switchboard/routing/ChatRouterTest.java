@@ -101,6 +101,15 @@ class ChatRouterTest {
     }
 
     @Test
+    void aPreferredProviderGoesFirstThenTheNormalOrder() {
+        ChatCommand preferring = new ChatCommand("req-2", Surface.TASK, List.of(new ChatMessage("user", "hi")), null,
+                null, null, null, true, "named-only");
+
+        assertThat(drain(router.plan(preferring))).containsExactly("named-only#1:named-only-model",
+                "alpha#1:alpha-model", "beta#1:beta-model", "named-only#2:named-only-model", "alpha#2:alpha-model");
+    }
+
+    @Test
     void unknownModelOrProviderIsABadRequest() {
         assertThatThrownBy(() -> router.plan(command(null, "gpt-9")))
                 .isInstanceOf(GatewayException.class)

@@ -49,6 +49,11 @@ public final class ScriptedClient implements ProviderClient {
         }).doOnCancel(cancellations::incrementAndGet);
     }
 
+    @Override
+    public Mono<Void> checkKey() {
+        return Mono.empty();
+    }
+
     public int calls() {
         return calls.get();
     }

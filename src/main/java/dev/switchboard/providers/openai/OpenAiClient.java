@@ -35,14 +35,20 @@ public final class OpenAiClient implements ProviderClient {
     private final OpenAiErrors errors;
     private final Clock clock;
     private final int maxLineBytes;
+    private final String keyCheckPath;
 
-    public OpenAiClient(WebClient http, ApiKey key, JsonMapper json, Clock clock, int maxLineBytes) {
+    /**
+     * @param keyCheckPath path of the cheap call that proves a key works: {@code /models} for most, but
+     *     OpenRouter's models list is public, so there it is {@code /key}
+     */
+    public OpenAiClient(WebClient http, ApiKey key, JsonMapper json, Clock clock, int maxLineBytes, String keyCheckPath) {
         this.http = http;
         this.key = key;
         this.json = json;
         this.errors = new OpenAiErrors(json);
         this.clock = clock;
         this.maxLineBytes = maxLineBytes;
+        this.keyCheckPath = keyCheckPath;
     }
 
     @Override
@@ -63,6 +69,15 @@ public final class OpenAiClient implements ProviderClient {
                 .accept(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_JSON)
                 .bodyValue(body(request, true))
                 .exchangeToFlux(this::streamFrom)
+                .onErrorMap(e -> !(e instanceof UpstreamException), UpstreamFailures::classify);
+    }
+
+    @Override
+    public Mono<Void> checkKey() {
+        return http.get().uri(keyCheckPath)
+                .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
+                        ? response.releaseBody()
+                        : this.<Void>errorFrom(response))
                 .onErrorMap(e -> !(e instanceof UpstreamException), UpstreamFailures::classify);
     }
 
