@@ -60,7 +60,7 @@ public class ChatCommands {
     public ChatCommand toCommand(ChatRequest request, String requestId, Surface surface) {
         return new ChatCommand(requestId, surface, messages(request.messages()), blankToNull(request.provider()),
                 blankToNull(request.model()), maxTokens(request.maxTokens()), temperature(request.temperature()),
-                request.fallback() == null || request.fallback());
+                request.fallback() == null || request.fallback(), null, Boolean.TRUE.equals(request.modelFallback()));
     }
 
     static List<ChatMessage> messages(@Nullable List<ChatRequest.Message> messages) {

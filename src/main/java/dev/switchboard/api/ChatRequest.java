@@ -17,7 +17,8 @@ public record ChatRequest(
         String provider,
         @JsonProperty("max_tokens") Integer maxTokens,
         Double temperature,
-        Boolean fallback) {
+        Boolean fallback,
+        @JsonProperty("model_fallback") Boolean modelFallback) {
 
     public record Message(String role, String content) {
     }

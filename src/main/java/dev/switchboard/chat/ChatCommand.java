@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param model model named by the client (Path B), or null for Path A
  * @param fallback false makes a single attempt
  * @param preferredProvider Path A only: try this provider first, then the normal order
+ * @param modelFallback Path B only: when the named model is at its daily limit, use the provider's
+ *     next model by priority
  */
 public record ChatCommand(
         String requestId,
@@ -22,11 +24,18 @@ public record ChatCommand(
         @Nullable Integer maxTokens,
         @Nullable Double temperature,
         boolean fallback,
-        @Nullable String preferredProvider) {
+        @Nullable String preferredProvider,
+        boolean modelFallback) {
 
     public ChatCommand(String requestId, Surface surface, List<ChatMessage> messages, @Nullable String provider,
             @Nullable String model, @Nullable Integer maxTokens, @Nullable Double temperature, boolean fallback) {
-        this(requestId, surface, messages, provider, model, maxTokens, temperature, fallback, null);
+        this(requestId, surface, messages, provider, model, maxTokens, temperature, fallback, null, false);
+    }
+
+    public ChatCommand(String requestId, Surface surface, List<ChatMessage> messages, @Nullable String provider,
+            @Nullable String model, @Nullable Integer maxTokens, @Nullable Double temperature, boolean fallback,
+            @Nullable String preferredProvider) {
+        this(requestId, surface, messages, provider, model, maxTokens, temperature, fallback, preferredProvider, false);
     }
 
     public ChatCommand {

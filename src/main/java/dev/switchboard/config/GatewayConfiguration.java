@@ -2,6 +2,8 @@ package dev.switchboard.config;
 
 import dev.switchboard.chat.ChatService;
 import dev.switchboard.chat.RequestObserver;
+import dev.switchboard.keys.DailyLimits;
+import dev.switchboard.keys.KeyHealth;
 import dev.switchboard.keys.KeySources;
 import dev.switchboard.observability.GatewayMetrics;
 import dev.switchboard.providers.HttpClientFactory;
@@ -10,20 +12,19 @@ import dev.switchboard.providers.ProviderRegistry;
 import dev.switchboard.providers.simulator.SimulatorServer;
 import dev.switchboard.routing.AttemptListener;
 import dev.switchboard.routing.Candidate;
+import dev.switchboard.routing.CandidateGate;
 import dev.switchboard.routing.ChatRouter;
 import dev.switchboard.routing.FallbackChain;
+import dev.switchboard.routing.KeyHealthListener;
+import dev.switchboard.routing.ProviderGuards;
 import dev.switchboard.providers.UpstreamException;
 import dev.switchboard.usage.RequestLogRecorder;
 import dev.switchboard.usage.RequestLogWriter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
@@ -32,7 +33,6 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.reactive.function.client.WebClient;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the pipeline: providers and keys, clients, router, fallback chain, observers. */
@@ -42,7 +42,7 @@ public class GatewayConfiguration {
     /** UTC time read from Reactor's scheduler clock, so virtual-time tests move it too. */
     @Bean
     Clock gatewayClock() {
-        return new SchedulerClock();
+        return SchedulerClock.utc();
     }
 
     @Bean
@@ -57,12 +57,44 @@ public class GatewayConfiguration {
     }
 
     @Bean
+    DailyLimits dailyLimits(Clock clock) {
+        return new DailyLimits(clock);
+    }
+
+    @Bean
     ProviderRegistry providerRegistry(SwitchboardProperties properties, KeySources keySources,
-            ObjectProvider<SimulatorServer> simulator) {
+            ObjectProvider<SimulatorServer> simulator, DailyLimits limits) {
         PropertiesValidator.validate(properties);
         SimulatorServer sim = properties.simulator().enabled() ? simulator.getIfAvailable() : null;
-        return ProviderRegistry.build(properties.providers(), keySources, sim == null ? null : sim.baseUrl(),
-                properties.routing().keyStrategy(), key -> Long.MAX_VALUE);
+        return new ProviderRegistry(ProviderRegistry.build(properties.providers(), keySources,
+                sim == null ? null : sim.baseUrl(), defaults(properties), limits::keyRemaining));
+    }
+
+    static ProviderRegistry.Defaults defaults(SwitchboardProperties properties) {
+        return new ProviderRegistry.Defaults(properties.keys().providerDailyLimit(),
+                properties.resilience().maxConcurrentCalls(), properties.routing().keyStrategy());
+    }
+
+    @Bean
+    KeyHealth keyHealth(SwitchboardProperties properties, Clock clock, DailyLimits limits, ProviderRegistry registry) {
+        KeyHealth health = new KeyHealth(properties.keys(), clock, limits);
+        registry.all().forEach(health::register);
+        return health;
+    }
+
+    @Bean
+    ProviderGuards providerGuards(SwitchboardProperties properties, Clock clock) {
+        return new ProviderGuards(properties.resilience(), clock);
+    }
+
+    @Bean
+    CandidateGate candidateGate(KeyHealth health, DailyLimits limits, ProviderGuards guards) {
+        return new CandidateGate(health, limits, guards);
+    }
+
+    @Bean
+    KeyHealthListener keyHealthListener(KeyHealth health) {
+        return new KeyHealthListener(health);
     }
 
     @Bean
@@ -71,8 +103,9 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ChatRouter chatRouter(ProviderRegistry registry, ProviderClients clients, SwitchboardProperties properties) {
-        return new ChatRouter(registry, clients, properties.routing());
+    ChatRouter chatRouter(ProviderRegistry registry, ProviderClients clients, SwitchboardProperties properties,
+            CandidateGate gate) {
+        return new ChatRouter(registry, clients, properties.routing(), gate, properties.resilience().maxRetries());
     }
 
     @Bean
@@ -81,8 +114,9 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    FallbackChain fallbackChain(SwitchboardProperties properties, List<AttemptListener> listeners) {
-        return new FallbackChain(properties.routing(), new AttemptListeners(listeners));
+    FallbackChain fallbackChain(SwitchboardProperties properties, ProviderGuards guards,
+            List<AttemptListener> listeners) {
+        return new FallbackChain(properties.routing(), properties.resilience(), guards, new AttemptListeners(listeners));
     }
 
     @Bean
@@ -111,35 +145,6 @@ public class GatewayConfiguration {
         @Override
         public void failed(Candidate candidate, UpstreamException failure) {
             listeners.forEach(l -> l.failed(candidate, failure));
-        }
-    }
-
-    /** A clock on Reactor's parallel scheduler time (UTC unless asked otherwise). */
-    static final class SchedulerClock extends Clock {
-
-        private final ZoneId zone;
-
-        SchedulerClock() {
-            this(ZoneOffset.UTC);
-        }
-
-        private SchedulerClock(ZoneId zone) {
-            this.zone = zone;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return zone;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return new SchedulerClock(zone);
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(Schedulers.parallel().now(TimeUnit.MILLISECONDS));
         }
     }
 }

@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  *     serves requests that name it or one of its models
  * @param apiKeys explicit keys, in addition to the environment variables
  * @param headers extra request headers (e.g. OpenRouter's {@code HTTP-Referer}, {@code X-Title})
+ * @param dailyLimit calls per UTC day for the whole provider; null = {@code switchboard.keys.provider-daily-limit}, 0 = unlimited
+ * @param maxConcurrent bulkhead: concurrent upstream calls; null = {@code switchboard.resilience.max-concurrent-calls}
+ * @param errorOverrides overrides of the adapter's error classification, first match wins
  */
 public record ProviderProperties(
         @Nullable ProviderType type,
@@ -32,5 +35,8 @@ public record ProviderProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("true") boolean autoRoute,
         @DefaultValue List<KeyProperties> apiKeys,
-        @DefaultValue Map<String, String> headers) {
+        @DefaultValue Map<String, String> headers,
+        @Nullable Long dailyLimit,
+        @Nullable Integer maxConcurrent,
+        @DefaultValue List<ErrorOverride> errorOverrides) {
 }

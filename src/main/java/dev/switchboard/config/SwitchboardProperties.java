@@ -8,6 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("switchboard")
 public record SwitchboardProperties(
         @DefaultValue RoutingProperties routing,
+        @DefaultValue KeyHealthProperties keys,
+        @DefaultValue ResilienceProperties resilience,
         @DefaultValue Map<String, ProviderProperties> providers,
         @DefaultValue SimulatorProperties simulator,
         @DefaultValue DatabaseProperties database) {

@@ -1,40 +1,21 @@
 package dev.switchboard.database;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Gives this context's lease on the embedded PostgreSQL back when the context stops. It is the last
- * lifecycle to stop, after the web server and the request-log flush, so nothing written at shutdown is
- * lost.
+ * Gives this context's lease on the embedded PostgreSQL back when the context is closed. Bean
+ * destruction comes after every lifecycle has stopped (the web server, the request-log flush), so
+ * nothing written at shutdown is lost. A context that is only stopped (e.g. a paused test context)
+ * keeps its lease.
  */
 @Component
 @ConditionalOnBooleanProperty(EmbeddedPostgresEnvironment.ACTIVE)
-public class EmbeddedPostgresLease implements SmartLifecycle {
-
-    private volatile boolean running = true;
+public class EmbeddedPostgresLease implements DisposableBean {
 
     @Override
-    public void start() {
-        running = true;
-    }
-
-    @Override
-    public void stop() {
-        if (running) {
-            running = false;
-            EmbeddedPostgresServer.release();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    @Override
-    public int getPhase() {
-        return Integer.MIN_VALUE + 100;
+    public void destroy() {
+        EmbeddedPostgresServer.release();
     }
 }

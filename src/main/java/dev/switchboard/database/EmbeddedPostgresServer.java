@@ -74,14 +74,28 @@ public final class EmbeddedPostgresServer {
         return postgres != null;
     }
 
+    /** Empties the data directory (tests start from a blank database). */
+    private static void deleteContents(Path dataDir) throws IOException {
+        try (var paths = Files.walk(dataDir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                if (!path.equals(dataDir)) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+
     private static EmbeddedPostgres start(Path dataDir, int port, boolean clean) {
         try {
             Files.createDirectories(dataDir);
             StalePostmaster.stopIfOrphaned(dataDir);
+            if (clean) {
+                deleteContents(dataDir);
+            }
             log.info("Starting embedded PostgreSQL with data directory {}", dataDir.toAbsolutePath());
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
-                    .setCleanDataDirectory(clean)
+                    .setCleanDataDirectory(false)
                     .setRegisterShutdownHook(false)
                     .setServerConfig("max_connections", "100")
                     .setServerConfig("fsync", "on");

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.ToLongFunction;
 
 /**
  * The keys of one provider and the order in which a request tries them.
@@ -15,13 +14,21 @@ import java.util.function.ToLongFunction;
  */
 public final class KeyPool {
 
+    /** Calls a key has left today, for the priority strategy. */
+    @FunctionalInterface
+    public interface Remaining {
+        long callsRemaining(String provider, ApiKey key);
+
+        Remaining UNKNOWN = (provider, key) -> Long.MAX_VALUE;
+    }
+
     private final String provider;
     private final KeyStrategy strategy;
-    private final ToLongFunction<ApiKey> callsRemaining;
+    private final Remaining callsRemaining;
     private final AtomicInteger cursor = new AtomicInteger();
     private volatile List<ApiKey> keys;
 
-    public KeyPool(String provider, List<ApiKey> keys, KeyStrategy strategy, ToLongFunction<ApiKey> callsRemaining) {
+    public KeyPool(String provider, List<ApiKey> keys, KeyStrategy strategy, Remaining callsRemaining) {
         this.provider = provider;
         this.keys = List.copyOf(keys);
         this.strategy = strategy;
@@ -58,7 +65,8 @@ public final class KeyPool {
         }
         if (strategy == KeyStrategy.PRIORITY) {
             ordered.sort(Comparator.comparingInt(ApiKey::priority)
-                    .thenComparing(Comparator.comparingLong(callsRemaining).reversed()));
+                    .thenComparing(Comparator.comparingLong((ApiKey k) -> callsRemaining.callsRemaining(provider, k))
+                            .reversed()));
         }
         return ordered;
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.providers;
 
+import dev.switchboard.config.ErrorOverride;
 import dev.switchboard.config.ModelProperties;
 import dev.switchboard.keys.KeyPool;
 import java.util.List;
@@ -11,6 +12,8 @@ import java.util.Optional;
  *
  * @param baseUrl resolved API root (for simulators: the running simulator's URL)
  * @param models models by priority, the default model included
+ * @param dailyLimit calls per UTC day for the whole provider, 0 = unlimited
+ * @param maxConcurrent concurrent upstream calls allowed (bulkhead)
  */
 public record Provider(
         String name,
@@ -23,6 +26,9 @@ public record Provider(
         boolean enabled,
         boolean autoRoute,
         Map<String, String> headers,
+        long dailyLimit,
+        int maxConcurrent,
+        List<ErrorOverride> errorOverrides,
         KeyPool keys) {
 
     public Optional<ModelProperties> model(String modelName) {

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,18 +26,22 @@ public final class ProviderRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(ProviderRegistry.class);
 
-    private final Map<String, Provider> byName;
-    private final List<Provider> routable;
-    private final List<Provider> autoRoutable;
+    /** Defaults a provider takes when it does not set its own. */
+    public record Defaults(long dailyLimit, int maxConcurrent, KeyStrategy strategy) {
+    }
+
+    private volatile Snapshot snapshot;
 
     public ProviderRegistry(List<Provider> providers) {
-        List<Provider> sorted = new ArrayList<>(providers);
-        sorted.sort(Comparator.comparingInt(Provider::priority).thenComparing(Provider::name));
-        Map<String, Provider> map = new LinkedHashMap<>();
-        sorted.forEach(p -> map.put(p.name(), p));
-        this.byName = map;
-        this.routable = sorted.stream().filter(p -> p.enabled() && p.keys().size() > 0).toList();
-        this.autoRoutable = routable.stream().filter(Provider::autoRoute).toList();
+        this.snapshot = new Snapshot(providers);
+    }
+
+    /**
+     * Swaps in a new set of providers (configuration reload). Requests already running keep the
+     * {@link Provider} objects they started with, so nothing in flight is dropped.
+     */
+    public void replace(List<Provider> providers) {
+        this.snapshot = new Snapshot(providers);
     }
 
     /**
@@ -47,8 +50,8 @@ public final class ProviderRegistry {
      * @param simulatorUrl root URL of the running simulator, or null when it is disabled (then
      *     simulator providers are dropped)
      */
-    public static ProviderRegistry build(Map<String, ProviderProperties> config, KeySources keySources,
-            @Nullable String simulatorUrl, KeyStrategy strategy, ToLongFunction<ApiKey> callsRemaining) {
+    public static List<Provider> build(Map<String, ProviderProperties> config, KeySources keySources,
+            @Nullable String simulatorUrl, Defaults defaults, KeyPool.Remaining callsRemaining) {
         List<Provider> providers = new ArrayList<>();
         config.forEach((name, p) -> {
             if (p.type() == ProviderType.SIMULATOR && simulatorUrl == null) {
@@ -63,34 +66,37 @@ public final class ProviderRegistry {
             }
             providers.add(new Provider(name, p.type(), formatOf(p), baseUrl(p, simulatorUrl), p.defaultModel(),
                     models(p), p.priority(), p.enabled(), p.autoRoute(), Map.copyOf(p.headers()),
-                    new KeyPool(name, keys, strategy, callsRemaining)));
+                    p.dailyLimit() != null ? p.dailyLimit() : defaults.dailyLimit(),
+                    p.maxConcurrent() != null ? p.maxConcurrent() : defaults.maxConcurrent(),
+                    List.copyOf(p.errorOverrides()),
+                    new KeyPool(name, keys, defaults.strategy(), callsRemaining)));
             log.info("Provider {} ({}): {} key(s) [{}], default model {}", name, p.type().name().toLowerCase(),
                     keys.size(), String.join(", ", keys.stream().map(ApiKey::alias).toList()), p.defaultModel());
         });
-        return new ProviderRegistry(providers);
+        return providers;
     }
 
     public List<Provider> all() {
-        return List.copyOf(byName.values());
+        return List.copyOf(snapshot.byName.values());
     }
 
     /** Enabled providers with at least one key, by priority. */
     public List<Provider> routable() {
-        return routable;
+        return snapshot.routable;
     }
 
     /** The providers Path A rotates over: routable and not excluded with {@code auto-route: false}. */
     public List<Provider> autoRoutable() {
-        return autoRoutable;
+        return snapshot.autoRoutable;
     }
 
     public Optional<Provider> get(String name) {
-        return Optional.ofNullable(byName.get(name));
+        return Optional.ofNullable(snapshot.byName.get(name));
     }
 
     /** The first provider (by priority) that lists this model. */
     public Optional<Provider> findByModel(String model) {
-        for (Provider p : byName.values()) {
+        for (Provider p : snapshot.byName.values()) {
             if (p.serves(model)) {
                 return Optional.of(p);
             }
@@ -124,5 +130,22 @@ public final class ProviderRegistry {
         }
         models.sort(Comparator.comparingInt(ModelProperties::priority));
         return List.copyOf(models);
+    }
+
+    /** An immutable view of the providers, replaced as a whole on reload. */
+    private static final class Snapshot {
+        private final Map<String, Provider> byName;
+        private final List<Provider> routable;
+        private final List<Provider> autoRoutable;
+
+        Snapshot(List<Provider> providers) {
+            List<Provider> sorted = new ArrayList<>(providers);
+            sorted.sort(Comparator.comparingInt(Provider::priority).thenComparing(Provider::name));
+            Map<String, Provider> map = new LinkedHashMap<>();
+            sorted.forEach(p -> map.put(p.name(), p));
+            this.byName = map;
+            this.routable = sorted.stream().filter(p -> p.enabled() && p.keys().size() > 0).toList();
+            this.autoRoutable = routable.stream().filter(Provider::autoRoute).toList();
+        }
     }
 }

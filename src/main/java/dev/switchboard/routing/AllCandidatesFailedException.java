@@ -13,7 +13,8 @@ public final class AllCandidatesFailedException extends GatewayException {
 
     public AllCandidatesFailedException(int status, String code, String message, List<Attempt> attempts,
             @Nullable Duration retryAfter) {
-        super(status, status == 504 ? "timeout_error" : "service_unavailable", code, message, retryAfter);
+        super(status, status == 504 ? "timeout_error" : status == 429 ? "rate_limit_error" : "service_unavailable",
+                code, message, retryAfter);
         this.attempts = List.copyOf(attempts);
     }
 

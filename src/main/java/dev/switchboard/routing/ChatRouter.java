@@ -26,18 +26,29 @@ public final class ChatRouter {
     private final ProviderRegistry registry;
     private final ProviderClients clients;
     private final RoutingProperties routing;
+    private final CandidateGate gate;
+    private final int maxRetries;
     private final AtomicInteger providerCursor = new AtomicInteger();
 
-    public ChatRouter(ProviderRegistry registry, ProviderClients clients, RoutingProperties routing) {
+    /**
+     * @param maxRetries keys tried per provider for one request ({@code MAX_RETRIES})
+     */
+    public ChatRouter(ProviderRegistry registry, ProviderClients clients, RoutingProperties routing,
+            CandidateGate gate, int maxRetries) {
         this.registry = registry;
         this.clients = clients;
         this.routing = routing;
+        this.gate = gate;
+        this.maxRetries = Math.max(1, maxRetries);
     }
 
-    /** Plans the request and starts its deadline; throws a 400 {@link GatewayException} for unknown targets. */
+    /**
+     * Plans the request and starts its deadline. Throws a 400 {@link GatewayException} for unknown
+     * targets and a 503 {@code provider_unavailable} when a named provider's circuit is open.
+     */
     public RequestRun begin(ChatCommand command) {
-        return new RequestRun(command, plan(command), routing.maxAttempts(), routing.requestTimeout(),
-                FirstChunkProbe.now());
+        return new RequestRun(command, plan(command), () -> plan(command), routing.maxAttempts(),
+                routing.requestTimeout(), FirstChunkProbe.now());
     }
 
     RoutePlan plan(ChatCommand command) {
@@ -45,23 +56,33 @@ public final class ChatRouter {
         String providerName = command.provider();
         boolean auto = model == null || model.isBlank() || "auto".equals(model);
         if (providerName == null && auto) {
-            return new DefaultModelPlan(preferredFirst(providerRotation(), command.preferredProvider()), clients);
+            return new DefaultModelPlan(preferredFirst(providerRotation(), command.preferredProvider()), clients, gate,
+                    maxRetries);
         }
         if (providerName != null) {
             Provider provider = namedProvider(providerName);
-            return new NamedModelPlan(provider, auto ? provider.defaultModel() : model, clients);
+            return named(provider, auto ? provider.defaultModel() : model, command);
         }
         int slash = model.indexOf('/');
         if (slash > 0) {
             var prefixed = registry.get(model.substring(0, slash));
             if (prefixed.isPresent()) {
-                return new NamedModelPlan(routable(prefixed.get()), model.substring(slash + 1), clients);
+                return named(routable(prefixed.get()), model.substring(slash + 1), command);
             }
         }
         Provider provider = registry.findByModel(model).orElseThrow(() -> GatewayException.badRequest(
                 "model_not_found", "The model '" + model + "' is not configured on any provider. "
                         + "Use GET /v1/models to list models, or name the provider as 'provider/model'."));
-        return new NamedModelPlan(routable(provider), model, clients);
+        return named(routable(provider), model, command);
+    }
+
+    private RoutePlan named(Provider provider, String model, ChatCommand command) {
+        if (gate.circuitOpen(provider)) {
+            throw new GatewayException(503, "service_unavailable", "provider_unavailable", "The provider '"
+                    + provider.name() + "' is failing and its circuit is open; try again later or use model auto.",
+                    null);
+        }
+        return new NamedModelPlan(provider, model, command.modelFallback(), clients, gate, maxRetries);
     }
 
     /** Routable providers starting one further than the previous request. */

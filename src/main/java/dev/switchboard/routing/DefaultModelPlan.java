@@ -9,23 +9,30 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Path A: the routable providers, starting at the next one in the round-robin, each with its next key
- * and its default model, through the cached (provider, key) client. The first round gives every provider
- * one try; later rounds (while attempts remain) try each provider's other keys, so a healthy key is never
- * left unused while the request fails.
+ * Path A: the auto-routed providers, starting at the next one in the round-robin, each with its next
+ * usable key and its default model (or, once that model is at its daily limit, the next by priority),
+ * through the cached (provider, key) client. Providers with an open circuit or at their daily limit are
+ * skipped. The first round gives every provider one try; further rounds try other keys, up to
+ * {@code maxPerProvider} per provider.
  */
 final class DefaultModelPlan implements RoutePlan {
 
     private final List<Provider> providers;
     private final ProviderClients clients;
-    private final List<List<ApiKey>> rotations;
-    private int round;
+    private final CandidateGate gate;
+    private final int maxPerProvider;
+    private final List<List<ApiKey>> rotations = new ArrayList<>();
+    private final int[] cursors;
+    private final int[] tries;
     private int index;
 
-    DefaultModelPlan(List<Provider> providers, ProviderClients clients) {
+    DefaultModelPlan(List<Provider> providers, ProviderClients clients, CandidateGate gate, int maxPerProvider) {
         this.providers = providers;
         this.clients = clients;
-        this.rotations = new ArrayList<>(providers.size());
+        this.gate = gate;
+        this.maxPerProvider = maxPerProvider;
+        this.cursors = new int[providers.size()];
+        this.tries = new int[providers.size()];
     }
 
     @Override
@@ -35,27 +42,48 @@ final class DefaultModelPlan implements RoutePlan {
 
     @Override
     public @Nullable Candidate next() {
-        while (true) {
-            boolean anyLeft = false;
-            while (index < providers.size()) {
-                int i = index++;
-                List<ApiKey> keys = rotation(i);
-                if (keys.size() > round) {
-                    Provider provider = providers.get(i);
-                    ApiKey key = keys.get(round);
-                    return new Candidate(provider, key, provider.defaultModel(), clients.cached(provider, key),
-                            RoutePath.DEFAULT);
-                }
+        int n = providers.size();
+        for (int step = 0; step < n * (maxPerProvider + 1); step++) {
+            int i = index;
+            index = (index + 1) % Math.max(1, n);
+            Candidate candidate = candidateOf(i);
+            if (candidate != null) {
+                return candidate;
             }
-            for (int i = 0; i < providers.size(); i++) {
-                anyLeft |= rotation(i).size() > round + 1;
-            }
-            if (!anyLeft) {
+            if (allDone()) {
                 return null;
             }
-            round++;
-            index = 0;
         }
+        return null;
+    }
+
+    private @Nullable Candidate candidateOf(int i) {
+        Provider provider = providers.get(i);
+        if (tries[i] >= maxPerProvider || !gate.providerOpen(provider)) {
+            return null;
+        }
+        String model = gate.model(provider, provider.defaultModel(), true);
+        if (model == null) {
+            return null;
+        }
+        List<ApiKey> keys = rotation(i);
+        while (cursors[i] < keys.size()) {
+            ApiKey key = keys.get(cursors[i]++);
+            if (gate.take(provider, key, model)) {
+                tries[i]++;
+                return new Candidate(provider, key, model, clients.cached(provider, key), RoutePath.DEFAULT);
+            }
+        }
+        return null;
+    }
+
+    private boolean allDone() {
+        for (int i = 0; i < providers.size(); i++) {
+            if (tries[i] < maxPerProvider && cursors[i] < rotation(i).size()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The provider's key order for this request, taken once (advancing its round-robin once). */
@@ -69,5 +97,19 @@ final class DefaultModelPlan implements RoutePlan {
     @Override
     public String exhaustedCode() {
         return "all_providers_failed";
+    }
+
+    @Override
+    public long earliestRecovery(long now) {
+        long earliest = Long.MAX_VALUE;
+        for (Provider provider : providers) {
+            if (gate.circuitOpen(provider)) {
+                continue;
+            }
+            for (ApiKey key : provider.keys().keys()) {
+                earliest = Math.min(earliest, gate.recoversAt(provider, key, provider.defaultModel()));
+            }
+        }
+        return earliest;
     }
 }

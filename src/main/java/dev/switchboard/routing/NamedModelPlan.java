@@ -7,20 +7,36 @@ import dev.switchboard.providers.ProviderClients;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** Path B: one provider, one model, each of its keys in rotation order, through on-demand clients. */
+/**
+ * Path B: one provider and the named model (or, with model fallback allowed, the provider's next model
+ * by priority once it is at its daily limit), each usable key in rotation order up to
+ * {@code maxRetries}, through on-demand clients.
+ */
 final class NamedModelPlan implements RoutePlan {
 
     private final Provider provider;
     private final String model;
+    private final boolean modelFallback;
     private final ProviderClients clients;
+    private final CandidateGate gate;
+    private final int maxRetries;
     private final List<ApiKey> keys;
-    private int index;
+    private int cursor;
+    private int tries;
 
-    NamedModelPlan(Provider provider, String model, ProviderClients clients) {
+    NamedModelPlan(Provider provider, String model, boolean modelFallback, ProviderClients clients,
+            CandidateGate gate, int maxRetries) {
         this.provider = provider;
         this.model = model;
+        this.modelFallback = modelFallback;
         this.clients = clients;
+        this.gate = gate;
+        this.maxRetries = maxRetries;
         this.keys = provider.keys().rotation();
+    }
+
+    Provider provider() {
+        return provider;
     }
 
     @Override
@@ -30,15 +46,38 @@ final class NamedModelPlan implements RoutePlan {
 
     @Override
     public @Nullable Candidate next() {
-        if (index >= keys.size()) {
+        if (tries >= maxRetries || limitReached()) {
             return null;
         }
-        ApiKey key = keys.get(index++);
-        return new Candidate(provider, key, model, clients.onDemand(provider, key), RoutePath.MODEL);
+        String usableModel = gate.model(provider, model, modelFallback);
+        if (usableModel == null) {
+            return null;
+        }
+        while (cursor < keys.size()) {
+            ApiKey key = keys.get(cursor++);
+            if (gate.take(provider, key, usableModel)) {
+                tries++;
+                return new Candidate(provider, key, usableModel, clients.onDemand(provider, key), RoutePath.MODEL);
+            }
+        }
+        return null;
+    }
+
+    private boolean limitReached() {
+        return !gate.providerOpen(provider) && !gate.circuitOpen(provider);
     }
 
     @Override
     public String exhaustedCode() {
         return "all_keys_failed";
+    }
+
+    @Override
+    public long earliestRecovery(long now) {
+        long earliest = Long.MAX_VALUE;
+        for (ApiKey key : provider.keys().keys()) {
+            earliest = Math.min(earliest, gate.recoversAt(provider, key, model));
+        }
+        return earliest;
     }
 }

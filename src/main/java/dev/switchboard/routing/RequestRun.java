@@ -8,6 +8,7 @@ import dev.switchboard.providers.UpstreamException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,7 +22,10 @@ public final class RequestRun {
     public enum Outcome { SUCCESS, FAILED, CANCELLED, REJECTED }
 
     private final ChatCommand command;
-    private final RoutePlan plan;
+    private final Supplier<RoutePlan> replanner;
+    private RoutePlan plan;
+    private int waits;
+    private boolean replanPending;
     private final int maxAttempts;
     private final long startMillis;
     private final long deadlineMillis;
@@ -35,9 +39,11 @@ public final class RequestRun {
     private int completionChars;
     private @Nullable Outcome outcome;
 
-    RequestRun(ChatCommand command, RoutePlan plan, int maxAttempts, Duration deadline, long nowMillis) {
+    RequestRun(ChatCommand command, RoutePlan plan, Supplier<RoutePlan> replanner, int maxAttempts, Duration deadline,
+            long nowMillis) {
         this.command = command;
         this.plan = plan;
+        this.replanner = replanner;
         this.maxAttempts = maxAttempts;
         this.startMillis = nowMillis;
         this.deadlineMillis = nowMillis + deadline.toMillis();
@@ -53,11 +59,37 @@ public final class RequestRun {
 
     /** The next candidate, unless attempts, fallback or the deadline say stop. */
     @Nullable Candidate nextCandidate(long nowMillis) {
-        if (attempts.size() >= maxAttempts || (!command.fallback() && !attempts.isEmpty())
-                || nowMillis >= deadlineMillis) {
+        if (replanPending) {
+            replanPending = false;
+            waits++;
+            plan = replanner.get();
+        }
+        if (!mayContinue(nowMillis)) {
             return null;
         }
         return plan.next();
+    }
+
+    private boolean mayContinue(long nowMillis) {
+        return attempts.size() < maxAttempts && (command.fallback() || attempts.isEmpty()) && nowMillis < deadlineMillis;
+    }
+
+    /** Waiting for a key to come back only makes sense while attempts and fallback allow another try. */
+    boolean mayWaitForRecovery(long nowMillis) {
+        return mayContinue(nowMillis);
+    }
+
+    /** The next attempt starts from a fresh plan (after waiting for keys to recover). */
+    void replanBeforeNextAttempt() {
+        replanPending = true;
+    }
+
+    int waits() {
+        return waits;
+    }
+
+    long deadlineMillis() {
+        return deadlineMillis;
     }
 
     Duration remaining(long nowMillis) {

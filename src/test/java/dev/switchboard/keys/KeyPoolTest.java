@@ -26,7 +26,7 @@ class KeyPoolTest {
     @Test
     void roundRobinStartsOneKeyFurtherOnEachRequest() {
         KeyPool pool = new KeyPool("p", List.of(key("a", 1, true), key("b", 1, true), key("c", 1, true)),
-                KeyStrategy.ROUND_ROBIN, k -> 0);
+                KeyStrategy.ROUND_ROBIN, (p, k) -> 0);
 
         assertThat(aliases(pool.rotation())).containsExactly("a", "b", "c");
         assertThat(aliases(pool.rotation())).containsExactly("b", "c", "a");
@@ -37,7 +37,7 @@ class KeyPoolTest {
     @Test
     void disabledKeysAreNeverOffered() {
         KeyPool pool = new KeyPool("p", List.of(key("a", 1, true), key("b", 1, false), key("c", 1, true)),
-                KeyStrategy.ROUND_ROBIN, k -> 0);
+                KeyStrategy.ROUND_ROBIN, (p, k) -> 0);
 
         for (int i = 0; i < 6; i++) {
             assertThat(aliases(pool.rotation())).doesNotContain("b").hasSize(2);
@@ -48,7 +48,7 @@ class KeyPoolTest {
     void priorityStrategyOrdersByPriorityThenMostCallsRemaining() {
         Map<String, Long> remaining = Map.of("a", 5L, "b", 50L, "c", 500L, "d", 1L);
         KeyPool pool = new KeyPool("p", List.of(key("a", 2, true), key("b", 1, true), key("c", 2, true), key("d", 1, true)),
-                KeyStrategy.PRIORITY, k -> remaining.get(k.alias()));
+                KeyStrategy.PRIORITY, (p, k) -> remaining.get(k.alias()));
 
         assertThat(aliases(pool.rotation())).containsExactly("b", "d", "c", "a");
         assertThat(aliases(pool.rotation())).containsExactly("b", "d", "c", "a");
@@ -57,7 +57,7 @@ class KeyPoolTest {
     @Test
     void concurrentRequestsShareTheKeysEvenly() throws Exception {
         KeyPool pool = new KeyPool("p", List.of(key("a", 1, true), key("b", 1, true), key("c", 1, true), key("d", 1, true)),
-                KeyStrategy.ROUND_ROBIN, k -> 0);
+                KeyStrategy.ROUND_ROBIN, (p, k) -> 0);
         Map<String, AtomicInteger> firstChoice = new ConcurrentHashMap<>();
         ExecutorService threads = Executors.newFixedThreadPool(8);
         CountDownLatch done = new CountDownLatch(8);

@@ -14,6 +14,7 @@ import dev.switchboard.providers.ProviderClients;
 import dev.switchboard.providers.ProviderRegistry;
 import dev.switchboard.testsupport.ScriptedClient;
 import dev.switchboard.testsupport.TestProviders;
+import dev.switchboard.testsupport.TestRouting;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +27,9 @@ class ChatRouterTest {
     private final ProviderRegistry registry = new ProviderRegistry(List.of(
             TestProviders.provider("alpha", 2), TestProviders.provider("beta", 1),
             TestProviders.provider("named-only", 2, false)));
-    private final ChatRouter router = new ChatRouter(registry, clients, new RoutingProperties(Duration.ofSeconds(30),
+    private final ChatRouter router = new TestRouting(registry, clients, new RoutingProperties(Duration.ofSeconds(30),
             Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMinutes(5), 10,
-            KeyStrategy.ROUND_ROBIN));
+            KeyStrategy.ROUND_ROBIN)).router;
 
     private static ChatCommand command(String provider, String model) {
         return new ChatCommand("req-1", Surface.SYNC, List.of(new ChatMessage("user", "hi")), provider, model, null,

@@ -7,6 +7,7 @@ import dev.switchboard.chat.ChatMessage;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.Surface;
 import dev.switchboard.chat.Usage;
+import dev.switchboard.config.ResilienceProperties;
 import dev.switchboard.config.RoutingProperties;
 import dev.switchboard.config.RoutingProperties.KeyStrategy;
 import dev.switchboard.providers.ChatChunk;
@@ -17,6 +18,7 @@ import dev.switchboard.providers.ProviderRegistry;
 import dev.switchboard.providers.UpstreamException;
 import dev.switchboard.testsupport.ScriptedClient;
 import dev.switchboard.testsupport.TestProviders;
+import dev.switchboard.testsupport.TestRouting;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -36,9 +38,10 @@ class FallbackChainTest {
     private final Map<String, ScriptedClient> scripts = new HashMap<>();
     private final ProviderRegistry registry = new ProviderRegistry(List.of(
             TestProviders.provider("p", 3), TestProviders.provider("q", 1)));
-    private final ChatRouter router = new ChatRouter(registry,
+    private final TestRouting routing = new TestRouting(registry,
             new ProviderClients((provider, key) -> scripts.get(key.alias())), ROUTING);
-    private final FallbackChain chain = new FallbackChain(ROUTING, AttemptListener.NONE);
+    private final ChatRouter router = routing.router;
+    private final FallbackChain chain = routing.chain;
 
     private static ChatCommand named(String model, boolean fallback) {
         return new ChatCommand("req-1", Surface.SSE, List.of(new ChatMessage("user", "hello")), "p", model, null,
@@ -105,7 +108,8 @@ class FallbackChainTest {
         StepVerifier.withVirtualTime(() -> chain.stream(router.begin(named("m", true))))
                 .expectSubscription()
                 .expectNoEvent(FIRST_CHUNK.minusMillis(1))
-                .thenAwait(Duration.ofMillis(1))
+                // the timeout fires at FIRST_CHUNK; the same provider's next key follows after a short backoff
+                .thenAwait(ResilienceProperties.defaults().maxBackoff())
                 .assertNext(event -> assertThat(((StreamEvent.Committed) event).route().key()).isEqualTo("p#2"))
                 .expectNext(new StreamEvent.Text("ok"))
                 .expectNextMatches(StreamEvent.Done.class::isInstance)
@@ -197,8 +201,9 @@ class FallbackChainTest {
     void oneDeadlineSpansAllAttempts() {
         RoutingProperties tight = new RoutingProperties(Duration.ofSeconds(8), FIRST_CHUNK, IDLE, Duration.ofSeconds(1),
                 Duration.ofMinutes(10), 10, KeyStrategy.ROUND_ROBIN);
-        ChatRouter tightRouter = new ChatRouter(registry, new ProviderClients((p, k) -> scripts.get(k.alias())), tight);
-        FallbackChain tightChain = new FallbackChain(tight, AttemptListener.NONE);
+        TestRouting tightRouting = new TestRouting(registry, new ProviderClients((p, k) -> scripts.get(k.alias())), tight);
+        ChatRouter tightRouter = tightRouting.router;
+        FallbackChain tightChain = tightRouting.chain;
         scripts.put("p#1", ScriptedClient.completing(Mono::never));
         scripts.put("p#2", ScriptedClient.completing(Mono::never));
         scripts.put("p#3", ScriptedClient.completing(Mono::never));

@@ -28,6 +28,7 @@ public final class TestProviders {
         }
         return new Provider(name, ProviderType.SIMULATOR, WireFormat.OPENAI, "http://127.0.0.1:9", name + "-model",
                 List.of(new ModelProperties(name + "-model", 1, 256, 0), new ModelProperties(name + "-other", 2, null, 0)),
-                100, true, autoRoute, Map.of(), new KeyPool(name, keys, KeyStrategy.ROUND_ROBIN, k -> 0));
+                100, true, autoRoute, Map.of(), 0, 100, List.of(),
+                new KeyPool(name, keys, KeyStrategy.ROUND_ROBIN, KeyPool.Remaining.UNKNOWN));
     }
 }

@@ -1,0 +1,103 @@
+package dev.switchboard.routing;
+
+import dev.switchboard.config.ResilienceProperties;
+import dev.switchboard.providers.ErrorClass;
+import dev.switchboard.providers.Provider;
+import dev.switchboard.providers.UpstreamException;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Resilience4j's circuit breaker and bulkhead, one of each per provider.
+ *
+ * <p>The circuit counts only failures that are the provider's, not a key's: server errors, network
+ * errors, timeouts and overload. It opens after {@code circuit-failure-threshold} of them in a row
+ * (a count-based window of that size at a 100 % failure rate), stays open for
+ * {@code circuit-open-duration}, then admits {@code circuit-half-open-calls} trial calls. The bulkhead is
+ * a semaphore without waiting: a full provider is skipped (Path A) or answered with 429 (Path B).
+ */
+public final class ProviderGuards {
+
+    private static final Logger log = LoggerFactory.getLogger(ProviderGuards.class);
+    private static final Set<ErrorClass> PROVIDER_FAILURES =
+            EnumSet.of(ErrorClass.SERVER_ERROR, ErrorClass.NETWORK, ErrorClass.TIMEOUT, ErrorClass.OVERLOADED);
+
+    private final CircuitBreakerRegistry circuits;
+    private final BulkheadRegistry bulkheads;
+
+    public ProviderGuards(ResilienceProperties properties, Clock clock) {
+        int threshold = Math.max(1, properties.circuitFailureThreshold());
+        CircuitBreakerConfig circuit = CircuitBreakerConfig.custom()
+                .slidingWindow(threshold, threshold, SlidingWindowType.COUNT_BASED)
+                .failureRateThreshold(100)
+                .waitDurationInOpenState(properties.circuitOpenDuration())
+                .permittedNumberOfCallsInHalfOpenState(properties.circuitHalfOpenCalls())
+                .recordException(ProviderGuards::isProviderFailure)
+                .ignoreException(error -> !isProviderFailure(error))
+                .clock(clock)
+                .currentTimestampFunction(c -> c.millis(), TimeUnit.MILLISECONDS)
+                .build();
+        this.circuits = CircuitBreakerRegistry.of(circuit);
+        circuits.getEventPublisher().onEntryAdded(added -> added.getAddedEntry().getEventPublisher()
+                .onStateTransition(event -> log.warn("Circuit of provider {}: {}", event.getCircuitBreakerName(),
+                        event.getStateTransition())));
+        this.bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
+                .maxConcurrentCalls(properties.maxConcurrentCalls())
+                .maxWaitDuration(Duration.ZERO)
+                .build());
+    }
+
+    public CircuitBreaker circuitBreaker(Provider provider) {
+        return circuits.circuitBreaker(provider.name());
+    }
+
+    /** The provider's bulkhead; a changed {@code max-concurrent} (after a reload) is applied in place. */
+    public Bulkhead bulkhead(Provider provider) {
+        int max = Math.max(1, provider.maxConcurrent());
+        Bulkhead bulkhead = bulkheads.bulkhead(provider.name(), () -> BulkheadConfig.from(bulkheads.getDefaultConfig())
+                .maxConcurrentCalls(max)
+                .build());
+        if (bulkhead.getBulkheadConfig().getMaxConcurrentCalls() != max) {
+            bulkhead.changeConfig(BulkheadConfig.from(bulkhead.getBulkheadConfig()).maxConcurrentCalls(max).build());
+        }
+        return bulkhead;
+    }
+
+    /** Open (or forced open): skip in Path A, fail fast in Path B. Half-open lets trial calls through. */
+    public boolean circuitOpen(Provider provider) {
+        CircuitBreaker.State state = circuitBreaker(provider).getState();
+        if (state == CircuitBreaker.State.OPEN) {
+            // A call on an open circuit past its wait moves it to half-open; permission is given back at once.
+            if (circuitBreaker(provider).tryAcquirePermission()) {
+                circuitBreaker(provider).releasePermission();
+                return false;
+            }
+            return true;
+        }
+        return state == CircuitBreaker.State.FORCED_OPEN;
+    }
+
+    public CircuitBreakerRegistry circuits() {
+        return circuits;
+    }
+
+    public BulkheadRegistry bulkheads() {
+        return bulkheads;
+    }
+
+    static boolean isProviderFailure(Throwable error) {
+        return error instanceof UpstreamException upstream && PROVIDER_FAILURES.contains(upstream.errorClass());
+    }
+}

@@ -1,0 +1,57 @@
+package dev.switchboard.testsupport;
+
+import dev.switchboard.config.KeyHealthProperties;
+import dev.switchboard.config.ResilienceProperties;
+import dev.switchboard.config.RoutingProperties;
+import dev.switchboard.config.SchedulerClock;
+import dev.switchboard.keys.DailyLimits;
+import dev.switchboard.keys.KeyHealth;
+import dev.switchboard.providers.ProviderClients;
+import dev.switchboard.providers.ProviderRegistry;
+import dev.switchboard.routing.AttemptListener;
+import dev.switchboard.routing.CandidateGate;
+import dev.switchboard.routing.ChatRouter;
+import dev.switchboard.routing.FallbackChain;
+import dev.switchboard.routing.KeyHealthListener;
+import java.time.Clock;
+
+/** The routing machinery without Spring: health, limits, guards, router and chain on one clock. */
+public final class TestRouting {
+
+    public final Clock clock = SchedulerClock.utc();
+    public final DailyLimits limits = new DailyLimits(clock);
+    public final KeyHealth health;
+    public final dev.switchboard.routing.ProviderGuards guards;
+    public final CandidateGate gate;
+    public final ChatRouter router;
+    public final FallbackChain chain;
+
+    public TestRouting(ProviderRegistry registry, ProviderClients clients, RoutingProperties routing) {
+        this(registry, clients, routing, KeyHealthProperties.defaults(), ResilienceProperties.defaults(),
+                AttemptListener.NONE);
+    }
+
+    public TestRouting(ProviderRegistry registry, ProviderClients clients, RoutingProperties routing,
+            KeyHealthProperties keys, ResilienceProperties resilience, AttemptListener extra) {
+        this.health = new KeyHealth(keys, clock, limits);
+        registry.all().forEach(health::register);
+        this.guards = new dev.switchboard.routing.ProviderGuards(resilience, clock);
+        this.gate = new CandidateGate(health, limits, guards);
+        this.router = new ChatRouter(registry, clients, routing, gate, resilience.maxRetries());
+        KeyHealthListener healthListener = new KeyHealthListener(health);
+        this.chain = new FallbackChain(routing, resilience, guards, new AttemptListener() {
+            @Override
+            public void succeeded(dev.switchboard.routing.Candidate candidate, long latencyMs) {
+                healthListener.succeeded(candidate, latencyMs);
+                extra.succeeded(candidate, latencyMs);
+            }
+
+            @Override
+            public void failed(dev.switchboard.routing.Candidate candidate,
+                    dev.switchboard.providers.UpstreamException failure) {
+                healthListener.failed(candidate, failure);
+                extra.failed(candidate, failure);
+            }
+        });
+    }
+}
