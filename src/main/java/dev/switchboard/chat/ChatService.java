@@ -22,31 +22,35 @@ public final class ChatService {
     private final ChatRouter router;
     private final FallbackChain chain;
     private final List<RequestObserver> observers;
+    private final StartupGate startup;
 
-    public ChatService(ChatRouter router, FallbackChain chain, List<RequestObserver> observers) {
+    public ChatService(ChatRouter router, FallbackChain chain, List<RequestObserver> observers, StartupGate startup) {
         this.router = router;
         this.chain = chain;
         this.observers = List.copyOf(observers);
+        this.startup = startup;
     }
 
     public Mono<ChatResult> complete(ChatCommand command) {
         Objects.requireNonNull(command, "command");
-        return Mono.defer(() -> {
+        Mono<ChatResult> request = Mono.defer(() -> {
             RequestRun run = router.begin(command);
             return chain.complete(run)
                     .doOnError(error -> run.end(outcomeOf(error), now()))
                     .doFinally(signal -> ended(run, signal));
         });
+        return startup.isOpen() ? request : startup.whenOpen().then(request);
     }
 
     public Flux<StreamEvent> stream(ChatCommand command) {
         Objects.requireNonNull(command, "command");
-        return Flux.defer(() -> {
+        Flux<StreamEvent> request = Flux.defer(() -> {
             RequestRun run = router.begin(command);
             return chain.stream(run)
                     .doOnError(error -> run.end(outcomeOf(error), now()))
                     .doFinally(signal -> ended(run, signal));
         });
+        return startup.isOpen() ? request : startup.whenOpen().thenMany(request);
     }
 
     private void ended(RequestRun run, SignalType signal) {

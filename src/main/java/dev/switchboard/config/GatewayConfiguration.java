@@ -2,8 +2,12 @@ package dev.switchboard.config;
 
 import dev.switchboard.chat.ChatService;
 import dev.switchboard.chat.RequestObserver;
+import dev.switchboard.chat.StartupGate;
 import dev.switchboard.keys.DailyLimits;
 import dev.switchboard.keys.KeyHealth;
+import dev.switchboard.keys.KeyHealthChecker;
+import dev.switchboard.keys.KeyMaintenance;
+import dev.switchboard.keys.KeyStateStore;
 import dev.switchboard.keys.KeySources;
 import dev.switchboard.observability.GatewayMetrics;
 import dev.switchboard.providers.HttpClientFactory;
@@ -130,8 +134,30 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ChatService chatService(ChatRouter router, FallbackChain chain, List<RequestObserver> observers) {
-        return new ChatService(router, chain, observers);
+    StartupGate startupGate(SwitchboardProperties properties) {
+        return new StartupGate(properties.keys().startupCheckTimeout().plusSeconds(15));
+    }
+
+    @Bean
+    ChatService chatService(ChatRouter router, FallbackChain chain, List<RequestObserver> observers, StartupGate gate) {
+        return new ChatService(router, chain, observers, gate);
+    }
+
+    @Bean
+    KeyStateStore keyStateStore(DatabaseClient database, KeyHealth health, DailyLimits limits) {
+        return new KeyStateStore(database, health, limits);
+    }
+
+    @Bean
+    KeyHealthChecker keyHealthChecker(ProviderRegistry registry, ProviderClients clients, KeyHealth health) {
+        return new KeyHealthChecker(registry, clients, health, Duration.ofSeconds(10));
+    }
+
+    @Bean
+    KeyMaintenance keyMaintenance(KeyHealth health, KeyStateStore store, KeyHealthChecker checker,
+            ProviderRegistry registry, StartupGate gate, SwitchboardProperties properties, GatewayMetrics metrics) {
+        return new KeyMaintenance(health, store, checker, registry, gate, properties.keys(), Duration.ofSeconds(1),
+                metrics::keyStateChanged);
     }
 
     /** Fans attempt outcomes out to every listener. */

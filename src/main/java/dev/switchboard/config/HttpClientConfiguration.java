@@ -21,7 +21,7 @@ public class HttpClientConfiguration {
     static final int MAX_UPSTREAM_BODY_BYTES = 4 * 1024 * 1024;
 
     @Bean(destroyMethod = "dispose")
-    ConnectionProvider upstreamConnections() {
+    public ConnectionProvider upstreamConnections() {
         return ConnectionProvider.builder("switchboard-upstream")
                 .maxConnections(4096)
                 .pendingAcquireMaxCount(-1)
@@ -33,7 +33,7 @@ public class HttpClientConfiguration {
 
     @Bean
     @Qualifier("upstream")
-    WebClient.Builder upstreamWebClient(ConnectionProvider upstreamConnections, SwitchboardProperties properties) {
+    public WebClient.Builder upstreamWebClient(ConnectionProvider upstreamConnections, SwitchboardProperties properties) {
         HttpClient http = HttpClient.create(upstreamConnections)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                         (int) properties.routing().connectTimeout().toMillis())

@@ -3,6 +3,7 @@ package dev.switchboard.observability;
 import dev.switchboard.chat.RequestObserver;
 import dev.switchboard.chat.RouteInfo;
 import dev.switchboard.chat.Usage;
+import dev.switchboard.keys.KeyStateChange;
 import dev.switchboard.providers.UpstreamException;
 import dev.switchboard.routing.AttemptListener;
 import dev.switchboard.routing.Candidate;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code switchboard.upstream.attempts} (counter): provider, key, result (ok or error class)
  *   <li>{@code switchboard.fallbacks} (counter): attempts beyond the first, by surface and path
  *   <li>{@code switchboard.tokens} (counter): provider, kind (prompt, completion)
+ *   <li>{@code switchboard.key.state.changes} (counter): provider, key, state
  * </ul>
  */
 public final class GatewayMetrics implements RequestObserver, AttemptListener {
@@ -73,6 +75,15 @@ public final class GatewayMetrics implements RequestObserver, AttemptListener {
     @Override
     public void failed(Candidate candidate, UpstreamException failure) {
         attempts(candidate, failure.errorClass().code()).increment();
+    }
+
+    /** Counts a key's state change (alias only). */
+    public void keyStateChanged(KeyStateChange change) {
+        Counter.builder("switchboard.key.state.changes")
+                .description("Key state changes by provider, key alias and new state")
+                .tags("provider", change.provider(), "key", change.alias(), "state", change.status().code())
+                .register(registry)
+                .increment();
     }
 
     private Counter attempts(Candidate candidate, String result) {

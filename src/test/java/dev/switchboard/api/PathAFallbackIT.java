@@ -57,7 +57,7 @@ class PathAFallbackIT {
                     .expectHeader().valueEquals("x-switchboard-provider", "up")
                     .expectBody(String.class).returnResult().getResponseBody();
             List<Sse.Frame> frames = Sse.parse(body);
-            assertThat(frames).extracting(Sse.Frame::event).containsExactly("chunk", "chunk", "chunk", "chunk", "done");
+            assertThat(frames).as(body).extracting(Sse.Frame::event).containsExactly("chunk", "chunk", "chunk", "chunk", "done");
         }
     }
 

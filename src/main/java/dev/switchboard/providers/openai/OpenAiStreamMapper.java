@@ -40,8 +40,13 @@ final class OpenAiStreamMapper {
         return done;
     }
 
+    /**
+     * Maps one event. It must not look at {@link #done}: {@code takeUntil} sets that flag as the
+     * {@code [DONE]} event passes, while earlier events may still wait in the operator queue between
+     * the two, and they still have to be mapped.
+     */
     List<ChatChunk> map(SseEvent event) {
-        if (event.isPulse() || done) {
+        if (event.isPulse() || event.data().startsWith("[DONE]")) {
             return KEEP_ALIVE;
         }
         if ("error".equals(event.event())) {

@@ -1,0 +1,73 @@
+package dev.switchboard.keys;
+
+import dev.switchboard.providers.Provider;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Cheap format checks at load, per provider type: keys that cannot be right (wrong prefix, whitespace,
+ * far too short) are reported and kept out. The prefixes are the providers' documented ones; an
+ * OpenAI-compatible provider on an unknown host only gets the generic checks.
+ */
+public final class KeyFormat {
+
+    private KeyFormat() {
+    }
+
+    /** The problem with the key, if any (never includes the key). */
+    public static Optional<String> problem(Provider provider, ApiKey key) {
+        String secret = key.secret();
+        if (secret.length() < 8) {
+            return Optional.of("key is too short to be real");
+        }
+        for (int i = 0; i < secret.length(); i++) {
+            if (Character.isWhitespace(secret.charAt(i)) || Character.isISOControl(secret.charAt(i))) {
+                return Optional.of("key contains whitespace or control characters");
+            }
+        }
+        String prefix = expectedPrefix(provider);
+        if (prefix != null && !secret.startsWith(prefix)) {
+            return Optional.of("key does not start with " + prefix + " as " + provider.type().name().toLowerCase(Locale.ROOT)
+                    + " keys for " + host(provider) + " do");
+        }
+        return Optional.empty();
+    }
+
+    private static String expectedPrefix(Provider provider) {
+        return switch (provider.format()) {
+            case OPENAI -> switch (provider.type()) {
+                case SIMULATOR -> "sim-";
+                default -> openAiFamilyPrefix(host(provider));
+            };
+            default -> null;
+        };
+    }
+
+    private static String openAiFamilyPrefix(String host) {
+        if (host.endsWith("openrouter.ai")) {
+            return "sk-or-";
+        }
+        if (host.endsWith("api.openai.com")) {
+            return "sk-";
+        }
+        if (host.endsWith("api.groq.com")) {
+            return "gsk_";
+        }
+        if (host.endsWith("api.x.ai")) {
+            return "xai-";
+        }
+        if (host.endsWith("api.cerebras.ai")) {
+            return "csk-";
+        }
+        return null;
+    }
+
+    private static String host(Provider provider) {
+        try {
+            String host = java.net.URI.create(provider.baseUrl()).getHost();
+            return host == null ? "" : host.toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package dev.switchboard.keys;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Keeps key states and daily counters in PostgreSQL (R2DBC), so a restart keeps them and several
+ * instances share them. State changes are collected (latest per key) and counter deltas are taken from
+ * {@link DailyLimits}; {@link #flush()} writes both with upserts (counters add atomically and read the
+ * shared total back) and re-reads today's totals. Nothing here runs on the request path.
+ */
+public final class KeyStateStore {
+
+    private static final Logger log = LoggerFactory.getLogger(KeyStateStore.class);
+    private static final long FAR_FUTURE = Instant.parse("9999-01-01T00:00:00Z").toEpochMilli();
+
+    private final DatabaseClient database;
+    private final KeyHealth health;
+    private final DailyLimits limits;
+    private final Map<String, KeyStateChange> dirty = new ConcurrentHashMap<>();
+    private volatile boolean failing;
+
+    public KeyStateStore(DatabaseClient database, KeyHealth health, DailyLimits limits) {
+        this.database = database;
+        this.health = health;
+        this.limits = limits;
+    }
+
+    /** Remembers a change to write with the next flush (only the latest per key matters). */
+    public void changed(KeyStateChange change) {
+        dirty.put(change.provider() + '\u0000' + change.alias(), change);
+    }
+
+    /** Loads persisted key states and today's counters into memory. */
+    public Mono<Void> load() {
+        Mono<Void> states = database.sql("select provider, key_alias, key_fingerprint, status, reason, cooldown_until, "
+                        + "consecutive_failures, updated_at from key_state")
+                .map((row, meta) -> new KeyStateChange(
+                        row.get("provider", String.class),
+                        row.get("key_alias", String.class),
+                        row.get("key_fingerprint", String.class),
+                        KeyStatus.fromCode(row.get("status", String.class)),
+                        row.get("reason", String.class),
+                        untilMillis(row.get("cooldown_until", Instant.class), row.get("status", String.class)),
+                        orZero(row.get("consecutive_failures", Integer.class)),
+                        row.get("updated_at", Instant.class).toEpochMilli()))
+                .all()
+                .doOnNext(health::restore)
+                .then();
+        return states.then(refreshCounters());
+    }
+
+    /** Writes pending state changes and counter deltas, then re-reads today's shared totals. */
+    public Mono<Void> flush() {
+        return writeStates().then(writeCounters()).then(refreshCounters())
+                .doOnSuccess(v -> {
+                    if (failing) {
+                        failing = false;
+                        log.info("Key state and counters are written to PostgreSQL again");
+                    }
+                })
+                .onErrorResume(e -> {
+                    if (!failing) {
+                        failing = true;
+                        log.warn("Could not write key state or counters (kept in memory, will retry): {}", e.toString());
+                    }
+                    return Mono.empty();
+                });
+    }
+
+    private Mono<Void> writeStates() {
+        if (dirty.isEmpty()) {
+            return Mono.empty();
+        }
+        List<KeyStateChange> batch = new ArrayList<>(dirty.values());
+        batch.forEach(change -> dirty.remove(change.provider() + '\u0000' + change.alias(), change));
+        return Flux.fromIterable(batch)
+                .concatMap(change -> database.sql("insert into key_state (provider, key_alias, key_fingerprint, status, "
+                                + "reason, cooldown_until, consecutive_failures, updated_at) values (:provider, :alias, "
+                                + ":fingerprint, :status, :reason, :until, :failures, :at) on conflict (provider, key_alias) "
+                                + "do update set key_fingerprint = excluded.key_fingerprint, status = excluded.status, "
+                                + "reason = excluded.reason, cooldown_until = excluded.cooldown_until, "
+                                + "consecutive_failures = excluded.consecutive_failures, updated_at = excluded.updated_at")
+                        .bind("provider", change.provider())
+                        .bind("alias", change.alias())
+                        .bind("fingerprint", change.fingerprint())
+                        .bind("status", change.status().code())
+                        .bind("reason", truncate(change.reason()))
+                        .bind("until", until(change.untilMillis()))
+                        .bind("failures", change.consecutiveFailures())
+                        .bind("at", Instant.ofEpochMilli(change.atMillis()))
+                        .fetch().rowsUpdated()
+                        .doOnError(e -> dirty.putIfAbsent(change.provider() + '\u0000' + change.alias(), change)))
+                .then();
+    }
+
+    private Mono<Void> writeCounters() {
+        List<DailyLimits.Delta> deltas = limits.pendingDeltas();
+        return Flux.fromIterable(deltas)
+                .concatMap(delta -> database.sql("insert into daily_counters (day, scope, provider, name, calls, updated_at) "
+                                + "values (:day, :scope, :provider, :name, :calls, now()) on conflict (day, scope, provider, name) "
+                                + "do update set calls = daily_counters.calls + excluded.calls, updated_at = now() "
+                                + "returning calls")
+                        .bind("day", delta.id().day())
+                        .bind("scope", delta.id().scope().code())
+                        .bind("provider", delta.id().provider())
+                        .bind("name", delta.id().name())
+                        .bind("calls", delta.calls())
+                        .map((row, meta) -> row.get("calls", Long.class))
+                        .one()
+                        .doOnNext(total -> limits.applyTotal(delta.id(), total, true))
+                        .doOnError(e -> limits.flushFailed(delta))
+                        .onErrorResume(e -> Mono.empty()))
+                .then(Mono.fromRunnable(limits::forgetPastDays));
+    }
+
+    private Mono<Void> refreshCounters() {
+        LocalDate today = limits.today();
+        return database.sql("select scope, provider, name, calls from daily_counters where day = :day")
+                .bind("day", today)
+                .map((row, meta) -> {
+                    DailyLimits.Scope scope = scope(row.get("scope", String.class));
+                    if (scope != null) {
+                        limits.applyTotal(new DailyLimits.CounterId(today, scope, row.get("provider", String.class),
+                                row.get("name", String.class)), orZero(row.get("calls", Long.class)), false);
+                    }
+                    return 1;
+                })
+                .all()
+                .then();
+    }
+
+    private static DailyLimits.Scope scope(String code) {
+        for (DailyLimits.Scope scope : DailyLimits.Scope.values()) {
+            if (scope.code().equals(code)) {
+                return scope;
+            }
+        }
+        return null;
+    }
+
+    private static Object until(long untilMillis) {
+        return untilMillis == 0 || untilMillis >= FAR_FUTURE ? Instant.parse("9999-12-31T00:00:00Z")
+                : Instant.ofEpochMilli(untilMillis);
+    }
+
+    private static long untilMillis(Instant until, String status) {
+        if (until == null) {
+            return 0;
+        }
+        long millis = until.toEpochMilli();
+        if (millis >= FAR_FUTURE) {
+            return "active".equals(status) ? 0 : Long.MAX_VALUE;
+        }
+        return millis;
+    }
+
+    private static String truncate(String s) {
+        return s == null || s.length() <= 600 ? s : s.substring(0, 600);
+    }
+
+    private static int orZero(Integer n) {
+        return n == null ? 0 : n;
+    }
+
+    private static long orZero(Long n) {
+        return n == null ? 0 : n;
+    }
+}
