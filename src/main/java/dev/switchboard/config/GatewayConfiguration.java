@@ -27,14 +27,12 @@ import dev.switchboard.usage.RequestLogWriter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.json.JsonMapper;
@@ -51,13 +49,7 @@ public class GatewayConfiguration {
 
     @Bean
     KeySources keySources(ConfigurableEnvironment environment) {
-        List<String> names = new ArrayList<>();
-        environment.getPropertySources().forEach(source -> {
-            if (source instanceof EnumerablePropertySource<?> enumerable) {
-                names.addAll(List.of(enumerable.getPropertyNames()));
-            }
-        });
-        return new KeySources(environment::getProperty, names);
+        return KeySources.of(environment);
     }
 
     @Bean
@@ -74,7 +66,7 @@ public class GatewayConfiguration {
                 sim == null ? null : sim.baseUrl(), defaults(properties), limits::keyRemaining));
     }
 
-    static ProviderRegistry.Defaults defaults(SwitchboardProperties properties) {
+    public static ProviderRegistry.Defaults defaults(SwitchboardProperties properties) {
         return new ProviderRegistry.Defaults(properties.keys().providerDailyLimit(),
                 properties.resilience().maxConcurrentCalls(), properties.routing().keyStrategy());
     }

@@ -133,6 +133,12 @@ public final class KeyHealth {
         }
     }
 
+    /** Drops the record of a key that never joined a pool (e.g. rejected when added at runtime). */
+    public void forget(Provider provider, ApiKey key) {
+        states.remove(id(provider.name(), key.alias()));
+        updateProviderHealth(provider.name());
+    }
+
     /** Registers the keys of a provider (at startup and after a reload); state of known keys is kept. */
     public void register(Provider provider) {
         for (ApiKey key : provider.keys().keys()) {

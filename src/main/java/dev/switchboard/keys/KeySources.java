@@ -31,6 +31,17 @@ public final class KeySources {
         this.variableNames = variableNames;
     }
 
+    /** Reads keys from a Spring environment (its enumerable sources give the numbered variable names). */
+    public static KeySources of(org.springframework.core.env.ConfigurableEnvironment environment) {
+        List<String> names = new ArrayList<>();
+        environment.getPropertySources().forEach(source -> {
+            if (source instanceof org.springframework.core.env.EnumerablePropertySource<?> enumerable) {
+                names.addAll(List.of(enumerable.getPropertyNames()));
+            }
+        });
+        return new KeySources(environment::getProperty, names);
+    }
+
     public static String envPrefix(String provider) {
         return provider.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
     }

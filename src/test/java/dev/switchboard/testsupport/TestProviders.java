@@ -1,5 +1,6 @@
 package dev.switchboard.testsupport;
 
+import dev.switchboard.config.ErrorOverride;
 import dev.switchboard.config.ModelProperties;
 import dev.switchboard.config.RoutingProperties.KeyStrategy;
 import dev.switchboard.keys.ApiKey;
@@ -19,6 +20,14 @@ public final class TestProviders {
 
     public static Provider provider(String name, int keyCount) {
         return provider(name, keyCount, true);
+    }
+
+    /** A provider with explicit models, daily limit, concurrency limit and error overrides. */
+    public static Provider custom(String name, int keyCount, List<ModelProperties> models, long dailyLimit,
+            int maxConcurrent, List<ErrorOverride> overrides) {
+        Provider base = provider(name, keyCount, true);
+        return new Provider(name, base.type(), base.format(), base.baseUrl(), models.get(0).name(), models, 100, true,
+                true, Map.of(), dailyLimit, maxConcurrent, overrides, base.keys());
     }
 
     public static Provider provider(String name, int keyCount, boolean autoRoute) {
