@@ -32,16 +32,12 @@ final class OpenAiErrors {
         ErrorBody error = parse(body);
         String message = SecretScrubber.scrub(error.message != null ? error.message : "HTTP " + status, key);
         String code = error.code != null ? error.code : error.type;
-        Duration hint = RetryHints.fromHeaders(headers, now);
-        if (hint == null) {
-            hint = RetryHints.fromMessage(error.message);
-        }
         ErrorClass errorClass = classify(status, error, message);
-        return new UpstreamException(errorClass, status, code, message, hint);
+        return new UpstreamException(errorClass, status, code, message, hint(errorClass, headers, error, now));
     }
 
     /** An error object inside a 200 stream (or a JSON error body where a stream was expected). */
-    UpstreamException inBand(JsonNode errorNode, ApiKey key) {
+    UpstreamException inBand(JsonNode errorNode, ApiKey key, Instant now) {
         ErrorBody error = fromNode(errorNode);
         String message = SecretScrubber.scrub(error.message != null ? error.message : "upstream stream error", key);
         int status = error.numericCode;
@@ -50,7 +46,30 @@ final class OpenAiErrors {
             errorClass = ErrorClass.RATE_LIMITED;
         }
         return new UpstreamException(errorClass, status, error.code != null ? error.code : error.type, message,
-                RetryHints.fromMessage(error.message));
+                hint(errorClass, new HttpHeaders(), error, now));
+    }
+
+    /**
+     * Section 5 of the reference: {@code retry-after-ms}, {@code retry-after}, then body hints
+     * (OpenRouter's {@code metadata.headers.X-RateLimit-Reset}, "try again in 1.5s"), then the exhausted
+     * {@code x-ratelimit-reset-*} window. A quota is not over in seconds whatever a retry header says, so
+     * it carries only a hint that marks when the quota resets (OpenRouter's reset time), else none and
+     * the key manager applies its long quota cooldown.
+     */
+    private static @Nullable Duration hint(ErrorClass errorClass, HttpHeaders headers, ErrorBody error, Instant now) {
+        Duration resetAt = error.resetEpochMillis > 0
+                ? RetryHints.until(now, Instant.ofEpochMilli(error.resetEpochMillis)) : null;
+        if (errorClass == ErrorClass.QUOTA_EXCEEDED) {
+            return resetAt;
+        }
+        Duration hint = RetryHints.explicit(headers, now);
+        if (hint == null) {
+            hint = resetAt;
+        }
+        if (hint == null) {
+            hint = RetryHints.fromMessage(error.message);
+        }
+        return hint != null ? hint : RetryHints.resetWindow(headers);
     }
 
     private static ErrorClass classify(int status, ErrorBody error, String message) {
@@ -78,6 +97,9 @@ final class OpenAiErrors {
             }
             case 408 -> ErrorClass.TIMEOUT;
             case 400, 413, 422 -> ErrorClass.BAD_REQUEST;
+            // 503 "engine overloaded" / OpenRouter "no provider available", Groq 498 flex capacity:
+            // the provider's capacity, not the key's fault
+            case 498, 503 -> ErrorClass.OVERLOADED;
             default -> ErrorClass.SERVER_ERROR;
         };
     }
@@ -122,6 +144,10 @@ final class OpenAiErrors {
         if (code.isNumber()) {
             body.numericCode = code.asInt();
         }
+        JsonNode reset = node.path("metadata").path("headers").path("X-RateLimit-Reset");
+        if (reset.isNumber() || reset.isString()) {
+            body.resetEpochMillis = parseLong(reset.asString());
+        }
         return body;
     }
 
@@ -135,10 +161,20 @@ final class OpenAiErrors {
         return null;
     }
 
+    private static long parseLong(String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     private static final class ErrorBody {
         @Nullable String message;
         @Nullable String type;
         @Nullable String code;
         int numericCode;
+        /** OpenRouter: {@code error.metadata.headers.X-RateLimit-Reset}, epoch milliseconds. */
+        long resetEpochMillis;
     }
 }
