@@ -50,11 +50,13 @@ final class OpenAiErrors {
     }
 
     /**
-     * Section 5 of the reference: {@code retry-after-ms}, {@code retry-after}, then body hints
-     * (OpenRouter's {@code metadata.headers.X-RateLimit-Reset}, "try again in 1.5s"), then the exhausted
-     * {@code x-ratelimit-reset-*} window. A quota is not over in seconds whatever a retry header says, so
-     * it carries only a hint that marks when the quota resets (OpenRouter's reset time), else none and
-     * the key manager applies its long quota cooldown.
+     * Section 5 of the reference: {@code retry-after-ms} or {@code retry-after} when present (the server
+     * said exactly). Otherwise the longest of the body hints (OpenRouter's
+     * {@code metadata.headers.X-RateLimit-Reset}, "try again in 1.5s") and the exhausted
+     * {@code x-ratelimit-reset-*} window: "try again in 84ms" about tokens does not help when the
+     * requests window is empty for six more minutes (conformance case 5). A quota is not over in seconds
+     * whatever a retry header says, so it carries only a hint that marks when the quota resets
+     * (OpenRouter's reset time), else none and the key manager applies its long quota cooldown.
      */
     private static @Nullable Duration hint(ErrorClass errorClass, HttpHeaders headers, ErrorBody error, Instant now) {
         Duration resetAt = error.resetEpochMillis > 0
@@ -62,14 +64,18 @@ final class OpenAiErrors {
         if (errorClass == ErrorClass.QUOTA_EXCEEDED) {
             return resetAt;
         }
-        Duration hint = RetryHints.explicit(headers, now);
-        if (hint == null) {
-            hint = resetAt;
+        Duration explicit = RetryHints.explicit(headers, now);
+        if (explicit != null) {
+            return explicit;
         }
-        if (hint == null) {
-            hint = RetryHints.fromMessage(error.message);
+        return longest(longest(resetAt, RetryHints.fromMessage(error.message)), RetryHints.resetWindow(headers));
+    }
+
+    private static @Nullable Duration longest(@Nullable Duration a, @Nullable Duration b) {
+        if (a == null) {
+            return b;
         }
-        return hint != null ? hint : RetryHints.resetWindow(headers);
+        return b == null || a.compareTo(b) >= 0 ? a : b;
     }
 
     private static ErrorClass classify(int status, ErrorBody error, String message) {
