@@ -128,6 +128,12 @@ final class Gateway implements AutoCloseable {
                 new KeyPool(name, keys, KeyStrategy.ROUND_ROBIN, k -> Long.MAX_VALUE));
     }
 
+    /** The same provider with extra request headers, as {@code switchboard.providers.<name>.headers} gives them. */
+    static Provider withHeaders(Provider p, Map<String, String> headers) {
+        return new Provider(p.name(), p.type(), p.format(), p.baseUrl(), p.defaultModel(), p.models(), p.priority(),
+                p.enabled(), p.autoRoute(), headers, p.keys());
+    }
+
     /** A streamed request that names the provider (Path B: falls back across its keys only). */
     Flux<StreamEvent> stream(String provider) {
         return service.stream(command(provider));

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -126,6 +127,25 @@ class MixedFormatsConformanceTest {
         assertThat(body.path("messages").get(0).path("role").asString()).isEqualTo("user");
         assertThat(body.path("max_tokens").asInt()).as("the model's configured default").isEqualTo(64);
         assertThat(body.path("stream").asBoolean()).isTrue();
+    }
+
+    @Test
+    void openAiRequestsAskForUsageAndCarryTheProvidersExtraHeadersButNeverLetThemReplaceTheKey() {
+        Provider openRouter = Gateway.withHeaders(
+                Gateway.provider("openrouter", WireFormat.OPENAI, fake.url("/api/v1"), "sk-or-one"),
+                Map.of("HTTP-Referer", "https://example.org", "X-Title", "Switchboard", "Authorization", "Bearer nope"));
+        fake.on("sk-or-one", Script.sse().write(OPENAI_HAPPY));
+        try (Gateway withHeaders = new Gateway(openRouter)) {
+            Seen.of(withHeaders.stream("openrouter"));
+        }
+
+        Recorded request = fake.requestsWith("sk-or-one").get(0);
+        assertThat(request.uri()).isEqualTo("/api/v1/chat/completions");
+        assertThat(request.header("http-referer")).isEqualTo("https://example.org");
+        assertThat(request.header("x-title")).isEqualTo("Switchboard");
+        JsonNode body = JSON.readTree(request.body());
+        assertThat(body.path("stream_options").path("include_usage").asBoolean()).isTrue();
+        assertThat(body.path("messages").get(0).path("role").asString()).isEqualTo("system");
     }
 
     @Test
