@@ -7,7 +7,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -122,7 +125,7 @@ final class FakeUpstream implements AutoCloseable {
 
     private static Map<String, String> headers(HttpServerRequest req) {
         Map<String, String> out = new ConcurrentHashMap<>();
-        req.requestHeaders().forEach(e -> out.put(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue()));
+        req.requestHeaders().forEach(e -> out.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
         return out;
     }
 
@@ -157,7 +160,7 @@ final class FakeUpstream implements AutoCloseable {
         }
 
         String header(String name) {
-            return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+            return headers.get(name.toLowerCase(Locale.ROOT));
         }
 
         String body() {
@@ -186,7 +189,7 @@ final class FakeUpstream implements AutoCloseable {
     static final class Script {
 
         private final int status;
-        private final Map<String, String> headers = new java.util.LinkedHashMap<>();
+        private final Map<String, String> headers = new LinkedHashMap<>();
         private final List<Step> steps = new ArrayList<>();
         private boolean resetBeforeHeaders;
 
@@ -238,11 +241,11 @@ final class FakeUpstream implements AutoCloseable {
         Script writeInPieces(byte[] bytes, int... cuts) {
             int from = 0;
             for (int cut : cuts) {
-                write(java.util.Arrays.copyOfRange(bytes, from, cut));
+                write(Arrays.copyOfRange(bytes, from, cut));
                 pause(Duration.ofMillis(5));
                 from = cut;
             }
-            return write(java.util.Arrays.copyOfRange(bytes, from, bytes.length));
+            return write(Arrays.copyOfRange(bytes, from, bytes.length));
         }
 
         Script pause(Duration pause) {

@@ -10,6 +10,7 @@ import dev.switchboard.providers.ErrorClass;
 import dev.switchboard.providers.UpstreamException;
 import dev.switchboard.providers.WireFormat;
 import dev.switchboard.routing.AllCandidatesFailedException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -149,7 +150,7 @@ class KeyErrorConformanceTest {
         fake.on("AIza-one", Script.json(400, GEMINI_400_CONTEXT));
         healthySecondKeys();
 
-        Throwable error = catchThrowable(() -> gateway.complete("gemini").block(java.time.Duration.ofSeconds(10)));
+        Throwable error = catchThrowable(() -> gateway.complete("gemini").block(Duration.ofSeconds(10)));
 
         assertThat(error).isInstanceOfSatisfying(UpstreamException.class, upstream -> {
             assertThat(upstream.status()).isEqualTo(400);

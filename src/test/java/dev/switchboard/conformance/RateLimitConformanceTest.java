@@ -8,9 +8,11 @@ import dev.switchboard.conformance.Gateway.Outcome;
 import dev.switchboard.providers.ErrorClass;
 import dev.switchboard.providers.WireFormat;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -146,6 +148,7 @@ class RateLimitConformanceTest {
         assertThat(failure.retryAfter()).isNull();
     }
 
+    /** The body's exact JSON is unverified [U]: the error_code and the "spend limit" wording both classify it. */
     @Test
     void case12_anthropicSpendLimit_enforcedSpendLimit429IsQuotaExhaustedNotRateLimited() {
         Outcome failure = firstKeyFailsThenSecondAnswers("claude", "sk-ant-one",
@@ -157,8 +160,8 @@ class RateLimitConformanceTest {
     }
 
     @Test
-    void anthropic429_withoutRetryAfter_coolsUntilTheExhaustedWindowResets() {
-        String in42s = java.time.Instant.now().plusSeconds(42).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    void anthropic429WithoutRetryAfterCoolsUntilTheExhaustedWindowResets() {
+        String in42s = Instant.now().plusSeconds(42).truncatedTo(ChronoUnit.SECONDS).toString();
         Outcome failure = firstKeyFailsThenSecondAnswers("claude", "sk-ant-one", Script.status(429)
                 .header("Content-Type", "application/json")
                 .header("anthropic-ratelimit-requests-remaining", "0").header("anthropic-ratelimit-requests-reset", in42s)

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Conformance cases about streams that fail, before or after the first chunk: 15, 16, 18, 19, 21, 22,
- * 28, 29, 34, 35. Before commit the client sees only the fallback's answer; after it, the chunks it got
+ * 28, 29, 34, 35, and Gemini's in-band error. Before commit the client sees only the fallback's answer; after it, the chunks it got
  * and then a terminal error ({@link MidStreamException}, which every surface turns into its error
  * event: SSE {@code event: error}, a WebSocket error frame, an OpenAI-style error chunk).
  */
@@ -28,7 +28,8 @@ class StreamFailureConformanceTest {
     private final FakeUpstream fake = FakeUpstream.start();
     private final Gateway gateway = new Gateway(Gateway.routing(Duration.ofMillis(800), IDLE),
             Gateway.provider("openai", WireFormat.OPENAI, fake.url("/v1"), "sk-one", "sk-two"),
-            Gateway.provider("claude", WireFormat.ANTHROPIC, fake.url("/v1"), "sk-ant-one", "sk-ant-two"));
+            Gateway.provider("claude", WireFormat.ANTHROPIC, fake.url("/v1"), "sk-ant-one", "sk-ant-two"),
+            Gateway.provider("gemini", WireFormat.GEMINI, fake.url("/v1beta"), "AIza-one", "AIza-two"));
 
     @AfterEach
     void stop() {
@@ -39,6 +40,7 @@ class StreamFailureConformanceTest {
     private void healthySecondKeys() {
         fake.on("sk-two", Script.sse().write(OPENAI_HAPPY));
         fake.on("sk-ant-two", Script.sse().write(ANTHROPIC_HAPPY));
+        fake.on("AIza-two", Script.sse().write(geminiStream("\r\n\r\n")));
     }
 
     private void awaitClosed(String secret, Duration within) {
@@ -60,6 +62,22 @@ class StreamFailureConformanceTest {
         assertThat(gateway.trail()).containsExactly("claude#1:overloaded", "claude#2:ok");
     }
 
+    /** Whether an error can come before message_start is unverified [U]; the fake plays it anyway. */
+    @Test
+    void case15_anthropicErrorBeforeContent_evenAsTheVeryFirstEvent() {
+        fake.on("sk-ant-one", Script.sse().write(ANTHROPIC_OVERLOADED_EVENT));
+        healthySecondKeys();
+
+        Seen seen = Seen.of(gateway.stream("claude"));
+
+        assertThat(seen.route().key()).isEqualTo("claude#2");
+        assertThat(gateway.trail()).containsExactly("claude#1:overloaded", "claude#2:ok");
+    }
+
+    /**
+     * That the server closes the stream after {@code event: error} is unverified [U]: the adapter fails
+     * the attempt on the error event itself and never waits for more.
+     */
     @Test
     void case16_anthropicErrorAfterContent_endsTheStreamWithAnErrorAfterTheDeltas() {
         fake.on("sk-ant-one", Script.sse().write(ANTHROPIC_MESSAGE_START).write(ANTHROPIC_BLOCK_START)
@@ -78,6 +96,7 @@ class StreamFailureConformanceTest {
         assertThat(fake.requestsWith("sk-ant-two")).as("no switching after commit").isEmpty();
     }
 
+    /** Whether {@code [DONE]} follows the error chunk is unverified [U]: here it does not, in case 19 it does. */
     @Test
     void case18_openRouterErrorChunkFirst_afterCommentsIsAProbeFailureAndFallsBack() {
         fake.on("sk-one", Script.sse().write(OPENROUTER_PROCESSING).write(OPENROUTER_PROCESSING)
@@ -115,6 +134,21 @@ class StreamFailureConformanceTest {
         assertThat(seen.result()).isNull();
         assertThat(seen.midStreamError().failure().errorClass()).isEqualTo(ErrorClass.SERVER_ERROR);
         assertThat(gateway.trail()).containsExactly("openai#1:server_error");
+    }
+
+    /** The exact framing of Gemini's in-band error is unverified [U]; it is an error before content either way. */
+    @Test
+    void geminiErrorInsideA200StreamBeforeContentFallsBack() {
+        fake.on("AIza-one", Script.sse().write("data: {\"error\": {\"code\": 500, \"message\": \"An internal error has"
+                + " occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting\","
+                + " \"status\": \"INTERNAL\"}}\r\n\r\n"));
+        healthySecondKeys();
+
+        Seen seen = Seen.of(gateway.stream("gemini"));
+
+        assertThat(seen.route().key()).isEqualTo("gemini#2");
+        assertThat(seen.text()).isEqualTo(GEMINI_TEXT);
+        assertThat(gateway.trail()).containsExactly("gemini#1:server_error", "gemini#2:ok");
     }
 
     @Test

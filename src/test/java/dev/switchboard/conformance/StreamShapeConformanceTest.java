@@ -66,6 +66,7 @@ class StreamShapeConformanceTest {
         assertThat(gateway.trail()).containsExactly("openai#1:ok");
     }
 
+    /** {@code \r\n\r\n} is commonly reported but unverified [U]; case 33 plays the same stream with {@code \n\n}. */
     @Test
     void case26_geminiCrlfNoDone_completesAtEndOfBodyWithUsageFromTheLastChunkOnly() {
         fake.on("AIza-one", Script.sse().write(GEMINI_CHUNK_1 + "\r\n\r\n").write(GEMINI_CHUNK_2 + "\r\n\r\n")
@@ -160,6 +161,10 @@ class StreamShapeConformanceTest {
         assertThat(gateway.trail()).containsExactly("openai#1:ok");
     }
 
+    /**
+     * A blocked prompt in a stream is unverified [U] (seen for non-streamed answers); the conservative
+     * reading is the non-streamed one: a normal empty answer, not an error that would try another key.
+     */
     @Test
     void case32_geminiPromptBlocked_finishesWithContentFilterWithoutFallbackOrKeyPenalty() {
         fake.on("AIza-one", Script.sse().write(GEMINI_BLOCKED));
