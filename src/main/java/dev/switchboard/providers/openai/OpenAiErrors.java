@@ -31,8 +31,8 @@ final class OpenAiErrors {
     UpstreamException fromHttp(int status, HttpHeaders headers, byte[] body, ApiKey key, Instant now) {
         ErrorBody error = parse(body);
         String message = SecretScrubber.scrub(error.message != null ? error.message : "HTTP " + status, key);
-        String code = error.code != null ? error.code : error.type;
         ErrorClass errorClass = classify(status, error, message);
+        String code = error.flagged ? "content_filter" : error.code != null ? error.code : error.type;
         return new UpstreamException(errorClass, status, code, message, hint(errorClass, headers, error, now));
     }
 
@@ -90,6 +90,10 @@ final class OpenAiErrors {
         }
         if (quotaCode || status == 402) {
             return ErrorClass.QUOTA_EXCEEDED;
+        }
+        if (error.flagged) {
+            // OpenRouter's moderation 403: the input was refused, the key is fine
+            return ErrorClass.BAD_REQUEST;
         }
         return switch (status) {
             case 403 -> lower.contains("credits") ? ErrorClass.QUOTA_EXCEEDED : ErrorClass.INVALID_KEY;
@@ -150,6 +154,7 @@ final class OpenAiErrors {
         if (code.isNumber()) {
             body.numericCode = code.asInt();
         }
+        body.flagged = node.path("metadata").has("flagged_input") || node.path("metadata").has("reasons");
         JsonNode reset = node.path("metadata").path("headers").path("X-RateLimit-Reset");
         if (reset.isNumber() || reset.isString()) {
             body.resetEpochMillis = parseLong(reset.asString());
@@ -182,5 +187,7 @@ final class OpenAiErrors {
         int numericCode;
         /** OpenRouter: {@code error.metadata.headers.X-RateLimit-Reset}, epoch milliseconds. */
         long resetEpochMillis;
+        /** OpenRouter's moderation: {@code error.metadata} names {@code reasons} / {@code flagged_input}. */
+        boolean flagged;
     }
 }

@@ -47,6 +47,16 @@ class OpenAiErrorsTest {
         assertThat(error.retryAfter()).isEqualTo(Duration.ofSeconds(30));
     }
 
+    @Test
+    void openRouterModeration403RefusesTheInputNotTheKey() {
+        UpstreamException error = http(403, "{\"error\":{\"message\":\"Input was flagged by moderation\",\"code\":403,"
+                + "\"metadata\":{\"reasons\":[\"violence\"],\"flagged_input\":\"...\",\"provider_name\":\"OpenAI\","
+                + "\"model_slug\":\"openai/gpt-4o\"}}}");
+
+        assertThat(error.errorClass()).isEqualTo(ErrorClass.BAD_REQUEST);
+        assertThat(error.upstreamCode()).isEqualTo("content_filter");
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', value = {
         "402|{\"error\":{\"message\":\"This request requires more credits, or fewer max_tokens.\",\"code\":402}}|QUOTA_EXCEEDED",
