@@ -45,7 +45,7 @@ public final class PropertiesValidator {
             problems.add(at + ": provider names use lower-case letters, digits, '.', '_' and '-'");
         }
         if (p.type() == null) {
-            problems.add(at + ".type: missing (one of openai, simulator)");
+            problems.add(at + ".type: missing (one of openai, anthropic, gemini, simulator)");
         } else if (p.type() != ProviderType.SIMULATOR) {
             if (p.baseUrl() == null || p.baseUrl().isBlank()) {
                 problems.add(at + ".base-url: missing");

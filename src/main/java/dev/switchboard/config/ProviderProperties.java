@@ -10,9 +10,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * One upstream provider under {@code switchboard.providers.<name>}.
  *
- * @param type adapter family: {@code openai} (any OpenAI-compatible API), {@code simulator}, ...
- * @param format wire format the built-in simulator speaks for a {@code simulator} provider
- * @param baseUrl API root, e.g. {@code https://api.groq.com/openai/v1}; not needed for simulators
+ * @param type adapter family: {@code openai} (any OpenAI-compatible API), {@code anthropic},
+ *     {@code gemini} or {@code simulator}
+ * @param format wire format ({@code openai}, {@code anthropic}, {@code gemini}) the built-in simulator
+ *     speaks for a {@code simulator} provider; ignored for the other types
+ * @param baseUrl API root, e.g. {@code https://api.groq.com/openai/v1}; for {@code anthropic} and
+ *     {@code gemini} the host ({@code https://api.anthropic.com}); not needed for simulators
  * @param defaultModel the model Path A uses
  * @param models models this provider serves (Path B looks bare model names up here)
  * @param priority lower comes first where an order between providers matters

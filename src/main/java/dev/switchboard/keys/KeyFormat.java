@@ -34,12 +34,11 @@ public final class KeyFormat {
     }
 
     private static String expectedPrefix(Provider provider) {
-        return switch (provider.format()) {
-            case OPENAI -> switch (provider.type()) {
-                case SIMULATOR -> "sim-";
-                default -> openAiFamilyPrefix(host(provider));
-            };
-            default -> null;
+        return switch (provider.type()) {
+            case SIMULATOR -> "sim-";
+            case ANTHROPIC -> "sk-ant-";
+            case GEMINI -> "AIza";
+            case OPENAI -> openAiFamilyPrefix(host(provider));
         };
     }
 

@@ -1,6 +1,8 @@
 package dev.switchboard.providers;
 
 import dev.switchboard.keys.ApiKey;
+import dev.switchboard.providers.anthropic.AnthropicClient;
+import dev.switchboard.providers.gemini.GeminiClient;
 import dev.switchboard.providers.openai.OpenAiClient;
 import java.time.Clock;
 import org.springframework.http.HttpHeaders;
@@ -10,12 +12,17 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Builds the HTTP client of each wire format. Every client starts from the one upstream
  * {@link WebClient.Builder}, so they all share its connection pool, and carries its key in a default
- * header.
+ * header: {@code Authorization: Bearer} (OpenAI family), {@code x-api-key} plus
+ * {@code anthropic-version} (Anthropic), {@code x-goog-api-key} (Gemini; never the {@code ?key=} query
+ * form, which would leave the key in URLs and access logs).
  */
 public final class HttpClientFactory implements ProviderClients.Factory {
 
     /** Longest SSE line accepted from an upstream before the stream is cut off. */
     static final int MAX_LINE_BYTES = 1 << 20;
+
+    /** The Messages API version this adapter is written against; the API requires the header. */
+    static final String ANTHROPIC_VERSION = "2023-06-01";
 
     private final WebClient.Builder base;
     private final JsonMapper json;
@@ -32,6 +39,10 @@ public final class HttpClientFactory implements ProviderClients.Factory {
         return switch (provider.format()) {
             case OPENAI -> new OpenAiClient(webClient(provider, HttpHeaders.AUTHORIZATION, "Bearer " + key.secret()),
                     key, json, clock, MAX_LINE_BYTES, keyCheckPath(provider));
+            case ANTHROPIC -> new AnthropicClient(webClient(provider, "x-api-key", key.secret(),
+                    "anthropic-version", ANTHROPIC_VERSION), key, json, clock, MAX_LINE_BYTES);
+            case GEMINI -> new GeminiClient(webClient(provider, "x-goog-api-key", key.secret()),
+                    key, json, clock, MAX_LINE_BYTES);
         };
     }
 
@@ -40,12 +51,15 @@ public final class HttpClientFactory implements ProviderClients.Factory {
         return provider.baseUrl().contains("openrouter.ai") ? "/key" : "/models";
     }
 
-    private WebClient webClient(Provider provider, String authHeader, String authValue) {
+    /** Configured extra headers first, so they can never replace the key or the API version. */
+    private WebClient webClient(Provider provider, String... requiredHeaders) {
         return base.clone()
                 .baseUrl(provider.baseUrl())
                 .defaultHeaders(headers -> {
                     provider.headers().forEach(headers::set);
-                    headers.set(authHeader, authValue);
+                    for (int i = 0; i < requiredHeaders.length; i += 2) {
+                        headers.set(requiredHeaders[i], requiredHeaders[i + 1]);
+                    }
                 })
                 .build();
     }

@@ -104,21 +104,33 @@ public final class ProviderRegistry {
         return Optional.empty();
     }
 
-    private static WireFormat formatOf(ProviderProperties p) {
+    static WireFormat formatOf(ProviderProperties p) {
         return switch (p.type()) {
             case SIMULATOR -> p.format();
             case OPENAI -> WireFormat.OPENAI;
+            case ANTHROPIC -> WireFormat.ANTHROPIC;
+            case GEMINI -> WireFormat.GEMINI;
         };
     }
 
-    private static String baseUrl(ProviderProperties p, @Nullable String simulatorUrl) {
-        if (p.type() == ProviderType.SIMULATOR) {
-            return switch (p.format()) {
-                case OPENAI -> simulatorUrl + "/v1";
-            };
+    /**
+     * The API root the adapter appends its paths to. OpenAI-compatible roots are taken as configured
+     * (they differ per vendor: {@code .../v1}, {@code .../openai/v1}, {@code .../api/v1}). Anthropic and
+     * Gemini are configured by host ({@code https://api.anthropic.com},
+     * {@code https://generativelanguage.googleapis.com}) and get their version segment here, unless the
+     * configured URL already ends with it. A simulator provider points at the running simulator's
+     * endpoints for its format.
+     */
+    static String baseUrl(ProviderProperties p, @Nullable String simulatorUrl) {
+        String url = p.type() == ProviderType.SIMULATOR ? simulatorUrl : p.baseUrl().trim();
+        while (url.endsWith("/")) {
+            url = url.substring(0, url.length() - 1);
         }
-        String url = p.baseUrl().trim();
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        return switch (formatOf(p)) {
+            case OPENAI -> p.type() == ProviderType.SIMULATOR ? url + "/v1" : url;
+            case ANTHROPIC -> url.endsWith("/v1") ? url : url + "/v1";
+            case GEMINI -> url.endsWith("/v1beta") || url.endsWith("/v1") ? url : url + "/v1beta";
+        };
     }
 
     /** The configured models by priority, with the default model added when it is not listed. */

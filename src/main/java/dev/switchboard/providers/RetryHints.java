@@ -24,20 +24,36 @@ public final class RetryHints {
     }
 
     public static @Nullable Duration fromHeaders(HttpHeaders headers, Instant now) {
+        Duration explicit = explicit(headers, now);
+        return explicit != null ? explicit : resetWindow(headers);
+    }
+
+    /**
+     * The headers that say how long to wait: {@code retry-after-ms}, then {@code retry-after}. Body hints
+     * (Gemini's {@code RetryInfo}, OpenRouter's reset time) rank below these and above the reset windows.
+     */
+    public static @Nullable Duration explicit(HttpHeaders headers, Instant now) {
         Duration ms = millis(headers.getFirst("retry-after-ms"));
         if (ms != null) {
             return ms;
         }
-        Duration retryAfter = retryAfter(headers.getFirst("retry-after"), now);
-        if (retryAfter != null) {
-            return retryAfter;
-        }
+        return retryAfter(headers.getFirst("retry-after"), now);
+    }
+
+    /** The longest exhausted {@code x-ratelimit-reset-requests|tokens} window (Go durations). */
+    public static @Nullable Duration resetWindow(HttpHeaders headers) {
         Duration requests = exhaustedWindow(headers, "requests");
         Duration tokens = exhaustedWindow(headers, "tokens");
         if (requests != null && tokens != null) {
             return requests.compareTo(tokens) >= 0 ? requests : tokens;
         }
         return requests != null ? requests : tokens;
+    }
+
+    /** The time from now until an instant, never negative. */
+    public static Duration until(Instant now, Instant at) {
+        Duration d = Duration.between(now, at);
+        return d.isNegative() ? Duration.ZERO : d;
     }
 
     /** "Please try again in 84ms / 1.146s" in an error message. */

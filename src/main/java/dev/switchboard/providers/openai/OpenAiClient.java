@@ -95,7 +95,7 @@ public final class OpenAiClient implements ProviderClient {
         }
         Flux<DataBuffer> body = response.bodyToFlux(DataBuffer.class);
         return Flux.defer(() -> {
-            OpenAiStreamMapper mapper = new OpenAiStreamMapper(json, errors, key);
+            OpenAiStreamMapper mapper = new OpenAiStreamMapper(json, errors, key, clock);
             return SseDecoder.decode(body, maxLineBytes)
                     .takeUntil(mapper::isDone)
                     .concatMapIterable(mapper::map)
@@ -107,7 +107,7 @@ public final class OpenAiClient implements ProviderClient {
     private Flux<ChatChunk> jsonInsteadOfStream(byte[] body) {
         OpenAiWire.Response response = json.readValue(body, OpenAiWire.Response.class);
         if (response.error() != null && !response.error().isNull()) {
-            return Flux.error(errors.inBand(response.error(), key));
+            return Flux.error(errors.inBand(response.error(), key, clock.instant()));
         }
         Completion completion = toCompletion(body);
         List<ChatChunk> chunks = new ArrayList<>(3);
@@ -131,7 +131,7 @@ public final class OpenAiClient implements ProviderClient {
     private Completion toCompletion(byte[] body) {
         OpenAiWire.Response response = json.readValue(body, OpenAiWire.Response.class);
         if (response.error() != null && !response.error().isNull()) {
-            throw errors.inBand(response.error(), key);
+            throw errors.inBand(response.error(), key, clock.instant());
         }
         if (response.choices() == null || response.choices().isEmpty()) {
             throw UpstreamException.of(ErrorClass.SERVER_ERROR, "upstream answer has no choices");

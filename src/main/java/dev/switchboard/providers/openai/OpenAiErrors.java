@@ -31,17 +31,13 @@ final class OpenAiErrors {
     UpstreamException fromHttp(int status, HttpHeaders headers, byte[] body, ApiKey key, Instant now) {
         ErrorBody error = parse(body);
         String message = SecretScrubber.scrub(error.message != null ? error.message : "HTTP " + status, key);
-        String code = error.code != null ? error.code : error.type;
-        Duration hint = RetryHints.fromHeaders(headers, now);
-        if (hint == null) {
-            hint = RetryHints.fromMessage(error.message);
-        }
         ErrorClass errorClass = classify(status, error, message);
-        return new UpstreamException(errorClass, status, code, message, hint);
+        String code = error.flagged ? "content_filter" : error.code != null ? error.code : error.type;
+        return new UpstreamException(errorClass, status, code, message, hint(errorClass, headers, error, now));
     }
 
     /** An error object inside a 200 stream (or a JSON error body where a stream was expected). */
-    UpstreamException inBand(JsonNode errorNode, ApiKey key) {
+    UpstreamException inBand(JsonNode errorNode, ApiKey key, Instant now) {
         ErrorBody error = fromNode(errorNode);
         String message = SecretScrubber.scrub(error.message != null ? error.message : "upstream stream error", key);
         int status = error.numericCode;
@@ -50,7 +46,36 @@ final class OpenAiErrors {
             errorClass = ErrorClass.RATE_LIMITED;
         }
         return new UpstreamException(errorClass, status, error.code != null ? error.code : error.type, message,
-                RetryHints.fromMessage(error.message));
+                hint(errorClass, new HttpHeaders(), error, now));
+    }
+
+    /**
+     * Section 5 of the reference: {@code retry-after-ms} or {@code retry-after} when present (the server
+     * said exactly). Otherwise the longest of the body hints (OpenRouter's
+     * {@code metadata.headers.X-RateLimit-Reset}, "try again in 1.5s") and the exhausted
+     * {@code x-ratelimit-reset-*} window: "try again in 84ms" about tokens does not help when the
+     * requests window is empty for six more minutes (conformance case 5). A quota is not over in seconds
+     * whatever a retry header says, so it carries only a hint that marks when the quota resets
+     * (OpenRouter's reset time), else none and the key manager applies its long quota cooldown.
+     */
+    private static @Nullable Duration hint(ErrorClass errorClass, HttpHeaders headers, ErrorBody error, Instant now) {
+        Duration resetAt = error.resetEpochMillis > 0
+                ? RetryHints.until(now, Instant.ofEpochMilli(error.resetEpochMillis)) : null;
+        if (errorClass == ErrorClass.QUOTA_EXCEEDED) {
+            return resetAt;
+        }
+        Duration explicit = RetryHints.explicit(headers, now);
+        if (explicit != null) {
+            return explicit;
+        }
+        return longest(longest(resetAt, RetryHints.fromMessage(error.message)), RetryHints.resetWindow(headers));
+    }
+
+    private static @Nullable Duration longest(@Nullable Duration a, @Nullable Duration b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.compareTo(b) >= 0 ? a : b;
     }
 
     private static ErrorClass classify(int status, ErrorBody error, String message) {
@@ -66,6 +91,10 @@ final class OpenAiErrors {
         if (quotaCode || status == 402) {
             return ErrorClass.QUOTA_EXCEEDED;
         }
+        if (error.flagged) {
+            // OpenRouter's moderation 403: the input was refused, the key is fine
+            return ErrorClass.BAD_REQUEST;
+        }
         return switch (status) {
             case 403 -> lower.contains("credits") ? ErrorClass.QUOTA_EXCEEDED : ErrorClass.INVALID_KEY;
             case 429 -> {
@@ -78,6 +107,9 @@ final class OpenAiErrors {
             }
             case 408 -> ErrorClass.TIMEOUT;
             case 400, 413, 422 -> ErrorClass.BAD_REQUEST;
+            // 503 "engine overloaded" / OpenRouter "no provider available", Groq 498 flex capacity:
+            // the provider's capacity, not the key's fault
+            case 498, 503 -> ErrorClass.OVERLOADED;
             default -> ErrorClass.SERVER_ERROR;
         };
     }
@@ -122,6 +154,11 @@ final class OpenAiErrors {
         if (code.isNumber()) {
             body.numericCode = code.asInt();
         }
+        body.flagged = node.path("metadata").has("flagged_input") || node.path("metadata").has("reasons");
+        JsonNode reset = node.path("metadata").path("headers").path("X-RateLimit-Reset");
+        if (reset.isNumber() || reset.isString()) {
+            body.resetEpochMillis = parseLong(reset.asString());
+        }
         return body;
     }
 
@@ -135,10 +172,22 @@ final class OpenAiErrors {
         return null;
     }
 
+    private static long parseLong(String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     private static final class ErrorBody {
         @Nullable String message;
         @Nullable String type;
         @Nullable String code;
         int numericCode;
+        /** OpenRouter: {@code error.metadata.headers.X-RateLimit-Reset}, epoch milliseconds. */
+        long resetEpochMillis;
+        /** OpenRouter's moderation: {@code error.metadata} names {@code reasons} / {@code flagged_input}. */
+        boolean flagged;
     }
 }

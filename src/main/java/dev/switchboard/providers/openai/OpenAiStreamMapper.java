@@ -6,6 +6,7 @@ import dev.switchboard.providers.ChatChunk;
 import dev.switchboard.providers.ErrorClass;
 import dev.switchboard.providers.UpstreamException;
 import dev.switchboard.providers.sse.SseEvent;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -24,13 +25,15 @@ final class OpenAiStreamMapper {
     private final JsonMapper json;
     private final OpenAiErrors errors;
     private final ApiKey key;
+    private final Clock clock;
     private boolean done;
     private boolean finished;
 
-    OpenAiStreamMapper(JsonMapper json, OpenAiErrors errors, ApiKey key) {
+    OpenAiStreamMapper(JsonMapper json, OpenAiErrors errors, ApiKey key, Clock clock) {
         this.json = json;
         this.errors = errors;
         this.key = key;
+        this.clock = clock;
     }
 
     boolean isDone(SseEvent event) {
@@ -50,14 +53,14 @@ final class OpenAiStreamMapper {
             return KEEP_ALIVE;
         }
         if ("error".equals(event.event())) {
-            throw errors.inBand(json.readTree(event.data()).path("error"), key);
+            throw errors.inBand(json.readTree(event.data()).path("error"), key, clock.instant());
         }
         OpenAiWire.Chunk chunk = json.readValue(event.data(), OpenAiWire.Chunk.class);
         if (chunk.error() != null && !chunk.error().isNull()) {
-            throw errors.inBand(chunk.error(), key);
+            throw errors.inBand(chunk.error(), key, clock.instant());
         }
         if (chunk.xGroq() != null && chunk.xGroq().error() != null && !chunk.xGroq().error().isNull()) {
-            throw errors.inBand(chunk.xGroq().error(), key);
+            throw errors.inBand(chunk.xGroq().error(), key, clock.instant());
         }
         List<ChatChunk> out = new ArrayList<>(2);
         if (chunk.choices() != null && !chunk.choices().isEmpty()) {

@@ -24,8 +24,16 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The built-in provider simulator: a real HTTP server on loopback that answers like a provider,
  * streams with configurable timing, and plays the fault its API key asks for ({@link SimulatorKey}).
- * It serves the OpenAI format at {@code /v1/chat/completions} and {@code /v1/models}, and its counters
- * at {@code /sim/stats}.
+ * It speaks three wire formats, each with its own error bytes for every fault key:
+ *
+ * <ul>
+ *   <li>OpenAI: {@code POST /v1/chat/completions}, {@code GET /v1/models} (with {@code Authorization});
+ *   <li>Anthropic: {@code POST /v1/messages}, {@code GET /v1/models} (with {@code x-api-key});
+ *   <li>Gemini: {@code POST /v1beta/models/{model}:generateContent} and
+ *       {@code :streamGenerateContent}, {@code GET /v1beta/models}.
+ * </ul>
+ *
+ * Its counters are at {@code /sim/stats}.
  */
 public final class SimulatorServer implements AutoCloseable {
 
@@ -36,18 +44,28 @@ public final class SimulatorServer implements AutoCloseable {
     private final SimulatorStats stats = new SimulatorStats();
     private final AtomicLong ids = new AtomicLong();
     private final OpenAiPlayer openAi;
+    private final AnthropicPlayer anthropic;
+    private final GeminiPlayer gemini;
     private final DisposableServer server;
 
     private SimulatorServer(SimulatorProperties settings, JsonMapper json) {
         this.settings = settings;
         this.json = json;
         this.openAi = new OpenAiPlayer(json);
+        this.anthropic = new AnthropicPlayer(json);
+        this.gemini = new GeminiPlayer(json);
         this.server = HttpServer.create()
                 .host(settings.host())
                 .port(settings.port())
                 .route(routes -> routes
                         .post("/v1/chat/completions", (req, res) -> answer(openAi, req, res))
-                        .get("/v1/models", (req, res) -> models(openAi, req, res))
+                        .post("/v1/messages", (req, res) -> answer(anthropic, req, res))
+                        .post("/v1beta/models/{model}:generateContent", (req, res) -> answer(gemini, req, res))
+                        .post("/v1beta/models/{model}:streamGenerateContent", (req, res) -> answer(gemini, req, res))
+                        // OpenAI and Anthropic share this path; the auth header tells them apart
+                        .get("/v1/models", (req, res) -> models(
+                                req.requestHeaders().contains("x-api-key") ? anthropic : openAi, req, res))
+                        .get("/v1beta/models", (req, res) -> models(gemini, req, res))
                         .get("/sim/stats", this::statsPage))
                 .bindNow(Duration.ofSeconds(10));
         log.info("Provider simulator listening on {}", baseUrl());
@@ -62,7 +80,10 @@ public final class SimulatorServer implements AutoCloseable {
         return server.port();
     }
 
-    /** Root URL, e.g. {@code http://127.0.0.1:41234}; OpenAI-format providers use {@code <root>/v1}. */
+    /**
+     * Root URL, e.g. {@code http://127.0.0.1:41234}; OpenAI- and Anthropic-format providers use
+     * {@code <root>/v1}, Gemini-format providers {@code <root>/v1beta}.
+     */
     public String baseUrl() {
         return "http://" + settings.host() + ":" + server.port();
     }

@@ -1,0 +1,155 @@
+package dev.switchboard.providers.gemini;
+
+import dev.switchboard.keys.ApiKey;
+import dev.switchboard.providers.ChatChunk;
+import dev.switchboard.providers.Completion;
+import dev.switchboard.providers.ErrorClass;
+import dev.switchboard.providers.ProviderClient;
+import dev.switchboard.providers.UpstreamException;
+import dev.switchboard.providers.UpstreamFailures;
+import dev.switchboard.providers.UpstreamRequest;
+import dev.switchboard.providers.sse.SseDecoder;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Client for the Gemini API, bound to one key. The {@link WebClient} it gets already carries the API
+ * root ({@code https://generativelanguage.googleapis.com/v1beta}), the {@code x-goog-api-key} header
+ * (never a {@code ?key=} query parameter, which would put the key into access logs) and any extra
+ * headers.
+ */
+public final class GeminiClient implements ProviderClient {
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private final WebClient http;
+    private final ApiKey key;
+    private final JsonMapper json;
+    private final GeminiErrors errors;
+    private final Clock clock;
+    private final int maxLineBytes;
+
+    public GeminiClient(WebClient http, ApiKey key, JsonMapper json, Clock clock, int maxLineBytes) {
+        this.http = http;
+        this.key = key;
+        this.json = json;
+        this.errors = new GeminiErrors(json);
+        this.clock = clock;
+        this.maxLineBytes = maxLineBytes;
+    }
+
+    @Override
+    public Mono<Completion> complete(UpstreamRequest request) {
+        return http.post().uri("/models/{model}:generateContent", GeminiRequests.modelId(request.model()))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(json.writeValueAsBytes(GeminiRequests.toWire(request)))
+                .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
+                        ? response.bodyToMono(byte[].class).map(this::toCompletion)
+                        : errorFrom(response))
+                .onErrorMap(e -> !(e instanceof UpstreamException), UpstreamFailures::classify);
+    }
+
+    /** Always {@code alt=sse}: without it Gemini streams one JSON array instead of events. */
+    @Override
+    public Flux<ChatChunk> stream(UpstreamRequest request) {
+        return http.post().uri("/models/{model}:streamGenerateContent?alt=sse", GeminiRequests.modelId(request.model()))
+                .contentType(MediaType.APPLICATION_JSON)
+                .accept(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_JSON)
+                .bodyValue(json.writeValueAsBytes(GeminiRequests.toWire(request)))
+                .exchangeToFlux(this::streamFrom)
+                .onErrorMap(e -> !(e instanceof UpstreamException), UpstreamFailures::classify);
+    }
+
+    /** {@code GET /v1beta/models?pageSize=1}: needs a valid key, costs no tokens. */
+    @Override
+    public Mono<Void> checkKey() {
+        return http.get().uri("/models?pageSize=1")
+                .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
+                        ? response.releaseBody()
+                        : this.<Void>errorFrom(response))
+                .onErrorMap(e -> !(e instanceof UpstreamException), UpstreamFailures::classify);
+    }
+
+    private Flux<ChatChunk> streamFrom(ClientResponse response) {
+        if (!response.statusCode().is2xxSuccessful()) {
+            return this.<ChatChunk>errorFrom(response).flux();
+        }
+        MediaType type = response.headers().contentType().orElse(MediaType.TEXT_EVENT_STREAM);
+        if (MediaType.APPLICATION_JSON.isCompatibleWith(type)) {
+            return response.bodyToMono(byte[].class).flatMapMany(this::jsonInsteadOfStream);
+        }
+        if (!MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type)) {
+            return response.releaseBody().then(Mono.<ChatChunk>error(UpstreamException.of(
+                    ErrorClass.SERVER_ERROR, "upstream answered " + type + " where a stream was expected"))).flux();
+        }
+        Flux<DataBuffer> body = response.bodyToFlux(DataBuffer.class);
+        return Flux.defer(() -> {
+            GeminiStreamMapper mapper = new GeminiStreamMapper(json, errors, key);
+            return SseDecoder.decode(body, maxLineBytes)
+                    .concatMapIterable(mapper::map)
+                    .concatWith(Flux.defer(mapper::endOfStream));
+        });
+    }
+
+    /**
+     * A 200 with a JSON body on a stream request: an error, one whole answer, or the JSON array of chunks
+     * Gemini sends when {@code alt=sse} was not honoured. All go through the stream mapper, so the same
+     * completeness and usage rules apply.
+     */
+    private Flux<ChatChunk> jsonInsteadOfStream(byte[] body) {
+        JsonNode root = json.readTree(body);
+        List<JsonNode> chunks = new ArrayList<>();
+        if (root.isArray()) {
+            root.forEach(chunks::add);
+        } else {
+            chunks.add(root);
+        }
+        return Flux.defer(() -> {
+            GeminiStreamMapper mapper = new GeminiStreamMapper(json, errors, key);
+            return Flux.fromIterable(chunks)
+                    .concatMapIterable(mapper::map)
+                    .concatWith(Flux.defer(mapper::endOfStream));
+        });
+    }
+
+    private <T> Mono<T> errorFrom(ClientResponse response) {
+        return response.bodyToMono(byte[].class)
+                .defaultIfEmpty(EMPTY)
+                .flatMap(bytes -> Mono.error(errors.fromHttp(response.statusCode().value(),
+                        response.headers().asHttpHeaders(), bytes, key, clock.instant())));
+    }
+
+    private Completion toCompletion(byte[] body) {
+        JsonNode root = json.readTree(body);
+        if (root.path("error").isObject()) {
+            throw errors.inBand(root.path("error"), key);
+        }
+        GeminiWire.Response response = json.treeToValue(root, GeminiWire.Response.class);
+        if (response.promptFeedback() != null && response.promptFeedback().blockReason() != null) {
+            return new Completion("", "content_filter", GeminiStreamMapper.usage(response.usageMetadata()));
+        }
+        if (response.candidates() == null || response.candidates().isEmpty()) {
+            throw UpstreamException.of(ErrorClass.SERVER_ERROR, "upstream answer has no candidates");
+        }
+        GeminiWire.Candidate candidate = response.candidates().get(0);
+        StringBuilder text = new StringBuilder();
+        if (candidate.content() != null && candidate.content().parts() != null) {
+            for (GeminiWire.Part part : candidate.content().parts()) {
+                if (part.text() != null && !Boolean.TRUE.equals(part.thought())) {
+                    text.append(part.text());
+                }
+            }
+        }
+        String finish = candidate.finishReason() == null ? "stop" : GeminiStreamMapper.finishReason(candidate.finishReason());
+        return new Completion(text.toString(), finish, GeminiStreamMapper.usage(response.usageMetadata()));
+    }
+}

@@ -1,0 +1,80 @@
+package dev.switchboard.providers.anthropic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.chat.Usage;
+import dev.switchboard.keys.ApiKey;
+import dev.switchboard.providers.ChatChunk;
+import dev.switchboard.providers.ErrorClass;
+import dev.switchboard.providers.UpstreamException;
+import dev.switchboard.providers.sse.SseEvent;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import reactor.test.StepVerifier;
+import tools.jackson.databind.json.JsonMapper;
+
+class AnthropicStreamMapperTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final AnthropicStreamMapper mapper = new AnthropicStreamMapper(JSON, new AnthropicErrors(JSON),
+            new ApiKey("claude#1", "sk-ant-x", 100, 0, true));
+
+    private List<ChatChunk> map(String event, String data) {
+        SseEvent sse = new SseEvent(event, data);
+        mapper.isDone(sse);
+        return mapper.map(sse);
+    }
+
+    @Test
+    void cachedInputCountsAsPromptAndTheLaterInputTokenCountWins() {
+        assertThat(map("message_start", "{\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":10,"
+                + "\"cache_creation_input_tokens\":5,\"cache_read_input_tokens\":100,\"output_tokens\":1}}}"))
+                .containsExactly(ChatChunk.KeepAlive.INSTANCE);
+        assertThat(map("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},"
+                + "\"usage\":{\"output_tokens\":7}}"))
+                .containsExactly(new ChatChunk.Finish("stop"), new ChatChunk.UsageReport(Usage.reported(115, 7)));
+        assertThat(map("message_delta", "{\"type\":\"message_delta\",\"delta\":{},"
+                + "\"usage\":{\"input_tokens\":12,\"output_tokens\":9}}"))
+                .containsExactly(new ChatChunk.UsageReport(Usage.reported(12, 9)));
+    }
+
+    @Test
+    void thinkingAndToolInputDeltasCommitWithoutText() {
+        assertThat(map("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+                + "{\"type\":\"thinking_delta\",\"thinking\":\"Let me see\"}}")).containsExactly(new ChatChunk.Delta(""));
+        assertThat(map("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":"
+                + "{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"a\\\"\"}}")).containsExactly(new ChatChunk.Delta(""));
+    }
+
+    @Test
+    void eventsWithoutAnEventLineAreReadFromTheirType() {
+        assertThat(map("message", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
+                + "\"text\":\"hi\"}}")).containsExactly(new ChatChunk.Delta("hi"));
+        assertThatThrownBy(() -> map("message", "{\"type\":\"error\",\"error\":{\"type\":\"api_error\","
+                + "\"message\":\"boom\"}}")).isInstanceOfSatisfying(UpstreamException.class,
+                        e -> assertThat(e.errorClass()).isEqualTo(ErrorClass.SERVER_ERROR));
+    }
+
+    @Test
+    void theStreamIsCompleteOnlyAfterMessageStop() {
+        map("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":2}}");
+        StepVerifier.create(mapper.endOfStream())
+                .expectErrorSatisfies(e -> assertThat(((UpstreamException) e).errorClass()).isEqualTo(ErrorClass.NETWORK))
+                .verify(Duration.ofSeconds(1));
+
+        map("message", "{\"type\":\"message_stop\"}");
+        StepVerifier.create(mapper.endOfStream()).verifyComplete();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"end_turn, stop", "stop_sequence, stop", "pause_turn, stop", "max_tokens, length",
+        "model_context_window_exceeded, length", "tool_use, tool_calls", "refusal, content_filter", "something_new, stop"})
+    void stopReasonsMapToOpenAisFinishReasons(String stopReason, String finishReason) {
+        assertThat(AnthropicStreamMapper.stopReason(stopReason)).isEqualTo(finishReason);
+    }
+}
