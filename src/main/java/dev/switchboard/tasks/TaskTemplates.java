@@ -53,6 +53,16 @@ final class TaskTemplates {
                 .maxRenderedSize(4 * 1024 * 1024)
                 .build();
         this.schemas = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+        loadValidationMessages();
+    }
+
+    /**
+     * The validator reads its message bundle from its jar the first time it words a violation, then keeps
+     * it; doing that now keeps the file read off the event loop, where answers are validated.
+     */
+    private void loadValidationMessages() {
+        schemas.getSchema(json.readTree("{\"type\":\"object\",\"required\":[\"x\"]}")).validate(json.readTree("{}"))
+                .forEach(Error::getMessage);
     }
 
     /** One YAML document and the name it is reported under. */
