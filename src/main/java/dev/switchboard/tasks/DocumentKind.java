@@ -17,7 +17,7 @@ enum DocumentKind {
             "text/plain", TEXT,
             "text/markdown", MARKDOWN,
             "text/x-markdown", MARKDOWN);
-    static final String SUPPORTED = "PDF (.pdf), Word (.docx), plain text (.txt) and Markdown (.md)";
+    static final String SUPPORTED = "PDF (.pdf), Word (.docx), plain text (.txt) or Markdown (.md)";
 
     private final String code;
 
