@@ -207,7 +207,8 @@ public final class SimulatorServer implements AutoCloseable {
         int wanted = settings.answerTokens();
         int count = maxTokens != null && maxTokens > 0 ? Math.min(wanted, maxTokens) : wanted;
         String finish = count < wanted ? "length" : "stop";
-        List<String> tokens = SimulatorAnswer.tokens(body == null ? "" : player.lastUserText(body), count);
+        List<String> tokens = body == null ? SimulatorAnswer.tokens("", count)
+                : SimulatorAnswer.tokens(model, body, player.lastUserText(body), count);
         return new SimulatedCall("chatcmpl-sim" + ids.incrementAndGet(), key, model, stream,
                 body != null && player.includeUsage(body), Math.max(1, (prompt.length() + 3) / 4), tokens, finish,
                 System.currentTimeMillis() / 1000);

@@ -1,0 +1,38 @@
+package dev.switchboard.tasks;
+
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One validated task request, its input already read (and extracted, for files).
+ *
+ * @param fileInfo for files: name, kind, size_bytes, pages; empty for text
+ * @param preferredProvider tried first in Path A, or the provider of {@code model} in Path B
+ * @param startNanos when the request arrived, for {@code response_time}
+ */
+record TaskJob(
+        String requestId,
+        TaskDefinition task,
+        String inputType,
+        String text,
+        @Nullable String fileName,
+        Map<String, Object> fileInfo,
+        Map<String, Object> variables,
+        @Nullable String preferredProvider,
+        @Nullable String model,
+        @Nullable Integer maxTokens,
+        @Nullable Double temperature,
+        long startNanos) {
+
+    static final String TEXT = "text";
+    static final String FILE = "file";
+
+    PromptInput promptInput() {
+        return new PromptInput(text, inputType, fileName, variables);
+    }
+
+    /** What {@code input_data} shows: the text, or the file name. */
+    String inputData() {
+        return FILE.equals(inputType) ? fileName : text;
+    }
+}

@@ -1,0 +1,130 @@
+package dev.switchboard.tasks;
+
+import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.Readable;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Task records in PostgreSQL ({@code task_result}), over R2DBC. Unlike the request log, a record is
+ * written before the answer goes out (the caller gets its id and may read it back at once). A failed
+ * write does not lose the answer: it is logged and the answer says {@code metadata.stored: false}.
+ */
+final class TaskResultStore {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskResultStore.class);
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+    private static final TypeReference<List<FallbackStep>> STEPS = new TypeReference<>() { };
+    private static final String COLUMNS = "id, created_at, request_id, task_type, success, input_type, input_data, "
+            + "provider, model, response, parsed, prompt_tokens, completion_tokens, total_tokens, usage_estimated, "
+            + "response_time_ms, error_message, metadata, fallback_chain, total_attempts";
+
+    private final DatabaseClient database;
+    private final JsonMapper json;
+    private final boolean storeInputText;
+    private final boolean storeResponseText;
+
+    TaskResultStore(DatabaseClient database, JsonMapper json, TaskProperties properties) {
+        this.database = database;
+        this.json = json;
+        this.storeInputText = properties.storeInputText();
+        this.storeResponseText = properties.storeResponseText();
+    }
+
+    /** Inserts the record; answers it with {@code metadata.stored} telling whether that worked. */
+    Mono<TaskRecord> save(TaskRecord record) {
+        return insert(record)
+                .thenReturn(record.withMetadata("stored", true))
+                .onErrorResume(e -> {
+                    log.error("Task record {} could not be stored: {}", record.id(), e.toString());
+                    return Mono.just(record.withMetadata("stored", false));
+                });
+    }
+
+    Mono<TaskRecord> find(String id) {
+        return database.sql("select " + COLUMNS + " from task_result where id = $1")
+                .bind(0, id)
+                .map(this::read)
+                .one();
+    }
+
+    private Mono<Long> insert(TaskRecord r) {
+        Map<String, Object> metadata = r.metadata();
+        if (!storeResponseText) {
+            metadata = new LinkedHashMap<>(metadata);
+            metadata.put("response_stored", false);
+        }
+        StringBuilder placeholders = new StringBuilder();
+        for (int i = 1; i <= 20; i++) {
+            placeholders.append(i == 1 ? "$" : ", $").append(i);
+        }
+        String requestId = String.valueOf(r.metadata().get("request_id"));
+        DatabaseClient.GenericExecuteSpec spec = database.sql("insert into task_result (" + COLUMNS + ") values ("
+                + placeholders + ")")
+                .bind(0, r.id())
+                .bind(1, r.createdAt())
+                .bind(2, requestId)
+                .bind(3, r.taskType())
+                .bind(4, r.success())
+                .bind(5, r.inputType());
+        spec = nullable(spec, 6, storeInputText || TaskJob.FILE.equals(r.inputType()) ? r.inputData() : null, String.class);
+        spec = nullable(spec, 7, r.provider(), String.class);
+        spec = nullable(spec, 8, r.model(), String.class);
+        spec = nullable(spec, 9, storeResponseText ? r.response() : null, String.class);
+        spec = nullable(spec, 10, storeResponseText && r.parsed() != null ? Json.of(json.writeValueAsString(r.parsed()))
+                : null, Json.class);
+        spec = spec.bind(11, r.usage().promptTokens())
+                .bind(12, r.usage().completionTokens())
+                .bind(13, r.usage().totalTokens())
+                .bind(14, r.usage().estimated())
+                .bind(15, (int) Math.round(r.responseTime() * 1000));
+        spec = nullable(spec, 16, r.errorMessage(), String.class);
+        return spec.bind(17, Json.of(json.writeValueAsString(metadata)))
+                .bind(18, Json.of(json.writeValueAsString(r.fallbackChain())))
+                .bind(19, r.totalAttempts())
+                .fetch().rowsUpdated();
+    }
+
+    private TaskRecord read(Readable row) {
+        Map<String, Object> metadata = new LinkedHashMap<>(json.readValue(text(row, "metadata"), MAP));
+        metadata.put("stored", true);
+        Integer ms = row.get("response_time_ms", Integer.class);
+        String parsed = text(row, "parsed");
+        OffsetDateTime created = row.get("created_at", OffsetDateTime.class);
+        return new TaskRecord(row.get("id", String.class), Boolean.TRUE.equals(row.get("success", Boolean.class)),
+                row.get("task_type", String.class), row.get("input_type", String.class),
+                row.get("input_data", String.class), row.get("provider", String.class), row.get("model", String.class),
+                row.get("response", String.class), parsed == null ? null : json.readValue(parsed, JsonNode.class),
+                new TaskUsage(integer(row, "prompt_tokens"), integer(row, "completion_tokens"),
+                        integer(row, "total_tokens"), Boolean.TRUE.equals(row.get("usage_estimated", Boolean.class))),
+                ms == null ? 0 : ms / 1000.0, row.get("error_message", String.class), metadata,
+                json.readValue(text(row, "fallback_chain"), STEPS), integer(row, "total_attempts"),
+                created == null ? Instant.EPOCH : created.toInstant());
+    }
+
+    private static DatabaseClient.GenericExecuteSpec nullable(DatabaseClient.GenericExecuteSpec spec, int index,
+            @Nullable Object value, Class<?> type) {
+        return value == null ? spec.bindNull(index, type) : spec.bind(index, value);
+    }
+
+    private static @Nullable String text(Readable row, String column) {
+        Json value = row.get(column, Json.class);
+        return value == null ? null : value.asString();
+    }
+
+    private static int integer(Readable row, String column) {
+        Integer value = row.get(column, Integer.class);
+        return value == null ? 0 : value;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.switchboard.tasks;
+
+import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
+import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
+
+import dev.switchboard.api.ChatCommands;
+import dev.switchboard.chat.ChatService;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The Task API's endpoint table and wiring. */
+@Configuration(proxyBeanMethods = false)
+public class TaskRoutes {
+
+    @Bean
+    RouterFunction<ServerResponse> taskEndpoints(TaskHandler tasks, TaskStreamHandler sse) {
+        return RouterFunctions
+                .route(POST("/api/v1/brain/process"), tasks::process)
+                .andRoute(POST("/api/v1/brain/process/stream"), sse::stream)
+                .andRoute(GET("/api/v1/brain/results/{id}"), tasks::result)
+                .andRoute(GET("/api/v1/brain/tasks"), tasks::tasks)
+                .andRoute(POST("/api/v1/brain/config/reload"), tasks::reload);
+    }
+
+    /** Loads and validates the templates at startup: invalid ones stop the application, naming each problem. */
+    @Bean
+    TaskCatalog taskCatalog(JsonMapper json, TaskProperties properties) {
+        return new TaskCatalog(new TaskTemplates(json), properties);
+    }
+
+    @Bean
+    TaskResultStore taskResultStore(DatabaseClient database, JsonMapper json, TaskProperties properties) {
+        return new TaskResultStore(database, json, properties);
+    }
+
+    @Bean
+    TaskRunner taskRunner(ChatService chat, JsonMapper json, TaskResultStore store) {
+        return new TaskRunner(chat, new StrictJson(json), store);
+    }
+
+    @Bean
+    TaskJobs taskJobs(TaskCatalog catalog, ChatCommands commands, JsonMapper json, TaskProperties properties) {
+        return new TaskJobs(catalog, commands, new TaskUploads(properties), new DocumentText(properties), json,
+                properties);
+    }
+
+    @Bean
+    TaskHandler taskHandler(TaskJobs jobs, TaskRunner runner, TaskResultStore store, TaskCatalog catalog) {
+        return new TaskHandler(jobs, runner, store, catalog);
+    }
+
+    @Bean
+    TaskStreamHandler taskStreamHandler(TaskJobs jobs, TaskRunner runner, JsonMapper json) {
+        return new TaskStreamHandler(jobs, runner, json);
+    }
+}

@@ -1,0 +1,144 @@
+package dev.switchboard.tasks;
+
+import dev.switchboard.chat.ChatCommand;
+import dev.switchboard.chat.ChatMessage;
+import dev.switchboard.chat.ChatResult;
+import dev.switchboard.chat.ChatService;
+import dev.switchboard.chat.StreamEvent;
+import dev.switchboard.chat.Surface;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Runs a task through the gateway's one pipeline ({@link ChatService}, surface {@code task}): render the
+ * prompt, ask, check the answer against the task's profile (strict JSON gets one repair round on the
+ * provider and model that answered), then store the record. Failures before any provider is asked
+ * (bad template render, unknown provider or model) stay errors; failures of the providers become a stored
+ * {@code success:false} record.
+ */
+final class TaskRunner {
+
+    private final ChatService chat;
+    private final StrictJson strictJson;
+    private final TaskResultStore store;
+
+    TaskRunner(ChatService chat, StrictJson strictJson, TaskResultStore store) {
+        this.chat = chat;
+        this.strictJson = strictJson;
+        this.store = store;
+    }
+
+    /** Events of a streamed task. */
+    sealed interface Event {
+        /** Answer text as it arrives (of the first round; a repair round is not streamed). */
+        record Delta(String text) implements Event {
+        }
+
+        /** The streamed answer was rejected; a repair round runs now and its text replaces the streamed one. */
+        record Repairing(String reason, String detail) implements Event {
+        }
+
+        /** The stored record; always the last event. */
+        record Finished(TaskRecord record) implements Event {
+        }
+    }
+
+    Mono<TaskRecord> process(TaskJob job) {
+        return Mono.defer(() -> {
+            List<ChatMessage> prompt = job.task().render(job.promptInput());
+            TaskRun run = new TaskRun(job, false);
+            return chat.complete(firstCommand(job, prompt))
+                    .flatMap(result -> judge(job, run, prompt, result))
+                    .onErrorResume(TaskRun::reachedProviders, error -> Mono.just(run.failed(error, "")));
+        }).flatMap(store::save);
+    }
+
+    Flux<Event> stream(TaskJob job) {
+        return Flux.defer(() -> {
+            List<ChatMessage> prompt = job.task().render(job.promptInput());
+            TaskRun run = new TaskRun(job, true);
+            StringBuilder text = new StringBuilder();
+            return chat.stream(firstCommand(job, prompt))
+                    .concatMap(event -> onStreamEvent(job, run, prompt, text, event))
+                    .onErrorResume(TaskRun::reachedProviders,
+                            error -> Mono.just(new Event.Finished(run.failed(error, text.toString()))));
+        }).concatMap(this::storeFinished);
+    }
+
+    private Flux<Event> onStreamEvent(TaskJob job, TaskRun run, List<ChatMessage> prompt, StringBuilder text,
+            StreamEvent event) {
+        if (event instanceof StreamEvent.Text delta) {
+            text.append(delta.delta());
+            return Flux.just(new Event.Delta(delta.delta()));
+        }
+        if (event instanceof StreamEvent.Done done) {
+            ChatResult r = done.result();
+            ChatResult whole = new ChatResult(r.id(), text.toString(), r.finishReason(), r.route(), r.usage(),
+                    r.latencyMs(), r.attempts());
+            return judgeStreamed(job, run, prompt, whole);
+        }
+        return Flux.empty();
+    }
+
+    private Flux<Event> judgeStreamed(TaskJob job, TaskRun run, List<ChatMessage> prompt, ChatResult result) {
+        // judge() decides at once whether a repair round follows; the call itself runs on subscription.
+        Flux<Event> finished = judge(job, run, prompt, result).<Event>map(Event.Finished::new).flux();
+        StrictJson.Verdict rejected = run.rejectedAnswer();
+        return rejected == null ? finished
+                : Flux.concat(Mono.just(new Event.Repairing(rejected.failure().code(), rejected.detail())), finished);
+    }
+
+    /** Accepts the answer, or (strict tasks only) runs the one repair round and judges again. */
+    private Mono<TaskRecord> judge(TaskJob job, TaskRun run, List<ChatMessage> prompt, ChatResult result) {
+        run.answered(result);
+        TaskProfile profile = job.task().profile();
+        if (!profile.expectsJson()) {
+            return Mono.just(run.succeeded(result, null));
+        }
+        StrictJson.Verdict verdict = strictJson.check(result.content(), job.task().schema());
+        if (verdict.accepted() || !profile.strict()) {
+            return Mono.just(run.succeeded(result, verdict.parsed()));
+        }
+        run.repairing(verdict);
+        List<ChatMessage> repair = strictJson.repairConversation(prompt, result.content(), verdict, job.task().schema());
+        return chat.complete(repairCommand(job, result, repair))
+                .map(second -> {
+                    run.answered(second);
+                    StrictJson.Verdict again = strictJson.check(second.content(), job.task().schema());
+                    return again.accepted() ? run.succeeded(second, again.parsed()) : run.rejected(second, again);
+                });
+    }
+
+    private Mono<Event> storeFinished(Event event) {
+        return event instanceof Event.Finished finished
+                ? store.save(finished.record()).map(Event.Finished::new)
+                : Mono.just(event);
+    }
+
+    /**
+     * The first round. With a model: Path B (on {@code preferred_provider} when given); without: Path A
+     * with {@code preferred_provider} tried first.
+     */
+    static ChatCommand firstCommand(TaskJob job, List<ChatMessage> prompt) {
+        boolean named = job.model() != null;
+        return new ChatCommand(job.requestId(), Surface.TASK, prompt, named ? job.preferredProvider() : null,
+                job.model(), maxTokens(job), temperature(job), true, named ? null : job.preferredProvider());
+    }
+
+    /** The repair round goes to the provider and model that gave the rejected answer (their keys may rotate). */
+    static ChatCommand repairCommand(TaskJob job, ChatResult answered, List<ChatMessage> conversation) {
+        String id = job.requestId().length() > 57 ? job.requestId().substring(0, 57) : job.requestId();
+        return new ChatCommand(id + "-repair", Surface.TASK, conversation, answered.route().provider(),
+                answered.route().model(), maxTokens(job), temperature(job), true, null);
+    }
+
+    private static @Nullable Integer maxTokens(TaskJob job) {
+        return job.maxTokens() != null ? job.maxTokens() : job.task().maxTokens();
+    }
+
+    private static @Nullable Double temperature(TaskJob job) {
+        return job.temperature() != null ? job.temperature() : job.task().temperature();
+    }
+}
