@@ -57,6 +57,12 @@ public class ChatCommands {
         }
     }
 
+    /** The command of an HTTP request: its request id and client come from the exchange. */
+    public ChatCommand toCommand(ChatRequest request, org.springframework.web.server.ServerWebExchange exchange,
+            Surface surface) {
+        return toCommand(request, RequestIds.of(exchange), surface).withClient(ClientIdentity.of(exchange));
+    }
+
     public ChatCommand toCommand(ChatRequest request, String requestId, Surface surface) {
         return new ChatCommand(requestId, surface, messages(request.messages()), blankToNull(request.provider()),
                 blankToNull(request.model()), maxTokens(request.maxTokens()), temperature(request.temperature()),

@@ -22,10 +22,9 @@ public class ChatHandler {
     }
 
     public Mono<ServerResponse> chat(ServerRequest request) {
-        String requestId = RequestIds.of(request.exchange());
         return request.bodyToMono(byte[].class)
                 .defaultIfEmpty(new byte[0])
-                .map(body -> commands.toCommand(commands.parse(body, ChatRequest.class), requestId, Surface.SYNC))
+                .map(body -> commands.toCommand(commands.parse(body, ChatRequest.class), request.exchange(), Surface.SYNC))
                 .flatMap(chat::complete)
                 .flatMap(this::respond);
     }

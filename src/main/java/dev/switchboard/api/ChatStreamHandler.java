@@ -38,10 +38,9 @@ public class ChatStreamHandler {
     }
 
     public Mono<ServerResponse> stream(ServerRequest request) {
-        String requestId = RequestIds.of(request.exchange());
         return request.bodyToMono(byte[].class)
                 .defaultIfEmpty(new byte[0])
-                .map(body -> commands.toCommand(commands.parse(body, ChatRequest.class), requestId, Surface.SSE))
+                .map(body -> commands.toCommand(commands.parse(body, ChatRequest.class), request.exchange(), Surface.SSE))
                 .flatMap(command -> respond(request, command));
     }
 

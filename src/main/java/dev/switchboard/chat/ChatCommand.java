@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param preferredProvider Path A only: try this provider first, then the normal order
  * @param modelFallback Path B only: when the named model is at its daily limit, use the provider's
  *     next model by priority
+ * @param clientId the gateway client that sent it (its id, never its key); {@code anonymous} without one
  */
 public record ChatCommand(
         String requestId,
@@ -25,7 +26,17 @@ public record ChatCommand(
         @Nullable Double temperature,
         boolean fallback,
         @Nullable String preferredProvider,
-        boolean modelFallback) {
+        boolean modelFallback,
+        String clientId) {
+
+    public static final String ANONYMOUS = "anonymous";
+
+    public ChatCommand(String requestId, Surface surface, List<ChatMessage> messages, @Nullable String provider,
+            @Nullable String model, @Nullable Integer maxTokens, @Nullable Double temperature, boolean fallback,
+            @Nullable String preferredProvider, boolean modelFallback) {
+        this(requestId, surface, messages, provider, model, maxTokens, temperature, fallback, preferredProvider,
+                modelFallback, ANONYMOUS);
+    }
 
     public ChatCommand(String requestId, Surface surface, List<ChatMessage> messages, @Nullable String provider,
             @Nullable String model, @Nullable Integer maxTokens, @Nullable Double temperature, boolean fallback) {
@@ -42,6 +53,13 @@ public record ChatCommand(
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(surface, "surface");
         messages = List.copyOf(messages);
+        clientId = clientId == null ? ANONYMOUS : clientId;
+    }
+
+    /** The same command, sent by this client. */
+    public ChatCommand withClient(String client) {
+        return new ChatCommand(requestId, surface, messages, provider, model, maxTokens, temperature, fallback,
+                preferredProvider, modelFallback, client);
     }
 
     /** Total characters of all messages; used to estimate prompt tokens when a provider reports none. */

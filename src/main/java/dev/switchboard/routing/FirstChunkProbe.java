@@ -19,7 +19,7 @@ import reactor.core.scheduler.Schedulers;
  *   <li>a cap on the whole stream, so an endless upstream is cut off.
  * </ul>
  *
- * Keep-alives are dropped here; downstream sees content only. The other half, not committing before the
+ * Keep-alives are dropped here and a usage report is never the first element; downstream sees content first. The other half, not committing before the
  * first element and falling back on an error before it, is in {@link FallbackChain}.
  */
 final class FirstChunkProbe {
@@ -34,10 +34,36 @@ final class FirstChunkProbe {
                     .timeout(Mono.delay(untilNextRead(idle, streamDeadline)),
                             chunk -> Mono.delay(untilNextRead(idle, streamDeadline)),
                             Mono.error(() -> readTimeout(idle, streamDeadline, maxStream)))
-                    .filter(chunk -> chunk != ChatChunk.KeepAlive.INSTANCE)
+                    .transform(FirstChunkProbe::contentFirst)
                     .timeout(Mono.delay(firstContent), chunk -> Mono.never(),
                             Mono.error(() -> UpstreamException.of(ErrorClass.TIMEOUT,
                                     "no content from upstream within " + firstContent.toMillis() + " ms")));
+        });
+    }
+
+    /**
+     * Drops keep-alives, and holds a usage report that arrives before any content until the first
+     * content chunk (then emits it right after), so only real content can commit the stream.
+     */
+    private static Flux<ChatChunk> contentFirst(Flux<ChatChunk> chunks) {
+        return Flux.defer(() -> {
+            ChatChunk[] heldUsage = new ChatChunk[1];
+            boolean[] seenContent = new boolean[1];
+            return chunks.concatMapIterable(chunk -> {
+                if (chunk == ChatChunk.KeepAlive.INSTANCE) {
+                    return java.util.List.of();
+                }
+                if (!seenContent[0] && !chunk.isContent()) {
+                    heldUsage[0] = chunk;
+                    return java.util.List.of();
+                }
+                if (!seenContent[0] && heldUsage[0] != null) {
+                    seenContent[0] = true;
+                    return java.util.List.of(chunk, heldUsage[0]);
+                }
+                seenContent[0] = true;
+                return java.util.List.of(chunk);
+            });
         });
     }
 

@@ -118,6 +118,21 @@ class FallbackChainTest {
     }
 
     @Test
+    void aUsageReportBeforeAnyContentDoesNotCommitTheStream() {
+        scripts.put("p#1", ScriptedClient.streaming(() -> Flux.concat(
+                Flux.just(new ChatChunk.UsageReport(Usage.reported(9, 0))),
+                Flux.error(failure(ErrorClass.SERVER_ERROR)))));
+        scripts.put("p#2", ScriptedClient.streaming(() -> Flux.just(new ChatChunk.UsageReport(Usage.reported(5, 0)),
+                new ChatChunk.Delta("ok"), new ChatChunk.Finish("stop"))));
+
+        StepVerifier.create(chain.stream(router.begin(named("m", true))))
+                .assertNext(event -> assertThat(((StreamEvent.Committed) event).route().key()).isEqualTo("p#2"))
+                .expectNext(new StreamEvent.Text("ok"))
+                .assertNext(event -> assertThat(((StreamEvent.Done) event).result().usage().promptTokens()).isEqualTo(5))
+                .verifyComplete();
+    }
+
+    @Test
     void aSilentCommittedStreamEndsWithAnErrorAfterTheIdleTimeout() {
         scripts.put("p#1", ScriptedClient.streaming(() -> Flux.concat(Flux.just(new ChatChunk.Delta("a")), Flux.never())));
 

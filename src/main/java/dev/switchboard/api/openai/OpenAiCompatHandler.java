@@ -3,6 +3,7 @@ package dev.switchboard.api.openai;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.api.ChatCommands;
+import dev.switchboard.api.ClientIdentity;
 import dev.switchboard.api.RoutingHeaders;
 import dev.switchboard.api.SseFrames;
 import dev.switchboard.api.RequestIds;
@@ -60,7 +61,7 @@ public class OpenAiCompatHandler {
                 .defaultIfEmpty(new byte[0])
                 .map(body -> commands.parse(body, ChatCompletionRequest.class))
                 .flatMap(body -> {
-                    ChatCommand command = toCommand(body, requestId);
+                    ChatCommand command = toCommand(body, requestId).withClient(ClientIdentity.of(request.exchange()));
                     return body.streaming() ? stream(request, command, body.includeUsage()) : complete(command);
                 });
     }
