@@ -8,6 +8,8 @@ import dev.switchboard.keys.KeyHealth;
 import dev.switchboard.keys.KeyHealthChecker;
 import dev.switchboard.keys.KeyMaintenance;
 import dev.switchboard.keys.KeyStateStore;
+import dev.switchboard.keys.KeyStateSync;
+import io.r2dbc.spi.ConnectionFactory;
 import dev.switchboard.keys.KeySources;
 import dev.switchboard.observability.GatewayMetrics;
 import dev.switchboard.providers.HttpClientFactory;
@@ -24,6 +26,8 @@ import dev.switchboard.routing.ProviderGuards;
 import dev.switchboard.providers.UpstreamException;
 import dev.switchboard.usage.RequestLogRecorder;
 import dev.switchboard.usage.RequestLogWriter;
+import dev.switchboard.usage.UsageLedger;
+import dev.switchboard.usage.UsageMaintenance;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -112,17 +116,31 @@ public class GatewayConfiguration {
     @Bean
     FallbackChain fallbackChain(SwitchboardProperties properties, ProviderGuards guards,
             List<AttemptListener> listeners) {
-        return new FallbackChain(properties.routing(), properties.resilience(), guards, new AttemptListeners(listeners));
+        return new FallbackChain(properties.routing(), properties.resilience(), guards, new AttemptListeners(listeners),
+                properties.usage().storeResponseText());
     }
 
     @Bean
-    RequestLogWriter requestLogWriter(DatabaseClient database) {
-        return new RequestLogWriter(database, 100_000, 500, Duration.ofMillis(200));
+    RequestLogWriter requestLogWriter(DatabaseClient database, SwitchboardProperties properties) {
+        UsageProperties usage = properties.usage();
+        return new RequestLogWriter(database, usage.bufferCapacity(), usage.batchSize(), usage.flushInterval());
     }
 
     @Bean
-    RequestLogRecorder requestLogRecorder(RequestLogWriter writer) {
-        return new RequestLogRecorder(writer);
+    RequestLogRecorder requestLogRecorder(RequestLogWriter writer, JsonMapper json) {
+        return new RequestLogRecorder(writer, json);
+    }
+
+    @Bean
+    UsageLedger usageLedger(DatabaseClient database, Clock clock) {
+        return new UsageLedger(database, clock);
+    }
+
+    @Bean
+    UsageMaintenance usageMaintenance(UsageLedger ledger, DatabaseClient database, Clock clock,
+            SwitchboardProperties properties) {
+        return new UsageMaintenance(ledger, database, clock, properties.usage().requestLogRetention(),
+                Duration.ofSeconds(1), Duration.ofHours(1));
     }
 
     @Bean
@@ -138,6 +156,12 @@ public class GatewayConfiguration {
     @Bean
     KeyStateStore keyStateStore(DatabaseClient database, KeyHealth health, DailyLimits limits) {
         return new KeyStateStore(database, health, limits);
+    }
+
+    @Bean
+    KeyStateSync keyStateSync(ConnectionFactory connections, DatabaseClient database, KeyHealth health,
+            KeyStateStore store, JsonMapper json) {
+        return new KeyStateSync(connections, database, health, store, json, Duration.ofSeconds(10));
     }
 
     @Bean

@@ -10,6 +10,7 @@ public record SwitchboardProperties(
         @DefaultValue RoutingProperties routing,
         @DefaultValue KeyHealthProperties keys,
         @DefaultValue ResilienceProperties resilience,
+        @DefaultValue UsageProperties usage,
         @DefaultValue Map<String, ProviderProperties> providers,
         @DefaultValue SimulatorProperties simulator,
         @DefaultValue DatabaseProperties database) {

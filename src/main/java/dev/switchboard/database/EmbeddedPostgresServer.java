@@ -40,9 +40,10 @@ public final class EmbeddedPostgresServer {
 
     /** Stops the server when the last lease is given back. */
     public static synchronized void release() {
+        log.debug("Embedded PostgreSQL lease given back ({} left)", leases - 1);
         if (leases > 0 && --leases == 0 && postgres != null) {
             try {
-                log.info("Stopping embedded PostgreSQL");
+                log.info("Stopping embedded PostgreSQL (last lease given back)");
                 postgres.close();
             } catch (IOException e) {
                 log.warn("Embedded PostgreSQL did not stop cleanly: {}", e.toString());
@@ -52,10 +53,16 @@ public final class EmbeddedPostgresServer {
         }
     }
 
+    /** The running server's port, 0 when it is not running. */
+    public static synchronized int port() {
+        return postgres == null ? 0 : postgres.getPort();
+    }
+
     /** Stops the server regardless of leases, as if it crashed; {@link #restart} brings it back (tests). */
     public static synchronized void stopForTest() throws IOException {
         if (postgres != null) {
             postgres.close();
+            postgres = null;
         }
     }
 
@@ -66,6 +73,9 @@ public final class EmbeddedPostgresServer {
 
     /** Last resort at JVM exit (after Spring closed its contexts): stop a server nobody released. */
     static synchronized void stopIfRunning() {
+        if (postgres != null) {
+            log.info("Stopping embedded PostgreSQL at JVM exit ({} lease(s) still open)", leases);
+        }
         leases = Math.min(leases, 1);
         release();
     }

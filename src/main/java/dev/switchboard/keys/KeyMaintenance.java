@@ -16,12 +16,15 @@ import reactor.core.publisher.Mono;
 /**
  * The background life of the key pools. At start: load persisted states and today's counters, report
  * malformed keys, check every key (bounded in time), then open the {@link StartupGate}. Then every
- * {@code tick}: rejoin keys whose cooldown ran out and write states and counters to PostgreSQL; every
+ * 200 ms: write key state changes; every {@code tick}: rejoin keys whose cooldown ran out and write
+ * counters to PostgreSQL; every
  * {@code health-check-interval}: re-check all keys. Stopping writes what is pending.
  */
 public final class KeyMaintenance implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(KeyMaintenance.class);
+    /** Key state changes are written (and announced to other instances) this often. */
+    private static final Duration STATE_TICK = Duration.ofMillis(200);
 
     private final KeyHealth health;
     private final KeyStateStore store;
@@ -53,6 +56,10 @@ public final class KeyMaintenance implements SmartLifecycle {
             changeListener.accept(change);
         }));
         tasks.add(startup().doFinally(signal -> gate.open()).subscribe());
+        tasks.add(Flux.interval(STATE_TICK)
+                .onBackpressureDrop()
+                .concatMap(t -> store.flushStates(), 1)
+                .subscribe());
         tasks.add(Flux.interval(tick)
                 .onBackpressureDrop()
                 .concatMap(t -> Mono.fromRunnable(() -> health.sweep(registry.all())).then(store.flush()), 1)

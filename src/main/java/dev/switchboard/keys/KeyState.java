@@ -23,6 +23,7 @@ final class KeyState {
     private @Nullable String lastErrorMessage;
     private long lastErrorAtMillis;
     private long lastSuccessAtMillis;
+    private long changedAtMillis;
 
     KeyState(String provider, String alias, String fingerprint) {
         this.provider = provider;
@@ -103,11 +104,12 @@ final class KeyState {
         return set(KeyStatus.ACTIVE, why, 0, now);
     }
 
-    /** Adopts a state that was persisted or came from another instance. */
+    /** Adopts a state that was persisted or came from another instance, unless ours is newer. */
     synchronized boolean restore(KeyStateChange change) {
-        if (change.status() == status && change.untilMillis() == untilMillis) {
+        if (change.atMillis() < changedAtMillis || (change.status() == status && change.untilMillis() == untilMillis)) {
             return false;
         }
+        changedAtMillis = change.atMillis();
         status = change.status();
         reason = change.reason();
         untilMillis = change.untilMillis();
@@ -130,6 +132,7 @@ final class KeyState {
     }
 
     private KeyStateChange set(KeyStatus newStatus, @Nullable String why, long until, long now) {
+        changedAtMillis = now;
         status = newStatus;
         reason = why;
         untilMillis = until;

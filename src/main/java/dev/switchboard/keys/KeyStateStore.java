@@ -28,6 +28,7 @@ public final class KeyStateStore {
     private final DailyLimits limits;
     private final Map<String, KeyStateChange> dirty = new ConcurrentHashMap<>();
     private volatile boolean failing;
+    private volatile java.util.function.Function<KeyStateChange, Mono<Void>> notifier = change -> Mono.empty();
 
     public KeyStateStore(DatabaseClient database, KeyHealth health, DailyLimits limits) {
         this.database = database;
@@ -35,14 +36,28 @@ public final class KeyStateStore {
         this.limits = limits;
     }
 
+    /** Tells other instances about a written change (see {@link KeyStateSync}). */
+    public void notifyWith(java.util.function.Function<KeyStateChange, Mono<Void>> notifier) {
+        this.notifier = notifier;
+    }
+
     /** Remembers a change to write with the next flush (only the latest per key matters). */
     public void changed(KeyStateChange change) {
         dirty.put(change.provider() + '\u0000' + change.alias(), change);
     }
 
+    /** Re-reads every persisted key state (the safety net behind the notifications between instances). */
+    public Mono<Void> reloadStates() {
+        return readStates().doOnNext(health::restore).then();
+    }
+
     /** Loads persisted key states and today's counters into memory. */
     public Mono<Void> load() {
-        Mono<Void> states = database.sql("select provider, key_alias, key_fingerprint, status, reason, cooldown_until, "
+        return reloadStates().then(refreshCounters());
+    }
+
+    private Flux<KeyStateChange> readStates() {
+        return database.sql("select provider, key_alias, key_fingerprint, status, reason, cooldown_until, "
                         + "consecutive_failures, updated_at from key_state")
                 .map((row, meta) -> new KeyStateChange(
                         row.get("provider", String.class),
@@ -53,10 +68,12 @@ public final class KeyStateStore {
                         untilMillis(row.get("cooldown_until", Instant.class), row.get("status", String.class)),
                         orZero(row.get("consecutive_failures", Integer.class)),
                         row.get("updated_at", Instant.class).toEpochMilli()))
-                .all()
-                .doOnNext(health::restore)
-                .then();
-        return states.then(refreshCounters());
+                .all();
+    }
+
+    /** Writes pending state changes only (cheap when there are none); other instances are notified. */
+    public Mono<Void> flushStates() {
+        return writeStates().onErrorResume(e -> Mono.empty());
     }
 
     /** Writes pending state changes and counter deltas, then re-reads today's shared totals. */
@@ -99,6 +116,7 @@ public final class KeyStateStore {
                         .bind("failures", change.consecutiveFailures())
                         .bind("at", Instant.ofEpochMilli(change.atMillis()))
                         .fetch().rowsUpdated()
+                        .then(notifier.apply(change))
                         .doOnError(e -> dirty.putIfAbsent(change.provider() + '\u0000' + change.alias(), change)))
                 .then();
     }

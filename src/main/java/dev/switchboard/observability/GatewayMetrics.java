@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * Every meter name and tag in one place. Tags carry key aliases only, never keys.
  *
  * <ul>
- *   <li>{@code switchboard.requests} (timer): surface, path, provider, outcome
+ *   <li>{@code switchboard.requests} (timer): surface, path, provider, model, outcome
+ *   <li>{@code switchboard.gateway.overhead} (timer): time in the gateway itself (total minus upstream wait), by surface
  *   <li>{@code switchboard.ttft} (timer): time to first token of streams, by surface and provider
  *   <li>{@code switchboard.upstream.attempts} (counter): provider, key, result (ok or error class)
  *   <li>{@code switchboard.fallbacks} (counter): attempts beyond the first, by surface and path
@@ -40,11 +41,18 @@ public final class GatewayMetrics implements RequestObserver, AttemptListener {
         String surface = run.command().surface().code();
         String outcome = run.outcome() == null ? "failed" : run.outcome().name().toLowerCase();
         Timer.builder("switchboard.requests")
-                .description("Chat requests by surface, path, provider and outcome")
-                .tags("surface", surface, "path", run.plan().path().code(), "provider", provider, "outcome", outcome)
+                .description("Chat requests by surface, path, provider, model and outcome")
+                .tags("surface", surface, "path", run.plan().path().code(), "provider", provider,
+                        "model", route != null ? route.model() : "none", "outcome", outcome)
                 .publishPercentileHistogram()
                 .register(registry)
                 .record(Math.max(0, run.latencyMs()), TimeUnit.MILLISECONDS);
+        Timer.builder("switchboard.gateway.overhead")
+                .description("Time a request spent in the gateway itself: total minus time waiting on upstreams")
+                .tags("surface", surface)
+                .publishPercentiles(0.5, 0.99)
+                .register(registry)
+                .record(run.overheadNanos(), TimeUnit.NANOSECONDS);
         if (run.firstTokenMs() >= 0) {
             Timer.builder("switchboard.ttft")
                     .description("Time to first token of streamed requests")

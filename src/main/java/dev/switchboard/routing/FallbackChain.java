@@ -53,9 +53,20 @@ public final class FallbackChain {
     private final AttemptListener listener;
     private final Retry retry;
     private final IntervalFunction backoff;
+    private final boolean keepStreamText;
 
     public FallbackChain(RoutingProperties routing, ResilienceProperties resilience, ProviderGuards guards,
             AttemptListener listener) {
+        this(routing, resilience, guards, listener, false);
+    }
+
+    /**
+     * @param keepStreamText keep the whole text of streamed answers for the request log (costs memory
+     *     per open stream; off by default)
+     */
+    public FallbackChain(RoutingProperties routing, ResilienceProperties resilience, ProviderGuards guards,
+            AttemptListener listener, boolean keepStreamText) {
+        this.keepStreamText = keepStreamText;
         this.routing = routing;
         this.guards = guards;
         this.listener = listener;
@@ -92,7 +103,12 @@ public final class FallbackChain {
         if (candidate == null) {
             return Mono.error(noCandidate(run, start));
         }
+        long startNanos = System.nanoTime();
+        // doOnTerminate/doOnCancel (not doFinally) run before the signal travels on, so the upstream time is
+        // booked before the request's own end is measured
         return candidate.client().complete(candidate.request(run.command()))
+                .doOnTerminate(() -> run.addUpstreamNanos(System.nanoTime() - startNanos))
+                .doOnCancel(() -> run.addUpstreamNanos(System.nanoTime() - startNanos))
                 .timeout(run.remaining(start), Mono.error(() -> UpstreamException.of(ErrorClass.TIMEOUT,
                         "no answer within the request deadline")))
                 .transformDeferred(CircuitBreakerOperator.of(guards.circuitBreaker(candidate.provider())))
@@ -107,7 +123,8 @@ public final class FallbackChain {
         Usage usage = completion.usage().estimated()
                 ? Usage.estimate(run.command().promptChars(), completion.content().length())
                 : completion.usage();
-        run.succeeded(candidate, usage, completion.content().length(), latency, now);
+        run.succeeded(candidate, usage, completion.content().length(), completion.finishReason(),
+                keepStreamText ? completion.content() : null, latency, now);
         listener.succeeded(candidate, latency);
         return new ChatResult(run.command().requestId(), completion.content(), completion.finishReason(),
                 candidate.route(), usage, now - run.startMillis(), run.attempts());
@@ -120,10 +137,13 @@ public final class FallbackChain {
             return Flux.error(noCandidate(run, start));
         }
         Duration firstContent = min(routing.firstChunkTimeout(), run.remaining(start));
+        long startNanos = System.nanoTime();
         return FirstChunkProbe.guard(candidate.client().stream(candidate.request(run.command())), firstContent,
                         routing.idleTimeout(), routing.maxStreamDuration())
                 .transformDeferred(CircuitBreakerOperator.of(guards.circuitBreaker(candidate.provider())))
                 .transformDeferred(BulkheadOperator.of(guards.bulkhead(candidate.provider())))
+                .doOnTerminate(() -> run.addUpstreamNanos(System.nanoTime() - startNanos))
+                .doOnCancel(() -> run.addUpstreamNanos(System.nanoTime() - startNanos))
                 .switchOnFirst((first, chunks) -> first.hasValue()
                         ? committed(run, candidate, start, chunks)
                         : chunks.thenMany(Flux.<StreamEvent>error(() -> UpstreamException.of(ErrorClass.SERVER_ERROR,
@@ -134,7 +154,7 @@ public final class FallbackChain {
 
     /** The probe passed: announce the route, forward text, finish with the result. */
     private Flux<StreamEvent> committed(RequestRun run, Candidate candidate, long start, Flux<ChatChunk> chunks) {
-        StreamTally tally = new StreamTally();
+        StreamTally tally = new StreamTally(keepStreamText);
         return Flux.concat(
                         Mono.fromSupplier(() -> {
                             run.firstToken(candidate.route(), FirstChunkProbe.now());
@@ -143,13 +163,15 @@ public final class FallbackChain {
                         chunks.handle(tally::accept),
                         Mono.fromSupplier(() -> streamDone(run, candidate, tally, start)))
                 .onErrorMap(error -> !(error instanceof MidStreamException),
-                        error -> midStream(run, candidate, tally, start, error));
+                        error -> midStream(run, candidate, tally, start, error))
+                .doOnCancel(() -> run.cancelledMidStream(candidate, tally.usage(run.command().promptChars()),
+                        tally.chars(), FirstChunkProbe.now() - start));
     }
 
     private StreamEvent streamDone(RequestRun run, Candidate candidate, StreamTally tally, long start) {
         long now = FirstChunkProbe.now();
         Usage usage = tally.usage(run.command().promptChars());
-        run.succeeded(candidate, usage, tally.chars(), now - start, now);
+        run.succeeded(candidate, usage, tally.chars(), tally.finishReason(), tally.text(), now - start, now);
         listener.succeeded(candidate, now - start);
         return new StreamEvent.Done(new ChatResult(run.command().requestId(), "", tally.finishReason(),
                 candidate.route(), usage, now - run.startMillis(), run.attempts()));

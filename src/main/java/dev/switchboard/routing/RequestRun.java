@@ -38,6 +38,11 @@ public final class RequestRun {
     private long endMillis = -1;
     private int completionChars;
     private @Nullable Outcome outcome;
+    private final long startNanos = System.nanoTime();
+    private long endNanos;
+    private long upstreamNanos;
+    private @Nullable String finishReason;
+    private @Nullable String responseText;
 
     RequestRun(ChatCommand command, RoutePlan plan, Supplier<RoutePlan> replanner, int maxAttempts, Duration deadline,
             long nowMillis) {
@@ -112,15 +117,32 @@ public final class RequestRun {
         firstTokenMillis = nowMillis - startMillis;
     }
 
-    void succeeded(Candidate candidate, Usage finalUsage, int chars, long latencyMs, long nowMillis) {
+    void succeeded(Candidate candidate, Usage finalUsage, int chars, String finish, @Nullable String text,
+            long latencyMs, long nowMillis) {
         route = candidate.route();
         attempts.add(Attempt.succeeded(route, latencyMs));
         usage = finalUsage;
         completionChars = chars;
+        finishReason = finish;
+        responseText = text;
         endMillis = nowMillis;
+        endNanos = System.nanoTime();
         outcome = Outcome.SUCCESS;
         errorClass = null;
         errorMessage = null;
+    }
+
+    /** After commit: the client went away; what was delivered still counts. */
+    void cancelledMidStream(Candidate candidate, Usage partialUsage, int chars, long latencyMs) {
+        attempts.add(new Attempt(candidate.provider().name(), candidate.key().alias(), candidate.model(), false,
+                "cancelled", 200, "the client cancelled the stream", latencyMs));
+        usage = partialUsage;
+        completionChars = chars;
+    }
+
+    /** Time spent waiting on an upstream attempt (the rest of a request's time is the gateway's own). */
+    void addUpstreamNanos(long nanos) {
+        upstreamNanos += nanos;
     }
 
     /** After commit: the stream broke; the delivered part still counts. */
@@ -138,7 +160,28 @@ public final class RequestRun {
         }
         if (endMillis < 0) {
             endMillis = nowMillis;
+            endNanos = System.nanoTime();
         }
+    }
+
+    /** Wall time the gateway itself spent on this request: total time minus upstream waiting, in nanos. */
+    public long overheadNanos() {
+        long total = (endNanos == 0 ? System.nanoTime() : endNanos) - startNanos;
+        return Math.max(0, total - upstreamNanos);
+    }
+
+    public @Nullable String finishReason() {
+        return finishReason;
+    }
+
+    /** The answer text, kept only when {@code switchboard.usage.store-response-text} is on. */
+    public @Nullable String responseText() {
+        return responseText;
+    }
+
+    /** When the request started (epoch millis on the gateway clock). */
+    public long startedAtMillis() {
+        return startMillis;
     }
 
     public List<Attempt> attempts() {

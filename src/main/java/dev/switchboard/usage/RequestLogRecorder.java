@@ -1,46 +1,97 @@
 package dev.switchboard.usage;
 
+import dev.switchboard.chat.Attempt;
+import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.RequestObserver;
 import dev.switchboard.chat.RouteInfo;
 import dev.switchboard.chat.Usage;
 import dev.switchboard.routing.RequestRun;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Turns each finished request into a {@code request_log} row for the write-behind. */
 public final class RequestLogRecorder implements RequestObserver {
 
     private final RequestLogWriter writer;
+    private final JsonMapper json;
 
-    public RequestLogRecorder(RequestLogWriter writer) {
+    public RequestLogRecorder(RequestLogWriter writer, JsonMapper json) {
         this.writer = writer;
+        this.json = json;
     }
 
     @Override
     public void ended(RequestRun run) {
+        writer.enqueue(row(run));
+    }
+
+    RequestLogRow row(RequestRun run) {
+        ChatCommand command = run.command();
         RouteInfo route = run.route();
         Usage usage = run.usage();
+        List<Attempt> attempts = run.attempts();
+        Attempt last = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
         String message = run.errorMessage();
-        writer.enqueue(new RequestLogRow(
-                run.command().requestId(),
-                Instant.now(),
-                run.command().surface().code(),
+        return new RequestLogRow(
+                command.requestId(),
+                Instant.ofEpochMilli(run.startedAtMillis()),
+                command.clientId(),
+                command.surface().code(),
                 run.plan().path().code(),
-                route != null ? route.provider() : lastAttemptProvider(run),
-                route != null ? route.model() : null,
-                route != null ? route.key() : null,
+                route != null ? route.provider() : last != null ? last.provider() : command.provider(),
+                route != null ? route.model() : last != null ? last.model() : command.model(),
+                route != null ? route.key() : last != null ? last.key() : null,
                 run.outcome() == null ? "failed" : run.outcome().name().toLowerCase(),
-                run.errorClass(),
+                run.outcome() == RequestRun.Outcome.SUCCESS ? null : run.errorClass(),
                 message == null ? null : message.length() > 600 ? message.substring(0, 600) : message,
                 (int) Math.max(0, run.latencyMs()),
                 run.firstTokenMs() >= 0 ? (int) run.firstTokenMs() : null,
-                run.attemptCount(),
+                attempts.size(),
                 usage == null ? null : usage.promptTokens(),
                 usage == null ? null : usage.completionTokens(),
-                usage != null && usage.estimated()));
+                usage == null ? null : usage.totalTokens(),
+                usage != null && usage.estimated(),
+                run.finishReason(),
+                json.writeValueAsString(chain(attempts)),
+                run.responseText(),
+                json.writeValueAsString(metadata(run)));
     }
 
-    private static String lastAttemptProvider(RequestRun run) {
-        var attempts = run.attempts();
-        return attempts.isEmpty() ? null : attempts.get(attempts.size() - 1).provider();
+    private static List<Map<String, Object>> chain(List<Attempt> attempts) {
+        List<Map<String, Object>> out = new ArrayList<>(attempts.size());
+        for (Attempt a : attempts) {
+            Map<String, Object> step = new LinkedHashMap<>();
+            step.put("provider", a.provider());
+            step.put("key", a.key());
+            step.put("model", a.model());
+            step.put("outcome", a.success() ? "ok" : "error");
+            if (a.errorClass() != null) {
+                step.put("error_class", a.errorClass());
+            }
+            if (a.status() > 0) {
+                step.put("status", a.status());
+            }
+            step.put("latency_ms", a.latencyMs());
+            out.add(step);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> metadata(RequestRun run) {
+        ChatCommand command = run.command();
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("requested_provider", command.provider());
+        meta.put("requested_model", command.model());
+        meta.put("max_tokens", command.maxTokens());
+        meta.put("temperature", command.temperature());
+        meta.put("fallback", command.fallback());
+        meta.put("messages", command.messages().size());
+        meta.put("completion_chars", run.completionChars());
+        meta.put("gateway_overhead_us", run.overheadNanos() / 1000);
+        return meta;
     }
 }

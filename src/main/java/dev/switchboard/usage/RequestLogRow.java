@@ -3,10 +3,16 @@ package dev.switchboard.usage;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
-/** One row of {@code request_log}. */
+/**
+ * One row of {@code request_log}.
+ *
+ * @param fallbackChain the attempts as JSON (provider, key alias, model, outcome, error class, status)
+ * @param metadata request details as JSON (max_tokens, temperature, stream, waits...)
+ */
 public record RequestLogRow(
         String id,
         Instant createdAt,
+        String client,
         String surface,
         String path,
         @Nullable String provider,
@@ -20,5 +26,10 @@ public record RequestLogRow(
         int attempts,
         @Nullable Integer promptTokens,
         @Nullable Integer completionTokens,
-        boolean usageEstimated) {
+        @Nullable Integer totalTokens,
+        boolean usageEstimated,
+        @Nullable String finishReason,
+        @Nullable String fallbackChain,
+        @Nullable String responseText,
+        @Nullable String metadata) {
 }

@@ -24,9 +24,10 @@ import reactor.core.publisher.Mono;
 public final class RequestLogWriter implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(RequestLogWriter.class);
-    private static final String COLUMNS = "id, created_at, surface, path, provider, model, key_alias, outcome, "
-            + "error_class, error_message, latency_ms, ttft_ms, attempts, prompt_tokens, completion_tokens, usage_estimated";
-    private static final int COLUMN_COUNT = 16;
+    private static final String COLUMNS = "id, created_at, client, surface, path, provider, model, key_alias, outcome, "
+            + "error_class, error_message, latency_ms, ttft_ms, attempts, prompt_tokens, completion_tokens, total_tokens, "
+            + "usage_estimated, finish_reason, fallback_chain, response_text, metadata";
+    private static final int COLUMN_COUNT = 22;
 
     private final DatabaseClient database;
     private final int capacity;
@@ -38,6 +39,7 @@ public final class RequestLogWriter implements SmartLifecycle {
     private final AtomicLong written = new AtomicLong();
     private volatile List<RequestLogRow> pending = List.of();
     private volatile boolean failing;
+    private final java.util.concurrent.atomic.AtomicBoolean flushing = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Disposable loop;
 
     public RequestLogWriter(DatabaseClient database, int capacity, int batchSize, Duration interval) {
@@ -117,8 +119,13 @@ public final class RequestLogWriter implements SmartLifecycle {
     }
 
     private Mono<Void> flushOnce() {
+        // one flush at a time: the loop and an explicit flushAll must not write (and count) a batch twice
+        if (!flushing.compareAndSet(false, true)) {
+            return Mono.delay(Duration.ofMillis(10)).then();
+        }
         List<RequestLogRow> batch = pending.isEmpty() ? take() : pending;
         if (batch.isEmpty()) {
+            flushing.set(false);
             return Mono.empty();
         }
         pending = batch;
@@ -139,6 +146,7 @@ public final class RequestLogWriter implements SmartLifecycle {
                     }
                     return Mono.empty();
                 })
+                .doFinally(signal -> flushing.set(false))
                 .then();
     }
 
@@ -157,6 +165,9 @@ public final class RequestLogWriter implements SmartLifecycle {
             sql.append(r == 0 ? "(" : ",(");
             for (int c = 0; c < COLUMN_COUNT; c++) {
                 sql.append(c == 0 ? "$" : ",$").append(r * COLUMN_COUNT + c + 1);
+                if (c == 19 || c == 21) {
+                    sql.append("::jsonb");
+                }
             }
             sql.append(')');
         }
@@ -166,6 +177,7 @@ public final class RequestLogWriter implements SmartLifecycle {
         for (RequestLogRow row : rows) {
             spec = bind(spec, i++, row.id(), String.class);
             spec = bind(spec, i++, row.createdAt(), java.time.Instant.class);
+            spec = bind(spec, i++, row.client(), String.class);
             spec = bind(spec, i++, row.surface(), String.class);
             spec = bind(spec, i++, row.path(), String.class);
             spec = bind(spec, i++, row.provider(), String.class);
@@ -179,7 +191,12 @@ public final class RequestLogWriter implements SmartLifecycle {
             spec = bind(spec, i++, row.attempts(), Integer.class);
             spec = bind(spec, i++, row.promptTokens(), Integer.class);
             spec = bind(spec, i++, row.completionTokens(), Integer.class);
+            spec = bind(spec, i++, row.totalTokens(), Integer.class);
             spec = bind(spec, i++, row.usageEstimated(), Boolean.class);
+            spec = bind(spec, i++, row.finishReason(), String.class);
+            spec = bind(spec, i++, row.fallbackChain(), String.class);
+            spec = bind(spec, i++, row.responseText(), String.class);
+            spec = bind(spec, i++, row.metadata(), String.class);
         }
         return spec.fetch().rowsUpdated();
     }

@@ -2,30 +2,23 @@ package dev.switchboard.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.SwitchboardApplication;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.ChatMessage;
 import dev.switchboard.chat.ChatService;
-import dev.switchboard.chat.StartupGate;
 import dev.switchboard.chat.Surface;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderRegistry;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
+import dev.switchboard.testsupport.ExtraGateway;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** A key banned before a restart is still banned after it, and the day's counters survive too. */
 class KeyStateRestartIT {
 
     private static ConfigurableApplicationContext start() {
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(SwitchboardApplication.class)
-                .profiles("restart")
-                .properties("server.port=0")
-                .run();
-        context.getBean(StartupGate.class).whenOpen().block(Duration.ofSeconds(20));
-        return context;
+        return ExtraGateway.start("restart");
     }
 
     private static void chat(ConfigurableApplicationContext context) {

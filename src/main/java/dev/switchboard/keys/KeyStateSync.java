@@ -1,0 +1,147 @@
+package dev.switchboard.keys;
+
+import io.r2dbc.postgresql.api.PostgresqlConnection;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Wrapped;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Shares key states between instances on one PostgreSQL: every written change is announced with
+ * {@code pg_notify}, every instance {@code LISTEN}s on one dedicated connection and adopts changes from
+ * the others at once (a ban, a cooldown, a manual disable or enable reaches them within the write
+ * interval plus a round trip). A periodic re-read of {@code key_state} is the safety net for
+ * notifications missed while the listening connection was down. Only aliases, fingerprints and states
+ * travel; never a key.
+ */
+public final class KeyStateSync implements SmartLifecycle {
+
+    static final String CHANNEL = "switchboard_key_state";
+    private static final Logger log = LoggerFactory.getLogger(KeyStateSync.class);
+
+    private final ConnectionFactory connections;
+    private final DatabaseClient database;
+    private final KeyHealth health;
+    private final KeyStateStore store;
+    private final JsonMapper json;
+    private final Duration rereadInterval;
+    private final String instance = UUID.randomUUID().toString();
+    private volatile Disposable.Composite running;
+
+    public KeyStateSync(ConnectionFactory connections, DatabaseClient database, KeyHealth health, KeyStateStore store,
+            JsonMapper json, Duration rereadInterval) {
+        this.connections = connections;
+        this.database = database;
+        this.health = health;
+        this.store = store;
+        this.json = json;
+        this.rereadInterval = rereadInterval;
+    }
+
+    @Override
+    public void start() {
+        store.notifyWith(this::announce);
+        Disposable.Composite tasks = Disposables.composite();
+        tasks.add(listen().retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(10))
+                        .doBeforeRetry(signal -> log.warn("Key-state listener lost its connection, reconnecting: {}",
+                                signal.failure().toString())))
+                .subscribe(this::adopt));
+        tasks.add(Flux.interval(rereadInterval).onBackpressureDrop()
+                .concatMap(t -> store.reloadStates().onErrorResume(e -> Mono.empty()), 1)
+                .subscribe());
+        running = tasks;
+    }
+
+    /** One dedicated connection, held for as long as it lives, that receives the notifications. */
+    private Flux<String> listen() {
+        return Flux.usingWhen(Mono.from(connections.create()),
+                connection -> {
+                    PostgresqlConnection postgres = unwrap(connection);
+                    return postgres.createStatement("LISTEN " + CHANNEL).execute()
+                            .flatMap(result -> result.getRowsUpdated())
+                            .thenMany(postgres.getNotifications())
+                            .mapNotNull(notification -> notification.getParameter());
+                },
+                connection -> connection.close());
+    }
+
+    private Mono<Void> announce(KeyStateChange change) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("instance", instance);
+        payload.put("provider", change.provider());
+        payload.put("alias", change.alias());
+        payload.put("fingerprint", change.fingerprint());
+        payload.put("status", change.status().code());
+        payload.put("reason", change.reason() == null ? null : abbreviate(change.reason()));
+        payload.put("until", change.untilMillis());
+        payload.put("failures", change.consecutiveFailures());
+        payload.put("at", change.atMillis());
+        return database.sql("select pg_notify(:channel, :payload)")
+                .bind("channel", CHANNEL)
+                .bind("payload", json.writeValueAsString(payload))
+                .fetch().rowsUpdated().then();
+    }
+
+    private void adopt(String payload) {
+        try {
+            JsonNode n = json.readTree(payload);
+            if (instance.equals(n.path("instance").asString())) {
+                return;
+            }
+            health.restore(new KeyStateChange(n.path("provider").asString(), n.path("alias").asString(),
+                    n.path("fingerprint").asString(), KeyStatus.fromCode(n.path("status").asString()),
+                    n.path("reason").isNull() ? null : n.path("reason").asString(), n.path("until").asLong(),
+                    n.path("failures").asInt(), n.path("at").asLong()));
+        } catch (RuntimeException e) {
+            log.warn("Ignoring a malformed key-state notification: {}", e.toString());
+        }
+    }
+
+    private static PostgresqlConnection unwrap(Connection connection) {
+        Object current = connection;
+        while (current instanceof Wrapped<?> wrapped && !(current instanceof PostgresqlConnection)) {
+            current = wrapped.unwrap();
+        }
+        if (current instanceof PostgresqlConnection postgres) {
+            return postgres;
+        }
+        throw new IllegalStateException("Key-state sharing needs a PostgreSQL R2DBC connection");
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 300 ? s.substring(0, 300) : s;
+    }
+
+    @Override
+    public void stop() {
+        Disposable.Composite tasks = running;
+        running = null;
+        if (tasks != null) {
+            tasks.dispose();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running != null;
+    }
+
+    @Override
+    public int getPhase() {
+        return Integer.MIN_VALUE + 1000;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.switchboard.status;
+
+import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
+
+import dev.switchboard.admin.KeyPoolReport;
+import dev.switchboard.config.SwitchboardProperties;
+import dev.switchboard.keys.DailyLimits;
+import dev.switchboard.providers.ProviderRegistry;
+import dev.switchboard.usage.RequestLogWriter;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Status, analytics and request-log endpoints, the alert monitor and the provider health indicator. */
+@Configuration(proxyBeanMethods = false)
+public class StatusConfiguration {
+
+    @Bean
+    AlertMonitor alertMonitor(SwitchboardProperties properties, Clock clock) {
+        return new AlertMonitor(properties.usage().alerts(), clock);
+    }
+
+    @Bean
+    StatusQueries statusQueries(DatabaseClient database, JsonMapper json) {
+        return new StatusQueries(database, json);
+    }
+
+    @Bean
+    StatusReport statusReport(StatusQueries queries, KeyPoolReport pools, ProviderRegistry registry, DailyLimits limits,
+            AlertMonitor alerts, RequestLogWriter requestLog, SwitchboardProperties properties, Clock clock) {
+        return new StatusReport(queries, pools, registry, limits, alerts, requestLog, properties, clock);
+    }
+
+    @Bean
+    StatusHandler statusHandler(StatusReport report, StatusQueries queries, Clock clock) {
+        return new StatusHandler(report, queries, clock);
+    }
+
+    @Bean
+    ProviderAvailabilityHealth providersHealthIndicator(KeyPoolReport pools, AlertMonitor alerts) {
+        return new ProviderAvailabilityHealth(pools, alerts);
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> statusEndpoints(StatusHandler status) {
+        return RouterFunctions
+                .route(GET("/api/v1/brain/status"), status::status)
+                .andRoute(GET("/api/v1/brain/providers/status"), status::providers)
+                .andRoute(GET("/api/v1/brain/stats/export"), status::export)
+                .andRoute(GET("/health/keys"), status::keyHealth)
+                .andRoute(GET("/analytics/{provider}"), status::analytics)
+                .andRoute(GET("/api/v1/requests/{id}"), status::request)
+                .andRoute(GET("/api/v1/requests"), status::requests);
+    }
+
+    /** Re-evaluates the alert thresholds every five seconds. */
+    @Bean
+    SmartLifecycle alertLoop(AlertMonitor alerts) {
+        return new SmartLifecycle() {
+            private volatile Disposable loop;
+
+            @Override
+            public void start() {
+                loop = Flux.interval(Duration.ofSeconds(5)).onBackpressureDrop().subscribe(t -> alerts.evaluate());
+            }
+
+            @Override
+            public void stop() {
+                Disposable running = loop;
+                loop = null;
+                if (running != null) {
+                    running.dispose();
+                }
+            }
+
+            @Override
+            public boolean isRunning() {
+                return loop != null;
+            }
+        };
+    }
+}

@@ -1,0 +1,146 @@
+package dev.switchboard.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.testsupport.GatewayIT;
+import dev.switchboard.usage.RequestLogWriter;
+import dev.switchboard.usage.UsageLedger;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
+
+/** Status, analytics, request-log and metrics endpoints, after real traffic through the simulator. */
+@GatewayIT
+class StatusApiIT {
+
+    @Autowired
+    WebTestClient http;
+
+    @Autowired
+    RequestLogWriter requestLog;
+
+    @Autowired
+    UsageLedger ledger;
+
+    @BeforeEach
+    void traffic() {
+        for (int i = 0; i < 3; i++) {
+            http.post().uri("/api/chat").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"provider\":\"keyfail\",\"messages\":[{\"role\":\"user\",\"content\":\"status\"}]}")
+                    .exchange().expectStatus().isOk();
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            requestLog.flushAll().block(Duration.ofSeconds(5));
+            ledger.flush().block(Duration.ofSeconds(5));
+            return requestLog.depth() == 0 && ledger.pendingRows() == 0;
+        });
+    }
+
+    private JsonNode get(String uri) {
+        return http.get().uri(uri).exchange().expectStatus().isOk().expectBody(JsonNode.class).returnResult()
+                .getResponseBody();
+    }
+
+    @Test
+    void brainStatusShowsTotalsUsageAndHealth() {
+        JsonNode status = get("/api/v1/brain/status");
+
+        assertThat(status.path("status").asString()).isIn("healthy", "degraded");
+        assertThat(status.path("uptime_seconds").asLong()).isNotNegative();
+        assertThat(status.path("totals").path("requests").asLong()).isGreaterThanOrEqualTo(3);
+        assertThat(status.path("totals").path("success_rate").isNumber()).isTrue();
+        assertThat(status.path("provider_usage").path("keyfail").asLong()).isGreaterThanOrEqualTo(3);
+        assertThat(status.path("alerts").findValuesAsString("name")).contains("failure_rate", "error_rate", "response_time_ms");
+        assertThat(status.path("system").path("database").asString()).isEqualTo("up");
+    }
+
+    @Test
+    void providersStatusShowsEachProvidersPool() {
+        JsonNode providers = get("/api/v1/brain/providers/status").path("providers");
+        JsonNode keyfail = null;
+        for (JsonNode p : providers) {
+            if (p.path("provider").asString().equals("keyfail")) {
+                keyfail = p;
+            }
+        }
+
+        assertThat(keyfail).isNotNull();
+        assertThat(keyfail.path("status").asString()).isIn("healthy", "degraded", "down");
+        assertThat(keyfail.path("call_count_today").asLong()).isGreaterThanOrEqualTo(3);
+        assertThat(keyfail.path("total_keys").asInt()).isEqualTo(3);
+        assertThat(keyfail.path("circuit").asString()).isEqualTo("closed");
+        assertThat(keyfail.path("success_rate").asDouble()).isBetween(0.0, 1.0);
+        assertThat(keyfail.has("last_error")).isTrue();
+    }
+
+    @Test
+    void healthKeysShowsPoolsWithMaskedKeysAndGlobalStats() {
+        JsonNode health = get("/health/keys");
+
+        assertThat(health.path("system").path("max_retries").asInt()).isEqualTo(3);
+        JsonNode pool = health.path("key_pools").path("keyfail");
+        assertThat(pool.path("total").asInt()).isEqualTo(3);
+        assertThat(pool.path("keys").findValuesAsString("alias")).contains("keyfail-ok");
+        assertThat(pool.path("keys").findValuesAsString("masked_key")).allSatisfy(m -> assertThat(m).doesNotContain("sim-ok-kf3"));
+        assertThat(health.path("global").path("total_requests").asLong()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void analyticsBreaksAProviderDownByKeyModelAndTime() {
+        JsonNode analytics = get("/analytics/keyfail?bucket=minute");
+
+        assertThat(analytics.path("totals").path("attempts").asLong()).isGreaterThanOrEqualTo(3);
+        assertThat(analytics.path("by_key").findValuesAsString("key")).contains("keyfail-ok");
+        assertThat(analytics.path("by_model").findValuesAsString("model")).contains("kf-1");
+        assertThat(analytics.path("series")).isNotEmpty();
+        http.get().uri("/analytics/keyfail?bucket=week").exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.code").isEqualTo("invalid_bucket");
+    }
+
+    @Test
+    void theRequestLogCanBeListedFilteredAndReadOneByOne() {
+        JsonNode page = get("/api/v1/requests?provider=keyfail&size=2");
+        assertThat(page.path("total").asLong()).isGreaterThanOrEqualTo(3);
+        assertThat(page.path("items")).hasSize(2);
+        String id = page.path("items").get(0).path("id").asString();
+
+        JsonNode one = get("/api/v1/requests/" + id);
+        assertThat(one.path("provider").asString()).isEqualTo("keyfail");
+        assertThat(one.path("fallback_chain").isArray()).isTrue();
+        assertThat(one.path("fallback_chain").findValuesAsString("key")).contains("keyfail-ok");
+        assertThat(one.path("metadata").has("gateway_overhead_us")).isTrue();
+        http.get().uri("/api/v1/requests/does-not-exist").exchange().expectStatus().isNotFound()
+                .expectBody().jsonPath("$.error.code").isEqualTo("request_not_found");
+    }
+
+    @Test
+    void statsExportIsADownloadableJsonDocument() {
+        http.get().uri("/api/v1/brain/stats/export?days=2").exchange().expectStatus().isOk()
+                .expectHeader().value("Content-Disposition", v -> assertThat(v).startsWith("attachment; filename=\"switchboard-stats-"))
+                .expectBody().jsonPath("$.status.totals.requests").exists().jsonPath("$.usage_daily").isArray();
+    }
+
+    @Test
+    void prometheusShowsGatewayMetersWithKeyAliasesOnly() {
+        String metrics = http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(metrics).contains("switchboard_requests_seconds_count", "switchboard_gateway_overhead_seconds",
+                "switchboard_upstream_attempts_total", "switchboard_key_state{key=\"keyfail-ok\",provider=\"keyfail\"}",
+                "switchboard_key_calls_today", "switchboard_requestlog_buffer_depth", "resilience4j_circuitbreaker_state");
+        assertThat(metrics).doesNotContain("sim-ok-kf3", "sim-error-500-kf2");
+    }
+
+    @Test
+    void actuatorHealthIncludesTheDatabaseAndTheProviders() {
+        JsonNode health = get("/actuator/health");
+
+        assertThat(health.path("components").path("r2dbc").path("status").asString()).isEqualTo("UP");
+        assertThat(health.path("components").path("providers").path("status").asString()).isEqualTo("UP");
+    }
+}

@@ -1,0 +1,148 @@
+package dev.switchboard.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.api.RequestIds;
+import dev.switchboard.database.EmbeddedPostgresServer;
+import dev.switchboard.testsupport.GatewayIT;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+
+/** The ledger loses nothing: not while PostgreSQL is away, not when a client leaves mid-stream. */
+@GatewayIT
+class LedgerIT {
+
+    @Autowired
+    WebTestClient http;
+
+    @Autowired
+    DatabaseClient database;
+
+    @Autowired
+    RequestLogWriter requestLog;
+
+    @Autowired
+    UsageLedger ledger;
+
+    @Autowired
+    UsageMaintenance maintenance;
+
+    @LocalServerPort
+    int port;
+
+    private String chat(String body) {
+        return http.post().uri("/api/chat").contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
+                .expectStatus().isOk().returnResult(String.class).getResponseHeaders().getFirst(RequestIds.HEADER);
+    }
+
+    private String stream(String body) {
+        return http.post().uri("/api/chat/stream").contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
+                .expectStatus().isOk().returnResult(String.class).getResponseHeaders().getFirst(RequestIds.HEADER);
+    }
+
+    private long loggedRows(List<String> ids) {
+        return database.sql("select count(*) as n from request_log where id = any(:ids)")
+                .bind("ids", ids.toArray(new String[0]))
+                .map((row, meta) -> row.get("n", Long.class)).one().block(Duration.ofSeconds(5));
+    }
+
+    private Map<String, Object> row(String id) {
+        return await().atMost(Duration.ofSeconds(5)).until(() -> {
+            requestLog.flushAll().block(Duration.ofSeconds(5));
+            return database.sql("select * from request_log where id = :id").bind("id", id).fetch().one()
+                    .block(Duration.ofSeconds(5));
+        }, java.util.Objects::nonNull);
+    }
+
+    @Test
+    void whilePostgresIsDownRequestsAreServedAndEveryOneIsWrittenWhenItIsBack() throws Exception {
+        String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"ledger\"}]}";
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(chat(body));
+        }
+        int dbPort = EmbeddedPostgresServer.port();
+        assertThat(dbPort).isPositive();
+
+        EmbeddedPostgresServer.stopForTest();
+        try {
+            for (int i = 0; i < 10; i++) {
+                ids.add(i % 2 == 0 ? chat(body) : stream(body));
+            }
+            await().atMost(Duration.ofSeconds(3)).until(() -> requestLog.depth() > 0);
+            assertThat(ledger.pendingRows()).isPositive();
+        } finally {
+            EmbeddedPostgresServer.restart(Path.of("target/test-postgres"), dbPort);
+        }
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> assertThat(loggedRows(ids)).isEqualTo(ids.size()));
+        assertThat(requestLog.dropped()).isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ledger.pendingRows() == 0);
+    }
+
+    @Test
+    void aClientThatLeavesMidStreamIsBilledForWhatItGot() {
+        Flux<String> lines = WebClient.create("http://127.0.0.1:" + port).post().uri("/api/chat/stream")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"provider\":\"slow\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .exchangeToFlux(response -> Flux.concat(
+                        Flux.just(response.headers().asHttpHeaders().getFirst(RequestIds.HEADER)),
+                        response.bodyToFlux(String.class)));
+        String[] id = new String[1];
+        StepVerifier.create(lines.doOnNext(line -> {
+                    if (id[0] == null) {
+                        id[0] = line;
+                    }
+                }).filter(line -> line.contains("delta")))
+                .expectNextCount(2)
+                .thenCancel()
+                .verify(Duration.ofSeconds(10));
+
+        Map<String, Object> row = row(id[0]);
+        assertThat(row.get("outcome")).isEqualTo("cancelled");
+        assertThat((Integer) row.get("completion_tokens")).isPositive();
+        assertThat(row.get("usage_estimated")).isEqualTo(true);
+    }
+
+    @Test
+    void aStreamThatBreaksMidWayIsLoggedAsFailedWithTheTokensDelivered() {
+        String id = stream("{\"provider\":\"midfail\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+        Map<String, Object> row = row(id);
+        assertThat(row.get("outcome")).isEqualTo("failed");
+        assertThat(row.get("error_class")).isEqualTo("server_error");
+        assertThat((Integer) row.get("completion_tokens")).isPositive();
+    }
+
+    @Test
+    void rowsOlderThanTheRetentionAreDeleted() {
+        database.sql("insert into request_log (id, created_at, surface, path, outcome, latency_ms, attempts) values "
+                        + "('old-row', :old, 'sync', 'default', 'success', 1, 1), ('recent-row', :recent, 'sync', 'default', "
+                        + "'success', 1, 1)")
+                .bind("old", Instant.now().minus(Duration.ofDays(45)))
+                .bind("recent", Instant.now().minus(Duration.ofDays(2)))
+                .fetch().rowsUpdated().block(Duration.ofSeconds(5));
+
+        Long deleted = maintenance.applyRetention().block(Duration.ofSeconds(5));
+
+        assertThat(deleted).isGreaterThanOrEqualTo(1);
+        assertThat(database.sql("select id from request_log where id in ('old-row', 'recent-row')")
+                .map((r, m) -> r.get("id", String.class)).all().collectList().block(Duration.ofSeconds(5)))
+                .containsExactly("recent-row");
+    }
+}
