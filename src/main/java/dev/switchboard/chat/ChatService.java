@@ -23,6 +23,7 @@ public final class ChatService {
     private final FallbackChain chain;
     private final List<RequestObserver> observers;
     private final StartupGate startup;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     public ChatService(ChatRouter router, FallbackChain chain, List<RequestObserver> observers, StartupGate startup) {
         this.router = router;
@@ -35,6 +36,7 @@ public final class ChatService {
         Objects.requireNonNull(command, "command");
         Mono<ChatResult> request = Mono.defer(() -> {
             RequestRun run = router.begin(command);
+            inFlight.incrementAndGet();
             return chain.complete(run)
                     .doOnError(error -> run.end(outcomeOf(error), now()))
                     .doFinally(signal -> ended(run, signal));
@@ -46,6 +48,7 @@ public final class ChatService {
         Objects.requireNonNull(command, "command");
         Flux<StreamEvent> request = Flux.defer(() -> {
             RequestRun run = router.begin(command);
+            inFlight.incrementAndGet();
             return chain.stream(run)
                     .doOnError(error -> run.end(outcomeOf(error), now()))
                     .doFinally(signal -> ended(run, signal));
@@ -53,7 +56,13 @@ public final class ChatService {
         return startup.isOpen() ? request : startup.whenOpen().thenMany(request);
     }
 
+    /** Requests running right now (every one that started and has not ended, however it ends). */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
     private void ended(RequestRun run, SignalType signal) {
+        inFlight.decrementAndGet();
         run.end(signal == SignalType.CANCEL ? Outcome.CANCELLED : Outcome.FAILED, now());
         for (RequestObserver observer : observers) {
             observer.ended(run);

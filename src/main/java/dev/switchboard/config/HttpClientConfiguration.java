@@ -21,9 +21,9 @@ public class HttpClientConfiguration {
     static final int MAX_UPSTREAM_BODY_BYTES = 4 * 1024 * 1024;
 
     @Bean(destroyMethod = "dispose")
-    public ConnectionProvider upstreamConnections() {
+    public ConnectionProvider upstreamConnections(SwitchboardProperties properties) {
         return ConnectionProvider.builder("switchboard-upstream")
-                .maxConnections(4096)
+                .maxConnections(properties.routing().upstreamMaxConnections())
                 .pendingAcquireMaxCount(-1)
                 .pendingAcquireTimeout(Duration.ofSeconds(10))
                 .maxIdleTime(Duration.ofSeconds(30))

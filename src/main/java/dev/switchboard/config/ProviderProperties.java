@@ -27,6 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param dailyLimit calls per UTC day for the whole provider; null = {@code switchboard.keys.provider-daily-limit}, 0 = unlimited
  * @param maxConcurrent bulkhead: concurrent upstream calls; null = {@code switchboard.resilience.max-concurrent-calls}
  * @param errorOverrides overrides of the adapter's error classification, first match wins
+ * @param keyStrategy this provider's key order; null = {@code switchboard.routing.key-strategy}
  */
 public record ProviderProperties(
         @Nullable ProviderType type,
@@ -41,5 +42,6 @@ public record ProviderProperties(
         @DefaultValue Map<String, String> headers,
         @Nullable Long dailyLimit,
         @Nullable Integer maxConcurrent,
-        @DefaultValue List<ErrorOverride> errorOverrides) {
+        @DefaultValue List<ErrorOverride> errorOverrides,
+        RoutingProperties.@org.jspecify.annotations.Nullable KeyStrategy keyStrategy) {
 }

@@ -14,6 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxStreamDuration hard cap on one committed stream, so an endless upstream is cut off
  * @param maxAttempts upper bound of upstream attempts per request, across all fallbacks
  * @param keyStrategy how a provider's pool orders its keys
+ * @param upstreamMaxConnections size of the upstream connection pool (all providers together); every
+ *     open stream holds one
  */
 public record RoutingProperties(
         @DefaultValue("30s") Duration requestTimeout,
@@ -22,7 +24,15 @@ public record RoutingProperties(
         @DefaultValue("5s") Duration connectTimeout,
         @DefaultValue("10m") Duration maxStreamDuration,
         @DefaultValue("10") int maxAttempts,
-        @DefaultValue("round-robin") KeyStrategy keyStrategy) {
+        @DefaultValue("round-robin") KeyStrategy keyStrategy,
+        @DefaultValue("8192") int upstreamMaxConnections) {
+
+    public RoutingProperties(Duration requestTimeout, Duration firstChunkTimeout, Duration idleTimeout,
+            Duration connectTimeout, Duration maxStreamDuration, int maxAttempts, KeyStrategy keyStrategy) {
+        this(requestTimeout, firstChunkTimeout, idleTimeout, connectTimeout, maxStreamDuration, maxAttempts, keyStrategy,
+                8192);
+    }
+
 
     /** Key ordering within one provider's pool. */
     public enum KeyStrategy {

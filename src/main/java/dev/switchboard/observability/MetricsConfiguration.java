@@ -1,5 +1,6 @@
 package dev.switchboard.observability;
 
+import dev.switchboard.chat.ChatService;
 import dev.switchboard.keys.DailyLimits;
 import dev.switchboard.keys.KeyHealth;
 import dev.switchboard.providers.ProviderRegistry;
@@ -22,9 +23,11 @@ public class MetricsConfiguration {
 
     @Bean
     KeyGauges keyGauges(MeterRegistry registry, ProviderRegistry providers, KeyHealth health, DailyLimits limits,
-            RequestLogWriter requestLog, UsageLedger ledger, ProviderGuards guards) {
+            RequestLogWriter requestLog, UsageLedger ledger, ProviderGuards guards, ChatService chat) {
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(guards.circuits()).bindTo(registry);
         TaggedBulkheadMetrics.ofBulkheadRegistry(guards.bulkheads()).bindTo(registry);
+        io.micrometer.core.instrument.Gauge.builder("switchboard.requests.inflight", chat, ChatService::inFlight)
+                .description("Chat requests running right now").register(registry);
         KeyGauges gauges = new KeyGauges(registry, providers, health, limits, requestLog, ledger);
         for (var provider : providers.all()) {
             guards.circuitBreaker(provider);

@@ -69,7 +69,8 @@ public final class ProviderRegistry {
                     p.dailyLimit() != null ? p.dailyLimit() : defaults.dailyLimit(),
                     p.maxConcurrent() != null ? p.maxConcurrent() : defaults.maxConcurrent(),
                     List.copyOf(p.errorOverrides()),
-                    new KeyPool(name, keys, defaults.strategy(), callsRemaining)));
+                    new KeyPool(name, keys, p.keyStrategy() != null ? p.keyStrategy() : defaults.strategy(),
+                            callsRemaining)));
             log.info("Provider {} ({}): {} key(s) [{}], default model {}", name, p.type().name().toLowerCase(),
                     keys.size(), String.join(", ", keys.stream().map(ApiKey::alias).toList()), p.defaultModel());
         });

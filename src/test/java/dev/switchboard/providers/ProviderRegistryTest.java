@@ -12,7 +12,7 @@ class ProviderRegistryTest {
 
     private static ProviderProperties properties(ProviderType type, WireFormat format, String baseUrl) {
         return new ProviderProperties(type, format, baseUrl, "m", List.of(), 100, true, true, List.of(), Map.of(), null,
-                null, List.of());
+                null, List.of(), null);
     }
 
     @ParameterizedTest(name = "{0} {2}")

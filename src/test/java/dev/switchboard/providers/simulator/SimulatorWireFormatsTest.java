@@ -62,7 +62,7 @@ class SimulatorWireFormatsTest {
 
     private static ProviderClient client(WireFormat format, String key) {
         ProviderProperties properties = new ProviderProperties(ProviderType.SIMULATOR, format, null, "sim-model", List.of(),
-                100, true, true, List.of(new KeyProperties(null, key, null, 100, 0, true)), Map.of(), null, null, List.of());
+                100, true, true, List.of(new KeyProperties(null, key, null, 100, 0, true)), Map.of(), null, null, List.of(), null);
         Provider provider = ProviderRegistry.build(Map.of("sim", properties), new KeySources(name -> null, List.of()),
                 simulator.baseUrl(), new ProviderRegistry.Defaults(0, 100, KeyStrategy.ROUND_ROBIN),
                 KeyPool.Remaining.UNKNOWN).get(0);

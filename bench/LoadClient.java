@@ -1,0 +1,156 @@
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * The benchmark's own load generator (wrk has no fixed-rate mode in Debian, and nothing here measures
+ * time to first byte of streams). Run with the gateway jar's libraries on the class path:
+ *
+ * <pre>
+ * rate   URL BODY RPS SECONDS         fixed-rate open model; latency percentiles (coordinated-omission free:
+ *                                     each request is timed from when it was due, not when it was sent)
+ * stream URL BODY CONCURRENCY TOTAL   streams; time to first byte and total time percentiles
+ * hold   URL BODY CONCURRENCY         that many streams at once, all must complete
+ * cancel URL BODY COUNT CHUNKS        streams cancelled after CHUNKS data events
+ * </pre>
+ *
+ * Prints one line of {@code key=value} pairs.
+ */
+public final class LoadClient {
+
+    public static void main(String[] args) throws Exception {
+        String mode = args[0];
+        String url = args[1];
+        String body = args[2];
+        HttpClient http = HttpClient.create(ConnectionProvider.builder("load").maxConnections(20_000)
+                        .pendingAcquireMaxCount(-1).pendingAcquireTimeout(Duration.ofMinutes(5)).build())
+                .runOn(LoopResources.create("load", Math.max(2, Runtime.getRuntime().availableProcessors()), true))
+                .headers(h -> h.set("content-type", "application/json"))
+                .responseTimeout(Duration.ofSeconds(180));
+        switch (mode) {
+            case "rate" -> rate(http, url, body, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            case "stream" -> stream(http, url, body, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            case "hold" -> hold(http, url, body, Integer.parseInt(args[3]));
+            case "cancel" -> cancel(http, url, body, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            default -> throw new IllegalArgumentException(mode);
+        }
+        System.exit(0);
+    }
+
+    private static Mono<Integer> post(HttpClient http, String url, String body) {
+        return http.post().uri(url).send(ByteBufFlux.fromString(Mono.just(body)))
+                .responseSingle((response, content) -> content.asByteArray().defaultIfEmpty(new byte[0])
+                        .map(bytes -> response.status().code()));
+    }
+
+    static void rate(HttpClient http, String url, String body, int rps, int seconds) throws Exception {
+        // warm up: connections, JIT on both sides
+        Flux.range(0, Math.min(2000, rps * 2)).flatMap(i -> post(http, url, body), 32).blockLast();
+        int total = rps * seconds;
+        long[] latencies = new long[total];
+        AtomicInteger errors = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(total);
+        long start = System.nanoTime();
+        long interval = 1_000_000_000L / rps;
+        for (int i = 0; i < total; i++) {
+            long due = start + i * interval;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            int index = i;
+            post(http, url, body).subscribe(status -> {
+                latencies[index] = System.nanoTime() - due;
+                if (status != 200) {
+                    errors.incrementAndGet();
+                }
+                done.countDown();
+            }, error -> {
+                latencies[index] = System.nanoTime() - due;
+                errors.incrementAndGet();
+                done.countDown();
+            });
+        }
+        done.await(120, TimeUnit.SECONDS);
+        Arrays.sort(latencies);
+        System.out.printf("requests=%d errors=%d p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f%n", total, errors.get(),
+                ms(pct(latencies, 50)), ms(pct(latencies, 90)), ms(pct(latencies, 99)), ms(latencies[total - 1]));
+    }
+
+    static void stream(HttpClient http, String url, String body, int concurrency, int total) throws Exception {
+        Flux.range(0, Math.min(200, total)).flatMap(i -> timedStream(http, url, body), concurrency).blockLast();
+        List<long[]> results = Flux.range(0, total).flatMap(i -> timedStream(http, url, body), concurrency)
+                .collectList().block(Duration.ofMinutes(10));
+        long[] ttfb = results.stream().mapToLong(r -> r[0]).sorted().toArray();
+        long[] totals = results.stream().mapToLong(r -> r[1]).sorted().toArray();
+        long failures = results.stream().filter(r -> r[2] != 0).count();
+        System.out.printf("streams=%d concurrency=%d failures=%d ttfb_p50_ms=%.3f ttfb_p99_ms=%.3f total_p50_ms=%.3f "
+                        + "total_p99_ms=%.3f%n", total, concurrency, failures, ms(pct(ttfb, 50)), ms(pct(ttfb, 99)),
+                ms(pct(totals, 50)), ms(pct(totals, 99)));
+    }
+
+    /** [time to first byte, total time, failed 0/1] in nanos. */
+    private static Mono<long[]> timedStream(HttpClient http, String url, String body) {
+        return Mono.defer(() -> {
+            long start = System.nanoTime();
+            AtomicLong first = new AtomicLong();
+            return http.post().uri(url).send(ByteBufFlux.fromString(Mono.just(body)))
+                    .response((response, content) -> content.asString(StandardCharsets.UTF_8)
+                            .doOnNext(s -> first.compareAndSet(0, System.nanoTime()))
+                            .reduce(new StringBuilder(), StringBuilder::append)
+                            .map(all -> new long[] {first.get() - start, System.nanoTime() - start,
+                                response.status().code() == 200 && !all.toString().contains("\"error\"") ? 0 : 1}))
+                    .next()
+                    .onErrorReturn(new long[] {0, System.nanoTime() - start, 1});
+        });
+    }
+
+    static void hold(HttpClient http, String url, String body, int concurrency) throws Exception {
+        AtomicInteger open = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        long start = System.nanoTime();
+        List<long[]> results = Flux.range(0, concurrency)
+                .flatMap(i -> Mono.defer(() -> {
+                    peak.accumulateAndGet(open.incrementAndGet(), Math::max);
+                    return timedStream(http, url, body).doFinally(s -> open.decrementAndGet());
+                }), concurrency)
+                .collectList().block(Duration.ofMinutes(5));
+        long failures = results.stream().filter(r -> r[2] != 0).count();
+        long[] totals = results.stream().mapToLong(r -> r[1]).sorted().toArray();
+        System.out.printf("streams=%d peak_open=%d failures=%d total_p50_s=%.1f total_max_s=%.1f wall_s=%.1f%n",
+                results.size(), peak.get(), failures, pct(totals, 50) / 1e9, totals[totals.length - 1] / 1e9,
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    static void cancel(HttpClient http, String url, String body, int count, int chunks) throws Exception {
+        AtomicInteger cancelled = new AtomicInteger();
+        Flux.range(0, count).flatMap(i -> http.post().uri(url).send(ByteBufFlux.fromString(Mono.just(body)))
+                        .response((response, content) -> content.asString(StandardCharsets.UTF_8)
+                                .filter(s -> s.contains("data:")).take(chunks))
+                        .then(Mono.fromRunnable(cancelled::incrementAndGet)), 1000)
+                .blockLast(Duration.ofMinutes(2));
+        System.out.printf("cancelled=%d%n", cancelled.get());
+    }
+
+    private static long pct(long[] sorted, int p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+}
