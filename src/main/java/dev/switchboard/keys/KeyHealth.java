@@ -42,6 +42,7 @@ public final class KeyHealth {
     private final Map<String, KeyState> states = new ConcurrentHashMap<>();
     private final Map<String, Boolean> providerDegraded = new ConcurrentHashMap<>();
     private final Sinks.Many<KeyStateChange> changes = Sinks.many().multicast().directBestEffort();
+    private final List<java.util.function.Consumer<KeyStateChange>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public KeyHealth(KeyHealthProperties policy, Clock clock, DailyLimits limits) {
         this.policy = policy;
@@ -52,6 +53,14 @@ public final class KeyHealth {
     /** Every state change, as it happens (hot; subscribers only see changes after they subscribe). */
     public Flux<KeyStateChange> changes() {
         return changes.asFlux();
+    }
+
+    /**
+     * Registers a listener that is called synchronously with every change (persistence, metrics): unlike
+     * {@link #changes()}, it cannot miss a change when two happen at the same moment on two threads.
+     */
+    public void onChange(java.util.function.Consumer<KeyStateChange> listener) {
+        listeners.add(listener);
     }
 
     /** Whether the key may be used now (a finished cooldown counts as usable and rejoins the key). */
@@ -192,7 +201,13 @@ public final class KeyHealth {
         }
         log.info("Key {} of {} is now {}{}{}", change.alias(), change.provider(), change.status().code(),
                 until(change.untilMillis()), change.reason() == null ? "" : " (" + change.reason() + ")");
-        changes.tryEmitNext(change);
+        for (java.util.function.Consumer<KeyStateChange> listener : listeners) {
+            listener.accept(change);
+        }
+        // a sink must not be emitted to from two threads at once; the section is a few field writes
+        synchronized (changes) {
+            changes.tryEmitNext(change);
+        }
         updateProviderHealth(change.provider());
     }
 

@@ -38,6 +38,8 @@ public final class KeyMaintenance implements SmartLifecycle {
 
     public KeyMaintenance(KeyHealth health, KeyStateStore store, KeyHealthChecker checker, ProviderRegistry registry,
             StartupGate gate, KeyHealthProperties properties, Duration tick, Consumer<KeyStateChange> changeListener) {
+        health.onChange(store::changed);
+        health.onChange(changeListener);
         this.health = health;
         this.store = store;
         this.checker = checker;
@@ -51,10 +53,6 @@ public final class KeyMaintenance implements SmartLifecycle {
     @Override
     public void start() {
         Disposable.Composite tasks = Disposables.composite();
-        tasks.add(health.changes().subscribe(change -> {
-            store.changed(change);
-            changeListener.accept(change);
-        }));
         tasks.add(startup().doFinally(signal -> gate.open()).subscribe());
         tasks.add(Flux.interval(STATE_TICK)
                 .onBackpressureDrop()
