@@ -7,7 +7,6 @@ import dev.switchboard.testsupport.GatewayIT;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -31,11 +30,6 @@ class FrontendBrowserIT {
     @LocalServerPort
     int port;
 
-    @BeforeAll
-    static void startBrowser() {
-        browser = Browser.start();
-    }
-
     @AfterAll
     static void stopBrowser() {
         if (browser != null) {
@@ -43,8 +37,12 @@ class FrontendBrowserIT {
         }
     }
 
+    /** Started by the first test; without Chromium every test is aborted (skipped) with the install hint. */
     @BeforeEach
-    void sameOriginAndNoSecrets() {
+    void browserOnTheLandingPageWithNoSecrets() {
+        if (browser == null) {
+            browser = Browser.start();
+        }
         browser.resize(1280, 900);
         browser.open(url("/"));
         browser.script("localStorage.clear()");
