@@ -1,6 +1,7 @@
 package dev.switchboard.config;
 
 import java.time.Duration;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -26,6 +27,11 @@ public record RoutingProperties(
         @DefaultValue("10") int maxAttempts,
         @DefaultValue("round-robin") KeyStrategy keyStrategy,
         @DefaultValue("8192") int upstreamMaxConnections) {
+
+    /** The binding constructor (records with a second constructor must say which one binds). */
+    @ConstructorBinding
+    public RoutingProperties {
+    }
 
     public RoutingProperties(Duration requestTimeout, Duration firstChunkTimeout, Duration idleTimeout,
             Duration connectTimeout, Duration maxStreamDuration, int maxAttempts, KeyStrategy keyStrategy) {

@@ -1,0 +1,119 @@
+// Chat over SSE: POST /api/chat/stream, the body read as it streams.
+import { authHeaders, httpUrl, mountSettings } from './settings.js';
+import { readEvents, errorOf } from './sse.js';
+import { el, errorBox, routeCard } from './render.js';
+import { loadModels } from './models.js';
+
+const transcript = document.getElementById('transcript');
+const composer = document.getElementById('composer');
+const message = document.getElementById('message');
+const model = document.getElementById('model');
+const send = document.getElementById('send');
+const stop = document.getElementById('stop');
+const history = [];
+let controller = null;
+
+mountSettings(document.getElementById('settings'), 'apiKey', () => loadModels(model));
+loadModels(model);
+
+message.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); composer.requestSubmit(); }
+});
+stop.addEventListener('click', () => controller && controller.abort());
+document.getElementById('clear').addEventListener('click', () => { history.length = 0; transcript.replaceChildren(); });
+
+composer.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const text = message.value.trim();
+  if (!text || controller) return;
+  history.push({ role: 'user', content: text });
+  const turn = newTurn(text);
+  message.value = '';
+  controller = new AbortController();
+  send.disabled = true; stop.disabled = false;
+  try {
+    const answer = await ask(turn, controller.signal);
+    if (answer) history.push({ role: 'assistant', content: answer });
+    else history.pop();
+  } finally {
+    controller = null; send.disabled = false; stop.disabled = true;
+    turn.bubble.classList.remove('streaming');
+  }
+});
+
+function newTurn(text) {
+  const answer = el('span.answer');
+  const state = el('div.state', {}, 'waiting for the first token…');
+  const meta = el('div.meta');
+  const bubble = el('div.bubble.assistant.streaming', {}, state, answer, meta);
+  const node = el('article.turn', {}, el('div.bubble.user', {}, text), bubble);
+  transcript.append(node);
+  node.scrollIntoView({ block: 'end' });
+  return { node, bubble, answer, state, meta, chunks: 0, started: performance.now() };
+}
+
+function setState(turn, name, text) {
+  turn.state.className = `state state-${name}`;
+  turn.state.textContent = text;
+  turn.bubble.dataset.state = name;
+}
+
+/** Streams one answer into the turn; returns the text when it completed, null otherwise. */
+async function ask(turn, signal) {
+  const body = { messages: history.slice() };
+  if (model.value) body.model = model.value;
+  let response;
+  try {
+    response = await fetch(httpUrl('/api/chat/stream'), {
+      method: 'POST',
+      headers: authHeaders('apiKey', { 'content-type': 'application/json', accept: 'text/event-stream' }),
+      body: JSON.stringify(body),
+      signal,
+    });
+  } catch (err) {
+    setState(turn, signal.aborted ? 'stopped' : 'error', signal.aborted ? 'stopped' : 'could not reach the gateway');
+    if (!signal.aborted) turn.meta.append(errorBox({ message: `${err.message} (is the gateway URL right, and does it allow this origin?)`, code: 'network_error' }));
+    return null;
+  }
+  if (!response.ok || !(response.headers.get('content-type') || '').includes('text/event-stream')) {
+    // Nothing was streamed: the gateway answered with a plain JSON error (all candidates failed, bad request…).
+    const error = await errorOf(response);
+    setState(turn, 'error', `failed · HTTP ${response.status}`);
+    turn.meta.append(errorBox(error, `HTTP ${response.status}`));
+    return null;
+  }
+  const committed = ['provider', 'key', 'model'].map((h) => response.headers.get(`x-switchboard-${h}`)).filter(Boolean);
+  setState(turn, 'streaming', committed.length ? `streaming from ${committed.join(' · ')}` : 'streaming');
+  let text = '';
+  let ttft;
+  try {
+    for await (const event of readEvents(response)) {
+      const data = JSON.parse(event.data);
+      if (event.event === 'chunk') {
+        if (ttft === undefined) ttft = performance.now() - turn.started;
+        text += data.delta;
+        turn.answer.textContent = text;
+        turn.chunks += 1;
+        turn.bubble.dataset.chunks = String(turn.chunks);
+      } else if (event.event === 'done') {
+        setState(turn, 'done', 'done');
+        turn.meta.append(routeCard(data, { ttft }));
+        return text;
+      } else if (event.event === 'error') {
+        setState(turn, 'error', 'stream interrupted');
+        turn.meta.append(errorBox(data.error || data, 'The stream broke after it started'));
+        return null;
+      }
+    }
+    setState(turn, 'error', 'stream ended early');
+    turn.meta.append(errorBox({ message: 'The stream ended without a done event.', code: 'stream_truncated' }));
+  } catch (err) {
+    if (signal.aborted) {
+      setState(turn, 'stopped', `stopped after ${turn.chunks} chunks`);
+    } else {
+      setState(turn, 'error', 'stream failed');
+      turn.meta.append(errorBox({ message: err.message, code: 'network_error' }));
+    }
+  }
+  return null;
+}
