@@ -1,7 +1,9 @@
 package dev.switchboard.config;
 
 import java.time.Duration;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Global routing settings.
@@ -14,15 +16,47 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxStreamDuration hard cap on one committed stream, so an endless upstream is cut off
  * @param maxAttempts upper bound of upstream attempts per request, across all fallbacks
  * @param keyStrategy how a provider's pool orders its keys
+ * @param maxStreamBytes cap on the bytes of one upstream response body, streamed or not: a stream that
+ *     sends more (garbage, or a provider that never stops) is cut off with a clear error
  */
 public record RoutingProperties(
-        @DefaultValue("30s") Duration requestTimeout,
-        @DefaultValue("15s") Duration firstChunkTimeout,
-        @DefaultValue("30s") Duration idleTimeout,
-        @DefaultValue("5s") Duration connectTimeout,
-        @DefaultValue("10m") Duration maxStreamDuration,
-        @DefaultValue("10") int maxAttempts,
-        @DefaultValue("round-robin") KeyStrategy keyStrategy) {
+        Duration requestTimeout,
+        Duration firstChunkTimeout,
+        Duration idleTimeout,
+        Duration connectTimeout,
+        Duration maxStreamDuration,
+        int maxAttempts,
+        KeyStrategy keyStrategy,
+        DataSize maxStreamBytes) {
+
+    public static final DataSize DEFAULT_MAX_STREAM_BYTES = DataSize.ofMegabytes(32);
+
+    @ConstructorBinding
+    public RoutingProperties(
+            @DefaultValue("30s") Duration requestTimeout,
+            @DefaultValue("15s") Duration firstChunkTimeout,
+            @DefaultValue("30s") Duration idleTimeout,
+            @DefaultValue("5s") Duration connectTimeout,
+            @DefaultValue("10m") Duration maxStreamDuration,
+            @DefaultValue("10") int maxAttempts,
+            @DefaultValue("round-robin") KeyStrategy keyStrategy,
+            @DefaultValue("32MB") DataSize maxStreamBytes) {
+        this.requestTimeout = requestTimeout;
+        this.firstChunkTimeout = firstChunkTimeout;
+        this.idleTimeout = idleTimeout;
+        this.connectTimeout = connectTimeout;
+        this.maxStreamDuration = maxStreamDuration;
+        this.maxAttempts = maxAttempts;
+        this.keyStrategy = keyStrategy;
+        this.maxStreamBytes = maxStreamBytes;
+    }
+
+    /** The settings without a stream byte cap of their own (the default one applies). */
+    public RoutingProperties(Duration requestTimeout, Duration firstChunkTimeout, Duration idleTimeout,
+            Duration connectTimeout, Duration maxStreamDuration, int maxAttempts, KeyStrategy keyStrategy) {
+        this(requestTimeout, firstChunkTimeout, idleTimeout, connectTimeout, maxStreamDuration, maxAttempts, keyStrategy,
+                DEFAULT_MAX_STREAM_BYTES);
+    }
 
     /** Key ordering within one provider's pool. */
     public enum KeyStrategy {
