@@ -8,6 +8,7 @@ import dev.switchboard.providers.UpstreamException;
 import dev.switchboard.routing.AllCandidatesFailedException;
 import dev.switchboard.routing.MidStreamException;
 import dev.switchboard.security.WebSocketGuard;
+import io.netty.handler.codec.TooLongFrameException;
 import java.util.LinkedHashMap;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -35,7 +36,10 @@ import tools.jackson.databind.json.JsonMapper;
  * socket cancels every request on it, and with them their upstream calls.
  *
  * <p>Limits: messages over the socket's rate get an {@code error} ({@code too_many_messages}); a socket
- * that keeps flooding is closed with 1008. Each chat request counts against its client's limits like any
+ * that keeps flooding is closed with 1008. A message over the size limit closes the socket: a single
+ * frame is refused by Reactor Netty's decoder with 1009; a message sent in fragments fails Reactor
+ * Netty's aggregator, which cancels the socket's inbound and closes it without a status (1005 at the
+ * client) before the failure reaches this handler, whose own 1009 then comes too late. Each chat request counts against its client's limits like any
  * other request (the client is the one authenticated at the handshake).
  */
 @Component
@@ -70,7 +74,9 @@ public class ChatWebSocketHandler implements WebSocketHandler {
                             .thenMany(Flux.<Map<String, Object>>empty());
                 }, MAX_IN_FLIGHT)
                 .takeUntilOther(session.closeStatus())
-                .map(reply -> session.textMessage(json.writeValueAsString(reply)));
+                .map(reply -> session.textMessage(json.writeValueAsString(reply)))
+                .onErrorResume(TooLongFrameException.class, e -> session.close(CloseStatus.TOO_BIG_TO_PROCESS
+                        .withReason("message larger than the limit")).then(Mono.empty()));
         return session.send(replies)
                 .doFinally(signal -> log.debug("WebSocket {} closed ({})", session.getId(), signal));
     }

@@ -4,6 +4,7 @@ import dev.switchboard.chat.GatewayException;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
@@ -49,7 +50,12 @@ final class BodyLimitFilter implements WebFilter, Ordered {
     }
 
     private static boolean isUpload(ServerHttpRequest request) {
-        MediaType type = request.getHeaders().getContentType();
+        MediaType type;
+        try {
+            type = request.getHeaders().getContentType();
+        } catch (InvalidMediaTypeException e) {
+            return false; // the handler answers it with a 400
+        }
         String path = request.getPath().pathWithinApplication().value();
         return type != null && MediaType.MULTIPART_FORM_DATA.isCompatibleWith(type)
                 && (path.equals(TASK_PATH) || path.equals(TASK_PATH + "/stream"));
