@@ -2,7 +2,6 @@ package dev.switchboard.security;
 
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -96,9 +95,5 @@ public final class ClientUsageSync implements SmartLifecycle {
     @Override
     public int getPhase() {
         return Integer.MIN_VALUE + 1000;
-    }
-
-    Map<String, DailyTally> tallies() {
-        return limits.tallies();
     }
 }
