@@ -12,6 +12,7 @@ import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
@@ -78,6 +79,10 @@ public class ApiErrorHandler implements WebExceptionHandler {
             String code = upstream.upstreamCode() != null ? upstream.upstreamCode() : "upstream_rejected_request";
             return new Mapped(status, ApiError.of("The provider rejected the request: " + upstream.getMessage(),
                     "invalid_request_error", code, requestId, List.of()), 0);
+        }
+        if (error instanceof InvalidMediaTypeException) {
+            return new Mapped(400, ApiError.of("The Content-Type header is not a valid media type.",
+                    "invalid_request_error", "invalid_content_type", requestId, List.of()), 0);
         }
         if (error instanceof DataBufferLimitException) {
             return new Mapped(413, ApiError.of("The request body is too large.", "invalid_request_error",

@@ -4,6 +4,7 @@ import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.ChatMessage;
 import dev.switchboard.chat.GatewayException;
 import dev.switchboard.chat.Surface;
+import dev.switchboard.providers.SecretScrubber;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -163,11 +164,11 @@ public class ChatCommands {
         if (message == null) {
             return "unreadable input";
         }
-        String line = message.lines().findFirst().orElse(message);
+        String line = SecretScrubber.scrubKeyShaped(message.lines().findFirst().orElse(message));
         return abbreviate(line.replaceAll("\\(class [^)]*\\)", "").replaceAll("`[a-z.]+\\.([A-Za-z$]+)`", "$1"));
     }
 
-    static String abbreviate(String s) {
+    public static String abbreviate(String s) {
         return s.length() > 160 ? s.substring(0, 160) + "..." : s;
     }
 }

@@ -7,6 +7,8 @@ import dev.switchboard.chat.Surface;
 import dev.switchboard.providers.UpstreamException;
 import dev.switchboard.routing.AllCandidatesFailedException;
 import dev.switchboard.routing.MidStreamException;
+import dev.switchboard.security.WebSocketGuard;
+import io.netty.handler.codec.TooLongFrameException;
 import java.util.LinkedHashMap;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -15,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
@@ -31,6 +34,13 @@ import tools.jackson.databind.json.JsonMapper;
  * Out: {@code chunk} messages, then {@code done} (with the metadata) or {@code error}; {@code cancelled}
  * after a cancel. A bad message gets an {@code error} message and the socket stays open. Closing the
  * socket cancels every request on it, and with them their upstream calls.
+ *
+ * <p>Limits: messages over the socket's rate get an {@code error} ({@code too_many_messages}); a socket
+ * that keeps flooding is closed with 1008. A message over the size limit closes the socket: a single
+ * frame is refused by Reactor Netty's decoder with 1009; a message sent in fragments fails Reactor
+ * Netty's aggregator, which cancels the socket's inbound and closes it without a status (1005 at the
+ * client) before the failure reaches this handler, whose own 1009 then comes too late. Each chat request counts against its client's limits like any
+ * other request (the client is the one authenticated at the handshake).
  */
 @Component
 public class ChatWebSocketHandler implements WebSocketHandler {
@@ -41,21 +51,32 @@ public class ChatWebSocketHandler implements WebSocketHandler {
     private final ChatService chat;
     private final ChatCommands commands;
     private final JsonMapper json;
+    private final WebSocketGuard guard;
 
-    public ChatWebSocketHandler(ChatService chat, ChatCommands commands, JsonMapper json) {
+    public ChatWebSocketHandler(ChatService chat, ChatCommands commands, JsonMapper json, WebSocketGuard guard) {
         this.chat = chat;
         this.commands = commands;
         this.json = json;
+        this.guard = guard;
     }
 
     @Override
     public Mono<Void> handle(WebSocketSession session) {
-        Conversation conversation = new Conversation();
+        Conversation conversation = new Conversation(ClientIdentity.of(session));
+        WebSocketGuard.Rate rate = guard.newRate();
         Flux<WebSocketMessage> replies = session.receive()
                 .map(WebSocketMessage::getPayloadAsText)
-                .flatMap(conversation::onMessage, MAX_IN_FLIGHT)
+                .flatMap(text -> switch (rate.next()) {
+                    case ACCEPT -> conversation.onMessage(text);
+                    case REFUSE -> Flux.just(conversation.error(null, "too_many_messages", "Too many messages: at most "
+                            + guard.perSecond() + " per second on one socket; this one was dropped.", "rate_limit_error"));
+                    case CLOSE -> session.close(CloseStatus.POLICY_VIOLATION.withReason("too many messages"))
+                            .thenMany(Flux.<Map<String, Object>>empty());
+                }, MAX_IN_FLIGHT)
                 .takeUntilOther(session.closeStatus())
-                .map(reply -> session.textMessage(json.writeValueAsString(reply)));
+                .map(reply -> session.textMessage(json.writeValueAsString(reply)))
+                .onErrorResume(TooLongFrameException.class, e -> session.close(CloseStatus.TOO_BIG_TO_PROCESS
+                        .withReason("message larger than the limit")).then(Mono.empty()));
         return session.send(replies)
                 .doFinally(signal -> log.debug("WebSocket {} closed ({})", session.getId(), signal));
     }
@@ -65,6 +86,11 @@ public class ChatWebSocketHandler implements WebSocketHandler {
 
         private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
         private final AtomicLong unnamed = new AtomicLong();
+        private final String client;
+
+        Conversation(String client) {
+            this.client = client;
+        }
 
         Flux<Map<String, Object>> onMessage(String text) {
             ChatRequest request;
@@ -96,7 +122,8 @@ public class ChatWebSocketHandler implements WebSocketHandler {
                 return Flux.just(error(id, "duplicate_id", "A request with id '" + id + "' is already in flight.",
                         "invalid_request_error"));
             }
-            return Flux.defer(() -> chat.stream(commands.toCommand(request, RequestIds.next(), Surface.WEBSOCKET)))
+            return Flux.defer(() -> chat.stream(commands.toCommand(request, RequestIds.next(), Surface.WEBSOCKET)
+                            .withClient(client)))
                     .concatMap(event -> toMessages(id, event))
                     .takeUntilOther(flight.cancelled())
                     .concatWith(Mono.fromCallable(() -> flight.wasCancelled() ? cancelled(id) : null))
@@ -150,7 +177,7 @@ public class ChatWebSocketHandler implements WebSocketHandler {
             return error(id, "internal_error", "Internal error.", "server_error");
         }
 
-        private Map<String, Object> error(String id, String code, String message, String type) {
+        Map<String, Object> error(String id, String code, String message, String type) {
             Map<String, Object> err = new LinkedHashMap<>(4);
             err.put("message", message);
             err.put("type", type);

@@ -1,6 +1,7 @@
 package dev.switchboard.api;
 
 import dev.switchboard.chat.ChatCommand;
+import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -18,6 +19,12 @@ public final class ClientIdentity {
     public static String of(ServerWebExchange exchange) {
         String client = exchange.getAttribute(ATTRIBUTE);
         return client != null ? client : ChatCommand.ANONYMOUS;
+    }
+
+    /** The client of a WebSocket: the handshake's attribute, copied into the session by the WebSocket service. */
+    public static String of(WebSocketSession session) {
+        Object client = session.getAttributes().get(ATTRIBUTE);
+        return client instanceof String id ? id : ChatCommand.ANONYMOUS;
     }
 
     public static void set(ServerWebExchange exchange, String clientId) {

@@ -14,8 +14,9 @@ import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The one entry point of every surface: plan the route, run the fallback chain, tell the observers how
- * it ended. Lazy: nothing happens before subscription, and cancelling cancels the upstream call.
+ * The one entry point of every surface: admit the request (per-client limits), plan the route, run the
+ * fallback chain, tell the observers how it ended. Lazy: nothing happens before subscription, and
+ * cancelling cancels the upstream call.
  */
 public final class ChatService {
 
@@ -24,22 +25,33 @@ public final class ChatService {
     private final List<RequestObserver> observers;
     private final StartupGate startup;
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final RequestAdmission admission;
 
     public ChatService(ChatRouter router, FallbackChain chain, List<RequestObserver> observers, StartupGate startup) {
+        this(router, chain, observers, startup, RequestAdmission.OPEN);
+    }
+
+    public ChatService(ChatRouter router, FallbackChain chain, List<RequestObserver> observers, StartupGate startup,
+            RequestAdmission admission) {
         this.router = router;
         this.chain = chain;
         this.observers = List.copyOf(observers);
         this.startup = startup;
+        this.admission = Objects.requireNonNull(admission, "admission");
     }
 
     public Mono<ChatResult> complete(ChatCommand command) {
         Objects.requireNonNull(command, "command");
         Mono<ChatResult> request = Mono.defer(() -> {
-            RequestRun run = router.begin(command);
+            RequestAdmission.Permit permit = admission.admit(command);
+            RequestRun run = begin(command, permit);
             inFlight.incrementAndGet();
             return chain.complete(run)
                     .doOnError(error -> run.end(outcomeOf(error), now()))
-                    .doFinally(signal -> ended(run, signal));
+                    .doFinally(signal -> {
+                        permit.release();
+                        ended(run, signal);
+                    });
         });
         return startup.isOpen() ? request : startup.whenOpen().then(request);
     }
@@ -47,11 +59,15 @@ public final class ChatService {
     public Flux<StreamEvent> stream(ChatCommand command) {
         Objects.requireNonNull(command, "command");
         Flux<StreamEvent> request = Flux.defer(() -> {
-            RequestRun run = router.begin(command);
+            RequestAdmission.Permit permit = admission.admit(command);
+            RequestRun run = begin(command, permit);
             inFlight.incrementAndGet();
             return chain.stream(run)
                     .doOnError(error -> run.end(outcomeOf(error), now()))
-                    .doFinally(signal -> ended(run, signal));
+                    .doFinally(signal -> {
+                        permit.release();
+                        ended(run, signal);
+                    });
         });
         return startup.isOpen() ? request : startup.whenOpen().thenMany(request);
     }
@@ -59,6 +75,16 @@ public final class ChatService {
     /** Requests running right now (every one that started and has not ended, however it ends). */
     public int inFlight() {
         return inFlight.get();
+    }
+
+    /** Plans the route; a request refused while planning (unknown model...) gives its permit back. */
+    private RequestRun begin(ChatCommand command, RequestAdmission.Permit permit) {
+        try {
+            return router.begin(command);
+        } catch (RuntimeException e) {
+            permit.release();
+            throw e;
+        }
     }
 
     private void ended(RequestRun run, SignalType signal) {

@@ -1,6 +1,7 @@
 package dev.switchboard.config;
 
 import dev.switchboard.chat.ChatService;
+import dev.switchboard.chat.RequestAdmission;
 import dev.switchboard.chat.RequestObserver;
 import dev.switchboard.chat.StartupGate;
 import dev.switchboard.keys.DailyLimits;
@@ -149,8 +150,9 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ChatService chatService(ChatRouter router, FallbackChain chain, List<RequestObserver> observers, StartupGate gate) {
-        return new ChatService(router, chain, observers, gate);
+    ChatService chatService(ChatRouter router, FallbackChain chain, List<RequestObserver> observers, StartupGate gate,
+            ObjectProvider<RequestAdmission> admission) {
+        return new ChatService(router, chain, observers, gate, admission.getIfAvailable(() -> RequestAdmission.OPEN));
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package dev.switchboard.config;
 
+import dev.switchboard.providers.UpstreamBodyLimit;
 import io.netty.channel.ChannelOption;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -12,7 +13,9 @@ import reactor.netty.resources.ConnectionProvider;
 
 /**
  * The one upstream HTTP client: a shared connection pool, a connect timeout, and no retries of its
- * own (the router owns retries; a hidden client retry would double-count attempts and keys).
+ * own (the router owns retries; a hidden client retry would double-count attempts and keys). Upstream
+ * answers are untrusted: a non-streamed body is read into memory up to 4 MiB, and every body, streamed
+ * or not, is cut off past {@code switchboard.routing.max-stream-bytes}.
  */
 @Configuration(proxyBeanMethods = false)
 public class HttpClientConfiguration {
@@ -41,6 +44,7 @@ public class HttpClientConfiguration {
                 .keepAlive(true);
         return WebClient.builder()
                 .clientConnector(new ReactorClientHttpConnector(http))
+                .filter(UpstreamBodyLimit.of(properties.routing().maxStreamBytes().toBytes()))
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(MAX_UPSTREAM_BODY_BYTES));
     }
 }

@@ -31,6 +31,9 @@ public final class PropertiesValidator {
         if (routing.maxAttempts() < 1) {
             problems.add("switchboard.routing.max-attempts: must be at least 1");
         }
+        if (routing.maxStreamBytes().toBytes() < 1024) {
+            problems.add("switchboard.routing.max-stream-bytes: must be at least 1KB");
+        }
         for (Map.Entry<String, ProviderProperties> entry : properties.providers().entrySet()) {
             validateProvider(problems, entry.getKey(), entry.getValue());
         }

@@ -3,6 +3,7 @@ package dev.switchboard.config;
 import java.time.Duration;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Global routing settings.
@@ -15,30 +16,53 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxStreamDuration hard cap on one committed stream, so an endless upstream is cut off
  * @param maxAttempts upper bound of upstream attempts per request, across all fallbacks
  * @param keyStrategy how a provider's pool orders its keys
+ * @param maxStreamBytes cap on the bytes of one upstream response body, streamed or not: a stream that
+ *     sends more (garbage, or a provider that never stops) is cut off with a clear error
  * @param upstreamMaxConnections size of the upstream connection pool (all providers together); every
  *     open stream holds one
  */
 public record RoutingProperties(
-        @DefaultValue("30s") Duration requestTimeout,
-        @DefaultValue("15s") Duration firstChunkTimeout,
-        @DefaultValue("30s") Duration idleTimeout,
-        @DefaultValue("5s") Duration connectTimeout,
-        @DefaultValue("10m") Duration maxStreamDuration,
-        @DefaultValue("10") int maxAttempts,
-        @DefaultValue("round-robin") KeyStrategy keyStrategy,
-        @DefaultValue("8192") int upstreamMaxConnections) {
+        Duration requestTimeout,
+        Duration firstChunkTimeout,
+        Duration idleTimeout,
+        Duration connectTimeout,
+        Duration maxStreamDuration,
+        int maxAttempts,
+        KeyStrategy keyStrategy,
+        DataSize maxStreamBytes,
+        int upstreamMaxConnections) {
 
-    /** The binding constructor (records with a second constructor must say which one binds). */
+    public static final DataSize DEFAULT_MAX_STREAM_BYTES = DataSize.ofMegabytes(32);
+    public static final int DEFAULT_UPSTREAM_MAX_CONNECTIONS = 8192;
+
     @ConstructorBinding
-    public RoutingProperties {
+    public RoutingProperties(
+            @DefaultValue("30s") Duration requestTimeout,
+            @DefaultValue("15s") Duration firstChunkTimeout,
+            @DefaultValue("30s") Duration idleTimeout,
+            @DefaultValue("5s") Duration connectTimeout,
+            @DefaultValue("10m") Duration maxStreamDuration,
+            @DefaultValue("10") int maxAttempts,
+            @DefaultValue("round-robin") KeyStrategy keyStrategy,
+            @DefaultValue("32MB") DataSize maxStreamBytes,
+            @DefaultValue("8192") int upstreamMaxConnections) {
+        this.requestTimeout = requestTimeout;
+        this.firstChunkTimeout = firstChunkTimeout;
+        this.idleTimeout = idleTimeout;
+        this.connectTimeout = connectTimeout;
+        this.maxStreamDuration = maxStreamDuration;
+        this.maxAttempts = maxAttempts;
+        this.keyStrategy = keyStrategy;
+        this.maxStreamBytes = maxStreamBytes;
+        this.upstreamMaxConnections = upstreamMaxConnections;
     }
 
+    /** The settings with the default stream byte cap and pool size. */
     public RoutingProperties(Duration requestTimeout, Duration firstChunkTimeout, Duration idleTimeout,
             Duration connectTimeout, Duration maxStreamDuration, int maxAttempts, KeyStrategy keyStrategy) {
         this(requestTimeout, firstChunkTimeout, idleTimeout, connectTimeout, maxStreamDuration, maxAttempts, keyStrategy,
-                8192);
+                DEFAULT_MAX_STREAM_BYTES, DEFAULT_UPSTREAM_MAX_CONNECTIONS);
     }
-
 
     /** Key ordering within one provider's pool. */
     public enum KeyStrategy {

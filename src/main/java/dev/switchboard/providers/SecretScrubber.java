@@ -22,6 +22,11 @@ public final class SecretScrubber {
     private SecretScrubber() {
     }
 
+    /** Redacts anything shaped like a key (for text that may quote what a caller sent, such as parse errors). */
+    public static String scrubKeyShaped(String text) {
+        return text == null ? "" : KEY_SHAPED.matcher(text).replaceAll("[redacted]");
+    }
+
     /** Scrubs and shortens an upstream message. */
     public static String scrub(String text, ApiKey key) {
         if (text == null) {

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
  * @param fileInfo for files: name, kind, size_bytes, pages; empty for text
  * @param preferredProvider tried first in Path A, or the provider of {@code model} in Path B
  * @param startNanos when the request arrived, for {@code response_time}
+ * @param clientId the gateway client that sent it; its commands carry it into limits, usage and the request log
  */
 record TaskJob(
         String requestId,
@@ -22,10 +23,16 @@ record TaskJob(
         @Nullable String model,
         @Nullable Integer maxTokens,
         @Nullable Double temperature,
-        long startNanos) {
+        long startNanos,
+        String clientId) {
 
     static final String TEXT = "text";
     static final String FILE = "file";
+
+    TaskJob withClient(String client) {
+        return new TaskJob(requestId, task, inputType, text, fileName, fileInfo, variables, preferredProvider, model,
+                maxTokens, temperature, startNanos, client);
+    }
 
     PromptInput promptInput() {
         return new PromptInput(text, inputType, fileName, variables);

@@ -1,6 +1,8 @@
 package dev.switchboard.tasks;
 
 import dev.switchboard.api.ChatCommands;
+import dev.switchboard.api.ClientIdentity;
+import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.api.RequestIds;
 import dev.switchboard.chat.GatewayException;
 import java.util.LinkedHashMap;
@@ -45,6 +47,11 @@ final class TaskJobs {
     }
 
     Mono<TaskJob> read(ServerRequest request) {
+        String client = ClientIdentity.of(request.exchange());
+        return readJob(request).map(job -> job.withClient(client));
+    }
+
+    private Mono<TaskJob> readJob(ServerRequest request) {
         long start = System.nanoTime();
         String requestId = RequestIds.of(request.exchange());
         MediaType type = request.headers().contentType().orElse(null);
@@ -110,7 +117,7 @@ final class TaskJobs {
         validateOptions(request);
         return new TaskJob(requestId, task, inputType, text, fileName, fileInfo,
                 request.variables() == null ? Map.of() : request.variables(), blankToNull(request.preferredProvider()),
-                blankToNull(request.model()), request.maxTokens(), request.temperature(), start);
+                blankToNull(request.model()), request.maxTokens(), request.temperature(), start, ChatCommand.ANONYMOUS);
     }
 
     private static void validateOptions(TaskRequest request) {

@@ -24,6 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class TaskResultStore {
 
     private static final Logger log = LoggerFactory.getLogger(TaskResultStore.class);
+    private static final java.util.regex.Pattern POSSIBLE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,40}");
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
     private static final TypeReference<List<FallbackStep>> STEPS = new TypeReference<>() { };
     private static final String COLUMNS = "id, created_at, request_id, task_type, success, input_type, input_data, "
@@ -53,6 +54,10 @@ final class TaskResultStore {
     }
 
     Mono<TaskRecord> find(String id) {
+        if (!POSSIBLE_ID.matcher(id).matches()) {
+            // no such record can exist; and PostgreSQL refuses some characters (NUL) outright
+            return Mono.empty();
+        }
         return database.sql("select " + COLUMNS + " from task_result where id = $1")
                 .bind(0, id)
                 .map(this::read)

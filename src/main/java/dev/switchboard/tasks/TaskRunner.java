@@ -124,14 +124,15 @@ final class TaskRunner {
     static ChatCommand firstCommand(TaskJob job, List<ChatMessage> prompt) {
         boolean named = job.model() != null;
         return new ChatCommand(job.requestId(), Surface.TASK, prompt, named ? job.preferredProvider() : null,
-                job.model(), maxTokens(job), temperature(job), true, named ? null : job.preferredProvider());
+                job.model(), maxTokens(job), temperature(job), true, named ? null : job.preferredProvider())
+                .withClient(job.clientId());
     }
 
     /** The repair round goes to the provider and model that gave the rejected answer (their keys may rotate). */
     static ChatCommand repairCommand(TaskJob job, ChatResult answered, List<ChatMessage> conversation) {
         String id = job.requestId().length() > 57 ? job.requestId().substring(0, 57) : job.requestId();
         return new ChatCommand(id + "-repair", Surface.TASK, conversation, answered.route().provider(),
-                answered.route().model(), maxTokens(job), temperature(job), true, null);
+                answered.route().model(), maxTokens(job), temperature(job), true, null).withClient(job.clientId());
     }
 
     private static @Nullable Integer maxTokens(TaskJob job) {

@@ -64,7 +64,14 @@ final class TaskUploads {
                         }
                     }
                     return new Form(fields, file);
-                });
+                })
+                // Spring's multipart parser throws plain runtime exceptions on some malformed part
+                // headers (e.g. a Content-Disposition name with a line break): that is a bad request
+                .onErrorMap(error -> !(error instanceof GatewayException)
+                                && !(error instanceof org.springframework.core.io.buffer.DataBufferLimitException)
+                                && !(error instanceof org.springframework.web.server.ResponseStatusException),
+                        error -> GatewayException.badRequest("invalid_multipart",
+                                "The multipart form could not be read: its structure or part headers are malformed."));
     }
 
     private Mono<Part> readPart(PartEvent first, Flux<PartEvent> events) {

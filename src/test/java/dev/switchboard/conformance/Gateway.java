@@ -23,6 +23,7 @@ import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderClients;
 import dev.switchboard.providers.ProviderRegistry;
 import dev.switchboard.providers.ProviderType;
+import dev.switchboard.providers.UpstreamBodyLimit;
 import dev.switchboard.providers.UpstreamException;
 import dev.switchboard.providers.WireFormat;
 import dev.switchboard.routing.AttemptListener;
@@ -62,6 +63,9 @@ final class Gateway implements AutoCloseable {
      */
     static final RoutingProperties ROUTING = routing(Duration.ofSeconds(2), Duration.ofSeconds(1));
 
+    /** The production cap on a non-streamed upstream body read into memory. */
+    static final int MAX_IN_MEMORY = 4 * 1024 * 1024;
+
     /** What one attempt did to its key. */
     record Outcome(String key, @Nullable ErrorClass errorClass, @Nullable Duration retryAfter,
             @Nullable String upstreamCode, @Nullable String message) {
@@ -86,7 +90,10 @@ final class Gateway implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) routing.connectTimeout().toMillis())
                 .disableRetry(true)
                 .keepAlive(true);
-        WebClient.Builder upstream = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http));
+        // as in production (HttpClientConfiguration): bodies capped in memory and in total
+        WebClient.Builder upstream = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http))
+                .filter(UpstreamBodyLimit.of(routing.maxStreamBytes().toBytes()))
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(MAX_IN_MEMORY));
         ProviderClients clients = new ProviderClients(
                 new HttpClientFactory(upstream, JsonMapper.builder().build(), Clock.systemUTC()));
         ResilienceProperties resilience = new ResilienceProperties(10, Duration.ofMillis(10), 2.0, 0.5,
@@ -115,6 +122,13 @@ final class Gateway implements AutoCloseable {
     static RoutingProperties routing(Duration firstChunk, Duration idle) {
         return new RoutingProperties(Duration.ofSeconds(10), firstChunk, idle, Duration.ofSeconds(1),
                 Duration.ofMinutes(1), 10, KeyStrategy.ROUND_ROBIN);
+    }
+
+    /** Routing with a total stream duration and a byte cap of their own (untrusted-upstream cases). */
+    static RoutingProperties routing(Duration maxStream, org.springframework.util.unit.DataSize maxStreamBytes) {
+        return new RoutingProperties(Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(1),
+                Duration.ofSeconds(1), maxStream, 10, KeyStrategy.ROUND_ROBIN, maxStreamBytes,
+                RoutingProperties.DEFAULT_UPSTREAM_MAX_CONNECTIONS);
     }
 
     /**

@@ -106,6 +106,14 @@ class TaskUploadIT {
     }
 
     @Test
+    void aPartHeaderTheMultipartParserCannotReadIsA400NotA500() {
+        // found by BadInputFuzzIT: Spring's ContentDisposition parser throws on a name holding a line break
+        send(new MultipartForm().field("task_type", "chat").field("\r\n", "chat"))
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.code").isEqualTo("invalid_multipart");
+    }
+
+    @Test
     void anEmptyFileIsA400() {
         JsonNode error = error(upload("empty.txt", MediaType.TEXT_PLAIN, new byte[0], "task_type", "generic"), 400);
 

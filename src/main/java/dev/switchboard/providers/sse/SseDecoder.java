@@ -18,7 +18,8 @@ import reactor.core.publisher.Flux;
  * {@code \r}, also when the {@code \r} and {@code \n} arrive in different reads. Comment lines and
  * reads that complete no event yield {@link SseEvent#PULSE}. An event without its terminating blank
  * line at end of input is dropped, as the WHATWG algorithm and the providers' SDKs do. A line longer
- * than the limit fails the stream instead of buffering without bound.
+ * than the limit, or an event whose data lines add up to more than it, fails the stream instead of
+ * buffering without bound.
  *
  * <p>One instance holds the state of one stream; {@link #decode} creates one per subscription.
  */
@@ -135,6 +136,11 @@ public final class SseDecoder {
             if (data == null) {
                 data = new StringBuilder(value);
             } else {
+                if (data.length() + 1L + value.length() > maxLineBytes) {
+                    // many data lines without the blank line that ends the event would otherwise pile up
+                    throw UpstreamException.of(ErrorClass.SERVER_ERROR,
+                            "upstream stream event exceeds " + maxLineBytes + " characters");
+                }
                 data.append('\n').append(value);
             }
         } else if ("event".equals(field)) {

@@ -114,6 +114,19 @@ class SseDecoderTest {
     }
 
     @Test
+    void anEventWhoseDataLinesAddUpPastTheLimitFailsInsteadOfGrowingWithoutBound() {
+        SseDecoder decoder = new SseDecoder(1024);
+        byte[] line = ("data: " + "y".repeat(300) + "\n").getBytes(StandardCharsets.UTF_8);
+
+        decoder.feed(line, 0, line.length);
+        decoder.feed(line, 0, line.length);
+        decoder.feed(line, 0, line.length);
+        assertThatThrownBy(() -> decoder.feed(line, 0, line.length))
+                .isInstanceOf(UpstreamException.class)
+                .hasMessageContaining("event exceeds 1024 characters");
+    }
+
+    @Test
     void decodeReleasesEveryBufferAndDispatchesInOrder() {
         DefaultDataBufferFactory factory = DefaultDataBufferFactory.sharedInstance;
         byte[] bytes = STREAM.getBytes(StandardCharsets.UTF_8);

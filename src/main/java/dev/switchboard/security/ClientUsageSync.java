@@ -1,0 +1,99 @@
+package dev.switchboard.security;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Every few seconds, adds each client's new requests and tokens of the day to {@code client_usage_daily}
+ * and reads back the totals of every instance, so daily budgets hold across restarts and instances
+ * (within one interval). A failed write is kept and retried; the limits keep working from memory.
+ */
+public final class ClientUsageSync implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientUsageSync.class);
+
+    private final ClientLimits limits;
+    private final ClientKeyStore store;
+    private final Duration interval;
+    private volatile boolean failing;
+    private volatile Disposable loop;
+
+    public ClientUsageSync(ClientLimits limits, ClientKeyStore store, Duration interval) {
+        this.limits = limits;
+        this.store = store;
+        this.interval = interval;
+    }
+
+    /** One round over every client seen since startup (used by the loop, at shutdown and by tests). */
+    public Mono<Void> syncNow() {
+        long today = limits.today();
+        return Flux.fromIterable(limits.tallies().entrySet())
+                .filter(entry -> entry.getValue().needsSync(today))
+                .concatMap(entry -> sync(entry.getKey(), entry.getValue(), today))
+                .then();
+    }
+
+    private Mono<Void> sync(String clientId, DailyTally tally, long today) {
+        DailyTally.Delta delta = tally.take(today);
+        return store.addUsage(LocalDate.ofEpochDay(delta.epochDay()), clientId, delta.requests(), delta.tokens())
+                .doOnNext(totals -> tally.synced(delta, totals[0], totals[1]))
+                .doOnError(e -> tally.failed(delta))
+                .then();
+    }
+
+    @Override
+    public void start() {
+        loop = Flux.interval(interval, interval)
+                .onBackpressureDrop()
+                .concatMap(tick -> syncNow()
+                        .doOnSuccess(v -> {
+                            if (failing) {
+                                failing = false;
+                                log.info("Client usage is written to PostgreSQL again");
+                            }
+                        })
+                        .onErrorResume(e -> {
+                            if (!failing) {
+                                failing = true;
+                                log.warn("Could not write client usage (kept in memory, will retry): {}", e.toString());
+                            }
+                            return Mono.empty();
+                        }), 1)
+                .subscribe();
+    }
+
+    @Override
+    public void stop(Runnable callback) {
+        Disposable running = loop;
+        if (running != null) {
+            running.dispose();
+        }
+        syncNow().timeout(Duration.ofSeconds(5))
+                .onErrorResume(e -> Mono.empty())
+                .doFinally(signal -> callback.run())
+                .subscribe();
+    }
+
+    @Override
+    public void stop() {
+        stop(() -> { });
+    }
+
+    @Override
+    public boolean isRunning() {
+        Disposable running = loop;
+        return running != null && !running.isDisposed();
+    }
+
+    /** Stops after the web server and before the embedded database, like the request-log writer. */
+    @Override
+    public int getPhase() {
+        return Integer.MIN_VALUE + 1000;
+    }
+}
