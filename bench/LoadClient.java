@@ -25,7 +25,7 @@ import reactor.netty.resources.LoopResources;
  * cancel URL BODY COUNT CHUNKS        streams cancelled after CHUNKS data events
  * </pre>
  *
- * Prints one line of {@code key=value} pairs.
+ * Sends {@code Authorization: $AUTH} when that variable is set. Prints one line of {@code key=value} pairs.
  */
 public final class LoadClient {
 
@@ -36,7 +36,13 @@ public final class LoadClient {
         HttpClient http = HttpClient.create(ConnectionProvider.builder("load").maxConnections(20_000)
                         .pendingAcquireMaxCount(-1).pendingAcquireTimeout(Duration.ofMinutes(5)).build())
                 .runOn(LoopResources.create("load", Math.max(2, Runtime.getRuntime().availableProcessors()), true))
-                .headers(h -> h.set("content-type", "application/json"))
+                .headers(h -> {
+                    h.set("content-type", "application/json");
+                    String auth = System.getenv("AUTH");
+                    if (auth != null) {
+                        h.set("authorization", auth);
+                    }
+                })
                 .responseTimeout(Duration.ofSeconds(180));
         switch (mode) {
             case "rate" -> rate(http, url, body, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
@@ -95,12 +101,13 @@ public final class LoadClient {
         long[] ttfb = results.stream().mapToLong(r -> r[0]).sorted().toArray();
         long[] totals = results.stream().mapToLong(r -> r[1]).sorted().toArray();
         long failures = results.stream().filter(r -> r[2] != 0).count();
-        System.out.printf("streams=%d concurrency=%d failures=%d ttfb_p50_ms=%.3f ttfb_p99_ms=%.3f total_p50_ms=%.3f "
-                        + "total_p99_ms=%.3f%n", total, concurrency, failures, ms(pct(ttfb, 50)), ms(pct(ttfb, 99)),
+        long fellBack = results.stream().filter(r -> r[3] > 1).count();
+        System.out.printf("streams=%d concurrency=%d failures=%d fell_back=%d ttfb_p50_ms=%.3f ttfb_p99_ms=%.3f total_p50_ms=%.3f "
+                        + "total_p99_ms=%.3f%n", total, concurrency, failures, fellBack, ms(pct(ttfb, 50)), ms(pct(ttfb, 99)),
                 ms(pct(totals, 50)), ms(pct(totals, 99)));
     }
 
-    /** [time to first byte, total time, failed 0/1] in nanos. */
+    /** [time to first byte, total time (nanos), failed 0/1, x-switchboard-attempts or 0]. */
     private static Mono<long[]> timedStream(HttpClient http, String url, String body) {
         return Mono.defer(() -> {
             long start = System.nanoTime();
@@ -110,9 +117,10 @@ public final class LoadClient {
                             .doOnNext(s -> first.compareAndSet(0, System.nanoTime()))
                             .reduce(new StringBuilder(), StringBuilder::append)
                             .map(all -> new long[] {first.get() - start, System.nanoTime() - start,
-                                response.status().code() == 200 && !all.toString().contains("\"error\"") ? 0 : 1}))
+                                response.status().code() == 200 && !all.toString().contains("\"error\"") ? 0 : 1,
+                                attempts(response.responseHeaders().get("x-switchboard-attempts"))}))
                     .next()
-                    .onErrorReturn(new long[] {0, System.nanoTime() - start, 1});
+                    .onErrorReturn(new long[] {0, System.nanoTime() - start, 1, 0});
         });
     }
 
@@ -141,6 +149,10 @@ public final class LoadClient {
                         .then(Mono.fromRunnable(cancelled::incrementAndGet)), 1000)
                 .blockLast(Duration.ofMinutes(2));
         System.out.printf("cancelled=%d%n", cancelled.get());
+    }
+
+    private static long attempts(String header) {
+        return header == null ? 0 : Long.parseLong(header);
     }
 
     private static long pct(long[] sorted, int p) {

@@ -6,6 +6,7 @@ import dev.switchboard.providers.gemini.GeminiClient;
 import dev.switchboard.providers.openai.OpenAiClient;
 import java.time.Clock;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,9 +39,9 @@ public final class HttpClientFactory implements ProviderClients.Factory {
     public ProviderClient create(Provider provider, ApiKey key) {
         return switch (provider.format()) {
             case OPENAI -> new OpenAiClient(webClient(provider, HttpHeaders.AUTHORIZATION, "Bearer " + key.secret()),
-                    key, json, clock, MAX_LINE_BYTES, keyCheckPath(provider));
+                    provider.baseUrl(), key, json, clock, MAX_LINE_BYTES, keyCheckPath(provider));
             case ANTHROPIC -> new AnthropicClient(webClient(provider, "x-api-key", key.secret(),
-                    "anthropic-version", ANTHROPIC_VERSION), key, json, clock, MAX_LINE_BYTES);
+                    "anthropic-version", ANTHROPIC_VERSION), provider.baseUrl(), key, json, clock, MAX_LINE_BYTES);
             case GEMINI -> new GeminiClient(webClient(provider, "x-goog-api-key", key.secret()),
                     key, json, clock, MAX_LINE_BYTES);
         };
@@ -51,12 +52,17 @@ public final class HttpClientFactory implements ProviderClients.Factory {
         return provider.baseUrl().contains("openrouter.ai") ? "/key" : "/models";
     }
 
-    /** Configured extra headers first, so they can never replace the key or the API version. */
+    /**
+     * Configured extra headers first, so they can never replace the key or the API version. Every request
+     * body is JSON, so the content type is a default too: a header set per request makes WebClient copy
+     * all the defaults into a new map for that request.
+     */
     private WebClient webClient(Provider provider, String... requiredHeaders) {
         return base.clone()
                 .baseUrl(provider.baseUrl())
                 .defaultHeaders(headers -> {
                     provider.headers().forEach(headers::set);
+                    headers.setContentType(MediaType.APPLICATION_JSON);
                     for (int i = 0; i < requiredHeaders.length; i += 2) {
                         headers.set(requiredHeaders[i], requiredHeaders[i + 1]);
                     }

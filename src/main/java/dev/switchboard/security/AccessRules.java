@@ -1,6 +1,8 @@
 package dev.switchboard.security;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
@@ -31,6 +33,13 @@ final class AccessRules {
             "/analytics", "/analytics/**");
     private static final List<PathPattern> CLIENT = patterns("/api/**", "/v1/**");
 
+    /**
+     * Answers for paths already seen: matching runs up to 22 case-insensitive patterns, on every request. Bounded,
+     * because paths come from callers: past the bound, new paths are matched each time and not remembered.
+     */
+    private static final Map<String, Access> SEEN = new ConcurrentHashMap<>();
+    private static final int SEEN_MAX = 4096;
+
     private AccessRules() {
     }
 
@@ -40,6 +49,19 @@ final class AccessRules {
 
     /** Matched on decoded segments, as the router matches, so {@code /%61dmin} is {@code /admin} here too. */
     static Access of(PathContainer container) {
+        String raw = container.value();
+        Access known = SEEN.get(raw);
+        if (known != null) {
+            return known;
+        }
+        Access access = match(container);
+        if (SEEN.size() < SEEN_MAX) {
+            SEEN.put(raw, access);
+        }
+        return access;
+    }
+
+    private static Access match(PathContainer container) {
         if (matches(PUBLIC_FIRST, container)) {
             return Access.PUBLIC;
         }

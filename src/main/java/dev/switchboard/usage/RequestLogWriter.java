@@ -1,10 +1,12 @@
 package dev.switchboard.usage;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -24,10 +26,23 @@ import reactor.core.publisher.Mono;
 public final class RequestLogWriter implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(RequestLogWriter.class);
-    private static final String COLUMNS = "id, created_at, client, surface, path, provider, model, key_alias, outcome, "
-            + "error_class, error_message, latency_ms, ttft_ms, attempts, prompt_tokens, completion_tokens, total_tokens, "
-            + "usage_estimated, finish_reason, fallback_chain, response_text, metadata";
-    private static final int COLUMN_COUNT = 22;
+    /**
+     * A batch is one statement with one array per column: the SQL text and its 22 parameters are the same for
+     * every batch size (a multi-row VALUES list would be parsed and bound anew, parameter by parameter).
+     */
+    private static final String INSERT = "insert into request_log (id, created_at, client, surface, path, provider, "
+            + "model, key_alias, outcome, error_class, error_message, latency_ms, ttft_ms, attempts, prompt_tokens, "
+            + "completion_tokens, total_tokens, usage_estimated, finish_reason, fallback_chain, response_text, metadata) "
+            + "select id, created_at, client, surface, path, provider, model, key_alias, outcome, error_class, "
+            + "error_message, latency_ms, ttft_ms, attempts, prompt_tokens, completion_tokens, total_tokens, "
+            + "usage_estimated, finish_reason, fallback_chain::jsonb, response_text, metadata::jsonb "
+            + "from unnest($1::varchar[], $2::timestamptz[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], "
+            + "$7::varchar[], $8::varchar[], $9::varchar[], $10::varchar[], $11::varchar[], $12::int[], $13::int[], "
+            + "$14::int[], $15::int[], $16::int[], $17::int[], $18::boolean[], $19::varchar[], $20::text[], $21::text[], "
+            + "$22::text[]) as r(id, created_at, client, surface, path, provider, model, key_alias, outcome, "
+            + "error_class, error_message, latency_ms, ttft_ms, attempts, prompt_tokens, completion_tokens, "
+            + "total_tokens, usage_estimated, finish_reason, fallback_chain, response_text, metadata) "
+            + "on conflict (id) do nothing";
 
     private final DatabaseClient database;
     private final int capacity;
@@ -39,7 +54,7 @@ public final class RequestLogWriter implements SmartLifecycle {
     private final AtomicLong written = new AtomicLong();
     private volatile List<RequestLogRow> pending = List.of();
     private volatile boolean failing;
-    private final java.util.concurrent.atomic.AtomicBoolean flushing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean flushing = new AtomicBoolean();
     private volatile Disposable loop;
 
     public RequestLogWriter(DatabaseClient database, int capacity, int batchSize, Duration interval) {
@@ -160,49 +175,44 @@ public final class RequestLogWriter implements SmartLifecycle {
     }
 
     private Mono<Long> insert(List<RequestLogRow> rows) {
-        StringBuilder sql = new StringBuilder("insert into request_log (").append(COLUMNS).append(") values ");
-        for (int r = 0; r < rows.size(); r++) {
-            sql.append(r == 0 ? "(" : ",(");
-            for (int c = 0; c < COLUMN_COUNT; c++) {
-                sql.append(c == 0 ? "$" : ",$").append(r * COLUMN_COUNT + c + 1);
-                if (c == 19 || c == 21) {
-                    sql.append("::jsonb");
-                }
-            }
-            sql.append(')');
+        int n = rows.size();
+        String[] id = new String[n], client = new String[n], surface = new String[n], path = new String[n];
+        String[] provider = new String[n], model = new String[n], keyAlias = new String[n], outcome = new String[n];
+        String[] errorClass = new String[n], errorMessage = new String[n], finishReason = new String[n];
+        String[] fallbackChain = new String[n], responseText = new String[n], metadata = new String[n];
+        Instant[] createdAt = new Instant[n];
+        Integer[] latencyMs = new Integer[n], ttftMs = new Integer[n], attempts = new Integer[n];
+        Integer[] promptTokens = new Integer[n], completionTokens = new Integer[n], totalTokens = new Integer[n];
+        Boolean[] usageEstimated = new Boolean[n];
+        for (int i = 0; i < n; i++) {
+            RequestLogRow row = rows.get(i);
+            id[i] = row.id();
+            createdAt[i] = row.createdAt();
+            client[i] = row.client();
+            surface[i] = row.surface();
+            path[i] = row.path();
+            provider[i] = row.provider();
+            model[i] = row.model();
+            keyAlias[i] = row.keyAlias();
+            outcome[i] = row.outcome();
+            errorClass[i] = row.errorClass();
+            errorMessage[i] = row.errorMessage();
+            latencyMs[i] = row.latencyMs();
+            ttftMs[i] = row.ttftMs();
+            attempts[i] = row.attempts();
+            promptTokens[i] = row.promptTokens();
+            completionTokens[i] = row.completionTokens();
+            totalTokens[i] = row.totalTokens();
+            usageEstimated[i] = row.usageEstimated();
+            finishReason[i] = row.finishReason();
+            fallbackChain[i] = row.fallbackChain();
+            responseText[i] = row.responseText();
+            metadata[i] = row.metadata();
         }
-        sql.append(" on conflict (id) do nothing");
-        DatabaseClient.GenericExecuteSpec spec = database.sql(sql.toString());
-        int i = 0;
-        for (RequestLogRow row : rows) {
-            spec = bind(spec, i++, row.id(), String.class);
-            spec = bind(spec, i++, row.createdAt(), java.time.Instant.class);
-            spec = bind(spec, i++, row.client(), String.class);
-            spec = bind(spec, i++, row.surface(), String.class);
-            spec = bind(spec, i++, row.path(), String.class);
-            spec = bind(spec, i++, row.provider(), String.class);
-            spec = bind(spec, i++, row.model(), String.class);
-            spec = bind(spec, i++, row.keyAlias(), String.class);
-            spec = bind(spec, i++, row.outcome(), String.class);
-            spec = bind(spec, i++, row.errorClass(), String.class);
-            spec = bind(spec, i++, row.errorMessage(), String.class);
-            spec = bind(spec, i++, row.latencyMs(), Integer.class);
-            spec = bind(spec, i++, row.ttftMs(), Integer.class);
-            spec = bind(spec, i++, row.attempts(), Integer.class);
-            spec = bind(spec, i++, row.promptTokens(), Integer.class);
-            spec = bind(spec, i++, row.completionTokens(), Integer.class);
-            spec = bind(spec, i++, row.totalTokens(), Integer.class);
-            spec = bind(spec, i++, row.usageEstimated(), Boolean.class);
-            spec = bind(spec, i++, row.finishReason(), String.class);
-            spec = bind(spec, i++, row.fallbackChain(), String.class);
-            spec = bind(spec, i++, row.responseText(), String.class);
-            spec = bind(spec, i++, row.metadata(), String.class);
-        }
-        return spec.fetch().rowsUpdated();
-    }
-
-    private static DatabaseClient.GenericExecuteSpec bind(DatabaseClient.GenericExecuteSpec spec, int index,
-            Object value, Class<?> type) {
-        return value == null ? spec.bindNull(index, type) : spec.bind(index, value);
+        return database.sql(INSERT)
+                .bindValues(List.of(id, createdAt, client, surface, path, provider, model, keyAlias, outcome, errorClass,
+                        errorMessage, latencyMs, ttftMs, attempts, promptTokens, completionTokens, totalTokens,
+                        usageEstimated, finishReason, fallbackChain, responseText, metadata))
+                .fetch().rowsUpdated();
     }
 }

@@ -9,7 +9,9 @@ import dev.switchboard.providers.ProviderClient;
 import dev.switchboard.providers.UpstreamException;
 import dev.switchboard.providers.UpstreamFailures;
 import dev.switchboard.providers.UpstreamRequest;
+import dev.switchboard.providers.UpstreamUris;
 import dev.switchboard.providers.sse.SseDecoder;
+import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,14 +40,16 @@ public final class AnthropicClient implements ProviderClient {
     private static final byte[] EMPTY = new byte[0];
 
     private final WebClient http;
+    private final URI messagesUri;
     private final ApiKey key;
     private final JsonMapper json;
     private final AnthropicErrors errors;
     private final Clock clock;
     private final int maxLineBytes;
 
-    public AnthropicClient(WebClient http, ApiKey key, JsonMapper json, Clock clock, int maxLineBytes) {
+    public AnthropicClient(WebClient http, String baseUrl, ApiKey key, JsonMapper json, Clock clock, int maxLineBytes) {
         this.http = http;
+        this.messagesUri = UpstreamUris.resolve(baseUrl, "/messages");
         this.key = key;
         this.json = json;
         this.errors = new AnthropicErrors(json);
@@ -55,8 +59,7 @@ public final class AnthropicClient implements ProviderClient {
 
     @Override
     public Mono<Completion> complete(UpstreamRequest request) {
-        return http.post().uri("/messages")
-                .contentType(MediaType.APPLICATION_JSON)
+        return http.post().uri(messagesUri)
                 .bodyValue(body(request, false))
                 .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
                         ? response.bodyToMono(byte[].class).map(this::toCompletion)
@@ -66,8 +69,7 @@ public final class AnthropicClient implements ProviderClient {
 
     @Override
     public Flux<ChatChunk> stream(UpstreamRequest request) {
-        return http.post().uri("/messages")
-                .contentType(MediaType.APPLICATION_JSON)
+        return http.post().uri(messagesUri)
                 .accept(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_JSON)
                 .bodyValue(body(request, true))
                 .exchangeToFlux(this::streamFrom)

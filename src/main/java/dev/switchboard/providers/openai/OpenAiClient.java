@@ -9,7 +9,9 @@ import dev.switchboard.providers.ProviderClient;
 import dev.switchboard.providers.UpstreamException;
 import dev.switchboard.providers.UpstreamFailures;
 import dev.switchboard.providers.UpstreamRequest;
+import dev.switchboard.providers.UpstreamUris;
 import dev.switchboard.providers.sse.SseDecoder;
+import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +32,7 @@ public final class OpenAiClient implements ProviderClient {
     private static final byte[] EMPTY = new byte[0];
 
     private final WebClient http;
+    private final URI completionsUri;
     private final ApiKey key;
     private final JsonMapper json;
     private final OpenAiErrors errors;
@@ -41,8 +44,10 @@ public final class OpenAiClient implements ProviderClient {
      * @param keyCheckPath path of the cheap call that proves a key works: {@code /models} for most, but
      *     OpenRouter's models list is public, so there it is {@code /key}
      */
-    public OpenAiClient(WebClient http, ApiKey key, JsonMapper json, Clock clock, int maxLineBytes, String keyCheckPath) {
+    public OpenAiClient(WebClient http, String baseUrl, ApiKey key, JsonMapper json, Clock clock, int maxLineBytes,
+            String keyCheckPath) {
         this.http = http;
+        this.completionsUri = UpstreamUris.resolve(baseUrl, "/chat/completions");
         this.key = key;
         this.json = json;
         this.errors = new OpenAiErrors(json);
@@ -53,8 +58,7 @@ public final class OpenAiClient implements ProviderClient {
 
     @Override
     public Mono<Completion> complete(UpstreamRequest request) {
-        return http.post().uri("/chat/completions")
-                .contentType(MediaType.APPLICATION_JSON)
+        return http.post().uri(completionsUri)
                 .bodyValue(body(request, false))
                 .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
                         ? response.bodyToMono(byte[].class).map(this::toCompletion)
@@ -64,8 +68,7 @@ public final class OpenAiClient implements ProviderClient {
 
     @Override
     public Flux<ChatChunk> stream(UpstreamRequest request) {
-        return http.post().uri("/chat/completions")
-                .contentType(MediaType.APPLICATION_JSON)
+        return http.post().uri(completionsUri)
                 .accept(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_JSON)
                 .bodyValue(body(request, true))
                 .exchangeToFlux(this::streamFrom)

@@ -44,8 +44,10 @@ class OpenAiClientTest {
                 .route(routes -> routes.post("/v1/chat/completions", (req, res) -> req.receive().then(
                         Mono.from(res.status(status).header("content-type", contentType).sendString(Mono.just(body))))))
                 .bindNow();
-        WebClient http = WebClient.builder().baseUrl("http://127.0.0.1:" + server.port() + "/v1").build();
-        return new OpenAiClient(http, new ApiKey("p#1", "sk-test-secret-0123456789", 1, 0, true),
+        String base = "http://127.0.0.1:" + server.port() + "/v1";
+        WebClient http = WebClient.builder().baseUrl(base)
+                .defaultHeader("content-type", "application/json").build();
+        return new OpenAiClient(http, base, new ApiKey("p#1", "sk-test-secret-0123456789", 1, 0, true),
                 JsonMapper.builder().build(), SchedulerClock.utc(), 1 << 16, "/models");
     }
 
