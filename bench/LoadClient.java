@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
@@ -21,7 +22,7 @@ import reactor.netty.resources.LoopResources;
  * rate   URL BODY RPS SECONDS         fixed-rate open model; latency percentiles (coordinated-omission free:
  *                                     each request is timed from when it was due, not when it was sent)
  * stream URL BODY CONCURRENCY TOTAL   streams; time to first byte and total time percentiles
- * hold   URL BODY CONCURRENCY         that many streams at once, all must complete
+ * hold   URL BODY CONCURRENCY         that many streams at once over HTTP/2 (h2c), all must complete
  * cancel URL BODY COUNT CHUNKS        streams cancelled after CHUNKS data events
  * </pre>
  *
@@ -33,7 +34,22 @@ public final class LoadClient {
         String mode = args[0];
         String url = args[1];
         String body = args[2];
-        HttpClient http = HttpClient.create(ConnectionProvider.builder("load").maxConnections(20_000)
+        // HTTP/2 (h2c) for "hold": 10,000 HTTP/1.1 streams would need 20,000 descriptors in the gateway
+        // (one per client connection, one per upstream connection), over this machine's hard limit; 160
+        // connections because an HTTP/2 peer usually allows 100 concurrent streams per connection
+        HttpClient http = "hold".equals(mode) ? client(160).protocol(HttpProtocol.H2C) : client(20_000);
+        switch (mode) {
+            case "rate" -> rate(http, url, body, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            case "stream" -> stream(http, url, body, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            case "hold" -> hold(http, url, body, Integer.parseInt(args[3]));
+            case "cancel" -> cancel(http, url, body, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            default -> throw new IllegalArgumentException(mode);
+        }
+        System.exit(0);
+    }
+
+    private static HttpClient client(int maxConnections) {
+        return HttpClient.create(ConnectionProvider.builder("load").maxConnections(maxConnections)
                         .pendingAcquireMaxCount(-1).pendingAcquireTimeout(Duration.ofMinutes(5)).build())
                 .runOn(LoopResources.create("load", Math.max(2, Runtime.getRuntime().availableProcessors()), true))
                 .headers(h -> {
@@ -44,14 +60,6 @@ public final class LoadClient {
                     }
                 })
                 .responseTimeout(Duration.ofSeconds(180));
-        switch (mode) {
-            case "rate" -> rate(http, url, body, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
-            case "stream" -> stream(http, url, body, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
-            case "hold" -> hold(http, url, body, Integer.parseInt(args[3]));
-            case "cancel" -> cancel(http, url, body, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
-            default -> throw new IllegalArgumentException(mode);
-        }
-        System.exit(0);
     }
 
     private static Mono<Integer> post(HttpClient http, String url, String body) {
@@ -117,11 +125,17 @@ public final class LoadClient {
                             .doOnNext(s -> first.compareAndSet(0, System.nanoTime()))
                             .reduce(new StringBuilder(), StringBuilder::append)
                             .map(all -> new long[] {first.get() - start, System.nanoTime() - start,
-                                response.status().code() == 200 && !all.toString().contains("\"error\"") ? 0 : 1,
+                                response.status().code() == 200 && !failed(all) ? 0 : 1,
                                 attempts(response.responseHeaders().get("x-switchboard-attempts"))}))
                     .next()
                     .onErrorReturn(new long[] {0, System.nanoTime() - start, 1, 0});
         });
+    }
+
+    /** An SSE error event (gateway surface) or an OpenAI error object in a data line (/v1 and upstream). */
+    private static boolean failed(CharSequence stream) {
+        String text = stream.toString();
+        return text.contains("event: error") || text.contains("data: {\"error\"");
     }
 
     static void hold(HttpClient http, String url, String body, int concurrency) throws Exception {

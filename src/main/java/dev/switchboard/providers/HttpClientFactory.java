@@ -5,6 +5,9 @@ import dev.switchboard.providers.anthropic.AnthropicClient;
 import dev.switchboard.providers.gemini.GeminiClient;
 import dev.switchboard.providers.openai.OpenAiClient;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -28,6 +31,7 @@ public final class HttpClientFactory implements ProviderClients.Factory {
     private final WebClient.Builder base;
     private final JsonMapper json;
     private final Clock clock;
+    private final Map<Transport, WebClient> transports = new ConcurrentHashMap<>();
 
     public HttpClientFactory(WebClient.Builder base, JsonMapper json, Clock clock) {
         this.base = base;
@@ -53,20 +57,42 @@ public final class HttpClientFactory implements ProviderClients.Factory {
     }
 
     /**
+     * The transport for these headers: one {@link WebClient} per (base URL, headers), built the first time
+     * and shared by every client made for it afterwards, cached (Path A) or on demand (Path B). Building
+     * a WebClient costs about as much as a whole proxied request, so an on-demand client is a new adapter
+     * object (model, request state) over a transport that already exists.
+     */
+    private WebClient webClient(Provider provider, String... requiredHeaders) {
+        Transport transport = new Transport(provider.baseUrl(), provider.headers(), List.of(requiredHeaders));
+        WebClient known = transports.get(transport);
+        return known != null ? known : transports.computeIfAbsent(transport, this::build);
+    }
+
+    /**
      * Configured extra headers first, so they can never replace the key or the API version. Every request
      * body is JSON, so the content type is a default too: a header set per request makes WebClient copy
      * all the defaults into a new map for that request.
      */
-    private WebClient webClient(Provider provider, String... requiredHeaders) {
+    private WebClient build(Transport transport) {
         return base.clone()
-                .baseUrl(provider.baseUrl())
+                .baseUrl(transport.baseUrl())
                 .defaultHeaders(headers -> {
-                    provider.headers().forEach(headers::set);
+                    transport.headers().forEach(headers::set);
                     headers.setContentType(MediaType.APPLICATION_JSON);
-                    for (int i = 0; i < requiredHeaders.length; i += 2) {
-                        headers.set(requiredHeaders[i], requiredHeaders[i + 1]);
+                    List<String> required = transport.requiredHeaders();
+                    for (int i = 0; i < required.size(); i += 2) {
+                        headers.set(required.get(i), required.get(i + 1));
                     }
                 })
                 .build();
+    }
+
+    /** What makes two transports the same (the key is in the required headers; held in memory only). */
+    private record Transport(String baseUrl, Map<String, String> headers, List<String> requiredHeaders) {
+
+        @Override
+        public String toString() {
+            return "Transport[" + baseUrl + "]";
+        }
     }
 }

@@ -7,7 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Where routing gets its clients. Path A uses {@link #cached}: one client per (provider, key), built
  * once and reused. Path B uses {@link #onDemand}: a fresh client for the request, not kept. Both kinds
- * come from the same {@link Factory} and so share one connection pool.
+ * come from the same {@link Factory}: they share one connection pool, and the HTTP factory builds the
+ * transport underneath (base URL, key header) once per (provider, key), so a fresh client is cheap.
  */
 public final class ProviderClients {
 
