@@ -1,5 +1,6 @@
 package dev.switchboard.keys;
 
+import dev.switchboard.database.PostgresText;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -111,7 +112,7 @@ public final class KeyStateStore {
                         .bind("alias", change.alias())
                         .bind("fingerprint", change.fingerprint())
                         .bind("status", change.status().code())
-                        .bind("reason", truncate(change.reason()))
+                        .bind("reason", PostgresText.text(truncate(change.reason())))
                         .bind("until", until(change.untilMillis()))
                         .bind("failures", change.consecutiveFailures())
                         .bind("at", Instant.ofEpochMilli(change.atMillis()))
@@ -131,7 +132,7 @@ public final class KeyStateStore {
                         .bind("day", delta.id().day())
                         .bind("scope", delta.id().scope().code())
                         .bind("provider", delta.id().provider())
-                        .bind("name", delta.id().name())
+                        .bind("name", PostgresText.text(delta.id().name()))
                         .bind("calls", delta.calls())
                         .map((row, meta) -> row.get("calls", Long.class))
                         .one()

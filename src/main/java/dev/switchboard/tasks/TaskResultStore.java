@@ -1,5 +1,6 @@
 package dev.switchboard.tasks;
 
+import dev.switchboard.database.PostgresText;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
@@ -79,24 +80,24 @@ final class TaskResultStore {
                 + placeholders + ")")
                 .bind(0, r.id())
                 .bind(1, r.createdAt())
-                .bind(2, requestId)
-                .bind(3, r.taskType())
+                .bind(2, PostgresText.text(requestId))
+                .bind(3, PostgresText.text(r.taskType()))
                 .bind(4, r.success())
-                .bind(5, r.inputType());
-        spec = nullable(spec, 6, storeInputText || TaskJob.FILE.equals(r.inputType()) ? r.inputData() : null, String.class);
-        spec = nullable(spec, 7, r.provider(), String.class);
-        spec = nullable(spec, 8, r.model(), String.class);
-        spec = nullable(spec, 9, storeResponseText ? r.response() : null, String.class);
-        spec = nullable(spec, 10, storeResponseText && r.parsed() != null ? Json.of(json.writeValueAsString(r.parsed()))
+                .bind(5, PostgresText.text(r.inputType()));
+        spec = nullable(spec, 6, storeInputText || TaskJob.FILE.equals(r.inputType()) ? PostgresText.text(r.inputData()) : null, String.class);
+        spec = nullable(spec, 7, PostgresText.text(r.provider()), String.class);
+        spec = nullable(spec, 8, PostgresText.text(r.model()), String.class);
+        spec = nullable(spec, 9, storeResponseText ? PostgresText.text(r.response()) : null, String.class);
+        spec = nullable(spec, 10, storeResponseText && r.parsed() != null ? Json.of(PostgresText.json(json.writeValueAsString(r.parsed())))
                 : null, Json.class);
         spec = spec.bind(11, r.usage().promptTokens())
                 .bind(12, r.usage().completionTokens())
                 .bind(13, r.usage().totalTokens())
                 .bind(14, r.usage().estimated())
                 .bind(15, (int) Math.round(r.responseTime() * 1000));
-        spec = nullable(spec, 16, r.errorMessage(), String.class);
-        return spec.bind(17, Json.of(json.writeValueAsString(metadata)))
-                .bind(18, Json.of(json.writeValueAsString(r.fallbackChain())))
+        spec = nullable(spec, 16, PostgresText.text(r.errorMessage()), String.class);
+        return spec.bind(17, Json.of(PostgresText.json(json.writeValueAsString(metadata))))
+                .bind(18, Json.of(PostgresText.json(json.writeValueAsString(r.fallbackChain()))))
                 .bind(19, r.totalAttempts())
                 .fetch().rowsUpdated();
     }

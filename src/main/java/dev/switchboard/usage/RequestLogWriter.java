@@ -1,5 +1,8 @@
 package dev.switchboard.usage;
 
+import static dev.switchboard.database.PostgresText.json;
+import static dev.switchboard.database.PostgresText.text;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.NonTransientDataAccessException;
+import org.springframework.dao.NonTransientDataAccessResourceException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -21,7 +26,8 @@ import reactor.core.publisher.Mono;
  * Write-behind for {@code request_log}: requests only enqueue (lock-free, never on the database), a
  * background loop inserts in batches. If PostgreSQL is down or slow, rows wait in the bounded buffer and
  * the failed batch is retried until it lands; only when the buffer is full is a row dropped, and that is
- * counted and logged. Stopping the context flushes what is left.
+ * counted and logged. A batch refused for its content is written row by row, so one bad row cannot stall
+ * the log (text is made storable first: see {@link dev.switchboard.database.PostgresText}). Stopping the context flushes what is left.
  */
 public final class RequestLogWriter implements SmartLifecycle {
 
@@ -144,11 +150,12 @@ public final class RequestLogWriter implements SmartLifecycle {
             return Mono.empty();
         }
         pending = batch;
-        return insert(batch)
-                .doOnSuccess(n -> {
+        return insert(batch).map(n -> batch.size())
+                .onErrorResume(RequestLogWriter::isRowProblem, e -> insertOneByOne(batch))
+                .doOnSuccess(stored -> {
                     pending = List.of();
                     queued.addAndGet(-batch.size());
-                    written.addAndGet(batch.size());
+                    written.addAndGet(stored);
                     if (failing) {
                         failing = false;
                         log.info("Request-log writes resumed; {} row(s) still queued", depth());
@@ -163,6 +170,29 @@ public final class RequestLogWriter implements SmartLifecycle {
                 })
                 .doFinally(signal -> flushing.set(false))
                 .then();
+    }
+
+    /**
+     * A batch the database refused for what is in it (not for being unreachable): each row on its own, so
+     * one bad row cannot hold back the log; rows still refused are dropped, counted and logged. Answers how
+     * many were written. A connection failure midway fails it all and the batch is retried later (rows
+     * already in are skipped then by {@code on conflict do nothing}).
+     */
+    private Mono<Integer> insertOneByOne(List<RequestLogRow> batch) {
+        return Flux.fromIterable(batch)
+                .concatMap(row -> insert(List.of(row)).thenReturn(1)
+                        .onErrorResume(RequestLogWriter::isRowProblem, e -> {
+                            long n = dropped.incrementAndGet();
+                            log.error("Request-log row {} refused by the database and dropped ({} dropped so far): {}",
+                                    row.id(), n, e.toString());
+                            return Mono.just(0);
+                        }))
+                .reduce(0, Integer::sum);
+    }
+
+    private static boolean isRowProblem(Throwable error) {
+        return error instanceof NonTransientDataAccessException
+                && !(error instanceof NonTransientDataAccessResourceException);
     }
 
     private List<RequestLogRow> take() {
@@ -186,17 +216,17 @@ public final class RequestLogWriter implements SmartLifecycle {
         Boolean[] usageEstimated = new Boolean[n];
         for (int i = 0; i < n; i++) {
             RequestLogRow row = rows.get(i);
-            id[i] = row.id();
+            id[i] = text(row.id());
             createdAt[i] = row.createdAt();
-            client[i] = row.client();
-            surface[i] = row.surface();
-            path[i] = row.path();
-            provider[i] = row.provider();
-            model[i] = row.model();
-            keyAlias[i] = row.keyAlias();
-            outcome[i] = row.outcome();
-            errorClass[i] = row.errorClass();
-            errorMessage[i] = row.errorMessage();
+            client[i] = text(row.client());
+            surface[i] = text(row.surface());
+            path[i] = text(row.path());
+            provider[i] = text(row.provider());
+            model[i] = text(row.model());
+            keyAlias[i] = text(row.keyAlias());
+            outcome[i] = text(row.outcome());
+            errorClass[i] = text(row.errorClass());
+            errorMessage[i] = text(row.errorMessage());
             latencyMs[i] = row.latencyMs();
             ttftMs[i] = row.ttftMs();
             attempts[i] = row.attempts();
@@ -204,10 +234,10 @@ public final class RequestLogWriter implements SmartLifecycle {
             completionTokens[i] = row.completionTokens();
             totalTokens[i] = row.totalTokens();
             usageEstimated[i] = row.usageEstimated();
-            finishReason[i] = row.finishReason();
-            fallbackChain[i] = row.fallbackChain();
-            responseText[i] = row.responseText();
-            metadata[i] = row.metadata();
+            finishReason[i] = text(row.finishReason());
+            fallbackChain[i] = json(row.fallbackChain());
+            responseText[i] = text(row.responseText());
+            metadata[i] = json(row.metadata());
         }
         return database.sql(INSERT)
                 .bindValues(List.of(id, createdAt, client, surface, path, provider, model, keyAlias, outcome, errorClass,

@@ -1,5 +1,6 @@
 package dev.switchboard.usage;
 
+import dev.switchboard.database.PostgresText;
 import dev.switchboard.chat.Attempt;
 import dev.switchboard.chat.RequestObserver;
 import dev.switchboard.chat.RouteInfo;
@@ -186,7 +187,7 @@ public final class UsageLedger implements RequestObserver {
 
     private Mono<Void> write(Row row, long[] amounts) {
         DatabaseClient.GenericExecuteSpec spec = database.sql(UPSERT)
-                .bind(0, row.day()).bind(1, row.provider()).bind(2, row.key()).bind(3, row.model());
+                .bind(0, row.day()).bind(1, row.provider()).bind(2, row.key()).bind(3, PostgresText.text(row.model()));
         for (int i = 0; i < amounts.length; i++) {
             spec = spec.bind(4 + i, amounts[i]);
         }

@@ -126,6 +126,18 @@ class TaskProcessIT {
     }
 
     @Test
+    void inputWithNulCharactersIsAnsweredAndStoredWithReplacementCharacters() {
+        JsonNode record = ok("{\"task_type\":\"generic\",\"input_data\":\"before\\u0000after\"}");
+
+        assertThat(record.path("success").asBoolean()).isTrue();
+        assertThat(record.path("metadata").path("stored").asBoolean()).isTrue();
+        JsonNode stored = http.get().uri("/api/v1/brain/results/{id}", record.path("id").asString()).exchange()
+                .expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(stored.path("id").asString()).isEqualTo(record.path("id").asString());
+        assertThat(stored.path("metadata").path("stored").asBoolean()).isTrue();
+    }
+
+    @Test
     void thePreferredProviderGoesFirst() {
         for (int i = 0; i < 2; i++) {
             JsonNode record = ok("{\"task_type\":\"generic\",\"preferred_provider\":\"beta\",\"input_data\":\"hi\"}");
