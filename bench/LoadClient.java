@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
@@ -110,25 +111,42 @@ public final class LoadClient {
         long[] totals = results.stream().mapToLong(r -> r[1]).sorted().toArray();
         long failures = results.stream().filter(r -> r[2] != 0).count();
         long fellBack = results.stream().filter(r -> r[3] > 1).count();
-        System.out.printf("streams=%d concurrency=%d failures=%d fell_back=%d ttfb_p50_ms=%.3f ttfb_p99_ms=%.3f total_p50_ms=%.3f "
-                        + "total_p99_ms=%.3f%n", total, concurrency, failures, fellBack, ms(pct(ttfb, 50)), ms(pct(ttfb, 99)),
+        long[] ttft = results.stream().mapToLong(r -> r[4]).sorted().toArray();
+        System.out.printf("streams=%d concurrency=%d failures=%d fell_back=%d ttft_p50_ms=%.3f ttft_p99_ms=%.3f ttfb_p50_ms=%.3f "
+                        + "ttfb_p99_ms=%.3f total_p50_ms=%.3f total_p99_ms=%.3f%n", total, concurrency, failures, fellBack,
+                ms(pct(ttft, 50)), ms(pct(ttft, 99)), ms(pct(ttfb, 50)), ms(pct(ttfb, 99)),
                 ms(pct(totals, 50)), ms(pct(totals, 99)));
     }
 
-    /** [time to first byte, total time (nanos), failed 0/1, x-switchboard-attempts or 0]. */
+    /** A non-empty piece of answer text: an SSE chunk of the gateway, or an OpenAI delta (not the role-only one). */
+    private static final Pattern CONTENT = Pattern.compile("\"(?:delta|content)\":\"[^\"]");
+
+    /**
+     * [time to first byte, total time (nanos), failed 0/1, x-switchboard-attempts or 0, time to first content].
+     * Upstreams send headers (and OpenAI a role-only chunk) before any text; the gateway sends nothing before
+     * the first text (its first-chunk probe), so first content is the like-for-like figure.
+     */
     private static Mono<long[]> timedStream(HttpClient http, String url, String body) {
         return Mono.defer(() -> {
             long start = System.nanoTime();
             AtomicLong first = new AtomicLong();
+            AtomicLong firstContent = new AtomicLong();
             return http.post().uri(url).send(ByteBufFlux.fromString(Mono.just(body)))
                     .response((response, content) -> content.asString(StandardCharsets.UTF_8)
-                            .doOnNext(s -> first.compareAndSet(0, System.nanoTime()))
+                            .doOnNext(s -> {
+                                long now = System.nanoTime();
+                                first.compareAndSet(0, now);
+                                if (firstContent.get() == 0 && CONTENT.matcher(s).find()) {
+                                    firstContent.set(now);
+                                }
+                            })
                             .reduce(new StringBuilder(), StringBuilder::append)
                             .map(all -> new long[] {first.get() - start, System.nanoTime() - start,
                                 response.status().code() == 200 && !failed(all) ? 0 : 1,
-                                attempts(response.responseHeaders().get("x-switchboard-attempts"))}))
+                                attempts(response.responseHeaders().get("x-switchboard-attempts")),
+                                firstContent.get() == 0 ? 0 : firstContent.get() - start}))
                     .next()
-                    .onErrorReturn(new long[] {0, System.nanoTime() - start, 1, 0});
+                    .onErrorReturn(new long[] {0, System.nanoTime() - start, 1, 0, 0});
         });
     }
 
