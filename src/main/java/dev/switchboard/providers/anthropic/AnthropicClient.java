@@ -7,17 +7,12 @@ import dev.switchboard.providers.Completion;
 import dev.switchboard.providers.ErrorClass;
 import dev.switchboard.providers.ProviderClient;
 import dev.switchboard.providers.UpstreamException;
-import dev.switchboard.providers.UpstreamFailures;
+import dev.switchboard.providers.UpstreamExchange;
 import dev.switchboard.providers.UpstreamRequest;
 import dev.switchboard.providers.UpstreamUris;
-import dev.switchboard.providers.sse.SseDecoder;
+import dev.switchboard.providers.sse.SseEvent;
 import java.net.URI;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -37,15 +32,12 @@ public final class AnthropicClient implements ProviderClient {
      */
     public static final int DEFAULT_MAX_TOKENS = 4096;
 
-    private static final byte[] EMPTY = new byte[0];
-
     private final WebClient http;
     private final URI messagesUri;
     private final ApiKey key;
     private final JsonMapper json;
     private final AnthropicErrors errors;
-    private final Clock clock;
-    private final int maxLineBytes;
+    private final UpstreamExchange exchange;
 
     public AnthropicClient(WebClient http, String baseUrl, ApiKey key, JsonMapper json, Clock clock, int maxLineBytes) {
         this.http = http;
@@ -53,80 +45,33 @@ public final class AnthropicClient implements ProviderClient {
         this.key = key;
         this.json = json;
         this.errors = new AnthropicErrors(json);
-        this.clock = clock;
-        this.maxLineBytes = maxLineBytes;
+        this.exchange = new UpstreamExchange(
+                (status, headers, body) -> errors.fromHttp(status, headers, body, key, clock.instant()), maxLineBytes);
     }
 
     @Override
     public Mono<Completion> complete(UpstreamRequest request) {
-        return http.post().uri(messagesUri)
-                .bodyValue(body(request, false))
-                .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
-                        ? response.bodyToMono(byte[].class).map(this::toCompletion)
-                        : errorFrom(response))
-                .onErrorMap(e -> !(e instanceof UpstreamException), UpstreamFailures::classify);
+        return exchange.complete(http.post().uri(messagesUri).bodyValue(body(request, false)), this::toCompletion);
     }
 
+    /** A 200 with a JSON body on a stream request is an error envelope or a whole message. */
     @Override
     public Flux<ChatChunk> stream(UpstreamRequest request) {
-        return http.post().uri(messagesUri)
-                .accept(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_JSON)
-                .bodyValue(body(request, true))
-                .exchangeToFlux(this::streamFrom)
-                .onErrorMap(e -> !(e instanceof UpstreamException), UpstreamFailures::classify);
+        return exchange.stream(http.post().uri(messagesUri).bodyValue(body(request, true)), this::chunks,
+                body -> UpstreamExchange.asChunks(toCompletion(body)));
     }
 
     /** {@code GET /v1/models?limit=1}: needs a valid key, costs no tokens. */
     @Override
     public Mono<Void> checkKey() {
-        return http.get().uri("/models?limit=1")
-                .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
-                        ? response.releaseBody()
-                        : this.<Void>errorFrom(response))
-                .onErrorMap(e -> !(e instanceof UpstreamException), UpstreamFailures::classify);
+        return exchange.check(http.get().uri("/models?limit=1"));
     }
 
-    private Flux<ChatChunk> streamFrom(ClientResponse response) {
-        if (!response.statusCode().is2xxSuccessful()) {
-            return this.<ChatChunk>errorFrom(response).flux();
-        }
-        MediaType type = response.headers().contentType().orElse(MediaType.TEXT_EVENT_STREAM);
-        if (MediaType.APPLICATION_JSON.isCompatibleWith(type)) {
-            return response.bodyToMono(byte[].class).flatMapMany(this::jsonInsteadOfStream);
-        }
-        if (!MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type)) {
-            return response.releaseBody().then(Mono.<ChatChunk>error(UpstreamException.of(
-                    ErrorClass.SERVER_ERROR, "upstream answered " + type + " where a stream was expected"))).flux();
-        }
-        Flux<DataBuffer> body = response.bodyToFlux(DataBuffer.class);
-        return Flux.defer(() -> {
-            AnthropicStreamMapper mapper = new AnthropicStreamMapper(json, errors, key);
-            return SseDecoder.decode(body, maxLineBytes)
-                    .takeUntil(mapper::isDone)
-                    .concatMapIterable(mapper::map)
-                    .concatWith(Flux.defer(mapper::endOfStream));
-        });
-    }
-
-    /** A 200 with a JSON body on a stream request: an error envelope or a whole message. */
-    private Flux<ChatChunk> jsonInsteadOfStream(byte[] body) {
-        Completion completion = toCompletion(body);
-        List<ChatChunk> chunks = new ArrayList<>(3);
-        if (!completion.content().isEmpty()) {
-            chunks.add(new ChatChunk.Delta(completion.content()));
-        }
-        chunks.add(new ChatChunk.Finish(completion.finishReason()));
-        if (!completion.usage().estimated()) {
-            chunks.add(new ChatChunk.UsageReport(completion.usage()));
-        }
-        return Flux.fromIterable(chunks);
-    }
-
-    private <T> Mono<T> errorFrom(ClientResponse response) {
-        return response.bodyToMono(byte[].class)
-                .defaultIfEmpty(EMPTY)
-                .flatMap(bytes -> Mono.error(errors.fromHttp(response.statusCode().value(),
-                        response.headers().asHttpHeaders(), bytes, key, clock.instant())));
+    private Flux<ChatChunk> chunks(Flux<SseEvent> events) {
+        AnthropicStreamMapper mapper = new AnthropicStreamMapper(json, errors, key);
+        return events.takeUntil(mapper::isDone)
+                .concatMapIterable(mapper::map)
+                .concatWith(Flux.defer(mapper::endOfStream));
     }
 
     private Completion toCompletion(byte[] body) {

@@ -6,15 +6,13 @@ import dev.switchboard.providers.Completion;
 import dev.switchboard.providers.ErrorClass;
 import dev.switchboard.providers.ProviderClient;
 import dev.switchboard.providers.UpstreamException;
-import dev.switchboard.providers.UpstreamFailures;
+import dev.switchboard.providers.UpstreamExchange;
 import dev.switchboard.providers.UpstreamRequest;
-import dev.switchboard.providers.sse.SseDecoder;
+import dev.switchboard.providers.sse.SseEvent;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -29,75 +27,48 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class GeminiClient implements ProviderClient {
 
-    private static final byte[] EMPTY = new byte[0];
-
     private final WebClient http;
     private final ApiKey key;
     private final JsonMapper json;
     private final GeminiErrors errors;
-    private final Clock clock;
-    private final int maxLineBytes;
+    private final UpstreamExchange exchange;
 
     public GeminiClient(WebClient http, ApiKey key, JsonMapper json, Clock clock, int maxLineBytes) {
         this.http = http;
         this.key = key;
         this.json = json;
         this.errors = new GeminiErrors(json);
-        this.clock = clock;
-        this.maxLineBytes = maxLineBytes;
+        this.exchange = new UpstreamExchange(
+                (status, headers, body) -> errors.fromHttp(status, headers, body, key, clock.instant()), maxLineBytes);
     }
 
     @Override
     public Mono<Completion> complete(UpstreamRequest request) {
-        return http.post().uri("/models/{model}:generateContent", GeminiRequests.modelId(request.model()))
+        return exchange.complete(http.post().uri("/models/{model}:generateContent", GeminiRequests.modelId(request.model()))
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(json.writeValueAsBytes(GeminiRequests.toWire(request)))
-                .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
-                        ? response.bodyToMono(byte[].class).map(this::toCompletion)
-                        : errorFrom(response))
-                .onErrorMap(e -> !(e instanceof UpstreamException), UpstreamFailures::classify);
+                .bodyValue(json.writeValueAsBytes(GeminiRequests.toWire(request))), this::toCompletion);
     }
 
     /** Always {@code alt=sse}: without it Gemini streams one JSON array instead of events. */
     @Override
     public Flux<ChatChunk> stream(UpstreamRequest request) {
-        return http.post().uri("/models/{model}:streamGenerateContent?alt=sse", GeminiRequests.modelId(request.model()))
-                .contentType(MediaType.APPLICATION_JSON)
-                .accept(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_JSON)
-                .bodyValue(json.writeValueAsBytes(GeminiRequests.toWire(request)))
-                .exchangeToFlux(this::streamFrom)
-                .onErrorMap(e -> !(e instanceof UpstreamException), UpstreamFailures::classify);
+        return exchange.stream(http.post()
+                        .uri("/models/{model}:streamGenerateContent?alt=sse", GeminiRequests.modelId(request.model()))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(json.writeValueAsBytes(GeminiRequests.toWire(request))),
+                this::chunks, this::jsonInsteadOfStream);
     }
 
     /** {@code GET /v1beta/models?pageSize=1}: needs a valid key, costs no tokens. */
     @Override
     public Mono<Void> checkKey() {
-        return http.get().uri("/models?pageSize=1")
-                .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
-                        ? response.releaseBody()
-                        : this.<Void>errorFrom(response))
-                .onErrorMap(e -> !(e instanceof UpstreamException), UpstreamFailures::classify);
+        return exchange.check(http.get().uri("/models?pageSize=1"));
     }
 
-    private Flux<ChatChunk> streamFrom(ClientResponse response) {
-        if (!response.statusCode().is2xxSuccessful()) {
-            return this.<ChatChunk>errorFrom(response).flux();
-        }
-        MediaType type = response.headers().contentType().orElse(MediaType.TEXT_EVENT_STREAM);
-        if (MediaType.APPLICATION_JSON.isCompatibleWith(type)) {
-            return response.bodyToMono(byte[].class).flatMapMany(this::jsonInsteadOfStream);
-        }
-        if (!MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type)) {
-            return response.releaseBody().then(Mono.<ChatChunk>error(UpstreamException.of(
-                    ErrorClass.SERVER_ERROR, "upstream answered " + type + " where a stream was expected"))).flux();
-        }
-        Flux<DataBuffer> body = response.bodyToFlux(DataBuffer.class);
-        return Flux.defer(() -> {
-            GeminiStreamMapper mapper = new GeminiStreamMapper(json, errors, key);
-            return SseDecoder.decode(body, maxLineBytes)
-                    .concatMapIterable(mapper::map)
-                    .concatWith(Flux.defer(mapper::endOfStream));
-        });
+    private Flux<ChatChunk> chunks(Flux<SseEvent> events) {
+        GeminiStreamMapper mapper = new GeminiStreamMapper(json, errors, key);
+        return events.concatMapIterable(mapper::map)
+                .concatWith(Flux.defer(mapper::endOfStream));
     }
 
     /**
@@ -119,13 +90,6 @@ public final class GeminiClient implements ProviderClient {
                     .concatMapIterable(mapper::map)
                     .concatWith(Flux.defer(mapper::endOfStream));
         });
-    }
-
-    private <T> Mono<T> errorFrom(ClientResponse response) {
-        return response.bodyToMono(byte[].class)
-                .defaultIfEmpty(EMPTY)
-                .flatMap(bytes -> Mono.error(errors.fromHttp(response.statusCode().value(),
-                        response.headers().asHttpHeaders(), bytes, key, clock.instant())));
     }
 
     private Completion toCompletion(byte[] body) {

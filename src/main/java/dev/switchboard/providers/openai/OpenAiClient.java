@@ -7,17 +7,14 @@ import dev.switchboard.providers.Completion;
 import dev.switchboard.providers.ErrorClass;
 import dev.switchboard.providers.ProviderClient;
 import dev.switchboard.providers.UpstreamException;
-import dev.switchboard.providers.UpstreamFailures;
+import dev.switchboard.providers.UpstreamExchange;
 import dev.switchboard.providers.UpstreamRequest;
 import dev.switchboard.providers.UpstreamUris;
-import dev.switchboard.providers.sse.SseDecoder;
+import dev.switchboard.providers.sse.SseEvent;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -29,15 +26,13 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class OpenAiClient implements ProviderClient {
 
-    private static final byte[] EMPTY = new byte[0];
-
     private final WebClient http;
     private final URI completionsUri;
     private final ApiKey key;
     private final JsonMapper json;
     private final OpenAiErrors errors;
     private final Clock clock;
-    private final int maxLineBytes;
+    private final UpstreamExchange exchange;
     private final String keyCheckPath;
 
     /**
@@ -52,83 +47,40 @@ public final class OpenAiClient implements ProviderClient {
         this.json = json;
         this.errors = new OpenAiErrors(json);
         this.clock = clock;
-        this.maxLineBytes = maxLineBytes;
+        this.exchange = new UpstreamExchange(
+                (status, headers, body) -> errors.fromHttp(status, headers, body, key, clock.instant()), maxLineBytes);
         this.keyCheckPath = keyCheckPath;
     }
 
     @Override
     public Mono<Completion> complete(UpstreamRequest request) {
-        return http.post().uri(completionsUri)
-                .bodyValue(body(request, false))
-                .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
-                        ? response.bodyToMono(byte[].class).map(this::toCompletion)
-                        : errorFrom(response))
-                .onErrorMap(e -> !(e instanceof UpstreamException), UpstreamFailures::classify);
+        return exchange.complete(http.post().uri(completionsUri).bodyValue(body(request, false)), this::toCompletion);
     }
 
     @Override
     public Flux<ChatChunk> stream(UpstreamRequest request) {
-        return http.post().uri(completionsUri)
-                .accept(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_JSON)
-                .bodyValue(body(request, true))
-                .exchangeToFlux(this::streamFrom)
-                .onErrorMap(e -> !(e instanceof UpstreamException), UpstreamFailures::classify);
+        return exchange.stream(http.post().uri(completionsUri).bodyValue(body(request, true)), this::chunks,
+                this::jsonInsteadOfStream);
     }
 
     @Override
     public Mono<Void> checkKey() {
-        return http.get().uri(keyCheckPath)
-                .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
-                        ? response.releaseBody()
-                        : this.<Void>errorFrom(response))
-                .onErrorMap(e -> !(e instanceof UpstreamException), UpstreamFailures::classify);
+        return exchange.check(http.get().uri(keyCheckPath));
     }
 
-    private Flux<ChatChunk> streamFrom(ClientResponse response) {
-        if (!response.statusCode().is2xxSuccessful()) {
-            return this.<ChatChunk>errorFrom(response).flux();
-        }
-        MediaType type = response.headers().contentType().orElse(MediaType.TEXT_EVENT_STREAM);
-        if (MediaType.APPLICATION_JSON.isCompatibleWith(type)) {
-            return response.bodyToMono(byte[].class).flatMapMany(this::jsonInsteadOfStream);
-        }
-        if (!MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type)) {
-            return response.releaseBody().then(Mono.<ChatChunk>error(UpstreamException.of(
-                    ErrorClass.SERVER_ERROR, "upstream answered " + type + " where a stream was expected"))).flux();
-        }
-        Flux<DataBuffer> body = response.bodyToFlux(DataBuffer.class);
-        return Flux.defer(() -> {
-            OpenAiStreamMapper mapper = new OpenAiStreamMapper(json, errors, key, clock);
-            return SseDecoder.decode(body, maxLineBytes)
-                    .takeUntil(mapper::isDone)
-                    .concatMapIterable(mapper::map)
-                    .concatWith(Flux.defer(mapper::endOfStream));
-        });
+    private Flux<ChatChunk> chunks(Flux<SseEvent> events) {
+        OpenAiStreamMapper mapper = new OpenAiStreamMapper(json, errors, key, clock);
+        return events.takeUntil(mapper::isDone)
+                .concatMapIterable(mapper::map)
+                .concatWith(Flux.defer(mapper::endOfStream));
     }
 
-    /** Conformance case 31: a 200 with a JSON body on a stream request is an error or a whole answer. */
+    /**
+     * Conformance case 31: a 200 with a JSON body on a stream request is an error (thrown by
+     * {@link #toCompletion}, so the stream fails with it) or a whole answer.
+     */
     private Flux<ChatChunk> jsonInsteadOfStream(byte[] body) {
-        OpenAiWire.Response response = json.readValue(body, OpenAiWire.Response.class);
-        if (response.error() != null && !response.error().isNull()) {
-            return Flux.error(errors.inBand(response.error(), key, clock.instant()));
-        }
-        Completion completion = toCompletion(body);
-        List<ChatChunk> chunks = new ArrayList<>(3);
-        if (!completion.content().isEmpty()) {
-            chunks.add(new ChatChunk.Delta(completion.content()));
-        }
-        chunks.add(new ChatChunk.Finish(completion.finishReason()));
-        if (!completion.usage().estimated()) {
-            chunks.add(new ChatChunk.UsageReport(completion.usage()));
-        }
-        return Flux.fromIterable(chunks);
-    }
-
-    private <T> Mono<T> errorFrom(ClientResponse response) {
-        return response.bodyToMono(byte[].class)
-                .defaultIfEmpty(EMPTY)
-                .flatMap(bytes -> Mono.error(errors.fromHttp(response.statusCode().value(),
-                        response.headers().asHttpHeaders(), bytes, key, clock.instant())));
+        return UpstreamExchange.asChunks(toCompletion(body));
     }
 
     private Completion toCompletion(byte[] body) {
