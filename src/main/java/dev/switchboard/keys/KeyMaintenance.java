@@ -1,16 +1,14 @@
 package dev.switchboard.keys;
 
 import dev.switchboard.chat.StartupGate;
+import dev.switchboard.config.BackgroundJobs;
 import dev.switchboard.config.KeyHealthProperties;
 import dev.switchboard.providers.ProviderRegistry;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import reactor.core.Disposable;
-import reactor.core.Disposables;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -20,7 +18,7 @@ import reactor.core.publisher.Mono;
  * counters to PostgreSQL; every
  * {@code health-check-interval}: re-check all keys. Stopping writes what is pending.
  */
-public final class KeyMaintenance implements SmartLifecycle {
+public final class KeyMaintenance extends BackgroundJobs {
 
     private static final Logger log = LoggerFactory.getLogger(KeyMaintenance.class);
     /** Key state changes are written (and announced to other instances) this often. */
@@ -34,7 +32,6 @@ public final class KeyMaintenance implements SmartLifecycle {
     private final KeyHealthProperties properties;
     private final Duration tick;
     private final Consumer<KeyStateChange> changeListener;
-    private volatile Disposable.Composite running;
 
     public KeyMaintenance(KeyHealth health, KeyStateStore store, KeyHealthChecker checker, ProviderRegistry registry,
             StartupGate gate, KeyHealthProperties properties, Duration tick, Consumer<KeyStateChange> changeListener) {
@@ -51,22 +48,11 @@ public final class KeyMaintenance implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        Disposable.Composite tasks = Disposables.composite();
-        tasks.add(startup().doFinally(signal -> gate.open()).subscribe());
-        tasks.add(Flux.interval(STATE_TICK)
-                .onBackpressureDrop()
-                .concatMap(t -> store.flushStates(), 1)
-                .subscribe());
-        tasks.add(Flux.interval(tick)
-                .onBackpressureDrop()
-                .concatMap(t -> Mono.fromRunnable(() -> health.sweep(registry.all())).then(store.flush()), 1)
-                .subscribe());
-        tasks.add(Flux.interval(properties.healthCheckInterval())
-                .onBackpressureDrop()
-                .concatMap(t -> checker.checkAll().then().onErrorResume(e -> Mono.empty()), 1)
-                .subscribe());
-        running = tasks;
+    protected void schedule(Disposable.Composite jobs) {
+        jobs.add(startup().doFinally(signal -> gate.open()).subscribe());
+        jobs.add(every(STATE_TICK, store::flushStates));
+        jobs.add(every(tick, () -> Mono.fromRunnable(() -> health.sweep(registry.all())).then(store.flush())));
+        jobs.add(every(properties.healthCheckInterval(), () -> checker.checkAll().then().onErrorResume(e -> Mono.empty())));
     }
 
     private Mono<Void> startup() {
@@ -93,28 +79,7 @@ public final class KeyMaintenance implements SmartLifecycle {
     }
 
     @Override
-    public void stop(Runnable callback) {
-        Disposable.Composite tasks = running;
-        running = null;
-        if (tasks != null) {
-            tasks.dispose();
-        }
-        store.flush().timeout(Duration.ofSeconds(5)).onErrorResume(e -> Mono.empty())
-                .doFinally(signal -> callback.run()).subscribe();
-    }
-
-    @Override
-    public void stop() {
-        stop(() -> { });
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running != null;
-    }
-
-    @Override
-    public int getPhase() {
-        return Integer.MIN_VALUE + 1000;
+    protected Mono<?> finalFlush() {
+        return store.flush();
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.keys;
 
+import dev.switchboard.config.BackgroundJobs;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
@@ -10,10 +11,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.Disposable;
-import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
@@ -28,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * notifications missed while the listening connection was down. Only aliases, fingerprints and states
  * travel; never a key.
  */
-public final class KeyStateSync implements SmartLifecycle {
+public final class KeyStateSync extends BackgroundJobs {
 
     static final String CHANNEL = "switchboard_key_state";
     private static final Logger log = LoggerFactory.getLogger(KeyStateSync.class);
@@ -40,7 +39,6 @@ public final class KeyStateSync implements SmartLifecycle {
     private final JsonMapper json;
     private final Duration rereadInterval;
     private final String instance = UUID.randomUUID().toString();
-    private volatile Disposable.Composite running;
 
     public KeyStateSync(ConnectionFactory connections, DatabaseClient database, KeyHealth health, KeyStateStore store,
             JsonMapper json, Duration rereadInterval) {
@@ -53,17 +51,13 @@ public final class KeyStateSync implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
+    protected void schedule(Disposable.Composite jobs) {
         store.notifyWith(this::announce);
-        Disposable.Composite tasks = Disposables.composite();
-        tasks.add(listen().retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(10))
+        jobs.add(listen().retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(10))
                         .doBeforeRetry(signal -> log.warn("Key-state listener lost its connection, reconnecting: {}",
                                 signal.failure().toString())))
                 .subscribe(this::adopt));
-        tasks.add(Flux.interval(rereadInterval).onBackpressureDrop()
-                .concatMap(t -> store.reloadStates().onErrorResume(e -> Mono.empty()), 1)
-                .subscribe());
-        running = tasks;
+        jobs.add(every(rereadInterval, () -> store.reloadStates().onErrorResume(e -> Mono.empty())));
     }
 
     /** One dedicated connection, held for as long as it lives, that receives the notifications. */
@@ -124,24 +118,5 @@ public final class KeyStateSync implements SmartLifecycle {
 
     private static String abbreviate(String s) {
         return s.length() > 300 ? s.substring(0, 300) : s;
-    }
-
-    @Override
-    public void stop() {
-        Disposable.Composite tasks = running;
-        running = null;
-        if (tasks != null) {
-            tasks.dispose();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running != null;
-    }
-
-    @Override
-    public int getPhase() {
-        return Integer.MIN_VALUE + 1000;
     }
 }

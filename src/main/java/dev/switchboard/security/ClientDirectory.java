@@ -1,5 +1,6 @@
 package dev.switchboard.security;
 
+import dev.switchboard.config.BackgroundJobs;
 import dev.switchboard.chat.GatewayException;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,9 +14,7 @@ import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -26,7 +25,7 @@ import reactor.core.publisher.Sinks;
  * made through this instance's admin API take effect at once. A revoked id stays out even if a refresh
  * that started before the revocation still saw it.
  */
-public final class ClientDirectory implements SmartLifecycle {
+public final class ClientDirectory extends BackgroundJobs {
 
     private static final Logger log = LoggerFactory.getLogger(ClientDirectory.class);
     private static final Duration FIRST_LOAD_WAIT = Duration.ofSeconds(5);
@@ -41,7 +40,6 @@ public final class ClientDirectory implements SmartLifecycle {
     private volatile Map<String, ClientRecord> active = Map.of();
     private volatile boolean loaded;
     private volatile boolean failing;
-    private volatile @Nullable Disposable loop;
 
     public ClientDirectory(ClientKeyStore store, Duration refreshEvery, Clock clock) {
         this.store = store;
@@ -132,38 +130,15 @@ public final class ClientDirectory implements SmartLifecycle {
         }
     }
 
+    /** Reads the keys at once (the phase starts it before the web server takes requests), then every interval. */
     @Override
-    public void start() {
-        loop = Flux.interval(Duration.ZERO, refreshEvery)
-                .onBackpressureDrop()
-                .concatMap(tick -> refresh().onErrorResume(e -> {
-                    if (!failing) {
-                        failing = true;
-                        log.warn("Could not read client keys from PostgreSQL (keeping the ones in memory): {}",
-                                e.toString());
-                    }
-                    return Mono.empty();
-                }), 1)
-                .subscribe();
-    }
-
-    @Override
-    public void stop() {
-        Disposable running = loop;
-        if (running != null) {
-            running.dispose();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        Disposable running = loop;
-        return running != null && !running.isDisposed();
-    }
-
-    /** Early, before the web server takes requests. */
-    @Override
-    public int getPhase() {
-        return Integer.MIN_VALUE + 1000;
+    protected void schedule(Disposable.Composite jobs) {
+        jobs.add(every(Duration.ZERO, refreshEvery, () -> refresh().onErrorResume(e -> {
+            if (!failing) {
+                failing = true;
+                log.warn("Could not read client keys from PostgreSQL (keeping the ones in memory): {}", e.toString());
+            }
+            return Mono.empty();
+        })));
     }
 }

@@ -1,10 +1,10 @@
 package dev.switchboard.security;
 
+import dev.switchboard.config.BackgroundJobs;
 import java.time.Duration;
 import java.time.LocalDate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
  * and reads back the totals of every instance, so daily budgets hold across restarts and instances
  * (within one interval). A failed write is kept and retried; the limits keep working from memory.
  */
-public final class ClientUsageSync implements SmartLifecycle {
+public final class ClientUsageSync extends BackgroundJobs {
 
     private static final Logger log = LoggerFactory.getLogger(ClientUsageSync.class);
 
@@ -22,7 +22,6 @@ public final class ClientUsageSync implements SmartLifecycle {
     private final ClientKeyStore store;
     private final Duration interval;
     private volatile boolean failing;
-    private volatile Disposable loop;
 
     public ClientUsageSync(ClientLimits limits, ClientKeyStore store, Duration interval) {
         this.limits = limits;
@@ -48,52 +47,25 @@ public final class ClientUsageSync implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        loop = Flux.interval(interval, interval)
-                .onBackpressureDrop()
-                .concatMap(tick -> syncNow()
-                        .doOnSuccess(v -> {
-                            if (failing) {
-                                failing = false;
-                                log.info("Client usage is written to PostgreSQL again");
-                            }
-                        })
-                        .onErrorResume(e -> {
-                            if (!failing) {
-                                failing = true;
-                                log.warn("Could not write client usage (kept in memory, will retry): {}", e.toString());
-                            }
-                            return Mono.empty();
-                        }), 1)
-                .subscribe();
+    protected void schedule(Disposable.Composite jobs) {
+        jobs.add(every(interval, () -> syncNow()
+                .doOnSuccess(v -> {
+                    if (failing) {
+                        failing = false;
+                        log.info("Client usage is written to PostgreSQL again");
+                    }
+                })
+                .onErrorResume(e -> {
+                    if (!failing) {
+                        failing = true;
+                        log.warn("Could not write client usage (kept in memory, will retry): {}", e.toString());
+                    }
+                    return Mono.empty();
+                })));
     }
 
     @Override
-    public void stop(Runnable callback) {
-        Disposable running = loop;
-        if (running != null) {
-            running.dispose();
-        }
-        syncNow().timeout(Duration.ofSeconds(5))
-                .onErrorResume(e -> Mono.empty())
-                .doFinally(signal -> callback.run())
-                .subscribe();
-    }
-
-    @Override
-    public void stop() {
-        stop(() -> { });
-    }
-
-    @Override
-    public boolean isRunning() {
-        Disposable running = loop;
-        return running != null && !running.isDisposed();
-    }
-
-    /** Stops after the web server and before the embedded database, like the request-log writer. */
-    @Override
-    public int getPhase() {
-        return Integer.MIN_VALUE + 1000;
+    protected Mono<?> finalFlush() {
+        return syncNow();
     }
 }

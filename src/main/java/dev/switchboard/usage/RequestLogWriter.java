@@ -3,6 +3,7 @@ package dev.switchboard.usage;
 import static dev.switchboard.database.PostgresText.json;
 import static dev.switchboard.database.PostgresText.text;
 
+import dev.switchboard.config.BackgroundJobs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,7 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.NonTransientDataAccessException;
 import org.springframework.dao.NonTransientDataAccessResourceException;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -29,7 +29,7 @@ import reactor.core.publisher.Mono;
  * counted and logged. A batch refused for its content is written row by row, so one bad row cannot stall
  * the log (text is made storable first: see {@link dev.switchboard.database.PostgresText}). Stopping the context flushes what is left.
  */
-public final class RequestLogWriter implements SmartLifecycle {
+public final class RequestLogWriter extends BackgroundJobs {
 
     private static final Logger log = LoggerFactory.getLogger(RequestLogWriter.class);
     /**
@@ -61,7 +61,6 @@ public final class RequestLogWriter implements SmartLifecycle {
     private volatile List<RequestLogRow> pending = List.of();
     private volatile boolean failing;
     private final AtomicBoolean flushing = new AtomicBoolean();
-    private volatile Disposable loop;
 
     public RequestLogWriter(DatabaseClient database, int capacity, int batchSize, Duration interval) {
         this.database = database;
@@ -98,40 +97,23 @@ public final class RequestLogWriter implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        loop = Flux.interval(interval)
-                .onBackpressureDrop()
-                .concatMap(tick -> flushOnce(), 1)
-                .subscribe();
+    protected void schedule(Disposable.Composite jobs) {
+        jobs.add(every(interval, this::flushOnce));
     }
 
     @Override
-    public void stop(Runnable callback) {
-        Disposable running = loop;
-        if (running != null) {
-            running.dispose();
-        }
-        flushAll().timeout(Duration.ofSeconds(10))
-                .doOnError(e -> log.error("Request-log flush at shutdown incomplete: {} row(s) not written", depth()))
-                .onErrorResume(e -> Mono.empty())
-                .doFinally(signal -> callback.run())
-                .subscribe();
+    protected Mono<?> finalFlush() {
+        return flushAll();
     }
 
     @Override
-    public void stop() {
-        stop(() -> { });
+    protected void finalFlushFailed(Throwable error) {
+        log.error("Request-log flush at shutdown incomplete: {} row(s) not written", depth());
     }
 
     @Override
-    public boolean isRunning() {
-        return loop != null && !loop.isDisposed();
-    }
-
-    /** Stops after the web server (which stops at a higher phase) and before the embedded database. */
-    @Override
-    public int getPhase() {
-        return Integer.MIN_VALUE + 1000;
+    protected Duration finalFlushTimeout() {
+        return Duration.ofSeconds(10);
     }
 
     /** Writes everything queued now (used at shutdown and by tests). */
