@@ -22,6 +22,16 @@ public abstract class BackgroundJobs implements SmartLifecycle {
 
     private volatile Disposable.@Nullable Composite running;
 
+    /** A component whose only job is {@code task}, every {@code period}. */
+    public static BackgroundJobs periodic(Duration period, Runnable task) {
+        return new BackgroundJobs() {
+            @Override
+            protected void schedule(Disposable.Composite jobs) {
+                jobs.add(every(period, () -> Mono.fromRunnable(task)));
+            }
+        };
+    }
+
     /** Subscribes the jobs, each added to {@code jobs} so that stopping disposes it. */
     protected abstract void schedule(Disposable.Composite jobs);
 

@@ -1,6 +1,7 @@
 package dev.switchboard.observability;
 
 import dev.switchboard.chat.ChatService;
+import dev.switchboard.config.BackgroundJobs;
 import dev.switchboard.keys.DailyLimits;
 import dev.switchboard.keys.KeyHealth;
 import dev.switchboard.providers.ProviderRegistry;
@@ -11,11 +12,8 @@ import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 
 /** Binds the key gauges and Resilience4j's circuit breaker and bulkhead metrics. */
 @Configuration(proxyBeanMethods = false)
@@ -39,28 +37,7 @@ public class MetricsConfiguration {
 
     /** Picks up keys added at runtime or by a reload, and new last-error classes. */
     @Bean
-    SmartLifecycle keyGaugeRefresh(KeyGauges gauges) {
-        return new SmartLifecycle() {
-            private volatile Disposable loop;
-
-            @Override
-            public void start() {
-                loop = Flux.interval(Duration.ofSeconds(5)).onBackpressureDrop().subscribe(t -> gauges.registerAll());
-            }
-
-            @Override
-            public void stop() {
-                Disposable running = loop;
-                loop = null;
-                if (running != null) {
-                    running.dispose();
-                }
-            }
-
-            @Override
-            public boolean isRunning() {
-                return loop != null;
-            }
-        };
+    BackgroundJobs keyGaugeRefresh(KeyGauges gauges) {
+        return BackgroundJobs.periodic(Duration.ofSeconds(5), gauges::registerAll);
     }
 }

@@ -3,21 +3,19 @@ package dev.switchboard.status;
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 
 import dev.switchboard.admin.KeyPoolReport;
+import dev.switchboard.config.BackgroundJobs;
 import dev.switchboard.config.SwitchboardProperties;
 import dev.switchboard.keys.DailyLimits;
 import dev.switchboard.providers.ProviderRegistry;
 import dev.switchboard.usage.RequestLogWriter;
 import java.time.Clock;
 import java.time.Duration;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Status, analytics and request-log endpoints, the alert monitor and the provider health indicator. */
@@ -64,28 +62,7 @@ public class StatusConfiguration {
 
     /** Re-evaluates the alert thresholds every five seconds. */
     @Bean
-    SmartLifecycle alertLoop(AlertMonitor alerts) {
-        return new SmartLifecycle() {
-            private volatile Disposable loop;
-
-            @Override
-            public void start() {
-                loop = Flux.interval(Duration.ofSeconds(5)).onBackpressureDrop().subscribe(t -> alerts.evaluate());
-            }
-
-            @Override
-            public void stop() {
-                Disposable running = loop;
-                loop = null;
-                if (running != null) {
-                    running.dispose();
-                }
-            }
-
-            @Override
-            public boolean isRunning() {
-                return loop != null;
-            }
-        };
+    BackgroundJobs alertLoop(AlertMonitor alerts) {
+        return BackgroundJobs.periodic(Duration.ofSeconds(5), alerts::evaluate);
     }
 }
