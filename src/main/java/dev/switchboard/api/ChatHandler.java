@@ -3,11 +3,11 @@ package dev.switchboard.api;
 import dev.switchboard.chat.ChatResult;
 import dev.switchboard.chat.ChatService;
 import dev.switchboard.chat.Surface;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 /** {@code POST /api/chat}: one JSON answer. */
 @Component
@@ -15,10 +15,12 @@ public class ChatHandler {
 
     private final ChatService chat;
     private final ChatCommands commands;
+    private final JsonMapper json;
 
-    public ChatHandler(ChatService chat, ChatCommands commands) {
+    public ChatHandler(ChatService chat, ChatCommands commands, JsonMapper json) {
         this.chat = chat;
         this.commands = commands;
+        this.json = json;
     }
 
     public Mono<ServerResponse> chat(ServerRequest request) {
@@ -30,9 +32,7 @@ public class ChatHandler {
     }
 
     private Mono<ServerResponse> respond(ChatResult result) {
-        return ServerResponse.ok()
-                .contentType(MediaType.APPLICATION_JSON)
-                .headers(headers -> RoutingHeaders.set(headers, result.route(), result.attempts().size()))
-                .bodyValue(ChatView.of(result));
+        return JsonAnswer.ok(json, ChatView.of(result),
+                headers -> RoutingHeaders.set(headers, result.route(), result.attempts().size()));
     }
 }

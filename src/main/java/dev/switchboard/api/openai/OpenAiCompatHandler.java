@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.api.ChatCommands;
 import dev.switchboard.api.ClientIdentity;
+import dev.switchboard.api.JsonAnswer;
 import dev.switchboard.api.RoutingHeaders;
 import dev.switchboard.api.SseFrames;
 import dev.switchboard.api.RequestIds;
@@ -129,10 +130,8 @@ public class OpenAiCompatHandler {
     }
 
     private Mono<ServerResponse> complete(ChatCommand command) {
-        return chat.complete(command).flatMap(result -> ServerResponse.ok()
-                .contentType(MediaType.APPLICATION_JSON)
-                .headers(h -> RoutingHeaders.set(h, result.route(), result.attempts().size()))
-                .bodyValue(completion(result)));
+        return chat.complete(command).flatMap(result -> JsonAnswer.ok(json, completion(result),
+                h -> RoutingHeaders.set(h, result.route(), result.attempts().size())));
     }
 
     private Mono<ServerResponse> stream(ServerRequest request, ChatCommand command, boolean includeUsage) {
