@@ -42,22 +42,12 @@ final class AnthropicPlayer implements WirePlayer {
 
     @Override
     public String prompt(JsonNode body) {
-        StringBuilder text = new StringBuilder(text(body.path("system"))).append('\n');
-        for (JsonNode message : body.path("messages")) {
-            text.append(text(message.path("content"))).append('\n');
-        }
-        return text.toString();
+        return MessageTexts.text(body.path("system")) + '\n' + MessageTexts.all(body.path("messages"));
     }
 
     @Override
     public String lastUserText(JsonNode body) {
-        String last = "";
-        for (JsonNode message : body.path("messages")) {
-            if ("user".equals(message.path("role").asString(""))) {
-                last = text(message.path("content"));
-            }
-        }
-        return last;
+        return MessageTexts.lastUser(body.path("messages"));
     }
 
     @Override
@@ -155,17 +145,5 @@ final class AnthropicPlayer implements WirePlayer {
 
     private String quote(String s) {
         return json.writeValueAsString(s);
-    }
-
-    /** A string, or an array of text blocks. */
-    private static String text(JsonNode content) {
-        if (content.isString()) {
-            return content.stringValue();
-        }
-        StringBuilder out = new StringBuilder();
-        for (JsonNode block : content) {
-            out.append(block.path("text").asString(""));
-        }
-        return out.toString();
     }
 }

@@ -37,22 +37,12 @@ final class OpenAiPlayer implements WirePlayer {
 
     @Override
     public String prompt(JsonNode body) {
-        StringBuilder text = new StringBuilder();
-        for (JsonNode message : body.path("messages")) {
-            text.append(text(message.path("content"))).append('\n');
-        }
-        return text.toString();
+        return MessageTexts.all(body.path("messages"));
     }
 
     @Override
     public String lastUserText(JsonNode body) {
-        String last = "";
-        for (JsonNode message : body.path("messages")) {
-            if ("user".equals(message.path("role").asString(""))) {
-                last = text(message.path("content"));
-            }
-        }
-        return last;
+        return MessageTexts.lastUser(body.path("messages"));
     }
 
     @Override
@@ -147,16 +137,5 @@ final class OpenAiPlayer implements WirePlayer {
 
     private String quote(String s) {
         return json.writeValueAsString(s);
-    }
-
-    private static String text(JsonNode content) {
-        if (content.isString()) {
-            return content.stringValue();
-        }
-        StringBuilder out = new StringBuilder();
-        for (JsonNode part : content) {
-            out.append(part.path("text").asString(""));
-        }
-        return out.toString();
     }
 }
