@@ -1,0 +1,77 @@
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.ConnectionProvider;
+
+import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
+
+/**
+ * The floor of the chosen stack, for bench/run: the least a WebFlux endpoint can do to forward a chat
+ * request with WebClient on Reactor Netty, the same server and client Switchboard runs on. No Spring
+ * Boot, no key choice, no limits, no metrics, no logging, no JSON parsing: the request body goes upstream
+ * as bytes and the upstream's bytes come back (a stream as it arrives, headers at once, with no
+ * first-chunk probe). Whatever Switchboard spends above this is its own logic; what this spends, the stack
+ * spends before any logic runs.
+ *
+ * <p>Usage: {@code java -cp <gateway libs> StackFloor PORT SYNC_UPSTREAM_BASE STREAM_UPSTREAM_BASE}; a
+ * request whose body asks for {@code "stream":true} goes to the second upstream, any other to the first.
+ */
+public final class StackFloor {
+
+    private static final byte[] STREAM_FLAG = "\"stream\":true".getBytes(StandardCharsets.US_ASCII);
+
+    public static void main(String[] args) {
+        int port = Integer.parseInt(args[0]);
+        URI syncUpstream = URI.create(args[1] + "/chat/completions");
+        URI streamUpstream = URI.create(args[2] + "/chat/completions");
+        ConnectionProvider pool = ConnectionProvider.builder("floor").maxConnections(20_000)
+                .pendingAcquireMaxCount(-1).build();
+        WebClient client = WebClient.builder()
+                .clientConnector(new ReactorClientHttpConnector(HttpClient.create(pool)))
+                .defaultHeader("authorization", "Bearer floor-key")
+                .defaultHeader("content-type", MediaType.APPLICATION_JSON_VALUE)
+                .build();
+        var routes = RouterFunctions.route(POST("/v1/chat/completions"), request -> request.bodyToMono(byte[].class)
+                .flatMap(body -> contains(body, STREAM_FLAG)
+                        ? ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM).body(BodyInserters.fromDataBuffers(
+                                client.post().uri(streamUpstream).bodyValue(body).retrieve().bodyToFlux(DataBuffer.class)))
+                        : client.post().uri(syncUpstream).bodyValue(body).retrieve().bodyToMono(byte[].class)
+                                .flatMap(answer -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                                        .bodyValue(answer))));
+        var adapter = new ReactorHttpHandlerAdapter(RouterFunctions.toHttpHandler(routes));
+        DisposableServer server = HttpServer.create().host("127.0.0.1").port(port).handle(adapter)
+                .bindNow(Duration.ofSeconds(10));
+        System.out.println("stack floor on " + port + ": " + syncUpstream + ", streams " + streamUpstream);
+        server.onDispose().block();
+    }
+
+    private static boolean contains(byte[] body, byte[] part) {
+        outer:
+        for (int i = 0; i + part.length <= body.length; i++) {
+            for (int j = 0; j < part.length; j++) {
+                if (body[i + j] != part[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private StackFloor() {
+    }
+}
