@@ -56,6 +56,18 @@ class ChatApiIT {
     }
 
     @Test
+    void unknownPathIsAnOpenAiStyle404() {
+        JsonNode body = http.post().uri("/v1/no-such-endpoint").contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
+                .exchange()
+                .expectStatus().isNotFound()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+
+        assertThat(body.path("error").path("code").asString()).isEqualTo("not_found");
+        assertThat(body.path("error").path("type").asString()).isEqualTo("invalid_request_error");
+        assertThat(body.path("error").path("message").asString()).contains("Not found");
+    }
+
+    @Test
     void pathATakesProvidersRoundRobin() {
         List<String> providers = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
