@@ -25,6 +25,7 @@ import reactor.netty.resources.LoopResources;
  * stream URL BODY CONCURRENCY TOTAL   streams; time to first byte and total time percentiles
  * hold   URL BODY CONCURRENCY         that many streams at once over HTTP/2 (h2c), all must complete
  * cancel URL BODY COUNT CHUNKS        streams cancelled after CHUNKS data events
+ * serial URL BODY COUNT PAUSE_MS      one request at a time with a pause between (an idle machine's latency)
  * </pre>
  *
  * Sends {@code Authorization: $AUTH} when that variable is set. Prints one line of {@code key=value} pairs.
@@ -44,6 +45,7 @@ public final class LoadClient {
             case "stream" -> stream(http, url, body, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             case "hold" -> hold(http, url, body, Integer.parseInt(args[3]));
             case "cancel" -> cancel(http, url, body, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            case "serial" -> serial(http, url, body, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             default -> throw new IllegalArgumentException(mode);
         }
         System.exit(0);
@@ -171,6 +173,28 @@ public final class LoadClient {
         System.out.printf("streams=%d peak_open=%d failures=%d total_p50_s=%.1f total_max_s=%.1f wall_s=%.1f%n",
                 results.size(), peak.get(), failures, pct(totals, 50) / 1e9, totals[totals.length - 1] / 1e9,
                 (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * One request at a time, pausing between them: the latency of a request that finds every thread of
+     * the target asleep and its caches cold, which is what a lightly loaded gateway sees.
+     */
+    static void serial(HttpClient http, String url, String body, int count, int pauseMillis) throws Exception {
+        Flux.range(0, 200).concatMap(i -> post(http, url, body)).blockLast();
+        long[] latencies = new long[count];
+        int errors = 0;
+        for (int i = 0; i < count; i++) {
+            Thread.sleep(pauseMillis);
+            long start = System.nanoTime();
+            Integer status = post(http, url, body).block(Duration.ofSeconds(30));
+            latencies[i] = System.nanoTime() - start;
+            if (status == null || status != 200) {
+                errors++;
+            }
+        }
+        Arrays.sort(latencies);
+        System.out.printf("requests=%d pause_ms=%d errors=%d p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f%n", count, pauseMillis,
+                errors, ms(pct(latencies, 50)), ms(pct(latencies, 90)), ms(pct(latencies, 99)));
     }
 
     static void cancel(HttpClient http, String url, String body, int count, int chunks) throws Exception {
