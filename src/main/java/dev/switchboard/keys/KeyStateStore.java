@@ -1,5 +1,6 @@
 package dev.switchboard.keys;
 
+import dev.switchboard.database.OutageNotice;
 import dev.switchboard.database.PostgresText;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -28,7 +29,7 @@ public final class KeyStateStore {
     private final KeyHealth health;
     private final DailyLimits limits;
     private final Map<String, KeyStateChange> dirty = new ConcurrentHashMap<>();
-    private volatile boolean failing;
+    private final OutageNotice outage = new OutageNotice();
     private volatile java.util.function.Function<KeyStateChange, Mono<Void>> notifier = change -> Mono.empty();
 
     public KeyStateStore(DatabaseClient database, KeyHealth health, DailyLimits limits) {
@@ -81,14 +82,12 @@ public final class KeyStateStore {
     public Mono<Void> flush() {
         return writeStates().then(writeCounters()).then(refreshCounters())
                 .doOnSuccess(v -> {
-                    if (failing) {
-                        failing = false;
+                    if (outage.recovers()) {
                         log.info("Key state and counters are written to PostgreSQL again");
                     }
                 })
                 .onErrorResume(e -> {
-                    if (!failing) {
-                        failing = true;
+                    if (outage.startsFailing()) {
                         log.warn("Could not write key state or counters (kept in memory, will retry): {}", e.toString());
                     }
                     return Mono.empty();

@@ -1,5 +1,6 @@
 package dev.switchboard.security;
 
+import dev.switchboard.database.OutageNotice;
 import dev.switchboard.config.BackgroundJobs;
 import dev.switchboard.chat.GatewayException;
 import java.time.Clock;
@@ -39,7 +40,7 @@ public final class ClientDirectory extends BackgroundJobs {
     private final Sinks.One<Boolean> firstLoad = Sinks.one();
     private volatile Map<String, ClientRecord> active = Map.of();
     private volatile boolean loaded;
-    private volatile boolean failing;
+    private final OutageNotice outage = new OutageNotice();
 
     public ClientDirectory(ClientKeyStore store, Duration refreshEvery, Clock clock) {
         this.store = store;
@@ -120,8 +121,7 @@ public final class ClientDirectory extends BackgroundJobs {
             }
         }
         active = Map.copyOf(next);
-        if (failing) {
-            failing = false;
+        if (outage.recovers()) {
             log.info("Client keys are read from PostgreSQL again ({} active)", next.size());
         }
         if (!loaded) {
@@ -134,8 +134,7 @@ public final class ClientDirectory extends BackgroundJobs {
     @Override
     protected void schedule(Disposable.Composite jobs) {
         jobs.add(every(Duration.ZERO, refreshEvery, () -> refresh().onErrorResume(e -> {
-            if (!failing) {
-                failing = true;
+            if (outage.startsFailing()) {
                 log.warn("Could not read client keys from PostgreSQL (keeping the ones in memory): {}", e.toString());
             }
             return Mono.empty();

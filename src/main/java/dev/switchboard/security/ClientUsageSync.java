@@ -1,5 +1,6 @@
 package dev.switchboard.security;
 
+import dev.switchboard.database.OutageNotice;
 import dev.switchboard.config.BackgroundJobs;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -21,7 +22,7 @@ public final class ClientUsageSync extends BackgroundJobs {
     private final ClientLimits limits;
     private final ClientKeyStore store;
     private final Duration interval;
-    private volatile boolean failing;
+    private final OutageNotice outage = new OutageNotice();
 
     public ClientUsageSync(ClientLimits limits, ClientKeyStore store, Duration interval) {
         this.limits = limits;
@@ -50,14 +51,12 @@ public final class ClientUsageSync extends BackgroundJobs {
     protected void schedule(Disposable.Composite jobs) {
         jobs.add(every(interval, () -> syncNow()
                 .doOnSuccess(v -> {
-                    if (failing) {
-                        failing = false;
+                    if (outage.recovers()) {
                         log.info("Client usage is written to PostgreSQL again");
                     }
                 })
                 .onErrorResume(e -> {
-                    if (!failing) {
-                        failing = true;
+                    if (outage.startsFailing()) {
                         log.warn("Could not write client usage (kept in memory, will retry): {}", e.toString());
                     }
                     return Mono.empty();

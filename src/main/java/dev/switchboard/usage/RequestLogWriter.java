@@ -1,5 +1,6 @@
 package dev.switchboard.usage;
 
+import dev.switchboard.database.OutageNotice;
 import static dev.switchboard.database.PostgresText.json;
 import static dev.switchboard.database.PostgresText.text;
 
@@ -59,7 +60,7 @@ public final class RequestLogWriter extends BackgroundJobs {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private volatile List<RequestLogRow> pending = List.of();
-    private volatile boolean failing;
+    private final OutageNotice outage = new OutageNotice();
     private final AtomicBoolean flushing = new AtomicBoolean();
 
     public RequestLogWriter(DatabaseClient database, int capacity, int batchSize, Duration interval) {
@@ -118,7 +119,7 @@ public final class RequestLogWriter extends BackgroundJobs {
 
     /** Writes everything queued now (used at shutdown and by tests). */
     public Mono<Void> flushAll() {
-        return flushOnce().repeat(() -> depth() > 0 && !failing).then();
+        return flushOnce().repeat(() -> depth() > 0 && !outage.failing()).then();
     }
 
     private Mono<Void> flushOnce() {
@@ -138,14 +139,12 @@ public final class RequestLogWriter extends BackgroundJobs {
                     pending = List.of();
                     queued.addAndGet(-batch.size());
                     written.addAndGet(stored);
-                    if (failing) {
-                        failing = false;
+                    if (outage.recovers()) {
                         log.info("Request-log writes resumed; {} row(s) still queued", depth());
                     }
                 })
                 .onErrorResume(e -> {
-                    if (!failing) {
-                        failing = true;
+                    if (outage.startsFailing()) {
                         log.warn("Request-log write failed, will retry ({} row(s) queued): {}", depth(), e.toString());
                     }
                     return Mono.empty();

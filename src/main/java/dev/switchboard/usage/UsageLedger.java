@@ -1,5 +1,6 @@
 package dev.switchboard.usage;
 
+import dev.switchboard.database.OutageNotice;
 import dev.switchboard.database.PostgresText;
 import dev.switchboard.chat.Attempt;
 import dev.switchboard.chat.RequestObserver;
@@ -77,7 +78,7 @@ public final class UsageLedger implements RequestObserver {
     private final DatabaseClient database;
     private final Clock clock;
     private final Map<Row, AtomicLongArray> pending = new ConcurrentHashMap<>();
-    private volatile boolean failing;
+    private final OutageNotice outage = new OutageNotice();
 
     public UsageLedger(DatabaseClient database, Clock clock) {
         this.database = database;
@@ -171,15 +172,14 @@ public final class UsageLedger implements RequestObserver {
                 .concatMap(entry -> write(entry.getKey(), entry.getValue())
                         .onErrorResume(e -> {
                             giveBack(entry.getKey(), entry.getValue());
-                            if (!failing) {
-                                failing = true;
+                            if (outage.startsFailing()) {
                                 log.warn("Usage ledger write failed, kept in memory for the next flush: {}", e.toString());
                             }
                             return Mono.empty();
                         }))
                 .then(Mono.fromRunnable(() -> {
-                    if (failing && batch.stream().noneMatch(e -> pending.containsKey(e.getKey()))) {
-                        failing = false;
+                    if (outage.failing() && batch.stream().noneMatch(e -> pending.containsKey(e.getKey()))
+                            && outage.recovers()) {
                         log.info("Usage ledger writes resumed");
                     }
                 }));
