@@ -31,7 +31,7 @@ import reactor.netty.http.server.HttpServerResponse;
  * chunk: the client's decoder receives exactly those fragments, however the OS coalesces the packets.
  * A script can also pause, stall (headers or some bytes, then silence), repeat a comment for a while,
  * abort the connection mid-body, or reset it before any header. Every request is recorded with its
- * headers, body, and when its connection closed.
+ * headers, body, the connection that carried it and when that connection closed.
  */
 final class FakeUpstream implements AutoCloseable {
 
@@ -80,7 +80,10 @@ final class FakeUpstream implements AutoCloseable {
         String key = keyOf(req);
         Recorded recorded = new Recorded(req.method().name(), req.uri(), key, Map.copyOf(headers(req)),
                 System.nanoTime());
-        req.withConnection(connection -> connection.onDispose(recorded::closed));
+        req.withConnection(connection -> {
+            recorded.connection = connection.channel().id().asLongText();
+            connection.onDispose(recorded::closed);
+        });
         return req.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
                 .flatMap(body -> {
                     recorded.body = body;
@@ -137,6 +140,7 @@ final class FakeUpstream implements AutoCloseable {
         private final Map<String, String> headers;
         private final long receivedNanos;
         private volatile String body = "";
+        private volatile String connection = "";
         private volatile long closedNanos;
 
         Recorded(String method, String uri, String key, Map<String, String> headers, long receivedNanos) {
@@ -169,6 +173,11 @@ final class FakeUpstream implements AutoCloseable {
 
         long receivedNanos() {
             return receivedNanos;
+        }
+
+        /** The connection that carried this request (Netty's channel id). */
+        String connection() {
+            return connection;
         }
 
         /** Whether the connection that carried this request has closed. */

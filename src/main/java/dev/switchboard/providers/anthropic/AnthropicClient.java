@@ -10,6 +10,7 @@ import dev.switchboard.providers.UpstreamException;
 import dev.switchboard.providers.UpstreamExchange;
 import dev.switchboard.providers.UpstreamRequest;
 import dev.switchboard.providers.UpstreamUris;
+import dev.switchboard.providers.sse.EndMarker;
 import dev.switchboard.providers.sse.SseEvent;
 import java.net.URI;
 import java.time.Clock;
@@ -69,7 +70,7 @@ public final class AnthropicClient implements ProviderClient {
 
     private Flux<ChatChunk> chunks(Flux<SseEvent> events) {
         AnthropicStreamMapper mapper = new AnthropicStreamMapper(json, errors, key);
-        return events.takeUntil(mapper::isDone)
+        return EndMarker.readThrough(events, mapper::isDone)
                 .concatMapIterable(mapper::map)
                 .concatWith(Flux.defer(mapper::endOfStream));
     }

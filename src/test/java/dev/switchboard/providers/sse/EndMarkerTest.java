@@ -1,0 +1,80 @@
+package dev.switchboard.providers.sse;
+
+import java.time.Duration;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+import reactor.test.publisher.TestPublisher;
+
+class EndMarkerTest {
+
+    private static final SseEvent TEXT = new SseEvent("message", "{\"text\":\"Hi\"}");
+    private static final SseEvent DONE = new SseEvent("message", "[DONE]");
+    private static final SseEvent LATE = new SseEvent("message", "{\"text\":\"late\"}");
+    private static final Predicate<SseEvent> IS_DONE = event -> event.data().equals("[DONE]");
+
+    @Test
+    void readsOnToTheEndOfTheBodyInsteadOfCancellingItAtTheMarker() {
+        TestPublisher<SseEvent> body = TestPublisher.create();
+
+        StepVerifier.create(EndMarker.readThrough(body.flux(), IS_DONE))
+                .then(() -> body.next(TEXT, DONE))
+                .expectNext(TEXT, DONE)
+                .then(body::complete)
+                .verifyComplete();
+
+        body.assertWasNotCancelled();
+    }
+
+    @Test
+    void dropsWhatFollowsTheMarker() {
+        TestPublisher<SseEvent> body = TestPublisher.create();
+
+        StepVerifier.create(EndMarker.readThrough(body.flux(), IS_DONE))
+                .then(() -> body.next(TEXT, DONE, LATE, SseEvent.PULSE))
+                .expectNext(TEXT, DONE)
+                .then(body::complete)
+                .verifyComplete();
+    }
+
+    @Test
+    void cutsOffABodyKeptOpenAfterTheMarkerOnceTheGraceHasPassed() {
+        TestPublisher<SseEvent> body = TestPublisher.create();
+
+        StepVerifier.withVirtualTime(() -> EndMarker.readThrough(body.flux(), IS_DONE))
+                .then(() -> body.next(TEXT, DONE))
+                .expectNext(TEXT, DONE)
+                .expectNoEvent(EndMarker.GRACE.minusMillis(1))
+                .thenAwait(Duration.ofMillis(1))
+                .verifyComplete();
+
+        body.assertCancelled();
+    }
+
+    @Test
+    void aBodyWithoutMarkerPassesThroughAndIsNeverCutOff() {
+        TestPublisher<SseEvent> body = TestPublisher.create();
+
+        StepVerifier.withVirtualTime(() -> EndMarker.readThrough(body.flux(), IS_DONE))
+                .then(() -> body.next(TEXT))
+                .expectNext(TEXT)
+                .expectNoEvent(EndMarker.GRACE.multipliedBy(10))
+                .then(() -> body.next(LATE))
+                .expectNext(LATE)
+                .then(body::complete)
+                .verifyComplete();
+
+        body.assertWasNotCancelled();
+    }
+
+    @Test
+    void anErrorBeforeTheMarkerPassesThrough() {
+        TestPublisher<SseEvent> body = TestPublisher.create();
+
+        StepVerifier.create(EndMarker.readThrough(body.flux(), IS_DONE))
+                .then(() -> body.next(TEXT))
+                .expectNext(TEXT)
+                .then(() -> body.error(new IllegalStateException("reset")))
+                .verifyErrorMessage("reset");
+    }
+}
