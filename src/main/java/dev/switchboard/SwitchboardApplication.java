@@ -1,5 +1,6 @@
 package dev.switchboard;
 
+import dev.switchboard.config.EventLoopThreads;
 import dev.switchboard.providers.simulator.SimulatorMain;
 import dev.switchboard.security.ClientKeyCommandLine;
 import org.springframework.boot.SpringApplication;
@@ -18,6 +19,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class SwitchboardApplication {
 
     public static void main(String[] args) throws Exception {
+        EventLoopThreads.defaultToOnePerCore();
         if (SimulatorMain.isStandalone(args)) {
             SimulatorMain.main(args);
             return;
