@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A stream that ends at its format's end marker gives its upstream connection back for the next request
- * (no new TCP connection, and with a real provider no new TLS handshake, per streamed request), and an
- * upstream that keeps the body open after its marker still ends the stream.
+ * (no new TCP connection, and with a real provider no new TLS handshake, per streamed request), and so
+ * does one that failed with an in-band error (the fallback reuses it); an upstream that keeps the body
+ * open after its marker or error still ends the stream or falls back.
  */
 class ConnectionReuseConformanceTest {
 
@@ -56,6 +57,31 @@ class ConnectionReuseConformanceTest {
         assertThat(Seen.of(gateway.stream("claude")).deltas()).containsExactly("Hello", "!");
 
         assertThat(fake.requestsWith("sk-ant-two").get(0).connection()).isEqualTo(first.connection());
+    }
+
+    @Test
+    void anthropicInBandErrorBeforeContentLeavesItsConnectionForTheFallback() {
+        fake.on("sk-ant-one", Script.sse().write(ANTHROPIC_MESSAGE_START).write(ANTHROPIC_OVERLOADED_EVENT));
+        fake.on("sk-ant-two", Script.sse().write(ANTHROPIC_HAPPY));
+
+        Seen seen = Seen.of(gateway.stream("claude"));
+
+        assertThat(seen.deltas()).containsExactly("Hello", "!");
+        assertThat(gateway.trail()).containsExactly("claude#1:overloaded", "claude#2:ok");
+        assertThat(fake.requestsWith("sk-ant-two").get(0).connection())
+                .isEqualTo(fake.requestsWith("sk-ant-one").get(0).connection());
+    }
+
+    @Test
+    void inBandErrorWithTheBodyKeptOpenStillFallsBackAfterTheGrace() {
+        fake.on("sk-one", Script.sse().write(OPENAI_ROLE).write(OPENROUTER_ERROR_CHUNK).stall());
+        fake.on("sk-two", Script.sse().write(OPENAI_HAPPY));
+
+        Seen seen = Seen.of(gateway.stream("openai"));
+
+        assertThat(seen.deltas()).containsExactly("Hello", "!");
+        assertThat(gateway.trail()).hasSize(2).endsWith("openai#2:ok");
+        await().atMost(Duration.ofSeconds(2)).until(fake.requestsWith("sk-one").get(0)::connectionClosed);
     }
 
     @Test

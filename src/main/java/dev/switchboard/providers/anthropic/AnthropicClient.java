@@ -70,8 +70,7 @@ public final class AnthropicClient implements ProviderClient {
 
     private Flux<ChatChunk> chunks(Flux<SseEvent> events) {
         AnthropicStreamMapper mapper = new AnthropicStreamMapper(json, errors, key);
-        return EndMarker.readThrough(events, mapper::isDone)
-                .concatMapIterable(mapper::map)
+        return EndMarker.mapThrough(events, mapper::isDone, mapper::map)
                 .concatWith(Flux.defer(mapper::endOfStream));
     }
 

@@ -71,8 +71,7 @@ public final class OpenAiClient implements ProviderClient {
 
     private Flux<ChatChunk> chunks(Flux<SseEvent> events) {
         OpenAiStreamMapper mapper = new OpenAiStreamMapper(json, errors, key, clock);
-        return EndMarker.readThrough(events, mapper::isDone)
-                .concatMapIterable(mapper::map)
+        return EndMarker.mapThrough(events, mapper::isDone, mapper::map)
                 .concatWith(Flux.defer(mapper::endOfStream));
     }
 

@@ -1,6 +1,8 @@
 package dev.switchboard.providers.sse;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -17,10 +19,15 @@ import reactor.core.publisher.Sinks;
  * reads on to the end of the body, drops whatever follows the marker, and ends with the body, so the
  * connection goes back to the pool. An upstream that keeps the body open after its marker is cut off
  * after {@link #GRACE}, which closes that connection as before.
+ *
+ * <p>An in-band error (an error event or chunk inside a 200 stream, e.g. Anthropic's
+ * {@code overloaded_error}) is handled the same way by {@link #mapThrough}: the mapping failure is held
+ * until the body ends (normally right after the error event), then raised, so a failed attempt leaves its
+ * connection for the next one instead of closing it.
  */
 public final class EndMarker {
 
-    /** How long a body may stay open after its end marker before its connection is given up. */
+    /** How long a body may stay open after its end marker (or an in-band error) before its connection is given up. */
     public static final Duration GRACE = Duration.ofMillis(500);
 
     private EndMarker() {
@@ -31,21 +38,49 @@ public final class EndMarker {
      * does, or {@link #GRACE} after the marker if the body stays open.
      */
     public static Flux<SseEvent> readThrough(Flux<SseEvent> events, Predicate<SseEvent> isEnd) {
+        return mapThrough(events, isEnd, List::of);
+    }
+
+    /**
+     * {@link #readThrough} with each event mapped by {@code map}. When {@code map} throws (an in-band
+     * error), nothing more is mapped and the failure is raised once the body ends, or {@link #GRACE} after
+     * it if the body stays open; a transport error after it does not replace it (the in-band error says
+     * what went wrong, e.g. which key is rate limited).
+     */
+    public static <T> Flux<T> mapThrough(Flux<SseEvent> events, Predicate<SseEvent> isEnd,
+            Function<SseEvent, ? extends Iterable<? extends T>> map) {
         return Flux.defer(() -> {
-            Sinks.Empty<Void> marker = Sinks.empty();
+            Sinks.Empty<Void> stop = Sinks.empty();
             boolean[] past = new boolean[1];
-            return events
+            RuntimeException[] failure = new RuntimeException[1];
+            Flux<T> mapped = events
                     .filter(event -> {
                         if (past[0]) {
                             return false;
                         }
                         if (isEnd.test(event)) {
                             past[0] = true;
-                            marker.tryEmitEmpty();
+                            stop.tryEmitEmpty();
                         }
                         return true;
                     })
-                    .takeUntilOther(marker.asMono().then(Mono.delay(GRACE)));
+                    .concatMapIterable(event -> {
+                        if (failure[0] != null) {
+                            return List.<T>of();
+                        }
+                        try {
+                            return map.apply(event);
+                        } catch (RuntimeException e) {
+                            failure[0] = e;
+                            past[0] = true;
+                            stop.tryEmitEmpty();
+                            return List.<T>of();
+                        }
+                    });
+            return mapped
+                    .takeUntilOther(stop.asMono().then(Mono.delay(GRACE)))
+                    .onErrorMap(error -> failure[0] != null, error -> failure[0])
+                    .concatWith(Flux.defer(() -> failure[0] == null ? Flux.empty() : Flux.error(failure[0])));
         });
     }
 }

@@ -77,4 +77,50 @@ class EndMarkerTest {
                 .then(() -> body.error(new IllegalStateException("reset")))
                 .verifyErrorMessage("reset");
     }
+
+    @Test
+    void holdsAnInBandFailureUntilTheBodyEnds() {
+        TestPublisher<SseEvent> body = TestPublisher.create();
+
+        StepVerifier.create(EndMarker.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError))
+                .then(() -> body.next(TEXT, ERROR_EVENT, LATE))
+                .expectNext("{\"text\":\"Hi\"}")
+                .expectNoEvent(Duration.ofMillis(50))
+                .then(body::complete)
+                .verifyErrorMessage("overloaded");
+
+        body.assertWasNotCancelled();
+    }
+
+    @Test
+    void raisesAHeldFailureOnceTheGraceHasPassedIfTheBodyStaysOpen() {
+        TestPublisher<SseEvent> body = TestPublisher.create();
+
+        StepVerifier.withVirtualTime(() -> EndMarker.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError))
+                .then(() -> body.next(ERROR_EVENT))
+                .expectNoEvent(EndMarker.GRACE.minusMillis(1))
+                .thenAwait(Duration.ofMillis(1))
+                .verifyErrorMessage("overloaded");
+
+        body.assertCancelled();
+    }
+
+    @Test
+    void aTransportErrorAfterAnInBandFailureKeepsTheInBandOne() {
+        TestPublisher<SseEvent> body = TestPublisher.create();
+
+        StepVerifier.create(EndMarker.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError))
+                .then(() -> body.next(ERROR_EVENT))
+                .then(() -> body.error(new IllegalStateException("connection reset")))
+                .verifyErrorMessage("overloaded");
+    }
+
+    private static final SseEvent ERROR_EVENT = new SseEvent("error", "{\"error\":\"overloaded\"}");
+
+    private static java.util.List<String> textOrInBandError(SseEvent event) {
+        if (event.event().equals("error")) {
+            throw new IllegalStateException("overloaded");
+        }
+        return java.util.List.of(event.data());
+    }
 }
