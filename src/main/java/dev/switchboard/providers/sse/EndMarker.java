@@ -23,7 +23,8 @@ import reactor.core.publisher.Sinks;
  * <p>An in-band error (an error event or chunk inside a 200 stream, e.g. Anthropic's
  * {@code overloaded_error}) is handled the same way by {@link #mapThrough}: the mapping failure is held
  * until the body ends (normally right after the error event), then raised, so a failed attempt leaves its
- * connection for the next one instead of closing it.
+ * connection for the next one instead of closing it. The adapters call {@link #mapThrough} with their
+ * format's end test and event mapper.
  */
 public final class EndMarker {
 
@@ -34,18 +35,15 @@ public final class EndMarker {
     }
 
     /**
-     * The events up to and including the first one {@code isEnd} accepts; the stream ends when the body
-     * does, or {@link #GRACE} after the marker if the body stays open.
-     */
-    public static Flux<SseEvent> readThrough(Flux<SseEvent> events, Predicate<SseEvent> isEnd) {
-        return mapThrough(events, isEnd, List::of);
-    }
-
-    /**
-     * {@link #readThrough} with each event mapped by {@code map}. When {@code map} throws (an in-band
-     * error), nothing more is mapped and the failure is raised once the body ends, or {@link #GRACE} after
-     * it if the body stays open; a transport error after it does not replace it (the in-band error says
-     * what went wrong, e.g. which key is rate limited).
+     * The events up to and including the first one {@code isEnd} accepts, each mapped by {@code map};
+     * the stream ends when the body does, or {@link #GRACE} after the marker if the body stays open. When
+     * {@code map} throws (an in-band error), nothing more is mapped and the failure is raised once the body
+     * ends, or {@link #GRACE} after it; a transport error after it does not replace it (the in-band error
+     * says what went wrong, e.g. which key is rate limited).
+     *
+     * <p>{@code past} is written where events are mapped and read where they are filtered, which Reactor
+     * may run on different threads: a late read only lets one more event through the filter, and the
+     * mapping step drops it ({@code failure} is written and read in that one serialized step).
      */
     public static <T> Flux<T> mapThrough(Flux<SseEvent> events, Predicate<SseEvent> isEnd,
             Function<SseEvent, ? extends Iterable<? extends T>> map) {

@@ -1,6 +1,7 @@
 package dev.switchboard.providers.sse;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
@@ -17,7 +18,7 @@ class EndMarkerTest {
     void readsOnToTheEndOfTheBodyInsteadOfCancellingItAtTheMarker() {
         TestPublisher<SseEvent> body = TestPublisher.create();
 
-        StepVerifier.create(EndMarker.readThrough(body.flux(), IS_DONE))
+        StepVerifier.create(EndMarker.mapThrough(body.flux(), IS_DONE, List::of))
                 .then(() -> body.next(TEXT, DONE))
                 .expectNext(TEXT, DONE)
                 .then(body::complete)
@@ -30,7 +31,7 @@ class EndMarkerTest {
     void dropsWhatFollowsTheMarker() {
         TestPublisher<SseEvent> body = TestPublisher.create();
 
-        StepVerifier.create(EndMarker.readThrough(body.flux(), IS_DONE))
+        StepVerifier.create(EndMarker.mapThrough(body.flux(), IS_DONE, List::of))
                 .then(() -> body.next(TEXT, DONE, LATE, SseEvent.PULSE))
                 .expectNext(TEXT, DONE)
                 .then(body::complete)
@@ -41,7 +42,7 @@ class EndMarkerTest {
     void cutsOffABodyKeptOpenAfterTheMarkerOnceTheGraceHasPassed() {
         TestPublisher<SseEvent> body = TestPublisher.create();
 
-        StepVerifier.withVirtualTime(() -> EndMarker.readThrough(body.flux(), IS_DONE))
+        StepVerifier.withVirtualTime(() -> EndMarker.mapThrough(body.flux(), IS_DONE, List::of))
                 .then(() -> body.next(TEXT, DONE))
                 .expectNext(TEXT, DONE)
                 .expectNoEvent(EndMarker.GRACE.minusMillis(1))
@@ -55,7 +56,7 @@ class EndMarkerTest {
     void aBodyWithoutMarkerPassesThroughAndIsNeverCutOff() {
         TestPublisher<SseEvent> body = TestPublisher.create();
 
-        StepVerifier.withVirtualTime(() -> EndMarker.readThrough(body.flux(), IS_DONE))
+        StepVerifier.withVirtualTime(() -> EndMarker.mapThrough(body.flux(), IS_DONE, List::of))
                 .then(() -> body.next(TEXT))
                 .expectNext(TEXT)
                 .expectNoEvent(EndMarker.GRACE.multipliedBy(10))
@@ -71,7 +72,7 @@ class EndMarkerTest {
     void anErrorBeforeTheMarkerPassesThrough() {
         TestPublisher<SseEvent> body = TestPublisher.create();
 
-        StepVerifier.create(EndMarker.readThrough(body.flux(), IS_DONE))
+        StepVerifier.create(EndMarker.mapThrough(body.flux(), IS_DONE, List::of))
                 .then(() -> body.next(TEXT))
                 .expectNext(TEXT)
                 .then(() -> body.error(new IllegalStateException("reset")))
