@@ -18,8 +18,8 @@ import org.springframework.util.unit.DataSize;
  * @param keyStrategy how a provider's pool orders its keys
  * @param maxStreamBytes cap on the bytes of one upstream response body, streamed or not: a stream that
  *     sends more (garbage, or a provider that never stops) is cut off with a clear error
- * @param upstreamMaxConnections size of the upstream connection pool (all providers together); every
- *     open stream holds one
+ * @param upstreamMaxConnections upstream connections in total (all providers together); every open
+ *     stream holds one. Each event loop has its own pool with an equal share ({@link EventLoopLocalConnector})
  */
 public record RoutingProperties(
         Duration requestTimeout,

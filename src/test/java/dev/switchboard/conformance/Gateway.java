@@ -7,6 +7,7 @@ import dev.switchboard.chat.ChatMessage;
 import dev.switchboard.chat.ChatResult;
 import dev.switchboard.chat.ChatService;
 import dev.switchboard.chat.StartupGate;
+import dev.switchboard.config.EventLoopLocalConnector;
 import dev.switchboard.config.KeyHealthProperties;
 import dev.switchboard.config.ResilienceProperties;
 import dev.switchboard.testsupport.TestRouting;
@@ -39,12 +40,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.HttpResources;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -79,19 +80,21 @@ final class Gateway implements AutoCloseable {
         }
     }
 
-    private final ConnectionProvider connections = ConnectionProvider.builder("conformance").maxConnections(50).build();
+    /** As in production (HttpClientConfiguration): a pool per event loop of Reactor Netty's loops. */
+    private final EventLoopLocalConnector connector;
     private final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
     private final List<RequestRun> runs = new CopyOnWriteArrayList<>();
     private final ChatService service;
     private final TestRouting routing;
 
     Gateway(RoutingProperties routing, Provider... providers) {
-        HttpClient http = HttpClient.create(connections)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) routing.connectTimeout().toMillis())
-                .disableRetry(true)
-                .keepAlive(true);
+        this.connector = new EventLoopLocalConnector(() -> HttpResources.get().onServer(LoopResources.DEFAULT_NATIVE),
+                (loop, loops) -> ConnectionProvider.builder("conformance-" + loop).maxConnections(50).build(),
+                http -> http.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) routing.connectTimeout().toMillis())
+                        .disableRetry(true)
+                        .keepAlive(true));
         // as in production (HttpClientConfiguration): bodies capped in memory and in total
-        WebClient.Builder upstream = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http))
+        WebClient.Builder upstream = WebClient.builder().clientConnector(connector)
                 .filter(UpstreamBodyLimit.of(routing.maxStreamBytes().toBytes()))
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(MAX_IN_MEMORY));
         ProviderClients clients = new ProviderClients(
@@ -206,6 +209,6 @@ final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
-        connections.disposeLater().block(Duration.ofSeconds(5));
+        connector.dispose();
     }
 }
