@@ -29,9 +29,13 @@ import reactor.netty.resources.LoopResources;
  * serial URL BODY COUNT PAUSE_MS      one request at a time with a pause between (an idle machine's latency)
  * </pre>
  *
- * Sends {@code Authorization: $AUTH} when that variable is set. Prints one line of {@code key=value} pairs.
+ * Sends {@code Authorization: $AUTH} when that variable is set, and the headers in {@code HEADERS}
+ * ({@code Name: value|Name2: value2}, as bench/run gives them per target). Prints one line of {@code key=value} pairs.
  */
 public final class LoadClient {
+
+    /** The extra request headers from {@code HEADERS}, read once: [name, value] pairs, none when unset or empty. */
+    private static final List<String[]> HEADERS = headers(System.getenv("HEADERS"));
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
@@ -62,8 +66,17 @@ public final class LoadClient {
                     if (auth != null) {
                         h.set("authorization", auth);
                     }
+                    HEADERS.forEach(header -> h.set(header[0], header[1]));
                 })
                 .responseTimeout(Duration.ofSeconds(180));
+    }
+
+    private static List<String[]> headers(String spec) {
+        return spec == null ? List.of() : Arrays.stream(spec.split("\\|"))
+                .filter(header -> header.indexOf(':') > 0)
+                .map(header -> new String[] {header.substring(0, header.indexOf(':')).trim(),
+                    header.substring(header.indexOf(':') + 1).trim()})
+                .toList();
     }
 
     /**
