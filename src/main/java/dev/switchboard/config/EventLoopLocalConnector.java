@@ -18,6 +18,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.util.context.Context;
 
 /**
  * The upstream connector: one connection pool per server event loop, and each upstream call made through
@@ -35,6 +36,12 @@ import reactor.netty.resources.ConnectionProvider;
  * same pool. The loops are looked up on the first call, not at construction: Spring starts the server's
  * loop resources after the beans are built. {@link #unbound} is the fallback before that, and for a loop
  * group that cannot be listed: one ordinary pool, as Reactor Netty would use.
+ *
+ * <p>The calls of one request stay on one loop: a pipeline that opens {@link #sameLoopAcrossCalls()} in
+ * its Reactor context has every call it makes go through the lane of its first call, even one made from a
+ * timer thread after a back-off. Without it the fallback that follows a back-off would meet the pool of
+ * whatever timer thread ran it, so it could neither reuse the connection the failed attempt left in its
+ * loop's pool nor answer on the loop that serves the client.
  */
 public final class EventLoopLocalConnector implements ClientHttpConnector, Disposable {
 
@@ -66,24 +73,53 @@ public final class EventLoopLocalConnector implements ClientHttpConnector, Dispo
         this.unbound = Lane.of(null, pools.create(-1, 1), settings);
     }
 
+    /**
+     * A context entry (for {@code contextWrite}) under which every upstream call of one subscription goes
+     * through the lane of its first call; an entry already in the context is kept.
+     */
+    public static Function<Context, Context> sameLoopAcrossCalls() {
+        return context -> context.hasKey(Affinity.class) ? context : context.put(Affinity.class, new Affinity());
+    }
+
     @Override
     public Mono<ClientHttpResponse> connect(HttpMethod method, URI uri,
             Function<? super ClientHttpRequest, Mono<Void>> requestCallback) {
-        return Mono.defer(() -> laneOf(Thread.currentThread()).connector().connect(method, uri, requestCallback));
+        return Mono.deferContextual(context -> laneFor(Thread.currentThread(), context.getOrDefault(Affinity.class, null))
+                .connector().connect(method, uri, requestCallback));
     }
 
     /** The lane whose loop is {@code thread}, or the one this thread's id picks; for tests and metrics. */
     Lane laneOf(Thread thread) {
+        return laneFor(thread, null);
+    }
+
+    /**
+     * On a loop, that loop's lane; off the loops, the lane of the request's earlier call if it made one,
+     * else the one the thread's id picks. The lane is remembered for the request's later calls.
+     */
+    private Lane laneFor(Thread thread, Affinity affinity) {
         Lane[] known = lanes();
         if (known.length == 0) {
             return unbound;
         }
+        Lane lane = loopLane(thread, known);
+        if (lane == null) {
+            Lane earlier = affinity == null ? null : affinity.lane;
+            lane = earlier != null ? earlier : known[(int) Math.floorMod(thread.getId(), (long) known.length)];
+        }
+        if (affinity != null) {
+            affinity.lane = lane;
+        }
+        return lane;
+    }
+
+    private static Lane loopLane(Thread thread, Lane[] known) {
         for (Lane lane : known) {
             if (lane.loop().inEventLoop(thread)) {
                 return lane;
             }
         }
-        return known[(int) Math.floorMod(thread.getId(), (long) known.length)];
+        return null;
     }
 
     int loopCount() {
@@ -133,6 +169,11 @@ public final class EventLoopLocalConnector implements ClientHttpConnector, Dispo
     @Override
     public boolean isDisposed() {
         return disposed;
+    }
+
+    /** The lane a request's calls share; written by one call at a time (the calls of a request are sequential). */
+    private static final class Affinity {
+        volatile Lane lane;
     }
 
     /** One loop's pool and the client that runs on that loop ({@code loop} is null for the fallback). */

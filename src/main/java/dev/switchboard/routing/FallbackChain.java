@@ -6,6 +6,7 @@ import dev.switchboard.chat.GatewayException;
 import dev.switchboard.chat.RoutePath;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.Usage;
+import dev.switchboard.config.EventLoopLocalConnector;
 import dev.switchboard.config.ResilienceProperties;
 import dev.switchboard.config.RoutingProperties;
 import dev.switchboard.providers.ChatChunk;
@@ -43,6 +44,10 @@ import reactor.core.publisher.Mono;
  * the first chunk emits {@link StreamEvent.Committed} and from then on a failure becomes a
  * {@link MidStreamException} that ends the stream. WebFlux commits a response only when its body's first
  * element is written, so an error before {@code Committed} still becomes a normal JSON error answer.
+ *
+ * <p>All attempts of one request make their upstream calls through one event loop's connection pool
+ * ({@link EventLoopLocalConnector#sameLoopAcrossCalls()}), also after a back-off timer, so a fallback
+ * can reuse the connection the failed attempt gave back.
  */
 public final class FallbackChain {
 
@@ -88,13 +93,15 @@ public final class FallbackChain {
     public Mono<ChatResult> complete(RequestRun run) {
         return Mono.defer(() -> attemptComplete(run))
                 .transformDeferred(RetryOperator.of(retry))
-                .onErrorMap(NextAttempt.class, next -> exhausted(run, FirstChunkProbe.now()));
+                .onErrorMap(NextAttempt.class, next -> exhausted(run, FirstChunkProbe.now()))
+                .contextWrite(EventLoopLocalConnector.sameLoopAcrossCalls());
     }
 
     public Flux<StreamEvent> stream(RequestRun run) {
         return Flux.defer(() -> attemptStream(run))
                 .transformDeferred(RetryOperator.of(retry))
-                .onErrorMap(NextAttempt.class, next -> exhausted(run, FirstChunkProbe.now()));
+                .onErrorMap(NextAttempt.class, next -> exhausted(run, FirstChunkProbe.now()))
+                .contextWrite(EventLoopLocalConnector.sameLoopAcrossCalls());
     }
 
     private Mono<ChatResult> attemptComplete(RequestRun run) {

@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -19,6 +22,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
+import reactor.util.context.Context;
 
 /**
  * Each upstream call goes through the pool of the event loop it is made on, so the request, its
@@ -80,6 +84,38 @@ class EventLoopLocalConnectorTest {
         assertThat(first.thread()).startsWith("sb-test-loop").isEqualTo(second.thread());
         assertThat(connector.laneOf(Thread.currentThread())).isSameAs(connector.laneOf(Thread.currentThread()));
         assertThat(threadOf(connector.laneOf(Thread.currentThread()).loop())).isEqualTo(first.thread());
+    }
+
+    @Test
+    void aRequestsLaterCallFromATimerThreadUsesTheLoopAndConnectionOfItsFirstCall() throws Exception {
+        started.set(serverLoops.onServer(true));
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            Thread timerThread = timer.submit(Thread::currentThread).get();
+            EventLoop timersOwnLoop = connector.laneOf(timerThread).loop();
+            EventLoop requestLoop = loopsOf(started.get()).stream().filter(loop -> loop != timersOwnLoop)
+                    .findFirst().orElseThrow();
+
+            Answer withoutAffinity = twoCalls(requestLoop, timer, Function.identity()).get(1);
+            List<Answer> withAffinity = twoCalls(requestLoop, timer, EventLoopLocalConnector.sameLoopAcrossCalls());
+
+            assertThat(withoutAffinity.thread()).as("the timer thread's own lane").isEqualTo(threadOf(timersOwnLoop));
+            assertThat(withAffinity.get(1).thread()).isEqualTo(threadOf(requestLoop));
+            assertThat(withAffinity.get(1).port()).as("the connection the first call gave back")
+                    .isEqualTo(withAffinity.get(0).port());
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    /** A first call on {@code loop}, then a second one made on {@code timer} after a back-off. */
+    private List<Answer> twoCalls(EventLoop loop, ScheduledExecutorService timer, Function<Context, Context> context) {
+        return Mono.defer(this::call).subscribeOn(Schedulers.fromExecutor(loop))
+                .flatMap(first -> Mono.delay(Duration.ofMillis(100), Schedulers.fromExecutorService(timer))
+                        .then(Mono.defer(this::call))
+                        .map(second -> List.of(first, second)))
+                .contextWrite(context)
+                .block(Duration.ofSeconds(5));
     }
 
     @Test
