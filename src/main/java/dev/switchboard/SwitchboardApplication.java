@@ -1,12 +1,10 @@
 package dev.switchboard;
 
-import dev.switchboard.config.EventLoopThreads;
-import dev.switchboard.providers.simulator.SimulatorMain;
 import dev.switchboard.security.ClientKeyCommandLine;
+import dev.switchboard.simulator.SimulatorMain;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
-
 /**
  * Switchboard: a reactive LLM gateway.
  *

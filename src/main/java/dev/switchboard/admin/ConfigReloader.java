@@ -1,12 +1,12 @@
 package dev.switchboard.admin;
 
-import dev.switchboard.config.GatewayConfiguration;
+import dev.switchboard.GatewayConfiguration;
 import dev.switchboard.config.PropertiesValidator;
 import dev.switchboard.config.SwitchboardProperties;
 import dev.switchboard.keys.DailyLimits;
 import dev.switchboard.keys.KeyHealth;
 import dev.switchboard.keys.KeyHealthChecker;
-import dev.switchboard.keys.KeySources;
+import dev.switchboard.providers.KeySources;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderRegistry;
 import java.io.IOException;

@@ -1,8 +1,9 @@
 package dev.switchboard.api;
 
+import dev.switchboard.chat.AllCandidatesFailedException;
 import dev.switchboard.chat.GatewayException;
-import dev.switchboard.providers.UpstreamException;
-import dev.switchboard.routing.AllCandidatesFailedException;
+import dev.switchboard.chat.UpstreamException;
+import dev.switchboard.web.RequestIds;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

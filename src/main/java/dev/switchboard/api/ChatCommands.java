@@ -5,6 +5,8 @@ import dev.switchboard.chat.ChatMessage;
 import dev.switchboard.chat.GatewayException;
 import dev.switchboard.chat.Surface;
 import dev.switchboard.providers.SecretScrubber;
+import dev.switchboard.web.ClientIdentity;
+import dev.switchboard.web.RequestIds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

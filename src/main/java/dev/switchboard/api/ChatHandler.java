@@ -1,8 +1,9 @@
 package dev.switchboard.api;
 
 import dev.switchboard.chat.ChatResult;
-import dev.switchboard.chat.ChatService;
 import dev.switchboard.chat.Surface;
+import dev.switchboard.routing.ChatService;
+import dev.switchboard.web.JsonAnswer;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;

@@ -1,10 +1,11 @@
 package dev.switchboard.api;
 
 import dev.switchboard.chat.ChatCommand;
-import dev.switchboard.chat.ChatService;
+import dev.switchboard.chat.MidStreamException;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.Surface;
-import dev.switchboard.routing.MidStreamException;
+import dev.switchboard.routing.ChatService;
+import dev.switchboard.web.SseFrames;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.core.io.buffer.DataBuffer;

@@ -1,16 +1,17 @@
 package dev.switchboard.api;
 
-import dev.switchboard.chat.ChatService;
+import dev.switchboard.chat.AllCandidatesFailedException;
 import dev.switchboard.chat.GatewayException;
+import dev.switchboard.chat.MidStreamException;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.Surface;
-import dev.switchboard.providers.UpstreamException;
-import dev.switchboard.routing.AllCandidatesFailedException;
-import dev.switchboard.routing.MidStreamException;
-import dev.switchboard.security.WebSocketGuard;
+import dev.switchboard.chat.UpstreamException;
+import dev.switchboard.routing.ChatService;
+import dev.switchboard.web.ClientIdentity;
+import dev.switchboard.web.RequestIds;
 import io.netty.handler.codec.TooLongFrameException;
-import java.util.LinkedHashMap;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,7 +27,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
-
 /**
  * {@code /api/chat/ws}: several chat requests at once on one socket, each with an id.
  *

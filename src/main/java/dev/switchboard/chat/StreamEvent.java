@@ -6,7 +6,7 @@ import java.util.List;
  * What a streaming surface receives from {@link ChatService#stream}. The first event is always
  * {@link Committed}, emitted only once the first upstream content chunk has arrived; failures before
  * that arrive as a plain error signal (nothing was sent to the client yet), failures after it as a
- * {@link dev.switchboard.routing.MidStreamException}.
+ * {@link dev.switchboard.chat.MidStreamException}.
  */
 public sealed interface StreamEvent {
 

@@ -1,6 +1,6 @@
 package dev.switchboard.config;
 
-import dev.switchboard.providers.ErrorClass;
+import dev.switchboard.chat.ErrorClass;
 import org.jspecify.annotations.Nullable;
 
 /**

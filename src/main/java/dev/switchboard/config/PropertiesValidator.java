@@ -1,6 +1,5 @@
 package dev.switchboard.config;
 
-import dev.switchboard.providers.ProviderType;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -8,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-
 /**
  * Startup validation of {@code switchboard.*}. Collects every problem, each naming the provider and the
  * field, and fails once with all of them. Never prints a key.

@@ -1,12 +1,10 @@
 package dev.switchboard.config;
 
-import dev.switchboard.providers.ProviderType;
-import dev.switchboard.providers.WireFormat;
+import dev.switchboard.chat.WireFormat;
 import java.util.List;
 import java.util.Map;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.jspecify.annotations.Nullable;
-
+import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * One upstream provider under {@code switchboard.providers.<name>}.
  *

@@ -1,5 +1,6 @@
 package dev.switchboard.keys;
 
+import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.Provider;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,9 +1,10 @@
 package dev.switchboard.keys;
 
+import dev.switchboard.chat.ErrorClass;
+import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.config.KeyHealthProperties;
-import dev.switchboard.providers.ErrorClass;
+import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.Provider;
-import dev.switchboard.providers.UpstreamException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,10 +1,11 @@
 package dev.switchboard.keys;
 
-import dev.switchboard.providers.ErrorClass;
+import dev.switchboard.chat.ErrorClass;
+import dev.switchboard.chat.UpstreamException;
+import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderClients;
 import dev.switchboard.providers.ProviderRegistry;
-import dev.switchboard.providers.UpstreamException;
 import dev.switchboard.providers.UpstreamFailures;
 import java.time.Duration;
 import java.util.ArrayList;

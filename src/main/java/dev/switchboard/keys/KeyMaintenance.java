@@ -1,9 +1,9 @@
 package dev.switchboard.keys;
 
-import dev.switchboard.chat.StartupGate;
-import dev.switchboard.config.BackgroundJobs;
 import dev.switchboard.config.KeyHealthProperties;
 import dev.switchboard.providers.ProviderRegistry;
+import dev.switchboard.routing.StartupGate;
+import dev.switchboard.support.BackgroundJobs;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.slf4j.Logger;

@@ -1,6 +1,6 @@
 package dev.switchboard.keys;
 
-import dev.switchboard.config.BackgroundJobs;
+import dev.switchboard.support.BackgroundJobs;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;

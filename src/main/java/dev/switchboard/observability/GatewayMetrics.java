@@ -1,12 +1,12 @@
 package dev.switchboard.observability;
 
-import dev.switchboard.chat.RequestObserver;
 import dev.switchboard.chat.RouteInfo;
+import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.chat.Usage;
 import dev.switchboard.keys.KeyStateChange;
-import dev.switchboard.providers.UpstreamException;
 import dev.switchboard.routing.AttemptListener;
 import dev.switchboard.routing.Candidate;
+import dev.switchboard.routing.RequestObserver;
 import dev.switchboard.routing.RequestRun;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,10 +1,10 @@
 package dev.switchboard.observability;
 
-import dev.switchboard.keys.ApiKey;
 import dev.switchboard.keys.DailyLimits;
 import dev.switchboard.keys.KeyHealth;
 import dev.switchboard.keys.KeyStatus;
 import dev.switchboard.keys.KeyView;
+import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderRegistry;
 import dev.switchboard.usage.RequestLogWriter;

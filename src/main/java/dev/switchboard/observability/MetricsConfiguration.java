@@ -1,11 +1,11 @@
 package dev.switchboard.observability;
 
-import dev.switchboard.chat.ChatService;
-import dev.switchboard.config.BackgroundJobs;
 import dev.switchboard.keys.DailyLimits;
 import dev.switchboard.keys.KeyHealth;
 import dev.switchboard.providers.ProviderRegistry;
+import dev.switchboard.routing.ChatService;
 import dev.switchboard.routing.ProviderGuards;
+import dev.switchboard.support.BackgroundJobs;
 import dev.switchboard.usage.RequestLogWriter;
 import dev.switchboard.usage.UsageLedger;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;

@@ -1,12 +1,12 @@
 package dev.switchboard.providers;
 
+import dev.switchboard.chat.WireFormat;
 import dev.switchboard.config.ErrorOverride;
 import dev.switchboard.config.ModelProperties;
-import dev.switchboard.keys.KeyPool;
+import dev.switchboard.config.ProviderType;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 /**
  * A configured, validated provider with its key pool.
  *

@@ -1,9 +1,7 @@
 package dev.switchboard.providers;
 
-import dev.switchboard.keys.ApiKey;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
 /**
  * Where routing gets its clients. Path A uses {@link #cached}: one client per (provider, key), built
  * once and reused. Path B uses {@link #onDemand}: a fresh client for the request, not kept. Both kinds

@@ -1,12 +1,11 @@
 package dev.switchboard.providers;
 
+import dev.switchboard.chat.WireFormat;
 import dev.switchboard.config.KeyProperties;
 import dev.switchboard.config.ModelProperties;
 import dev.switchboard.config.ProviderProperties;
+import dev.switchboard.config.ProviderType;
 import dev.switchboard.config.RoutingProperties.KeyStrategy;
-import dev.switchboard.keys.ApiKey;
-import dev.switchboard.keys.KeyPool;
-import dev.switchboard.keys.KeySources;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -16,7 +15,6 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 /**
  * All configured providers, ordered by priority then name, each with its key pool. Providers that are
  * disabled stay listed (for status pages) but are not routable; enabled providers without any key

@@ -1,8 +1,6 @@
 package dev.switchboard.providers;
 
-import dev.switchboard.keys.ApiKey;
 import java.util.regex.Pattern;
-
 /**
  * Removes secrets from text that came from upstream (error bodies often echo the key). Known key
  * values become their alias; anything shaped like a provider key, and the masked key fragments providers

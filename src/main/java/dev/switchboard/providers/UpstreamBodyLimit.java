@@ -1,5 +1,7 @@
 package dev.switchboard.providers;
 
+import dev.switchboard.chat.ErrorClass;
+import dev.switchboard.chat.UpstreamException;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.web.reactive.function.client.ClientResponse;

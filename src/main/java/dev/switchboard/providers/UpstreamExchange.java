@@ -1,5 +1,7 @@
 package dev.switchboard.providers;
 
+import dev.switchboard.chat.ErrorClass;
+import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.providers.sse.SseDecoder;
 import dev.switchboard.providers.sse.SseEvent;
 import java.util.ArrayList;

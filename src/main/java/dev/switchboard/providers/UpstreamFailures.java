@@ -1,5 +1,7 @@
 package dev.switchboard.providers;
 
+import dev.switchboard.chat.ErrorClass;
+import dev.switchboard.chat.UpstreamException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;

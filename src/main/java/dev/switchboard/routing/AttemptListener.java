@@ -1,6 +1,6 @@
 package dev.switchboard.routing;
 
-import dev.switchboard.providers.UpstreamException;
+import dev.switchboard.chat.UpstreamException;
 
 /** Told about every upstream attempt's outcome (key health, metrics). Must not block. */
 public interface AttemptListener {

@@ -4,7 +4,7 @@ import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.RouteInfo;
 import dev.switchboard.chat.RoutePath;
 import dev.switchboard.config.ModelProperties;
-import dev.switchboard.keys.ApiKey;
+import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderClient;
 import dev.switchboard.providers.UpstreamRequest;

@@ -1,9 +1,9 @@
 package dev.switchboard.routing;
 
 import dev.switchboard.config.ModelProperties;
-import dev.switchboard.keys.ApiKey;
 import dev.switchboard.keys.DailyLimits;
 import dev.switchboard.keys.KeyHealth;
+import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.Provider;
 import org.jspecify.annotations.Nullable;
 

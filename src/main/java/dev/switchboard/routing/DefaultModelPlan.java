@@ -1,7 +1,7 @@
 package dev.switchboard.routing;
 
 import dev.switchboard.chat.RoutePath;
-import dev.switchboard.keys.ApiKey;
+import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderClients;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package dev.switchboard.routing;
 
+import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.config.ErrorOverride;
 import dev.switchboard.providers.Provider;
-import dev.switchboard.providers.UpstreamException;
 import java.util.Locale;
 
 /** Applies a provider's configured {@code error-overrides} on top of its adapter's classification. */

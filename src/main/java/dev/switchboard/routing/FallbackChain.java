@@ -1,19 +1,21 @@
 package dev.switchboard.routing;
 
+import dev.switchboard.chat.AllCandidatesFailedException;
 import dev.switchboard.chat.Attempt;
 import dev.switchboard.chat.ChatResult;
+import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.GatewayException;
+import dev.switchboard.chat.MidStreamException;
 import dev.switchboard.chat.RoutePath;
 import dev.switchboard.chat.StreamEvent;
+import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.chat.Usage;
-import dev.switchboard.config.EventLoopLocalConnector;
 import dev.switchboard.config.ResilienceProperties;
 import dev.switchboard.config.RoutingProperties;
 import dev.switchboard.providers.ChatChunk;
 import dev.switchboard.providers.Completion;
-import dev.switchboard.providers.ErrorClass;
-import dev.switchboard.providers.UpstreamException;
 import dev.switchboard.providers.UpstreamFailures;
+import dev.switchboard.providers.http.EventLoopLocalConnector;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.core.IntervalFunction;

@@ -1,8 +1,8 @@
 package dev.switchboard.routing;
 
+import dev.switchboard.chat.ErrorClass;
+import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.providers.ChatChunk;
-import dev.switchboard.providers.ErrorClass;
-import dev.switchboard.providers.UpstreamException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import reactor.core.publisher.Flux;

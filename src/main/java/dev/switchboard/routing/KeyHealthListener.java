@@ -1,7 +1,7 @@
 package dev.switchboard.routing;
 
+import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.keys.KeyHealth;
-import dev.switchboard.providers.UpstreamException;
 
 /** Feeds every attempt's outcome into the key's health record. */
 public final class KeyHealthListener implements AttemptListener {

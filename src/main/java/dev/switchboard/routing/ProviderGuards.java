@@ -1,15 +1,15 @@
 package dev.switchboard.routing;
 
+import dev.switchboard.chat.ErrorClass;
+import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.config.ResilienceProperties;
-import dev.switchboard.providers.ErrorClass;
 import dev.switchboard.providers.Provider;
-import dev.switchboard.providers.UpstreamException;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Clock;
 import java.time.Duration;

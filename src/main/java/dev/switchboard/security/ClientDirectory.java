@@ -1,8 +1,8 @@
 package dev.switchboard.security;
 
-import dev.switchboard.database.OutageNotice;
-import dev.switchboard.config.BackgroundJobs;
 import dev.switchboard.chat.GatewayException;
+import dev.switchboard.database.OutageNotice;
+import dev.switchboard.support.BackgroundJobs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.switchboard.security;
 
-import dev.switchboard.api.ClientIdentity;
+import dev.switchboard.web.ClientIdentity;
 import java.util.List;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketSession;

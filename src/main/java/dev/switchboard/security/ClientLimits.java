@@ -2,10 +2,11 @@ package dev.switchboard.security;
 
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.GatewayException;
-import dev.switchboard.chat.RequestAdmission;
-import dev.switchboard.chat.RequestObserver;
 import dev.switchboard.chat.Usage;
+import dev.switchboard.routing.RequestAdmission;
+import dev.switchboard.routing.RequestObserver;
 import dev.switchboard.routing.RequestRun;
+import dev.switchboard.support.TokenBucket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;

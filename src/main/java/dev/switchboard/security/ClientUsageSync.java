@@ -1,7 +1,7 @@
 package dev.switchboard.security;
 
 import dev.switchboard.database.OutageNotice;
-import dev.switchboard.config.BackgroundJobs;
+import dev.switchboard.support.BackgroundJobs;
 import java.time.Duration;
 import java.time.LocalDate;
 import org.slf4j.Logger;

@@ -5,6 +5,7 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
 
 import dev.switchboard.api.ChatCommands;
+import dev.switchboard.api.WebSocketGuard;
 import dev.switchboard.tasks.TaskProperties;
 import java.time.Clock;
 import org.slf4j.Logger;

@@ -1,7 +1,7 @@
 package dev.switchboard.security;
 
-import dev.switchboard.api.ClientIdentity;
 import dev.switchboard.chat.GatewayException;
+import dev.switchboard.web.ClientIdentity;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;

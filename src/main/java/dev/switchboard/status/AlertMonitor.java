@@ -1,8 +1,8 @@
 package dev.switchboard.status;
 
 import dev.switchboard.chat.Attempt;
-import dev.switchboard.chat.RequestObserver;
 import dev.switchboard.config.UsageProperties.Alerts;
+import dev.switchboard.routing.RequestObserver;
 import dev.switchboard.routing.RequestRun;
 import java.time.Clock;
 import java.util.ArrayList;

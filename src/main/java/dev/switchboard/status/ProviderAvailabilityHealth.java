@@ -1,13 +1,10 @@
 package dev.switchboard.status;
 
-import dev.switchboard.admin.KeyPoolReport;
-import dev.switchboard.admin.ProviderPoolView;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 import reactor.core.publisher.Mono;
-
 /**
  * Actuator health of the providers: UP while at least one enabled provider has a usable key and a
  * closed (or half-open) circuit, DOWN when none has; the details list each provider's status and

@@ -2,11 +2,10 @@ package dev.switchboard.status;
 
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 
-import dev.switchboard.admin.KeyPoolReport;
-import dev.switchboard.config.BackgroundJobs;
 import dev.switchboard.config.SwitchboardProperties;
 import dev.switchboard.keys.DailyLimits;
 import dev.switchboard.providers.ProviderRegistry;
+import dev.switchboard.support.BackgroundJobs;
 import dev.switchboard.usage.RequestLogWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +16,6 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import tools.jackson.databind.json.JsonMapper;
-
 /** Status, analytics and request-log endpoints, the alert monitor and the provider health indicator. */
 @Configuration(proxyBeanMethods = false)
 public class StatusConfiguration {

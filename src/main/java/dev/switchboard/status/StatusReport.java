@@ -1,7 +1,5 @@
 package dev.switchboard.status;
 
-import dev.switchboard.admin.KeyPoolReport;
-import dev.switchboard.admin.ProviderPoolView;
 import dev.switchboard.config.SwitchboardProperties;
 import dev.switchboard.keys.DailyLimits;
 import dev.switchboard.keys.KeyView;
@@ -19,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import reactor.core.publisher.Mono;
-
 /**
  * Builds the status and health documents (the shapes of the seed systems' {@code brain/status},
  * {@code providers/status} and {@code health/keys}) from the ledger, the key pools and the alerts.

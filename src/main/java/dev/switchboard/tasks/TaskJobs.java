@@ -1,10 +1,10 @@
 package dev.switchboard.tasks;
 
 import dev.switchboard.api.ChatCommands;
-import dev.switchboard.api.ClientIdentity;
 import dev.switchboard.chat.ChatCommand;
-import dev.switchboard.api.RequestIds;
 import dev.switchboard.chat.GatewayException;
+import dev.switchboard.web.ClientIdentity;
+import dev.switchboard.web.RequestIds;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;

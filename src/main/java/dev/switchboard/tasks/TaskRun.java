@@ -1,10 +1,10 @@
 package dev.switchboard.tasks;
 
+import dev.switchboard.chat.AllCandidatesFailedException;
 import dev.switchboard.chat.Attempt;
 import dev.switchboard.chat.ChatResult;
-import dev.switchboard.providers.UpstreamException;
-import dev.switchboard.routing.AllCandidatesFailedException;
-import dev.switchboard.routing.MidStreamException;
+import dev.switchboard.chat.MidStreamException;
+import dev.switchboard.chat.UpstreamException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.switchboard.tasks;
 
-import dev.switchboard.api.SseFrames;
+import dev.switchboard.web.SseFrames;
 import java.util.Map;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;

@@ -2,9 +2,9 @@ package dev.switchboard.usage;
 
 import dev.switchboard.chat.Attempt;
 import dev.switchboard.chat.ChatCommand;
-import dev.switchboard.chat.RequestObserver;
 import dev.switchboard.chat.RouteInfo;
 import dev.switchboard.chat.Usage;
+import dev.switchboard.routing.RequestObserver;
 import dev.switchboard.routing.RequestRun;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package dev.switchboard.usage;
 
-import dev.switchboard.database.OutageNotice;
 import static dev.switchboard.database.PostgresText.json;
 import static dev.switchboard.database.PostgresText.text;
 
-import dev.switchboard.config.BackgroundJobs;
+import dev.switchboard.database.OutageNotice;
+import dev.switchboard.support.BackgroundJobs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package dev.switchboard.usage;
 
-import dev.switchboard.database.OutageNotice;
-import dev.switchboard.database.PostgresText;
 import dev.switchboard.chat.Attempt;
-import dev.switchboard.chat.RequestObserver;
 import dev.switchboard.chat.RouteInfo;
 import dev.switchboard.chat.Usage;
+import dev.switchboard.database.OutageNotice;
+import dev.switchboard.database.PostgresText;
+import dev.switchboard.routing.RequestObserver;
 import dev.switchboard.routing.RequestRun;
 import java.time.Clock;
 import java.time.LocalDate;

@@ -1,6 +1,6 @@
 package dev.switchboard.usage;
 
-import dev.switchboard.config.BackgroundJobs;
+import dev.switchboard.support.BackgroundJobs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

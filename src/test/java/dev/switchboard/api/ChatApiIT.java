@@ -3,9 +3,10 @@ package dev.switchboard.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.switchboard.providers.simulator.SimulatorServer;
+import dev.switchboard.simulator.SimulatorServer;
 import dev.switchboard.testsupport.GatewayIT;
 import dev.switchboard.usage.RequestLogWriter;
+import dev.switchboard.web.RequestIds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

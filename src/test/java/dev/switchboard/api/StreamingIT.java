@@ -3,7 +3,7 @@ package dev.switchboard.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.switchboard.providers.simulator.SimulatorServer;
+import dev.switchboard.simulator.SimulatorServer;
 import dev.switchboard.testsupport.GatewayIT;
 import dev.switchboard.testsupport.Sse;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.switchboard.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.switchboard.providers.simulator.SimulatorServer;
+import dev.switchboard.simulator.SimulatorServer;
 import dev.switchboard.testsupport.GatewayIT;
 import java.net.URI;
 import java.time.Duration;
@@ -18,7 +18,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
 @GatewayIT
 class WebSocketIT {
 

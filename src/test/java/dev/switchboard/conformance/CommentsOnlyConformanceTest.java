@@ -3,9 +3,9 @@ package dev.switchboard.conformance;
 import static dev.switchboard.conformance.Wire.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.chat.ErrorClass;
+import dev.switchboard.chat.WireFormat;
 import dev.switchboard.conformance.FakeUpstream.Script;
-import dev.switchboard.providers.ErrorClass;
-import dev.switchboard.providers.WireFormat;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

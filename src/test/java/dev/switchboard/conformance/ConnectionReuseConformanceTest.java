@@ -4,9 +4,9 @@ import static dev.switchboard.conformance.Wire.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.switchboard.chat.WireFormat;
 import dev.switchboard.conformance.FakeUpstream.Recorded;
 import dev.switchboard.conformance.FakeUpstream.Script;
-import dev.switchboard.providers.WireFormat;
 import dev.switchboard.providers.sse.EndMarker;
 import java.time.Duration;
 import java.util.List;

@@ -4,12 +4,12 @@ import static dev.switchboard.conformance.Wire.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.switchboard.chat.AllCandidatesFailedException;
 import dev.switchboard.chat.Attempt;
+import dev.switchboard.chat.ErrorClass;
+import dev.switchboard.chat.UpstreamException;
+import dev.switchboard.chat.WireFormat;
 import dev.switchboard.conformance.FakeUpstream.Script;
-import dev.switchboard.providers.ErrorClass;
-import dev.switchboard.providers.UpstreamException;
-import dev.switchboard.providers.WireFormat;
-import dev.switchboard.routing.AllCandidatesFailedException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,10 +3,10 @@ package dev.switchboard.conformance;
 import static dev.switchboard.conformance.Wire.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.chat.ErrorClass;
+import dev.switchboard.chat.WireFormat;
 import dev.switchboard.conformance.FakeUpstream.Script;
 import dev.switchboard.conformance.Gateway.Outcome;
-import dev.switchboard.providers.ErrorClass;
-import dev.switchboard.providers.WireFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

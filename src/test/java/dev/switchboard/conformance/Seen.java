@@ -1,9 +1,9 @@
 package dev.switchboard.conformance;
 
 import dev.switchboard.chat.ChatResult;
+import dev.switchboard.chat.MidStreamException;
 import dev.switchboard.chat.RouteInfo;
 import dev.switchboard.chat.StreamEvent;
-import dev.switchboard.routing.MidStreamException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

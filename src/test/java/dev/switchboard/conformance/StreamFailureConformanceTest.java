@@ -4,11 +4,11 @@ import static dev.switchboard.conformance.Wire.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.switchboard.chat.ErrorClass;
+import dev.switchboard.chat.MidStreamException;
+import dev.switchboard.chat.WireFormat;
 import dev.switchboard.conformance.FakeUpstream.Recorded;
 import dev.switchboard.conformance.FakeUpstream.Script;
-import dev.switchboard.providers.ErrorClass;
-import dev.switchboard.providers.WireFormat;
-import dev.switchboard.routing.MidStreamException;
 import dev.switchboard.routing.RequestRun;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;

@@ -4,9 +4,9 @@ import static dev.switchboard.conformance.Wire.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.chat.Usage;
+import dev.switchboard.chat.WireFormat;
 import dev.switchboard.conformance.FakeUpstream.Recorded;
 import dev.switchboard.conformance.FakeUpstream.Script;
-import dev.switchboard.providers.WireFormat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

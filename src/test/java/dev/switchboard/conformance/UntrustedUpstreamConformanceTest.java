@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.chat.ChatResult;
+import dev.switchboard.chat.ErrorClass;
+import dev.switchboard.chat.WireFormat;
 import dev.switchboard.conformance.FakeUpstream.Script;
-import dev.switchboard.providers.ErrorClass;
-import dev.switchboard.providers.WireFormat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;

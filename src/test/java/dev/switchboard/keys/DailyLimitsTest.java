@@ -2,12 +2,14 @@ package dev.switchboard.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.chat.WireFormat;
 import dev.switchboard.config.ModelProperties;
+import dev.switchboard.config.ProviderType;
 import dev.switchboard.config.RoutingProperties.KeyStrategy;
-import dev.switchboard.config.SchedulerClock;
+import dev.switchboard.providers.ApiKey;
+import dev.switchboard.providers.KeyPool;
 import dev.switchboard.providers.Provider;
-import dev.switchboard.providers.ProviderType;
-import dev.switchboard.providers.WireFormat;
+import dev.switchboard.support.SchedulerClock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.scheduler.VirtualTimeScheduler;
-
 class DailyLimitsTest {
 
     private VirtualTimeScheduler time;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.SwitchboardApplication;
-import dev.switchboard.providers.simulator.SimulatorServer;
+import dev.switchboard.simulator.SimulatorServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

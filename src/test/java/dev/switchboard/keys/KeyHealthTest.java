@@ -2,11 +2,12 @@ package dev.switchboard.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.chat.ErrorClass;
+import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.config.KeyHealthProperties;
-import dev.switchboard.config.SchedulerClock;
-import dev.switchboard.providers.ErrorClass;
+import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.Provider;
-import dev.switchboard.providers.UpstreamException;
+import dev.switchboard.support.SchedulerClock;
 import dev.switchboard.testsupport.TestProviders;
 import java.time.Clock;
 import java.time.Duration;

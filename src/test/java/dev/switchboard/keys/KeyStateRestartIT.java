@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.ChatMessage;
-import dev.switchboard.chat.ChatService;
 import dev.switchboard.chat.Surface;
+import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderRegistry;
+import dev.switchboard.routing.ChatService;
+import dev.switchboard.testsupport.ExtraGateway;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import dev.switchboard.testsupport.ExtraGateway;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** A key banned before a restart is still banned after it, and the day's counters survive too. */

@@ -5,18 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.ChatMessage;
-import dev.switchboard.chat.ChatService;
+import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.Surface;
-import dev.switchboard.providers.ErrorClass;
+import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderRegistry;
-import dev.switchboard.providers.UpstreamException;
+import dev.switchboard.routing.ChatService;
+import dev.switchboard.testsupport.ExtraGateway;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import dev.switchboard.testsupport.ExtraGateway;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.r2dbc.core.DatabaseClient;
 

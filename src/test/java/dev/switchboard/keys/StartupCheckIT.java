@@ -2,7 +2,7 @@ package dev.switchboard.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.providers.simulator.SimulatorServer;
+import dev.switchboard.simulator.SimulatorServer;
 import dev.switchboard.testsupport.GatewayIT;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

@@ -2,7 +2,9 @@ package dev.switchboard.providers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.chat.WireFormat;
 import dev.switchboard.config.ProviderProperties;
+import dev.switchboard.config.ProviderType;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;

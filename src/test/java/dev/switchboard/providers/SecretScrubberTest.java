@@ -2,9 +2,7 @@ package dev.switchboard.providers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.keys.ApiKey;
 import org.junit.jupiter.api.Test;
-
 class SecretScrubberTest {
 
     private static final ApiKey KEY = new ApiKey("openai#3", "sk-proj-abcdefghijklmnopqrstuvwxyz", 100, 0, true);

@@ -1,5 +1,9 @@
 package dev.switchboard.providers;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.chat.ErrorClass;
+import dev.switchboard.chat.UpstreamException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,8 +13,6 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class UpstreamBodyLimitTest {
 

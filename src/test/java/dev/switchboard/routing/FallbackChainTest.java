@@ -2,20 +2,22 @@ package dev.switchboard.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.chat.AllCandidatesFailedException;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.ChatMessage;
+import dev.switchboard.chat.ErrorClass;
+import dev.switchboard.chat.MidStreamException;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.Surface;
+import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.chat.Usage;
 import dev.switchboard.config.ResilienceProperties;
-import dev.switchboard.config.RoutingProperties;
 import dev.switchboard.config.RoutingProperties.KeyStrategy;
+import dev.switchboard.config.RoutingProperties;
 import dev.switchboard.providers.ChatChunk;
 import dev.switchboard.providers.Completion;
-import dev.switchboard.providers.ErrorClass;
 import dev.switchboard.providers.ProviderClients;
 import dev.switchboard.providers.ProviderRegistry;
-import dev.switchboard.providers.UpstreamException;
 import dev.switchboard.testsupport.ScriptedClient;
 import dev.switchboard.testsupport.TestProviders;
 import dev.switchboard.testsupport.TestRouting;

@@ -2,7 +2,7 @@ package dev.switchboard.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.providers.simulator.SimulatorServer;
+import dev.switchboard.simulator.SimulatorServer;
 import dev.switchboard.usage.RequestLogWriter;
 import java.net.URI;
 import java.nio.ByteBuffer;

@@ -1,13 +1,13 @@
 package dev.switchboard.testsupport;
 
+import dev.switchboard.chat.WireFormat;
 import dev.switchboard.config.ErrorOverride;
 import dev.switchboard.config.ModelProperties;
+import dev.switchboard.config.ProviderType;
 import dev.switchboard.config.RoutingProperties.KeyStrategy;
-import dev.switchboard.keys.ApiKey;
-import dev.switchboard.keys.KeyPool;
+import dev.switchboard.providers.ApiKey;
+import dev.switchboard.providers.KeyPool;
 import dev.switchboard.providers.Provider;
-import dev.switchboard.providers.ProviderType;
-import dev.switchboard.providers.WireFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -3,7 +3,6 @@ package dev.switchboard.testsupport;
 import dev.switchboard.config.KeyHealthProperties;
 import dev.switchboard.config.ResilienceProperties;
 import dev.switchboard.config.RoutingProperties;
-import dev.switchboard.config.SchedulerClock;
 import dev.switchboard.keys.DailyLimits;
 import dev.switchboard.keys.KeyHealth;
 import dev.switchboard.providers.ProviderClients;
@@ -13,6 +12,7 @@ import dev.switchboard.routing.CandidateGate;
 import dev.switchboard.routing.ChatRouter;
 import dev.switchboard.routing.FallbackChain;
 import dev.switchboard.routing.KeyHealthListener;
+import dev.switchboard.support.SchedulerClock;
 import java.time.Clock;
 
 /** The routing machinery without Spring: health, limits, guards, router and chain on one clock. */
@@ -48,7 +48,7 @@ public final class TestRouting {
 
             @Override
             public void failed(dev.switchboard.routing.Candidate candidate,
-                    dev.switchboard.providers.UpstreamException failure) {
+                    dev.switchboard.chat.UpstreamException failure) {
                 healthListener.failed(candidate, failure);
                 extra.failed(candidate, failure);
             }

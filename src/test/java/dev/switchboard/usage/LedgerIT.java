@@ -3,9 +3,9 @@ package dev.switchboard.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.switchboard.api.RequestIds;
 import dev.switchboard.database.EmbeddedPostgresServer;
 import dev.switchboard.testsupport.GatewayIT;
+import dev.switchboard.web.RequestIds;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

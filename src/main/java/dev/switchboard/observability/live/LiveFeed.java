@@ -1,11 +1,11 @@
 package dev.switchboard.observability.live;
 
 import dev.switchboard.chat.Attempt;
-import dev.switchboard.chat.RequestObserver;
 import dev.switchboard.chat.RouteInfo;
 import dev.switchboard.chat.Usage;
 import dev.switchboard.keys.KeyStateChange;
 import dev.switchboard.keys.KeyStatus;
+import dev.switchboard.routing.RequestObserver;
 import dev.switchboard.routing.RequestRun;
 import java.time.Clock;
 import java.time.Duration;

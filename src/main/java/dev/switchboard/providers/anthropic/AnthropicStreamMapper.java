@@ -1,10 +1,10 @@
 package dev.switchboard.providers.anthropic;
 
+import dev.switchboard.chat.ErrorClass;
+import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.chat.Usage;
-import dev.switchboard.keys.ApiKey;
+import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.ChatChunk;
-import dev.switchboard.providers.ErrorClass;
-import dev.switchboard.providers.UpstreamException;
 import dev.switchboard.providers.sse.SseEvent;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,12 @@
 package dev.switchboard.providers.openai;
 
 import dev.switchboard.chat.ChatMessage;
-import dev.switchboard.keys.ApiKey;
+import dev.switchboard.chat.ErrorClass;
+import dev.switchboard.chat.UpstreamException;
+import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.ChatChunk;
 import dev.switchboard.providers.Completion;
-import dev.switchboard.providers.ErrorClass;
 import dev.switchboard.providers.ProviderClient;
-import dev.switchboard.providers.UpstreamException;
 import dev.switchboard.providers.UpstreamExchange;
 import dev.switchboard.providers.UpstreamRequest;
 import dev.switchboard.providers.UpstreamUris;

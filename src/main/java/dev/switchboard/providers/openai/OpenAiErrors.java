@@ -1,10 +1,10 @@
 package dev.switchboard.providers.openai;
 
-import dev.switchboard.keys.ApiKey;
-import dev.switchboard.providers.ErrorClass;
+import dev.switchboard.chat.ErrorClass;
+import dev.switchboard.chat.UpstreamException;
+import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.RetryHints;
 import dev.switchboard.providers.SecretScrubber;
-import dev.switchboard.providers.UpstreamException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package dev.switchboard.providers.sse;
 
-import dev.switchboard.providers.ErrorClass;
-import dev.switchboard.providers.UpstreamException;
+import dev.switchboard.chat.ErrorClass;
+import dev.switchboard.chat.UpstreamException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

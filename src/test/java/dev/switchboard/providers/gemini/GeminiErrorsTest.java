@@ -2,9 +2,9 @@ package dev.switchboard.providers.gemini;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.keys.ApiKey;
-import dev.switchboard.providers.ErrorClass;
-import dev.switchboard.providers.UpstreamException;
+import dev.switchboard.chat.ErrorClass;
+import dev.switchboard.chat.UpstreamException;
+import dev.switchboard.providers.ApiKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,12 +3,12 @@ package dev.switchboard.providers.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.chat.ChatMessage;
-import dev.switchboard.config.SchedulerClock;
-import dev.switchboard.keys.ApiKey;
+import dev.switchboard.chat.ErrorClass;
+import dev.switchboard.chat.UpstreamException;
+import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.ChatChunk;
-import dev.switchboard.providers.ErrorClass;
-import dev.switchboard.providers.UpstreamException;
 import dev.switchboard.providers.UpstreamRequest;
+import dev.switchboard.support.SchedulerClock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +20,6 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.json.JsonMapper;
-
 class OpenAiClientTest {
 
     private static final String STREAM = chunk("{\"role\":\"assistant\",\"content\":\"\"}", "null")

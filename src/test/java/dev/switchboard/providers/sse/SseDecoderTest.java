@@ -3,7 +3,7 @@ package dev.switchboard.providers.sse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.switchboard.providers.UpstreamException;
+import dev.switchboard.chat.UpstreamException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,0 +1,198 @@
+package dev.switchboard;
+
+import dev.switchboard.chat.UpstreamException;
+import dev.switchboard.config.PropertiesValidator;
+import dev.switchboard.config.SwitchboardProperties;
+import dev.switchboard.config.UsageProperties;
+import dev.switchboard.keys.DailyLimits;
+import dev.switchboard.keys.KeyHealth;
+import dev.switchboard.keys.KeyHealthChecker;
+import dev.switchboard.keys.KeyMaintenance;
+import dev.switchboard.keys.KeyStateStore;
+import dev.switchboard.keys.KeyStateSync;
+import dev.switchboard.observability.GatewayMetrics;
+import dev.switchboard.providers.KeySources;
+import dev.switchboard.providers.ProviderClients;
+import dev.switchboard.providers.ProviderRegistry;
+import dev.switchboard.providers.http.HttpClientFactory;
+import dev.switchboard.routing.AttemptListener;
+import dev.switchboard.routing.Candidate;
+import dev.switchboard.routing.CandidateGate;
+import dev.switchboard.routing.ChatRouter;
+import dev.switchboard.routing.ChatService;
+import dev.switchboard.routing.FallbackChain;
+import dev.switchboard.routing.KeyHealthListener;
+import dev.switchboard.routing.ProviderGuards;
+import dev.switchboard.routing.RequestAdmission;
+import dev.switchboard.routing.RequestObserver;
+import dev.switchboard.routing.StartupGate;
+import dev.switchboard.simulator.SimulatorServer;
+import dev.switchboard.support.SchedulerClock;
+import dev.switchboard.usage.RequestLogRecorder;
+import dev.switchboard.usage.RequestLogWriter;
+import dev.switchboard.usage.UsageLedger;
+import dev.switchboard.usage.UsageMaintenance;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.r2dbc.spi.ConnectionFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.web.reactive.function.client.WebClient;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Wires the pipeline: providers and keys, clients, router, fallback chain, observers. */
+@Configuration(proxyBeanMethods = false)
+public class GatewayConfiguration {
+
+    /** UTC time read from Reactor's scheduler clock, so virtual-time tests move it too. */
+    @Bean
+    Clock gatewayClock() {
+        return SchedulerClock.utc();
+    }
+
+    @Bean
+    KeySources keySources(ConfigurableEnvironment environment) {
+        return KeySources.of(environment);
+    }
+
+    @Bean
+    DailyLimits dailyLimits(Clock clock) {
+        return new DailyLimits(clock);
+    }
+
+    @Bean
+    ProviderRegistry providerRegistry(SwitchboardProperties properties, KeySources keySources,
+            ObjectProvider<SimulatorServer> simulator, DailyLimits limits) {
+        PropertiesValidator.validate(properties);
+        SimulatorServer sim = properties.simulator().enabled() ? simulator.getIfAvailable() : null;
+        return new ProviderRegistry(ProviderRegistry.build(properties.providers(), keySources,
+                sim == null ? null : sim.baseUrl(), defaults(properties), limits::keyRemaining));
+    }
+
+    public static ProviderRegistry.Defaults defaults(SwitchboardProperties properties) {
+        return new ProviderRegistry.Defaults(properties.keys().providerDailyLimit(),
+                properties.resilience().maxConcurrentCalls(), properties.routing().keyStrategy());
+    }
+
+    @Bean
+    KeyHealth keyHealth(SwitchboardProperties properties, Clock clock, DailyLimits limits, ProviderRegistry registry) {
+        KeyHealth health = new KeyHealth(properties.keys(), clock, limits);
+        registry.all().forEach(health::register);
+        return health;
+    }
+
+    @Bean
+    ProviderGuards providerGuards(SwitchboardProperties properties, Clock clock) {
+        return new ProviderGuards(properties.resilience(), clock);
+    }
+
+    @Bean
+    CandidateGate candidateGate(KeyHealth health, DailyLimits limits, ProviderGuards guards) {
+        return new CandidateGate(health, limits, guards);
+    }
+
+    @Bean
+    KeyHealthListener keyHealthListener(KeyHealth health) {
+        return new KeyHealthListener(health);
+    }
+
+    @Bean
+    ProviderClients providerClients(@Qualifier("upstream") WebClient.Builder upstream, JsonMapper json, Clock clock) {
+        return new ProviderClients(new HttpClientFactory(upstream, json, clock));
+    }
+
+    @Bean
+    ChatRouter chatRouter(ProviderRegistry registry, ProviderClients clients, SwitchboardProperties properties,
+            CandidateGate gate) {
+        return new ChatRouter(registry, clients, properties.routing(), gate, properties.resilience().maxRetries());
+    }
+
+    @Bean
+    GatewayMetrics gatewayMetrics(MeterRegistry registry) {
+        return new GatewayMetrics(registry);
+    }
+
+    @Bean
+    FallbackChain fallbackChain(SwitchboardProperties properties, ProviderGuards guards,
+            List<AttemptListener> listeners) {
+        return new FallbackChain(properties.routing(), properties.resilience(), guards, new AttemptListeners(listeners),
+                properties.usage().storeResponseText());
+    }
+
+    @Bean
+    RequestLogWriter requestLogWriter(DatabaseClient database, SwitchboardProperties properties) {
+        UsageProperties usage = properties.usage();
+        return new RequestLogWriter(database, usage.bufferCapacity(), usage.batchSize(), usage.flushInterval());
+    }
+
+    @Bean
+    RequestLogRecorder requestLogRecorder(RequestLogWriter writer, JsonMapper json) {
+        return new RequestLogRecorder(writer, json);
+    }
+
+    @Bean
+    UsageLedger usageLedger(DatabaseClient database, Clock clock) {
+        return new UsageLedger(database, clock);
+    }
+
+    @Bean
+    UsageMaintenance usageMaintenance(UsageLedger ledger, DatabaseClient database, Clock clock,
+            SwitchboardProperties properties) {
+        return new UsageMaintenance(ledger, database, clock, properties.usage().requestLogRetention(),
+                Duration.ofSeconds(1), Duration.ofHours(1));
+    }
+
+    @Bean
+    StartupGate startupGate(SwitchboardProperties properties) {
+        return new StartupGate(properties.keys().startupCheckTimeout().plusSeconds(15));
+    }
+
+    @Bean
+    ChatService chatService(ChatRouter router, FallbackChain chain, List<RequestObserver> observers, StartupGate gate,
+            ObjectProvider<RequestAdmission> admission) {
+        return new ChatService(router, chain, observers, gate, admission.getIfAvailable(() -> RequestAdmission.OPEN));
+    }
+
+    @Bean
+    KeyStateStore keyStateStore(DatabaseClient database, KeyHealth health, DailyLimits limits) {
+        return new KeyStateStore(database, health, limits);
+    }
+
+    @Bean
+    KeyStateSync keyStateSync(ConnectionFactory connections, DatabaseClient database, KeyHealth health,
+            KeyStateStore store, JsonMapper json) {
+        return new KeyStateSync(connections, database, health, store, json, Duration.ofSeconds(10));
+    }
+
+    @Bean
+    KeyHealthChecker keyHealthChecker(ProviderRegistry registry, ProviderClients clients, KeyHealth health) {
+        return new KeyHealthChecker(registry, clients, health, Duration.ofSeconds(10));
+    }
+
+    @Bean
+    KeyMaintenance keyMaintenance(KeyHealth health, KeyStateStore store, KeyHealthChecker checker,
+            ProviderRegistry registry, StartupGate gate, SwitchboardProperties properties, GatewayMetrics metrics) {
+        return new KeyMaintenance(health, store, checker, registry, gate, properties.keys(), Duration.ofSeconds(1),
+                metrics::keyStateChanged);
+    }
+
+    /** Fans attempt outcomes out to every listener. */
+    private record AttemptListeners(List<AttemptListener> listeners) implements AttemptListener {
+
+        @Override
+        public void succeeded(Candidate candidate, long latencyMs) {
+            listeners.forEach(l -> l.succeeded(candidate, latencyMs));
+        }
+
+        @Override
+        public void failed(Candidate candidate, UpstreamException failure) {
+            listeners.forEach(l -> l.failed(candidate, failure));
+        }
+    }
+}

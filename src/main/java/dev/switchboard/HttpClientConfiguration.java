@@ -1,0 +1,76 @@
+package dev.switchboard;
+
+import dev.switchboard.config.RoutingProperties;
+import dev.switchboard.config.SwitchboardProperties;
+import dev.switchboard.providers.UpstreamBodyLimit;
+import dev.switchboard.providers.http.EventLoopLocalConnector;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.http.HttpResources;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * The one upstream HTTP client: a connection pool per event loop, a connect timeout, and no retries of its
+ * own (the router owns retries; a hidden client retry would double-count attempts and keys). Upstream
+ * answers are untrusted: a non-streamed body is read into memory up to 4 MiB, and every body, streamed
+ * or not, is cut off past {@code switchboard.routing.max-stream-bytes}.
+ */
+@Configuration(proxyBeanMethods = false)
+public class HttpClientConfiguration {
+
+    /** Largest non-streamed upstream body read into memory; bigger ones fail the attempt. */
+    static final int MAX_UPSTREAM_BODY_BYTES = 4 * 1024 * 1024;
+
+    /**
+     * One pool per event loop ({@link EventLoopLocalConnector}), together no larger than
+     * {@code switchboard.routing.upstream-max-connections}.
+     */
+    @Bean(destroyMethod = "dispose")
+    public EventLoopLocalConnector upstreamConnector(SwitchboardProperties properties,
+            ObjectProvider<ReactorResourceFactory> resources) {
+        RoutingProperties routing = properties.routing();
+        return new EventLoopLocalConnector(() -> serverLoops(resources.getIfAvailable()),
+                (loop, loops) -> ConnectionProvider.builder(loop < 0 ? "switchboard-upstream" : "switchboard-upstream-" + loop)
+                        .maxConnections(Math.max(1, divideRoundingUp(routing.upstreamMaxConnections(), loops)))
+                        .pendingAcquireMaxCount(-1)
+                        .pendingAcquireTimeout(Duration.ofSeconds(10))
+                        .maxIdleTime(Duration.ofSeconds(30))
+                        .evictInBackground(Duration.ofSeconds(30))
+                        .build(),
+                http -> http
+                        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) routing.connectTimeout().toMillis())
+                        .disableRetry(true)
+                        .keepAlive(true));
+    }
+
+    /** The loops the web server runs on: Spring's resource factory's once it has started them. */
+    private static EventLoopGroup serverLoops(ReactorResourceFactory resources) {
+        try {
+            LoopResources loops = resources != null ? resources.getLoopResources() : HttpResources.get();
+            return loops == null ? null : loops.onServer(LoopResources.DEFAULT_NATIVE);
+        } catch (IllegalStateException notStartedYet) {
+            return null;
+        }
+    }
+
+    private static int divideRoundingUp(int total, int parts) {
+        return (total + parts - 1) / parts;
+    }
+
+    @Bean
+    @Qualifier("upstream")
+    public WebClient.Builder upstreamWebClient(EventLoopLocalConnector upstreamConnector, SwitchboardProperties properties) {
+        return WebClient.builder()
+                .clientConnector(upstreamConnector)
+                .filter(UpstreamBodyLimit.of(properties.routing().maxStreamBytes().toBytes()))
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(MAX_UPSTREAM_BODY_BYTES));
+    }
+}

@@ -1,0 +1,63 @@
+package dev.switchboard.api;
+
+import dev.switchboard.support.TokenBucket;
+import java.util.concurrent.TimeUnit;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The per-socket message rate: each WebSocket connection may send {@code messages-per-second} messages
+ * per second (bursts up to that many). A message over the rate is answered with an error and dropped; a
+ * socket that keeps sending after as many refusals in a row is closed with 1008 (policy violation).
+ * The message size limit is Reactor Netty's (see {@link SecurityConfiguration}), which closes with 1009.
+ */
+public final class WebSocketGuard {
+
+    /** What to do with one incoming message. */
+    public enum Verdict {
+        ACCEPT, REFUSE, CLOSE
+    }
+
+    private final int perSecond;
+
+    public WebSocketGuard(int perSecond) {
+        this.perSecond = perSecond;
+    }
+
+    public int perSecond() {
+        return perSecond;
+    }
+
+    /** A fresh rate for one socket. */
+    public Rate newRate() {
+        return new Rate(new TokenBucket(perSecond, 1000, now()), perSecond);
+    }
+
+    /** One socket's rate. */
+    public static final class Rate {
+
+        private final TokenBucket bucket;
+        private final int maxRefusals;
+        private int refusedInARow;
+
+        Rate(TokenBucket bucket, int maxRefusals) {
+            this.bucket = bucket;
+            this.maxRefusals = maxRefusals;
+        }
+
+        public synchronized Verdict next() {
+            return next(now());
+        }
+
+        synchronized Verdict next(long nowMillis) {
+            if (bucket.tryTake(nowMillis) == 0) {
+                refusedInARow = 0;
+                return Verdict.ACCEPT;
+            }
+            return ++refusedInARow >= maxRefusals ? Verdict.CLOSE : Verdict.REFUSE;
+        }
+    }
+
+    private static long now() {
+        return Schedulers.parallel().now(TimeUnit.MILLISECONDS);
+    }
+}

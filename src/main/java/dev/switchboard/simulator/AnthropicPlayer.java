@@ -1,0 +1,149 @@
+package dev.switchboard.simulator;
+
+import java.util.Map;
+import reactor.netty.http.server.HttpServerRequest;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Anthropic Messages bytes, as in section 2 of the provider reference: named events with compact JSON,
+ * a {@code ping} before the first delta, usage in message_start and message_delta, {@code message_stop}
+ * at the end, {@code event: error} for in-band failures.
+ */
+final class AnthropicPlayer implements WirePlayer {
+
+    private final JsonMapper json;
+
+    AnthropicPlayer(JsonMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    public String key(HttpServerRequest request) {
+        String key = request.requestHeaders().get("x-api-key");
+        return key == null ? "" : key.trim();
+    }
+
+    @Override
+    public String model(HttpServerRequest request, JsonNode body) {
+        return body.path("model").asString("claude-sim");
+    }
+
+    @Override
+    public boolean stream(HttpServerRequest request, JsonNode body) {
+        return body.path("stream").asBoolean(false);
+    }
+
+    /** Anthropic always reports usage. */
+    @Override
+    public boolean includeUsage(JsonNode body) {
+        return true;
+    }
+
+    @Override
+    public String prompt(JsonNode body) {
+        return MessageTexts.text(body.path("system")) + '\n' + MessageTexts.all(body.path("messages"));
+    }
+
+    @Override
+    public String lastUserText(JsonNode body) {
+        return MessageTexts.lastUser(body.path("messages"));
+    }
+
+    @Override
+    public Integer maxTokens(JsonNode body) {
+        JsonNode n = body.path("max_tokens");
+        return n.isNumber() ? n.asInt() : null;
+    }
+
+    @Override
+    public HttpAnswer error(SimulatorKey fault, SimulatedCall call) {
+        return switch (fault.fault()) {
+            case RATE_LIMITED -> new HttpAnswer(429, Map.of("retry-after", Integer.toString(fault.arg())),
+                    envelope("rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"
+                            + " (https://docs.anthropic.com/en/api/rate-limits); see the response headers for current"
+                            + " usage. Please reduce the prompt length or the maximum tokens requested, or try again"
+                            + " later.", call));
+            case INVALID_KEY -> new HttpAnswer(401, Map.of(), envelope("authentication_error", "invalid x-api-key", call));
+            case QUOTA_EXCEEDED -> new HttpAnswer(400, Map.of(), envelope("invalid_request_error",
+                    "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to"
+                            + " upgrade or purchase credits.", call));
+            case CONTEXT_TOO_LONG -> new HttpAnswer(400, Map.of(), envelope("invalid_request_error",
+                    "prompt is too long: 205351 tokens > 200000 maximum", call));
+            default -> {
+                int status = fault.arg() >= 500 ? fault.arg() : 500;
+                yield status == 529
+                        ? new HttpAnswer(529, Map.of(), envelope("overloaded_error", "Overloaded", call))
+                        : new HttpAnswer(status, Map.of(), envelope("api_error", "Internal server error", call));
+            }
+        };
+    }
+
+    @Override
+    public String completion(SimulatedCall call) {
+        return "{\"id\":\"" + messageId(call) + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":"
+                + quote(call.model()) + ",\"content\":[{\"type\":\"text\",\"text\":" + quote(String.join("", call.tokens()))
+                + "}],\"stop_reason\":\"" + stopReason(call) + "\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":"
+                + call.promptTokens() + ",\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,"
+                + "\"output_tokens\":" + call.completionTokens() + ",\"service_tier\":\"standard\"}}";
+    }
+
+    @Override
+    public String streamPreamble(SimulatedCall call) {
+        return event("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"" + messageId(call)
+                        + "\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":" + quote(call.model())
+                        + ",\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":" + call.promptTokens()
+                        + ",\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":1}}}")
+                + event("content_block_start",
+                        "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}")
+                + event("ping", "{\"type\": \"ping\"}");
+    }
+
+    @Override
+    public String streamToken(SimulatedCall call, String token) {
+        return event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+                + "{\"type\":\"text_delta\",\"text\":" + quote(token) + "}}");
+    }
+
+    @Override
+    public String streamEnd(SimulatedCall call) {
+        return event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}")
+                + event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"" + stopReason(call)
+                        + "\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":" + call.completionTokens() + "}}")
+                + event("message_stop", "{\"type\":\"message_stop\"}");
+    }
+
+    @Override
+    public String streamError(SimulatedCall call) {
+        return event("error", "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
+    }
+
+    @Override
+    public String models() {
+        return "{\"data\":[{\"type\":\"model\",\"id\":\"claude-sim-fast\",\"display_name\":\"Claude Simulated Fast\","
+                + "\"created_at\":\"2025-09-29T00:00:00Z\"},{\"type\":\"model\",\"id\":\"claude-sim-smart\","
+                + "\"display_name\":\"Claude Simulated Smart\",\"created_at\":\"2025-09-29T00:00:00Z\"}],"
+                + "\"has_more\":false,\"first_id\":\"claude-sim-fast\",\"last_id\":\"claude-sim-smart\"}";
+    }
+
+    private String envelope(String type, String message, SimulatedCall call) {
+        return "{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":" + quote(message)
+                + "},\"request_id\":\"req_" + call.id().replace("chatcmpl-", "") + "\"}";
+    }
+
+    private static String event(String name, String data) {
+        return "event: " + name + "\ndata: " + data + "\n\n";
+    }
+
+    private static String messageId(SimulatedCall call) {
+        return call.id().replace("chatcmpl-", "msg_");
+    }
+
+    private static String stopReason(SimulatedCall call) {
+        return "length".equals(call.finishReason()) ? "max_tokens" : "end_turn";
+    }
+
+    private String quote(String s) {
+        return json.writeValueAsString(s);
+    }
+}

@@ -1,0 +1,215 @@
+package dev.switchboard.simulator;
+
+import dev.switchboard.config.SimulatorProperties;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+/**
+ * The built-in provider simulator: a real HTTP server on loopback that answers like a provider,
+ * streams with configurable timing, and plays the fault its API key asks for ({@link SimulatorKey}).
+ * It speaks three wire formats, each with its own error bytes for every fault key:
+ *
+ * <ul>
+ *   <li>OpenAI: {@code POST /v1/chat/completions}, {@code GET /v1/models} (with {@code Authorization});
+ *   <li>Anthropic: {@code POST /v1/messages}, {@code GET /v1/models} (with {@code x-api-key});
+ *   <li>Gemini: {@code POST /v1beta/models/{model}:generateContent} and
+ *       {@code :streamGenerateContent}, {@code GET /v1beta/models}.
+ * </ul>
+ *
+ * Its counters are at {@code /sim/stats}.
+ */
+public final class SimulatorServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SimulatorServer.class);
+
+    private final SimulatorProperties settings;
+    private final JsonMapper json;
+    private final SimulatorStats stats = new SimulatorStats();
+    private final AtomicLong ids = new AtomicLong();
+    private final OpenAiPlayer openAi;
+    private final AnthropicPlayer anthropic;
+    private final GeminiPlayer gemini;
+    private final DisposableServer server;
+
+    private SimulatorServer(SimulatorProperties settings, JsonMapper json) {
+        this.settings = settings;
+        this.json = json;
+        this.openAi = new OpenAiPlayer(json);
+        this.anthropic = new AnthropicPlayer(json);
+        this.gemini = new GeminiPlayer(json);
+        this.server = HttpServer.create()
+                .host(settings.host())
+                .port(settings.port())
+                .route(routes -> routes
+                        .post("/v1/chat/completions", (req, res) -> answer(openAi, req, res))
+                        .post("/v1/messages", (req, res) -> answer(anthropic, req, res))
+                        .post("/v1beta/models/{model}:generateContent", (req, res) -> answer(gemini, req, res))
+                        .post("/v1beta/models/{model}:streamGenerateContent", (req, res) -> answer(gemini, req, res))
+                        // OpenAI and Anthropic share this path; the auth header tells them apart
+                        .get("/v1/models", (req, res) -> models(
+                                req.requestHeaders().contains("x-api-key") ? anthropic : openAi, req, res))
+                        .get("/v1beta/models", (req, res) -> models(gemini, req, res))
+                        .get("/sim/stats", this::statsPage))
+                .bindNow(Duration.ofSeconds(10));
+        log.info("Provider simulator listening on {}", baseUrl());
+    }
+
+    /** Binds the server (blocking, at startup only). */
+    public static SimulatorServer start(SimulatorProperties settings, JsonMapper json) {
+        return new SimulatorServer(settings, json);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /**
+     * Root URL, e.g. {@code http://127.0.0.1:41234}; OpenAI- and Anthropic-format providers use
+     * {@code <root>/v1}, Gemini-format providers {@code <root>/v1beta}.
+     */
+    public String baseUrl() {
+        return "http://" + settings.host() + ":" + server.port();
+    }
+
+    public SimulatorStats stats() {
+        return stats;
+    }
+
+    @Override
+    public void close() {
+        server.disposeNow(Duration.ofSeconds(5));
+    }
+
+    private Publisher<Void> models(WirePlayer player, HttpServerRequest req, HttpServerResponse res) {
+        String key = player.key(req);
+        SimulatorKey behaviour = SimulatorKey.parse(key);
+        if (behaviour.fault() == SimulatorFault.INVALID_KEY) {
+            return send(res, player.error(behaviour, call(player, key, null, false, "models")));
+        }
+        return res.header(HttpHeaderNames.CONTENT_TYPE, "application/json").sendString(Mono.just(player.models()));
+    }
+
+    private Publisher<Void> statsPage(HttpServerRequest req, HttpServerResponse res) {
+        return res.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                .sendString(Mono.fromSupplier(() -> json.writeValueAsString(stats.snapshot())));
+    }
+
+    private Mono<Void> answer(WirePlayer player, HttpServerRequest req, HttpServerResponse res) {
+        String key = player.key(req);
+        stats.called(key);
+        SimulatorKey fault = SimulatorKey.parse(key).roll(ThreadLocalRandom.current(), settings.faults());
+        return req.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0]).flatMap(bytes -> {
+            JsonNode body;
+            try {
+                body = json.readTree(bytes);
+            } catch (JacksonException e) {
+                return Mono.from(res.status(HttpResponseStatus.BAD_REQUEST)
+                        .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                        .sendString(Mono.just("{\"error\":{\"message\":\"We could not parse the JSON body of your "
+                                + "request.\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}")));
+            }
+            SimulatedCall call = call(player, key, body, player.stream(req, body), player.model(req, body));
+            return play(player, fault, call, res);
+        });
+    }
+
+    private Mono<Void> play(WirePlayer player, SimulatorKey fault, SimulatedCall call, HttpServerResponse res) {
+        switch (fault.fault()) {
+            case DROP:
+                return Mono.fromRunnable(() -> res.withConnection(connection -> connection.channel().close()));
+            case RATE_LIMITED, INVALID_KEY, QUOTA_EXCEEDED, SERVER_ERROR, CONTEXT_TOO_LONG:
+                return send(res, player.error(fault, call));
+            default:
+                break;
+        }
+        if (!call.stream()) {
+            return switch (fault.fault()) {
+                case FAIL_BEFORE_FIRST_CHUNK -> send(res, player.error(new SimulatorKey(SimulatorFault.SERVER_ERROR, 500, 0), call));
+                case STALL, STALL_AFTER_CHUNKS -> tracked(Mono.<Void>never());
+                default -> Mono.delay(totalTime(call))
+                        .then(Mono.from(res.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                                .sendString(Mono.fromSupplier(() -> player.completion(call)))));
+            };
+        }
+        if (fault.fault() == SimulatorFault.STALL) {
+            return res.header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+                    .sendHeaders().then().then(tracked(Mono.<Void>never()));
+        }
+        return Mono.from(res.header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+                .sendString(tracked(events(player, fault, call))));
+    }
+
+    private Flux<String> events(WirePlayer player, SimulatorKey fault, SimulatedCall call) {
+        String preamble = player.streamPreamble(call);
+        Flux<String> start = preamble.isEmpty() ? Flux.empty() : Flux.just(preamble);
+        return switch (fault.fault()) {
+            case FAIL_BEFORE_FIRST_CHUNK -> start.concatWith(
+                    Mono.delay(settings.firstTokenDelay()).map(t -> player.streamError(call)));
+            case FAIL_AFTER_CHUNKS -> start.concatWith(tokens(player, call, fault.arg()))
+                    .concatWith(Mono.fromSupplier(() -> player.streamError(call)));
+            case STALL_AFTER_CHUNKS -> start.concatWith(tokens(player, call, fault.arg())).concatWith(Flux.never());
+            default -> start.concatWith(tokens(player, call, call.tokens().size()))
+                    .concatWith(Mono.fromSupplier(() -> player.streamEnd(call)));
+        };
+    }
+
+    private Flux<String> tokens(WirePlayer player, SimulatedCall call, int count) {
+        List<String> tokens = call.tokens().subList(0, Math.min(count, call.tokens().size()));
+        Duration first = settings.firstTokenDelay();
+        Duration each = settings.tokenDelay();
+        if (first.isZero() && each.isZero()) {
+            return Flux.fromIterable(tokens).map(token -> player.streamToken(call, token));
+        }
+        return Flux.range(0, tokens.size()).concatMap(i -> Mono.delay(i == 0 ? first : each)
+                .map(t -> player.streamToken(call, tokens.get(i))));
+    }
+
+    private <T> Flux<T> tracked(Flux<T> stream) {
+        return stream.doOnSubscribe(s -> stats.streamOpened())
+                .doFinally(signal -> stats.streamClosed(signal == SignalType.CANCEL));
+    }
+
+    private <T> Mono<T> tracked(Mono<T> stream) {
+        return stream.doOnSubscribe(s -> stats.streamOpened())
+                .doFinally(signal -> stats.streamClosed(signal == SignalType.CANCEL));
+    }
+
+    private Duration totalTime(SimulatedCall call) {
+        return settings.firstTokenDelay().plus(settings.tokenDelay().multipliedBy(Math.max(0, call.tokens().size() - 1)));
+    }
+
+    private Mono<Void> send(HttpServerResponse res, WirePlayer.HttpAnswer answer) {
+        res.status(answer.status()).header(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        answer.headers().forEach(res::header);
+        return Mono.from(res.sendString(Mono.just(answer.body())));
+    }
+
+    private SimulatedCall call(WirePlayer player, String key, JsonNode body, boolean stream, String model) {
+        String prompt = body == null ? "" : player.prompt(body);
+        Integer maxTokens = body == null ? null : player.maxTokens(body);
+        int wanted = settings.answerTokens();
+        int count = maxTokens != null && maxTokens > 0 ? Math.min(wanted, maxTokens) : wanted;
+        String finish = count < wanted ? "length" : "stop";
+        List<String> tokens = body == null ? SimulatorAnswer.tokens("", count)
+                : SimulatorAnswer.tokens(model, body, player.lastUserText(body), count);
+        return new SimulatedCall("chatcmpl-sim" + ids.incrementAndGet(), key, model, stream,
+                body != null && player.includeUsage(body), Math.max(1, (prompt.length() + 3) / 4), tokens, finish,
+                System.currentTimeMillis() / 1000);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.switchboard.simulator;
+
+import java.util.Map;
+import reactor.netty.http.server.HttpServerRequest;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Plays one provider's wire format for the simulator: how a request is read and how answers, stream
+ * events and errors are written. The timing and the faults are the simulator's; the bytes are the
+ * player's.
+ */
+interface WirePlayer {
+
+    /** The API key the client sent, or an empty string. */
+    String key(HttpServerRequest request);
+
+    /** The model, from the body or the path. */
+    String model(HttpServerRequest request, JsonNode body);
+
+    /** Whether a stream was asked for. */
+    boolean stream(HttpServerRequest request, JsonNode body);
+
+    boolean includeUsage(JsonNode body);
+
+    /** All message text, concatenated (for the answer and the prompt token count). */
+    String prompt(JsonNode body);
+
+    /** The last user message's text. */
+    String lastUserText(JsonNode body);
+
+    Integer maxTokens(JsonNode body);
+
+    /** An HTTP error answer. */
+    HttpAnswer error(SimulatorKey fault, SimulatedCall call);
+
+    /** A whole, non-streamed answer. */
+    String completion(SimulatedCall call);
+
+    /** Events sent before any content (role chunk, message_start, ...); may be empty. */
+    String streamPreamble(SimulatedCall call);
+
+    String streamToken(SimulatedCall call, String token);
+
+    /** Finish, usage and end marker. */
+    String streamEnd(SimulatedCall call);
+
+    /** An in-band error event inside a 200 stream. */
+    String streamError(SimulatedCall call);
+
+    /** Models list body. */
+    String models();
+
+    /** A status with headers and a JSON body. */
+    record HttpAnswer(int status, Map<String, String> headers, String body) {
+    }
+}

@@ -1,0 +1,35 @@
+package dev.switchboard.api;
+
+import static dev.switchboard.api.WebSocketGuard.Verdict.ACCEPT;
+import static dev.switchboard.api.WebSocketGuard.Verdict.CLOSE;
+import static dev.switchboard.api.WebSocketGuard.Verdict.REFUSE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.support.TokenBucket;
+import org.junit.jupiter.api.Test;
+
+class WebSocketGuardTest {
+
+    @Test
+    void acceptsTheRateRefusesTheExcessAndClosesASocketThatKeepsFlooding() {
+        WebSocketGuard.Rate rate = new WebSocketGuard.Rate(new TokenBucket(3, 1000, 0), 3);
+
+        assertThat(rate.next(0)).isEqualTo(ACCEPT);
+        assertThat(rate.next(0)).isEqualTo(ACCEPT);
+        assertThat(rate.next(0)).isEqualTo(ACCEPT);
+        assertThat(rate.next(0)).isEqualTo(REFUSE);
+        assertThat(rate.next(0)).isEqualTo(REFUSE);
+        assertThat(rate.next(0)).isEqualTo(CLOSE);
+    }
+
+    @Test
+    void aSocketThatSlowsDownIsForgiven() {
+        WebSocketGuard.Rate rate = new WebSocketGuard.Rate(new TokenBucket(2, 1000, 0), 2);
+        rate.next(0);
+        rate.next(0);
+
+        assertThat(rate.next(0)).isEqualTo(REFUSE);
+        assertThat(rate.next(600)).isEqualTo(ACCEPT);
+        assertThat(rate.next(600)).as("the refusals in a row start over").isEqualTo(REFUSE);
+    }
+}
