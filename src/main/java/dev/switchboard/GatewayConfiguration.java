@@ -25,9 +25,9 @@ import dev.switchboard.routing.KeyHealthListener;
 import dev.switchboard.routing.ProviderGuards;
 import dev.switchboard.routing.RequestAdmission;
 import dev.switchboard.routing.RequestObserver;
-import dev.switchboard.routing.StartupGate;
 import dev.switchboard.simulator.SimulatorServer;
 import dev.switchboard.support.SchedulerClock;
+import dev.switchboard.support.StartupGate;
 import dev.switchboard.usage.RequestLogRecorder;
 import dev.switchboard.usage.RequestLogWriter;
 import dev.switchboard.usage.UsageLedger;
@@ -72,12 +72,7 @@ public class GatewayConfiguration {
         PropertiesValidator.validate(properties);
         SimulatorServer sim = properties.simulator().enabled() ? simulator.getIfAvailable() : null;
         return new ProviderRegistry(ProviderRegistry.build(properties.providers(), keySources,
-                sim == null ? null : sim.baseUrl(), defaults(properties), limits::keyRemaining));
-    }
-
-    public static ProviderRegistry.Defaults defaults(SwitchboardProperties properties) {
-        return new ProviderRegistry.Defaults(properties.keys().providerDailyLimit(),
-                properties.resilience().maxConcurrentCalls(), properties.routing().keyStrategy());
+                sim == null ? null : sim.baseUrl(), ProviderRegistry.Defaults.of(properties), limits::keyRemaining));
     }
 
     @Bean

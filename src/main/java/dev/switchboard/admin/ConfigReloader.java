@@ -1,6 +1,5 @@
 package dev.switchboard.admin;
 
-import dev.switchboard.GatewayConfiguration;
 import dev.switchboard.config.PropertiesValidator;
 import dev.switchboard.config.SwitchboardProperties;
 import dev.switchboard.keys.DailyLimits;
@@ -76,7 +75,7 @@ public final class ConfigReloader {
                 .orElseThrow(() -> new IllegalStateException("switchboard.* could not be bound"));
         PropertiesValidator.validate(properties);
         List<Provider> providers = ProviderRegistry.build(properties.providers(), KeySources.of(environment),
-                properties.simulator().enabled() ? simulatorUrl : null, GatewayConfiguration.defaults(properties),
+                properties.simulator().enabled() ? simulatorUrl : null, ProviderRegistry.Defaults.of(properties),
                 limits::keyRemaining);
         registry.replace(providers);
         providers.forEach(health::register);

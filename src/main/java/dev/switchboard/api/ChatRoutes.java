@@ -1,9 +1,7 @@
 package dev.switchboard.api;
 
-import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
 
-import dev.switchboard.api.openai.OpenAiCompatHandler;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,17 +11,15 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 
-/** The endpoint table. */
+/** The native chat endpoints (the OpenAI-compatible ones are in {@code api.openai.OpenAiRoutes}). */
 @Configuration(proxyBeanMethods = false)
 public class ChatRoutes {
 
     @Bean
-    RouterFunction<ServerResponse> chatEndpoints(ChatHandler sync, ChatStreamHandler sse, OpenAiCompatHandler openAi) {
+    RouterFunction<ServerResponse> chatEndpoints(ChatHandler sync, ChatStreamHandler sse) {
         return RouterFunctions
                 .route(POST("/api/chat"), sync::chat)
-                .andRoute(POST("/api/chat/stream"), sse::stream)
-                .andRoute(POST("/v1/chat/completions"), openAi::chatCompletions)
-                .andRoute(GET("/v1/models"), openAi::models);
+                .andRoute(POST("/api/chat/stream"), sse::stream);
     }
 
     @Bean

@@ -2,8 +2,8 @@ package dev.switchboard.keys;
 
 import dev.switchboard.config.KeyHealthProperties;
 import dev.switchboard.providers.ProviderRegistry;
-import dev.switchboard.routing.StartupGate;
 import dev.switchboard.support.BackgroundJobs;
+import dev.switchboard.support.StartupGate;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.slf4j.Logger;

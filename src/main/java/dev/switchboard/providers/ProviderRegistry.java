@@ -6,6 +6,7 @@ import dev.switchboard.config.ModelProperties;
 import dev.switchboard.config.ProviderProperties;
 import dev.switchboard.config.ProviderType;
 import dev.switchboard.config.RoutingProperties.KeyStrategy;
+import dev.switchboard.config.SwitchboardProperties;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -26,6 +27,12 @@ public final class ProviderRegistry {
 
     /** Defaults a provider takes when it does not set its own. */
     public record Defaults(long dailyLimit, int maxConcurrent, KeyStrategy strategy) {
+
+        /** The defaults {@code switchboard.*} sets: daily limit, bulkhead size and key order. */
+        public static Defaults of(SwitchboardProperties properties) {
+            return new Defaults(properties.keys().providerDailyLimit(), properties.resilience().maxConcurrentCalls(),
+                    properties.routing().keyStrategy());
+        }
     }
 
     private volatile Snapshot snapshot;

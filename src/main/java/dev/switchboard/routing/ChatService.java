@@ -5,6 +5,7 @@ import dev.switchboard.chat.ChatResult;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.routing.RequestRun.Outcome;
+import dev.switchboard.support.StartupGate;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;

@@ -30,7 +30,7 @@ import dev.switchboard.routing.ChatRouter;
 import dev.switchboard.routing.ChatService;
 import dev.switchboard.routing.FallbackChain;
 import dev.switchboard.routing.RequestRun;
-import dev.switchboard.routing.StartupGate;
+import dev.switchboard.support.StartupGate;
 import dev.switchboard.testsupport.TestRouting;
 import io.netty.channel.ChannelOption;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package dev.switchboard.testsupport;
 
 import dev.switchboard.SwitchboardApplication;
-import dev.switchboard.routing.StartupGate;
+import dev.switchboard.support.StartupGate;
 import java.time.Duration;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.builder.SpringApplicationBuilder;

@@ -1,4 +1,4 @@
-package dev.switchboard.routing;
+package dev.switchboard.support;
 
 import java.time.Duration;
 import reactor.core.publisher.Mono;
