@@ -104,8 +104,8 @@ public class GatewayConfiguration {
 
     @Bean
     ChatRouter chatRouter(ProviderRegistry registry, ProviderClients clients, SwitchboardProperties properties,
-            CandidateGate gate) {
-        return new ChatRouter(registry, clients, properties.routing(), gate, properties.resilience().maxRetries());
+            CandidateGate gate, Clock clock) {
+        return new ChatRouter(registry, clients, properties.routing(), gate, properties.resilience().maxRetries(), clock);
     }
 
     @Bean
@@ -115,9 +115,9 @@ public class GatewayConfiguration {
 
     @Bean
     FallbackChain fallbackChain(SwitchboardProperties properties, ProviderGuards guards,
-            List<AttemptListener> listeners) {
+            List<AttemptListener> listeners, Clock clock) {
         return new FallbackChain(properties.routing(), properties.resilience(), guards, new AttemptListeners(listeners),
-                properties.usage().storeResponseText());
+                properties.usage().storeResponseText(), clock);
     }
 
     @Bean
@@ -150,8 +150,9 @@ public class GatewayConfiguration {
 
     @Bean
     ChatService chatService(ChatRouter router, FallbackChain chain, List<RequestObserver> observers, StartupGate gate,
-            ObjectProvider<RequestAdmission> admission) {
-        return new ChatService(router, chain, observers, gate, admission.getIfAvailable(() -> RequestAdmission.OPEN));
+            ObjectProvider<RequestAdmission> admission, Clock clock) {
+        return new ChatService(router, chain, observers, gate, admission.getIfAvailable(() -> RequestAdmission.OPEN),
+                clock);
     }
 
     @Bean

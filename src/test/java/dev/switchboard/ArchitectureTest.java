@@ -6,6 +6,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,7 +75,7 @@ class ArchitectureTest {
 
     @Test
     void theSimulatorSharesOnlyConfiguration() {
-        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses()
+        ArchRuleDefinition.noClasses()
                 .that().resideInAPackage("dev.switchboard.simulator..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.chat..", "dev.switchboard.providers..",
                         "dev.switchboard.keys..", "dev.switchboard.routing..", "dev.switchboard.api..")

@@ -3,14 +3,14 @@ package dev.switchboard.admin;
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
 
-import dev.switchboard.api.ChatCommands;
 import dev.switchboard.keys.DailyLimits;
 import dev.switchboard.keys.KeyHealth;
 import dev.switchboard.keys.KeyHealthChecker;
 import dev.switchboard.providers.ProviderRegistry;
-import dev.switchboard.routing.ProviderGuards;
 import dev.switchboard.simulator.SimulatorServer;
 import dev.switchboard.status.KeyPoolReport;
+import dev.switchboard.web.JsonBodies;
+import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,11 +24,6 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 public class AdminConfiguration {
 
     @Bean
-    KeyPoolReport keyPoolReport(ProviderRegistry registry, KeyHealth health, DailyLimits limits, ProviderGuards guards) {
-        return new KeyPoolReport(registry, health, limits, guards);
-    }
-
-    @Bean
     ConfigReloader configReloader(ConfigurableEnvironment environment, ProviderRegistry registry, KeyHealth health,
             DailyLimits limits, KeyHealthChecker checker, ObjectProvider<SimulatorServer> simulator) {
         SimulatorServer sim = simulator.getIfAvailable();
@@ -37,8 +32,8 @@ public class AdminConfiguration {
 
     @Bean
     AdminHandler adminHandler(ProviderRegistry registry, KeyHealth health, KeyHealthChecker checker,
-            KeyPoolReport report, ConfigReloader reloader, ChatCommands parser) {
-        return new AdminHandler(registry, health, checker, report, reloader, parser);
+            KeyPoolReport report, ConfigReloader reloader, JsonBodies parser, Clock clock) {
+        return new AdminHandler(registry, health, checker, report, reloader, parser, clock);
     }
 
     @Bean

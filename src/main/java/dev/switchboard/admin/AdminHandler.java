@@ -1,7 +1,6 @@
 package dev.switchboard.admin;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.switchboard.api.ChatCommands;
 import dev.switchboard.chat.GatewayException;
 import dev.switchboard.config.PropertiesValidator.InvalidConfigurationException;
 import dev.switchboard.keys.KeyFormat;
@@ -12,7 +11,8 @@ import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderRegistry;
 import dev.switchboard.status.KeyPoolReport;
-import java.time.Instant;
+import dev.switchboard.web.JsonBodies;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -32,10 +32,12 @@ public final class AdminHandler {
     private final KeyHealthChecker checker;
     private final KeyPoolReport report;
     private final ConfigReloader reloader;
-    private final ChatCommands parser;
+    private final JsonBodies parser;
+    private final Clock clock;
 
     public AdminHandler(ProviderRegistry registry, KeyHealth health, KeyHealthChecker checker, KeyPoolReport report,
-            ConfigReloader reloader, ChatCommands parser) {
+            ConfigReloader reloader, JsonBodies parser, Clock clock) {
+        this.clock = clock;
         this.registry = registry;
         this.health = health;
         this.checker = checker;
@@ -53,7 +55,7 @@ public final class AdminHandler {
     }
 
     public Mono<ServerResponse> keyPools(ServerRequest request) {
-        return ServerResponse.ok().bodyValue(Map.of("generated_at", Instant.now(), "providers", report.pools()));
+        return ServerResponse.ok().bodyValue(Map.of("generated_at", clock.instant(), "providers", report.pools()));
     }
 
     public Mono<ServerResponse> addKey(ServerRequest request) {

@@ -1,24 +1,27 @@
 package dev.switchboard.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.chat.Attempt;
+import dev.switchboard.chat.ErrorClass;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The OpenAI error shape: {@code {"error":{"message","type","code","param"}}}, plus the request id and,
- * when every candidate failed, the attempts.
+ * The OpenAI error shape: {@code {"error":{"message","type","code","param"}}}, plus the request id, the
+ * attempts when every candidate failed, and who was answering when a stream broke mid-way. Every surface
+ * writes this one body ({@link ErrorAnswers}).
  */
 public record ApiError(Body error) {
 
-    public static ApiError of(String message, String type, String code, String requestId, List<AttemptView> attempts) {
-        return new ApiError(new Body(message, type, code, null, requestId, attempts == null || attempts.isEmpty() ? null : attempts));
-    }
-
     @JsonInclude(JsonInclude.Include.NON_ABSENT)
     public record Body(String message, String type, String code,
-            @JsonInclude(JsonInclude.Include.ALWAYS) String param,
-            @com.fasterxml.jackson.annotation.JsonProperty("request_id") String requestId,
-            List<AttemptView> attempts) {
+            @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String param,
+            @JsonProperty("request_id") @Nullable String requestId,
+            @Nullable List<AttemptView> attempts,
+            @Nullable String provider,
+            @Nullable String key,
+            @JsonProperty("error_class") @Nullable ErrorClass errorClass) {
     }
 
     static List<AttemptView> views(List<Attempt> attempts) {

@@ -3,6 +3,7 @@ package dev.switchboard.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.chat.Attempt;
+import dev.switchboard.chat.ErrorClass;
 
 /** One attempt as clients see it (key alias only). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -11,7 +12,7 @@ public record AttemptView(
         String key,
         String model,
         String outcome,
-        @JsonProperty("error_class") String errorClass,
+        @JsonProperty("error_class") ErrorClass errorClass,
         Integer status,
         String message,
         @JsonProperty("latency_ms") long latencyMs) {

@@ -4,23 +4,20 @@ import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.ChatMessage;
 import dev.switchboard.chat.GatewayException;
 import dev.switchboard.chat.Surface;
-import dev.switchboard.providers.SecretScrubber;
 import dev.switchboard.web.ClientIdentity;
+import dev.switchboard.web.JsonBodies;
 import dev.switchboard.web.RequestIds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DatabindException;
-import tools.jackson.databind.exc.MismatchedInputException;
-import tools.jackson.databind.json.JsonMapper;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Reads and validates request bodies into {@link ChatCommand}s; every problem becomes a 400 that says
- * which field is wrong. Bodies are parsed here (not by a codec) so that any content type is accepted and
- * malformed JSON gets our error shape.
+ * Validates chat requests and turns them into {@link ChatCommand}s; every problem becomes a 400 that
+ * says which field is wrong. Bodies are read by {@link JsonBodies} (not by a codec), so any content type
+ * is accepted and malformed JSON gets the gateway's error shape.
  */
 @Component
 public class ChatCommands {
@@ -29,47 +26,36 @@ public class ChatCommands {
     static final int MAX_TOKENS = 1_000_000;
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant");
 
-    private final JsonMapper json;
+    private final JsonBodies bodies;
 
-    public ChatCommands(JsonMapper json) {
-        this.json = json;
+    public ChatCommands(JsonBodies bodies) {
+        this.bodies = bodies;
     }
 
-    /** Parses JSON into a wire record, mapping parse errors to 400s. */
-    public <T> T parse(byte[] body, Class<T> type) {
-        if (body == null || body.length == 0) {
-            throw GatewayException.badRequest("missing_body", "The request body is empty; send a JSON object.");
-        }
-        try {
-            T value = json.readValue(body, type);
-            if (value == null) {
-                throw GatewayException.badRequest("invalid_json", "The request body must be a JSON object.");
-            }
-            return value;
-        } catch (MismatchedInputException e) {
-            String field = path(e);
-            throw GatewayException.badRequest("invalid_type", (field.isEmpty() ? "The body" : field)
-                    + " must be " + expected(e.getTargetType()) + ".");
-        } catch (DatabindException e) {
-            String field = path(e);
-            throw GatewayException.badRequest("invalid_type", "Invalid value"
-                    + (field.isEmpty() ? "" : " for " + field) + ": " + firstLine(e.getOriginalMessage()));
-        } catch (JacksonException e) {
-            throw GatewayException.badRequest("invalid_json", "The request body is not valid JSON: "
-                    + firstLine(e.getOriginalMessage()));
-        }
+    /** Reads the body of a native chat request ({@code /api/chat}, a WebSocket message). */
+    public ChatRequest request(byte[] body) {
+        return bodies.parse(body, ChatRequest.class);
+    }
+
+    /** The command of an HTTP request body: its request id and client come from the exchange. */
+    public ChatCommand read(byte[] body, ServerWebExchange exchange, Surface surface) {
+        return toCommand(request(body), exchange, surface);
     }
 
     /** The command of an HTTP request: its request id and client come from the exchange. */
-    public ChatCommand toCommand(ChatRequest request, org.springframework.web.server.ServerWebExchange exchange,
-            Surface surface) {
+    public ChatCommand toCommand(ChatRequest request, ServerWebExchange exchange, Surface surface) {
         return toCommand(request, RequestIds.of(exchange), surface).withClient(ClientIdentity.of(exchange));
     }
 
     public ChatCommand toCommand(ChatRequest request, String requestId, Surface surface) {
-        return new ChatCommand(requestId, surface, messages(request.messages()), blankToNull(request.provider()),
-                blankToNull(request.model()), maxTokens(request.maxTokens()), temperature(request.temperature()),
-                request.fallback() == null || request.fallback(), null, Boolean.TRUE.equals(request.modelFallback()));
+        return ChatCommand.builder(requestId, surface, messages(request.messages()))
+                .provider(blankToNull(request.provider()))
+                .model(blankToNull(request.model()))
+                .maxTokens(maxTokens(request.maxTokens()))
+                .temperature(temperature(request.temperature()))
+                .fallback(request.fallback() == null || request.fallback())
+                .modelFallback(Boolean.TRUE.equals(request.modelFallback()))
+                .build();
     }
 
     static List<ChatMessage> messages(@Nullable List<ChatRequest.Message> messages) {
@@ -98,7 +84,7 @@ public class ChatCommands {
     public static ChatMessage message(int index, @Nullable String role, @Nullable String content) {
         if (role == null || !ROLES.contains(role)) {
             throw GatewayException.badRequest("invalid_role", "messages[" + index + "].role must be one of "
-                    + "system, developer, user, assistant" + (role == null ? "." : "; got '" + abbreviate(role) + "'."));
+                    + "system, developer, user, assistant" + (role == null ? "." : "; got '" + JsonBodies.abbreviate(role) + "'."));
         }
         if (content == null || content.isBlank()) {
             throw GatewayException.badRequest("empty_message", "messages[" + index + "].content must be a non-empty string.");
@@ -122,55 +108,5 @@ public class ChatCommands {
 
     static @Nullable String blankToNull(@Nullable String s) {
         return s == null || s.isBlank() ? null : s.trim();
-    }
-
-    private static String path(DatabindException e) {
-        String path = e.getPathReference();
-        if (path == null || path.isEmpty()) {
-            return "";
-        }
-        StringBuilder fields = new StringBuilder();
-        for (var ref : e.getPath()) {
-            if (ref.getPropertyName() != null) {
-                fields.append(fields.length() == 0 ? "" : ".").append(ref.getPropertyName());
-            } else if (ref.getIndex() >= 0) {
-                fields.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return fields.length() == 0 ? "" : "'" + fields + "'";
-    }
-
-    private static String expected(Class<?> type) {
-        if (type == null) {
-            return "of another type";
-        }
-        if (type == String.class) {
-            return "a string";
-        }
-        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
-            return "an integer";
-        }
-        if (Number.class.isAssignableFrom(type) || type == double.class) {
-            return "a number";
-        }
-        if (type == Boolean.class || type == boolean.class) {
-            return "true or false";
-        }
-        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
-            return "an array";
-        }
-        return "a JSON object";
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unreadable input";
-        }
-        String line = SecretScrubber.scrubKeyShaped(message.lines().findFirst().orElse(message));
-        return abbreviate(line.replaceAll("\\(class [^)]*\\)", "").replaceAll("`[a-z.]+\\.([A-Za-z$]+)`", "$1"));
-    }
-
-    public static String abbreviate(String s) {
-        return s.length() > 160 ? s.substring(0, 160) + "..." : s;
     }
 }

@@ -27,7 +27,7 @@ public class ChatHandler {
     public Mono<ServerResponse> chat(ServerRequest request) {
         return request.bodyToMono(byte[].class)
                 .defaultIfEmpty(new byte[0])
-                .map(body -> commands.toCommand(commands.parse(body, ChatRequest.class), request.exchange(), Surface.SYNC))
+                .map(body -> commands.read(body, request.exchange(), Surface.SYNC))
                 .flatMap(chat::complete)
                 .flatMap(this::respond);
     }

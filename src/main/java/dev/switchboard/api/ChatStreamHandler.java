@@ -6,13 +6,11 @@ import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.Surface;
 import dev.switchboard.routing.ChatService;
 import dev.switchboard.web.SseFrames;
-import java.util.Map;
+import dev.switchboard.web.SseResponse;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
@@ -31,17 +29,19 @@ public class ChatStreamHandler {
     private final ChatService chat;
     private final ChatCommands commands;
     private final JsonMapper json;
+    private final ErrorAnswers errors;
 
-    public ChatStreamHandler(ChatService chat, ChatCommands commands, JsonMapper json) {
+    public ChatStreamHandler(ChatService chat, ChatCommands commands, JsonMapper json, ErrorAnswers errors) {
         this.chat = chat;
         this.commands = commands;
         this.json = json;
+        this.errors = errors;
     }
 
     public Mono<ServerResponse> stream(ServerRequest request) {
         return request.bodyToMono(byte[].class)
                 .defaultIfEmpty(new byte[0])
-                .map(body -> commands.toCommand(commands.parse(body, ChatRequest.class), request.exchange(), Surface.SSE))
+                .map(body -> commands.read(body, request.exchange(), Surface.SSE))
                 .flatMap(command -> respond(request, command));
     }
 
@@ -50,12 +50,9 @@ public class ChatStreamHandler {
         AtomicReference<RoutingHeaders.Committed> committed = RoutingHeaders.onCommit(request.exchange().getResponse());
         Flux<DataBuffer> frames = chat.stream(command)
                 .<DataBuffer>handle((event, sink) -> frame(event, buffers, committed, sink))
-                .onErrorResume(MidStreamException.class, e -> Mono.just(errorFrame(buffers, e)));
-        return ServerResponse.ok()
-                .contentType(MediaType.TEXT_EVENT_STREAM)
-                .header("Cache-Control", "no-cache")
-                .header("X-Accel-Buffering", "no")
-                .body(BodyInserters.fromDataBuffers(frames));
+                .onErrorResume(MidStreamException.class,
+                        e -> Mono.just(errors.sseEvent(buffers, e, command.requestId())));
+        return SseResponse.of(frames);
     }
 
     private void frame(StreamEvent event, DataBufferFactory buffers,
@@ -69,26 +66,6 @@ public class ChatStreamHandler {
         }
     }
 
-    private DataBuffer errorFrame(DataBufferFactory buffers, MidStreamException e) {
-        return SseFrames.event(buffers, "error", json.writeValueAsBytes(MidStreamErrors.body(e)));
-    }
-
     record Delta(String delta) {
-    }
-
-    /** The error body of a mid-stream failure, shared by the streaming surfaces. */
-    static final class MidStreamErrors {
-        private MidStreamErrors() {
-        }
-
-        static Map<String, Object> body(MidStreamException e) {
-            return Map.of("error", Map.of(
-                    "message", "The upstream stream failed after it started: " + e.failure().getMessage(),
-                    "type", "upstream_error",
-                    "code", "stream_interrupted",
-                    "provider", e.route().provider(),
-                    "key", e.route().key(),
-                    "error_class", e.failure().errorClass().code()));
-        }
     }
 }

@@ -1,11 +1,8 @@
 package dev.switchboard.api;
 
-import dev.switchboard.chat.AllCandidatesFailedException;
 import dev.switchboard.chat.GatewayException;
-import dev.switchboard.chat.MidStreamException;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.Surface;
-import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.routing.ChatService;
 import dev.switchboard.web.ClientIdentity;
 import dev.switchboard.web.RequestIds;
@@ -15,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -27,6 +25,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
+
 /**
  * {@code /api/chat/ws}: several chat requests at once on one socket, each with an id.
  *
@@ -52,12 +51,15 @@ public class ChatWebSocketHandler implements WebSocketHandler {
     private final ChatCommands commands;
     private final JsonMapper json;
     private final WebSocketGuard guard;
+    private final ErrorAnswers errors;
 
-    public ChatWebSocketHandler(ChatService chat, ChatCommands commands, JsonMapper json, WebSocketGuard guard) {
+    public ChatWebSocketHandler(ChatService chat, ChatCommands commands, JsonMapper json, WebSocketGuard guard,
+            ErrorAnswers errors) {
         this.chat = chat;
         this.commands = commands;
         this.json = json;
         this.guard = guard;
+        this.errors = errors;
     }
 
     @Override
@@ -68,7 +70,7 @@ public class ChatWebSocketHandler implements WebSocketHandler {
                 .map(WebSocketMessage::getPayloadAsText)
                 .flatMap(text -> switch (rate.next()) {
                     case ACCEPT -> conversation.onMessage(text);
-                    case REFUSE -> Flux.just(conversation.error(null, "too_many_messages", "Too many messages: at most "
+                    case REFUSE -> Flux.just(conversation.refused(null, "too_many_messages", "Too many messages: at most "
                             + guard.perSecond() + " per second on one socket; this one was dropped.", "rate_limit_error"));
                     case CLOSE -> session.close(CloseStatus.POLICY_VIOLATION.withReason("too many messages"))
                             .thenMany(Flux.<Map<String, Object>>empty());
@@ -95,22 +97,22 @@ public class ChatWebSocketHandler implements WebSocketHandler {
         Flux<Map<String, Object>> onMessage(String text) {
             ChatRequest request;
             try {
-                request = commands.parse(text.getBytes(StandardCharsets.UTF_8), ChatRequest.class);
+                request = commands.request(text.getBytes(StandardCharsets.UTF_8));
             } catch (GatewayException e) {
-                return Flux.just(error(null, e.code(), e.getMessage(), e.type()));
+                return Flux.just(errors.webSocketMessage(null, e, null));
             }
             String id = request.id() != null && !request.id().isBlank() ? request.id() : "ws-" + unnamed.incrementAndGet();
             if ("cancel".equals(request.type())) {
                 InFlight flight = inFlight.get(id);
                 if (flight == null) {
-                    return Flux.just(error(id, "unknown_request", "No request with id '" + id + "' is in flight.",
+                    return Flux.just(refused(id, "unknown_request", "No request with id '" + id + "' is in flight.",
                             "invalid_request_error"));
                 }
                 flight.cancel();
                 return Flux.empty();
             }
             if (request.type() != null && !"chat".equals(request.type())) {
-                return Flux.just(error(id, "unknown_type", "Message type must be 'chat' or 'cancel'.",
+                return Flux.just(refused(id, "unknown_type", "Message type must be 'chat' or 'cancel'.",
                         "invalid_request_error"));
             }
             return start(id, request);
@@ -119,15 +121,16 @@ public class ChatWebSocketHandler implements WebSocketHandler {
         private Flux<Map<String, Object>> start(String id, ChatRequest request) {
             InFlight flight = new InFlight();
             if (inFlight.putIfAbsent(id, flight) != null) {
-                return Flux.just(error(id, "duplicate_id", "A request with id '" + id + "' is already in flight.",
+                return Flux.just(refused(id, "duplicate_id", "A request with id '" + id + "' is already in flight.",
                         "invalid_request_error"));
             }
-            return Flux.defer(() -> chat.stream(commands.toCommand(request, RequestIds.next(), Surface.WEBSOCKET)
+            String requestId = RequestIds.next();
+            return Flux.defer(() -> chat.stream(commands.toCommand(request, requestId, Surface.WEBSOCKET)
                             .withClient(client)))
                     .concatMap(event -> toMessages(id, event))
                     .takeUntilOther(flight.cancelled())
                     .concatWith(Mono.fromCallable(() -> flight.wasCancelled() ? cancelled(id) : null))
-                    .onErrorResume(e -> Mono.just(errorFor(id, e)))
+                    .onErrorResume(e -> Mono.just(errors.webSocketMessage(id, e, requestId)))
                     .doFinally(signal -> inFlight.remove(id, flight));
         }
 
@@ -152,41 +155,9 @@ public class ChatWebSocketHandler implements WebSocketHandler {
             return out;
         }
 
-        private Map<String, Object> errorFor(String id, Throwable e) {
-            if (e instanceof MidStreamException mid) {
-                Map<String, Object> body = new LinkedHashMap<>(ChatStreamHandler.MidStreamErrors.body(mid));
-                body.put("type", "error");
-                body.put("id", id);
-                return body;
-            }
-            if (e instanceof AllCandidatesFailedException failed) {
-                Map<String, Object> message = error(id, failed.code(), failed.getMessage(), failed.type());
-                @SuppressWarnings("unchecked")
-                Map<String, Object> err = (Map<String, Object>) message.get("error");
-                err.put("attempts", ApiError.views(failed.attempts()));
-                return message;
-            }
-            if (e instanceof GatewayException gateway) {
-                return error(id, gateway.code(), gateway.getMessage(), gateway.type());
-            }
-            if (e instanceof UpstreamException upstream) {
-                return error(id, upstream.upstreamCode() != null ? upstream.upstreamCode() : "upstream_rejected_request",
-                        "The provider rejected the request: " + upstream.getMessage(), "invalid_request_error");
-            }
-            log.error("Unexpected error on WebSocket request {}", id, e);
-            return error(id, "internal_error", "Internal error.", "server_error");
-        }
-
-        Map<String, Object> error(String id, String code, String message, String type) {
-            Map<String, Object> err = new LinkedHashMap<>(4);
-            err.put("message", message);
-            err.put("type", type);
-            err.put("code", code);
-            Map<String, Object> out = new LinkedHashMap<>(3);
-            out.put("type", "error");
-            out.put("id", id);
-            out.put("error", err);
-            return out;
+        /** A message refused on the socket itself, before it became a request. */
+        Map<String, Object> refused(@Nullable String id, String code, String message, String type) {
+            return errors.webSocketMessage(id, ErrorAnswers.answer(400, type, code, message, null), null);
         }
     }
 

@@ -1,8 +1,7 @@
 package dev.switchboard.api;
 
 import dev.switchboard.support.TokenBucket;
-import java.util.concurrent.TimeUnit;
-import reactor.core.scheduler.Schedulers;
+import java.time.Clock;
 
 /**
  * The per-socket message rate: each WebSocket connection may send {@code messages-per-second} messages
@@ -18,9 +17,11 @@ public final class WebSocketGuard {
     }
 
     private final int perSecond;
+    private final Clock clock;
 
-    public WebSocketGuard(int perSecond) {
+    public WebSocketGuard(int perSecond, Clock clock) {
         this.perSecond = perSecond;
+        this.clock = clock;
     }
 
     public int perSecond() {
@@ -29,7 +30,7 @@ public final class WebSocketGuard {
 
     /** A fresh rate for one socket. */
     public Rate newRate() {
-        return new Rate(new TokenBucket(perSecond, 1000, now()), perSecond);
+        return new Rate(new TokenBucket(perSecond, 1000, clock.millis()), perSecond, clock);
     }
 
     /** One socket's rate. */
@@ -37,15 +38,17 @@ public final class WebSocketGuard {
 
         private final TokenBucket bucket;
         private final int maxRefusals;
+        private final Clock clock;
         private int refusedInARow;
 
-        Rate(TokenBucket bucket, int maxRefusals) {
+        Rate(TokenBucket bucket, int maxRefusals, Clock clock) {
             this.bucket = bucket;
             this.maxRefusals = maxRefusals;
+            this.clock = clock;
         }
 
         public synchronized Verdict next() {
-            return next(now());
+            return next(clock.millis());
         }
 
         synchronized Verdict next(long nowMillis) {
@@ -55,9 +58,5 @@ public final class WebSocketGuard {
             }
             return ++refusedInARow >= maxRefusals ? Verdict.CLOSE : Verdict.REFUSE;
         }
-    }
-
-    private static long now() {
-        return Schedulers.parallel().now(TimeUnit.MILLISECONDS);
     }
 }

@@ -13,7 +13,7 @@ public record Attempt(
         String key,
         String model,
         boolean success,
-        @Nullable String errorClass,
+        @Nullable ErrorClass errorClass,
         int status,
         @Nullable String message,
         long latencyMs) {

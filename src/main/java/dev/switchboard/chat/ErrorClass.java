@@ -1,8 +1,10 @@
 package dev.switchboard.chat;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * What went wrong with one upstream attempt, and therefore what the router does next. The wire name
- * ({@link #code()}) appears in attempts lists, logs and metrics.
+ * ({@link #code()}) appears in attempts lists, logs, metrics and stored rows.
  */
 public enum ErrorClass {
     RATE_LIMITED("rate_limited", true),
@@ -14,7 +16,9 @@ public enum ErrorClass {
     NETWORK("network", true),
     TIMEOUT("timeout", true),
     /** The request itself is wrong (validation, context length, content filter): no retry anywhere. */
-    BAD_REQUEST("bad_request", false);
+    BAD_REQUEST("bad_request", false),
+    /** The client went away after the stream was committed: no fault of the key or the provider. */
+    CANCELLED("cancelled", false);
 
     private final String code;
     private final boolean movesOn;
@@ -24,12 +28,33 @@ public enum ErrorClass {
         this.movesOn = movesOn;
     }
 
+    @JsonValue
     public String code() {
+        return code;
+    }
+
+    /** The wire name, so an attempts summary or a log line reads {@code rate_limited}. */
+    @Override
+    public String toString() {
         return code;
     }
 
     /** Whether the request should move on to another key or provider after this error. */
     public boolean movesOn() {
         return movesOn;
+    }
+
+    /**
+     * Trouble of the provider rather than of the key or the request (server errors, network errors,
+     * timeouts, overload): it counts towards the provider's circuit, and the same provider is tried again
+     * only after a backoff.
+     */
+    public boolean providerTrouble() {
+        return this == SERVER_ERROR || this == NETWORK || this == TIMEOUT || this == OVERLOADED;
+    }
+
+    /** A limit of the key's account (rate or quota): the key is fine, only spent for now. */
+    public boolean limit() {
+        return this == RATE_LIMITED || this == QUOTA_EXCEEDED;
     }
 }

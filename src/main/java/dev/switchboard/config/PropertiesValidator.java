@@ -1,12 +1,14 @@
 package dev.switchboard.config;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+
 /**
  * Startup validation of {@code switchboard.*}. Collects every problem, each naming the provider and the
  * field, and fails once with all of them. Never prints a key.
@@ -89,7 +91,7 @@ public final class PropertiesValidator {
         }
     }
 
-    private static void positive(List<String> problems, String field, java.time.Duration d) {
+    private static void positive(List<String> problems, String field, Duration d) {
         if (d == null || d.isNegative() || d.isZero()) {
             problems.add(field + ": must be a positive duration");
         }

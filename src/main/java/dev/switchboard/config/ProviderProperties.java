@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+
 /**
  * One upstream provider under {@code switchboard.providers.<name>}.
  *
@@ -41,5 +42,5 @@ public record ProviderProperties(
         @Nullable Long dailyLimit,
         @Nullable Integer maxConcurrent,
         @DefaultValue List<ErrorOverride> errorOverrides,
-        RoutingProperties.@org.jspecify.annotations.Nullable KeyStrategy keyStrategy) {
+        RoutingProperties.@Nullable KeyStrategy keyStrategy) {
 }

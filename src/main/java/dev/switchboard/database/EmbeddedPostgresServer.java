@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +88,7 @@ public final class EmbeddedPostgresServer {
     /** Empties the data directory (tests start from a blank database). */
     private static void deleteContents(Path dataDir) throws IOException {
         try (var paths = Files.walk(dataDir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 if (!path.equals(dataDir)) {
                     Files.delete(path);
                 }

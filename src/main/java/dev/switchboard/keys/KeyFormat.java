@@ -2,6 +2,7 @@ package dev.switchboard.keys;
 
 import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.Provider;
+import java.net.URI;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -64,7 +65,7 @@ public final class KeyFormat {
 
     private static String host(Provider provider) {
         try {
-            String host = java.net.URI.create(provider.baseUrl()).getHost();
+            String host = URI.create(provider.baseUrl()).getHost();
             return host == null ? "" : host.toLowerCase(Locale.ROOT);
         } catch (IllegalArgumentException e) {
             return "";

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +45,7 @@ public final class KeyHealth {
     private final Map<String, KeyState> states = new ConcurrentHashMap<>();
     private final Map<String, Boolean> providerDegraded = new ConcurrentHashMap<>();
     private final Sinks.Many<KeyStateChange> changes = Sinks.many().multicast().directBestEffort();
-    private final List<java.util.function.Consumer<KeyStateChange>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<KeyStateChange>> listeners = new CopyOnWriteArrayList<>();
 
     public KeyHealth(KeyHealthProperties policy, Clock clock, DailyLimits limits) {
         this.policy = policy;
@@ -60,7 +62,7 @@ public final class KeyHealth {
      * Registers a listener that is called synchronously with every change (persistence, metrics): unlike
      * {@link #changes()}, it cannot miss a change when two happen at the same moment on two threads.
      */
-    public void onChange(java.util.function.Consumer<KeyStateChange> listener) {
+    public void onChange(Consumer<KeyStateChange> listener) {
         listeners.add(listener);
     }
 
@@ -202,7 +204,7 @@ public final class KeyHealth {
         }
         log.info("Key {} of {} is now {}{}{}", change.alias(), change.provider(), change.status().code(),
                 until(change.untilMillis()), change.reason() == null ? "" : " (" + change.reason() + ")");
-        for (java.util.function.Consumer<KeyStateChange> listener : listeners) {
+        for (Consumer<KeyStateChange> listener : listeners) {
             listener.accept(change);
         }
         // a sink must not be emitted to from two threads at once; the section is a few field writes

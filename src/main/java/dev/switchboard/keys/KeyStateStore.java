@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -30,7 +31,7 @@ public final class KeyStateStore {
     private final DailyLimits limits;
     private final Map<String, KeyStateChange> dirty = new ConcurrentHashMap<>();
     private final OutageNotice outage = new OutageNotice();
-    private volatile java.util.function.Function<KeyStateChange, Mono<Void>> notifier = change -> Mono.empty();
+    private volatile Function<KeyStateChange, Mono<Void>> notifier = change -> Mono.empty();
 
     public KeyStateStore(DatabaseClient database, KeyHealth health, DailyLimits limits) {
         this.database = database;
@@ -39,7 +40,7 @@ public final class KeyStateStore {
     }
 
     /** Tells other instances about a written change (see {@link KeyStateSync}). */
-    public void notifyWith(java.util.function.Function<KeyStateChange, Mono<Void>> notifier) {
+    public void notifyWith(Function<KeyStateChange, Mono<Void>> notifier) {
         this.notifier = notifier;
     }
 

@@ -10,6 +10,7 @@ import dev.switchboard.usage.RequestLogWriter;
 import dev.switchboard.usage.UsageLedger;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import org.springframework.context.annotation.Bean;
@@ -24,7 +25,7 @@ public class MetricsConfiguration {
             RequestLogWriter requestLog, UsageLedger ledger, ProviderGuards guards, ChatService chat) {
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(guards.circuits()).bindTo(registry);
         TaggedBulkheadMetrics.ofBulkheadRegistry(guards.bulkheads()).bindTo(registry);
-        io.micrometer.core.instrument.Gauge.builder("switchboard.requests.inflight", chat, ChatService::inFlight)
+        Gauge.builder("switchboard.requests.inflight", chat, ChatService::inFlight)
                 .description("Chat requests running right now").register(registry);
         KeyGauges gauges = new KeyGauges(registry, providers, health, limits, requestLog, ledger);
         for (var provider : providers.all()) {

@@ -10,6 +10,8 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
 
 /**
  * Collects a provider's keys from every place users keep them, in this order:
@@ -32,10 +34,10 @@ public final class KeySources {
     }
 
     /** Reads keys from a Spring environment (its enumerable sources give the numbered variable names). */
-    public static KeySources of(org.springframework.core.env.ConfigurableEnvironment environment) {
+    public static KeySources of(ConfigurableEnvironment environment) {
         List<String> names = new ArrayList<>();
         environment.getPropertySources().forEach(source -> {
-            if (source instanceof org.springframework.core.env.EnumerablePropertySource<?> enumerable) {
+            if (source instanceof EnumerablePropertySource<?> enumerable) {
                 names.addAll(List.of(enumerable.getPropertyNames()));
             }
         });

@@ -2,6 +2,8 @@ package dev.switchboard.providers;
 
 import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.UpstreamException;
+import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.handler.timeout.WriteTimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
@@ -22,7 +24,8 @@ public final class UpstreamFailures {
         }
         Throwable cause = error instanceof WebClientRequestException && error.getCause() != null
                 ? error.getCause() : error;
-        if (cause instanceof TimeoutException || cause instanceof io.netty.handler.timeout.TimeoutException) {
+        if (cause instanceof TimeoutException || cause instanceof ReadTimeoutException
+                || cause instanceof WriteTimeoutException) {
             return UpstreamException.of(ErrorClass.TIMEOUT, "upstream timed out");
         }
         if (cause instanceof ConnectException) {

@@ -1,11 +1,13 @@
 package dev.switchboard.routing;
 
 import dev.switchboard.chat.ChatCommand;
-import dev.switchboard.chat.GatewayException;
+import dev.switchboard.chat.InvalidRequestException;
+import dev.switchboard.chat.ProviderUnavailableException;
 import dev.switchboard.config.RoutingProperties;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderClients;
 import dev.switchboard.providers.ProviderRegistry;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,27 +30,30 @@ public final class ChatRouter {
     private final RoutingProperties routing;
     private final CandidateGate gate;
     private final int maxRetries;
+    private final Clock clock;
     private final AtomicInteger providerCursor = new AtomicInteger();
 
     /**
      * @param maxRetries keys tried per provider for one request ({@code MAX_RETRIES})
+     * @param clock the gateway clock; a request's deadline starts from it
      */
     public ChatRouter(ProviderRegistry registry, ProviderClients clients, RoutingProperties routing,
-            CandidateGate gate, int maxRetries) {
+            CandidateGate gate, int maxRetries, Clock clock) {
         this.registry = registry;
         this.clients = clients;
         this.routing = routing;
         this.gate = gate;
         this.maxRetries = Math.max(1, maxRetries);
+        this.clock = clock;
     }
 
     /**
-     * Plans the request and starts its deadline. Throws a 400 {@link GatewayException} for unknown
-     * targets and a 503 {@code provider_unavailable} when a named provider's circuit is open.
+     * Plans the request and starts its deadline. Throws an {@link InvalidRequestException} for unknown
+     * targets and a {@link ProviderUnavailableException} when a named provider's circuit is open.
      */
     public RequestRun begin(ChatCommand command) {
         return new RequestRun(command, plan(command), () -> plan(command), routing.maxAttempts(),
-                routing.requestTimeout(), FirstChunkProbe.now());
+                routing.requestTimeout(), clock.millis());
     }
 
     RoutePlan plan(ChatCommand command) {
@@ -70,7 +75,7 @@ public final class ChatRouter {
                 return named(routable(prefixed.get()), model.substring(slash + 1), command);
             }
         }
-        Provider provider = registry.findByModel(model).orElseThrow(() -> GatewayException.badRequest(
+        Provider provider = registry.findByModel(model).orElseThrow(() -> new InvalidRequestException(
                 "model_not_found", "The model '" + model + "' is not configured on any provider. "
                         + "Use GET /v1/models to list models, or name the provider as 'provider/model'."));
         return named(routable(provider), model, command);
@@ -78,9 +83,9 @@ public final class ChatRouter {
 
     private RoutePlan named(Provider provider, String model, ChatCommand command) {
         if (gate.circuitOpen(provider)) {
-            throw new GatewayException(503, "service_unavailable", "provider_unavailable", "The provider '"
-                    + provider.name() + "' is failing and its circuit is open; try again later or use model auto.",
-                    null);
+            throw new ProviderUnavailableException(provider.name(), ProviderUnavailableException.Reason.CIRCUIT_OPEN,
+                    "The provider '" + provider.name()
+                            + "' is failing and its circuit is open; try again later or use model auto.");
         }
         return new NamedModelPlan(provider, model, command.modelFallback(), clients, gate, maxRetries);
     }
@@ -117,14 +122,14 @@ public final class ChatRouter {
     }
 
     private Provider namedProvider(String name) {
-        Provider provider = registry.get(name).orElseThrow(() -> GatewayException.badRequest("provider_not_found",
+        Provider provider = registry.get(name).orElseThrow(() -> new InvalidRequestException("provider_not_found",
                 "The provider '" + name + "' is not configured."));
         return routable(provider);
     }
 
     private static Provider routable(Provider provider) {
         if (!provider.enabled()) {
-            throw GatewayException.badRequest("provider_disabled", "The provider '" + provider.name() + "' is disabled.");
+            throw new InvalidRequestException("provider_disabled", "The provider '" + provider.name() + "' is disabled.");
         }
         return provider;
     }

@@ -6,13 +6,16 @@ import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.routing.RequestRun.Outcome;
 import dev.switchboard.support.StartupGate;
+import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
-import reactor.core.scheduler.Schedulers;
+
 /**
  * The one entry point of every surface: admit the request (per-client limits), plan the route, run the
  * fallback chain, tell the observers how it ended. Lazy: nothing happens before subscription, and
@@ -24,57 +27,53 @@ public final class ChatService {
     private final FallbackChain chain;
     private final List<RequestObserver> observers;
     private final StartupGate startup;
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final RequestAdmission admission;
-
-    public ChatService(ChatRouter router, FallbackChain chain, List<RequestObserver> observers, StartupGate startup) {
-        this(router, chain, observers, startup, RequestAdmission.OPEN);
-    }
+    private final Clock clock;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     public ChatService(ChatRouter router, FallbackChain chain, List<RequestObserver> observers, StartupGate startup,
-            RequestAdmission admission) {
+            RequestAdmission admission, Clock clock) {
         this.router = router;
         this.chain = chain;
         this.observers = List.copyOf(observers);
         this.startup = startup;
         this.admission = Objects.requireNonNull(admission, "admission");
+        this.clock = clock;
     }
 
+    /** One JSON answer. */
     public Mono<ChatResult> complete(ChatCommand command) {
-        Objects.requireNonNull(command, "command");
-        Mono<ChatResult> request = Mono.defer(() -> {
-            RequestAdmission.Permit permit = admission.admit(command);
-            RequestRun run = begin(command, permit);
-            inFlight.incrementAndGet();
-            return chain.complete(run)
-                    .doOnError(error -> run.end(outcomeOf(error), now()))
-                    .doFinally(signal -> {
-                        permit.release();
-                        ended(run, signal);
-                    });
-        });
-        return startup.isOpen() ? request : startup.whenOpen().then(request);
+        return Mono.fromDirect(run(command, chain::complete));
     }
 
+    /** A stream whose first event is {@link StreamEvent.Committed}, sent only once real content arrived. */
     public Flux<StreamEvent> stream(ChatCommand command) {
+        return run(command, chain::stream);
+    }
+
+    /** Requests running right now (every one that started and has not ended, however it ends). */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /**
+     * The life of one request, whatever its kind: admitted, planned, run through {@code pipeline}, and its
+     * end told to every observer exactly once (done, failed or cancelled); startup holds it until open.
+     */
+    private <T> Flux<T> run(ChatCommand command, Function<RequestRun, Publisher<T>> pipeline) {
         Objects.requireNonNull(command, "command");
-        Flux<StreamEvent> request = Flux.defer(() -> {
+        Flux<T> request = Flux.defer(() -> {
             RequestAdmission.Permit permit = admission.admit(command);
             RequestRun run = begin(command, permit);
             inFlight.incrementAndGet();
-            return chain.stream(run)
-                    .doOnError(error -> run.end(outcomeOf(error), now()))
+            return Flux.from(pipeline.apply(run))
+                    .doOnError(error -> run.end(outcomeOf(error), clock.millis()))
                     .doFinally(signal -> {
                         permit.release();
                         ended(run, signal);
                     });
         });
         return startup.isOpen() ? request : startup.whenOpen().thenMany(request);
-    }
-
-    /** Requests running right now (every one that started and has not ended, however it ends). */
-    public int inFlight() {
-        return inFlight.get();
     }
 
     /** Plans the route; a request refused while planning (unknown model...) gives its permit back. */
@@ -89,7 +88,7 @@ public final class ChatService {
 
     private void ended(RequestRun run, SignalType signal) {
         inFlight.decrementAndGet();
-        run.end(signal == SignalType.CANCEL ? Outcome.CANCELLED : Outcome.FAILED, now());
+        run.end(signal == SignalType.CANCEL ? Outcome.CANCELLED : Outcome.FAILED, clock.millis());
         for (RequestObserver observer : observers) {
             observer.ended(run);
         }
@@ -98,9 +97,5 @@ public final class ChatService {
     private static Outcome outcomeOf(Throwable error) {
         return error instanceof UpstreamException upstream && !upstream.errorClass().movesOn()
                 ? Outcome.REJECTED : Outcome.FAILED;
-    }
-
-    private static long now() {
-        return Schedulers.parallel().now(TimeUnit.MILLISECONDS);
     }
 }

@@ -95,11 +95,6 @@ final class DefaultModelPlan implements RoutePlan {
     }
 
     @Override
-    public String exhaustedCode() {
-        return "all_providers_failed";
-    }
-
-    @Override
     public long earliestRecovery(long now) {
         long earliest = Long.MAX_VALUE;
         for (Provider provider : providers) {

@@ -1,11 +1,12 @@
 package dev.switchboard.routing;
 
-import dev.switchboard.chat.AllCandidatesFailedException;
 import dev.switchboard.chat.Attempt;
+import dev.switchboard.chat.CandidatesExhaustedException;
+import dev.switchboard.chat.CandidatesExhaustedException.Reason;
 import dev.switchboard.chat.ChatResult;
 import dev.switchboard.chat.ErrorClass;
-import dev.switchboard.chat.GatewayException;
 import dev.switchboard.chat.MidStreamException;
+import dev.switchboard.chat.ProviderUnavailableException;
 import dev.switchboard.chat.RoutePath;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.UpstreamException;
@@ -19,15 +20,17 @@ import dev.switchboard.providers.http.EventLoopLocalConnector;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
-import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -55,28 +58,28 @@ public final class FallbackChain {
 
     private static final int MAX_RECOVERY_WAITS = 3;
 
-    private final RoutingProperties routing;
     private final ProviderGuards guards;
     private final AttemptListener listener;
     private final Retry retry;
     private final IntervalFunction backoff;
     private final boolean keepStreamText;
-
-    public FallbackChain(RoutingProperties routing, ResilienceProperties resilience, ProviderGuards guards,
-            AttemptListener listener) {
-        this(routing, resilience, guards, listener, false);
-    }
+    private final Clock clock;
+    private final FirstChunkProbe probe;
+    private final Duration firstChunkTimeout;
 
     /**
-     * @param keepStreamText keep the whole text of streamed answers for the request log (costs memory
-     *     per open stream; off by default)
+     * @param keepStreamText keep the whole text of answers for the request log (costs memory per open
+     *     stream; off by default)
+     * @param clock the gateway clock: attempt latencies, deadlines and backoffs are read from it
      */
     public FallbackChain(RoutingProperties routing, ResilienceProperties resilience, ProviderGuards guards,
-            AttemptListener listener, boolean keepStreamText) {
+            AttemptListener listener, boolean keepStreamText, Clock clock) {
         this.keepStreamText = keepStreamText;
-        this.routing = routing;
         this.guards = guards;
         this.listener = listener;
+        this.clock = clock;
+        this.probe = new FirstChunkProbe(routing.idleTimeout(), routing.maxStreamDuration(), clock);
+        this.firstChunkTimeout = routing.firstChunkTimeout();
         this.backoff = IntervalFunction.ofExponentialRandomBackoff(resilience.initialBackoff(),
                 resilience.backoffMultiplier(), resilience.backoffJitter(), resilience.maxBackoff());
         this.retry = Retry.of("switchboard", RetryConfig.<Object>custom()
@@ -92,43 +95,74 @@ public final class FallbackChain {
         return retry;
     }
 
+    /** The whole answer of the first candidate that gives one. */
     public Mono<ChatResult> complete(RequestRun run) {
-        return Mono.defer(() -> attemptComplete(run))
-                .transformDeferred(RetryOperator.of(retry))
-                .onErrorMap(NextAttempt.class, next -> exhausted(run, FirstChunkProbe.now()))
-                .contextWrite(EventLoopLocalConnector.sameLoopAcrossCalls());
+        return Mono.fromDirect(untilOneSucceeds(run, this::attemptComplete));
     }
 
+    /** The stream of the first candidate whose first content arrives; see the class comment. */
     public Flux<StreamEvent> stream(RequestRun run) {
-        return Flux.defer(() -> attemptStream(run))
+        return untilOneSucceeds(run, this::attemptStream);
+    }
+
+    /** The retry loop both kinds of request share: one attempt per subscription, resubscribed on {@link NextAttempt}. */
+    private <T> Flux<T> untilOneSucceeds(RequestRun run, Function<RequestRun, Flux<T>> attempt) {
+        return Flux.defer(() -> attempt.apply(run))
                 .transformDeferred(RetryOperator.of(retry))
-                .onErrorMap(NextAttempt.class, next -> exhausted(run, FirstChunkProbe.now()))
+                .onErrorMap(NextAttempt.class, next -> exhausted(run, clock.millis()))
                 .contextWrite(EventLoopLocalConnector.sameLoopAcrossCalls());
     }
 
-    private Mono<ChatResult> attemptComplete(RequestRun run) {
-        long start = FirstChunkProbe.now();
+    private Flux<ChatResult> attemptComplete(RequestRun run) {
+        return attempt(run,
+                (candidate, start) -> candidate.client().complete(candidate.request(run.command()))
+                        .timeout(run.remaining(start), Mono.error(() -> UpstreamException.of(ErrorClass.TIMEOUT,
+                                "no answer within the request deadline"))),
+                (tried, answer) -> answer.map(completion -> completed(run, tried, completion)));
+    }
+
+    private Flux<StreamEvent> attemptStream(RequestRun run) {
+        return attempt(run,
+                (candidate, start) -> probe.guard(candidate.client().stream(candidate.request(run.command())),
+                        min(firstChunkTimeout, run.remaining(start))),
+                (tried, chunks) -> chunks.switchOnFirst((first, all) -> first.hasValue()
+                        ? committed(run, tried, all)
+                        : all.thenMany(Flux.<StreamEvent>error(() -> UpstreamException.of(ErrorClass.SERVER_ERROR,
+                                "upstream stream ended without any content")))));
+    }
+
+    /**
+     * One attempt: the plan's next candidate ({@code call} makes its upstream call), through the provider's
+     * guards, timed as upstream time; {@code deliver} turns what comes back into the request's signals.
+     * A failure before delivery (anything but a {@link MidStreamException}) is judged by {@link #afterFailure}.
+     */
+    private <U, T> Flux<T> attempt(RequestRun run, BiFunction<Candidate, Long, Publisher<U>> call,
+            BiFunction<Tried, Flux<U>, Publisher<T>> deliver) {
+        long start = clock.millis();
         Candidate candidate = run.nextCandidate(start);
         if (candidate == null) {
-            return Mono.error(noCandidate(run, start));
+            return Flux.error(noCandidate(run, start));
         }
         long startNanos = System.nanoTime();
         // doOnTerminate/doOnCancel (not doFinally) run before the signal travels on, so the upstream time is
         // booked before the request's own end is measured
-        return candidate.client().complete(candidate.request(run.command()))
+        Flux<U> upstream = Flux.from(call.apply(candidate, start))
+                .transformDeferred(guards.guard(candidate.provider()))
                 .doOnTerminate(() -> run.addUpstreamNanos(System.nanoTime() - startNanos))
-                .doOnCancel(() -> run.addUpstreamNanos(System.nanoTime() - startNanos))
-                .timeout(run.remaining(start), Mono.error(() -> UpstreamException.of(ErrorClass.TIMEOUT,
-                        "no answer within the request deadline")))
-                .transformDeferred(CircuitBreakerOperator.of(guards.circuitBreaker(candidate.provider())))
-                .transformDeferred(BulkheadOperator.of(guards.bulkhead(candidate.provider())))
-                .map(completion -> completed(run, candidate, completion, start))
-                .onErrorResume(error -> Mono.error(afterFailure(run, candidate, error, start)));
+                .doOnCancel(() -> run.addUpstreamNanos(System.nanoTime() - startNanos));
+        return Flux.from(deliver.apply(new Tried(candidate, start), upstream))
+                .onErrorResume(error -> !(error instanceof MidStreamException),
+                        error -> Flux.error(afterFailure(run, candidate, error, start)));
     }
 
-    private ChatResult completed(RequestRun run, Candidate candidate, Completion completion, long start) {
-        long now = FirstChunkProbe.now();
-        long latency = now - start;
+    /** The candidate of an attempt and when (gateway clock, epoch millis) the attempt started. */
+    private record Tried(Candidate candidate, long start) {
+    }
+
+    private ChatResult completed(RequestRun run, Tried tried, Completion completion) {
+        long now = clock.millis();
+        long latency = now - tried.start();
+        Candidate candidate = tried.candidate();
         Usage usage = completion.usage().estimated()
                 ? Usage.estimate(run.command().promptChars(), completion.content().length())
                 : completion.usage();
@@ -139,58 +173,38 @@ public final class FallbackChain {
                 candidate.route(), usage, now - run.startMillis(), run.attempts());
     }
 
-    private Flux<StreamEvent> attemptStream(RequestRun run) {
-        long start = FirstChunkProbe.now();
-        Candidate candidate = run.nextCandidate(start);
-        if (candidate == null) {
-            return Flux.error(noCandidate(run, start));
-        }
-        Duration firstContent = min(routing.firstChunkTimeout(), run.remaining(start));
-        long startNanos = System.nanoTime();
-        return FirstChunkProbe.guard(candidate.client().stream(candidate.request(run.command())), firstContent,
-                        routing.idleTimeout(), routing.maxStreamDuration())
-                .transformDeferred(CircuitBreakerOperator.of(guards.circuitBreaker(candidate.provider())))
-                .transformDeferred(BulkheadOperator.of(guards.bulkhead(candidate.provider())))
-                .doOnTerminate(() -> run.addUpstreamNanos(System.nanoTime() - startNanos))
-                .doOnCancel(() -> run.addUpstreamNanos(System.nanoTime() - startNanos))
-                .switchOnFirst((first, chunks) -> first.hasValue()
-                        ? committed(run, candidate, start, chunks)
-                        : chunks.thenMany(Flux.<StreamEvent>error(() -> UpstreamException.of(ErrorClass.SERVER_ERROR,
-                                "upstream stream ended without any content"))))
-                .onErrorResume(error -> !(error instanceof MidStreamException),
-                        error -> Flux.error(afterFailure(run, candidate, error, start)));
-    }
-
     /** The probe passed: announce the route, forward text, finish with the result. */
-    private Flux<StreamEvent> committed(RequestRun run, Candidate candidate, long start, Flux<ChatChunk> chunks) {
+    private Flux<StreamEvent> committed(RequestRun run, Tried tried, Flux<ChatChunk> chunks) {
         StreamTally tally = new StreamTally(keepStreamText);
+        Candidate candidate = tried.candidate();
         return Flux.concat(
                         Mono.fromSupplier(() -> {
-                            run.firstToken(candidate.route(), FirstChunkProbe.now());
+                            run.firstToken(candidate.route(), clock.millis());
                             return new StreamEvent.Committed(candidate.route(), run.attempts());
                         }),
                         chunks.handle(tally::accept),
-                        Mono.fromSupplier(() -> streamDone(run, candidate, tally, start)))
+                        Mono.fromSupplier(() -> streamDone(run, tried, tally)))
                 .onErrorMap(error -> !(error instanceof MidStreamException),
-                        error -> midStream(run, candidate, tally, start, error))
+                        error -> midStream(run, tried, tally, error))
                 .doOnCancel(() -> run.cancelledMidStream(candidate, tally.usage(run.command().promptChars()),
-                        tally.chars(), FirstChunkProbe.now() - start));
+                        tally.chars(), clock.millis() - tried.start()));
     }
 
-    private StreamEvent streamDone(RequestRun run, Candidate candidate, StreamTally tally, long start) {
-        long now = FirstChunkProbe.now();
+    private StreamEvent streamDone(RequestRun run, Tried tried, StreamTally tally) {
+        long now = clock.millis();
+        Candidate candidate = tried.candidate();
         Usage usage = tally.usage(run.command().promptChars());
-        run.succeeded(candidate, usage, tally.chars(), tally.finishReason(), tally.text(), now - start, now);
-        listener.succeeded(candidate, now - start);
+        run.succeeded(candidate, usage, tally.chars(), tally.finishReason(), tally.text(), now - tried.start(), now);
+        listener.succeeded(candidate, now - tried.start());
         return new StreamEvent.Done(new ChatResult(run.command().requestId(), "", tally.finishReason(),
                 candidate.route(), usage, now - run.startMillis(), run.attempts()));
     }
 
-    private MidStreamException midStream(RequestRun run, Candidate candidate, StreamTally tally, long start,
-            Throwable error) {
+    private MidStreamException midStream(RequestRun run, Tried tried, StreamTally tally, Throwable error) {
+        Candidate candidate = tried.candidate();
         UpstreamException failure = ErrorOverrides.apply(candidate.provider(), UpstreamFailures.classify(error));
         run.failedMidStream(candidate, failure, tally.usage(run.command().promptChars()), tally.chars(),
-                FirstChunkProbe.now() - start);
+                clock.millis() - tried.start());
         listener.failed(candidate, failure);
         return new MidStreamException(candidate.route(), failure, run.attempts());
     }
@@ -199,17 +213,19 @@ public final class FallbackChain {
     private Throwable afterFailure(RequestRun run, Candidate candidate, Throwable error, long start) {
         boolean pathB = candidate.path() == RoutePath.MODEL;
         if (error instanceof BulkheadFullException) {
-            return pathB ? new GatewayException(429, "rate_limit_error", "provider_busy", "The provider '"
-                    + candidate.provider().name() + "' is at its concurrency limit; retry shortly.",
-                    Duration.ofSeconds(1)) : new NextAttempt(0, "provider at its concurrency limit");
+            return pathB ? new ProviderUnavailableException(candidate.provider().name(),
+                    ProviderUnavailableException.Reason.AT_CONCURRENCY_LIMIT, "The provider '"
+                    + candidate.provider().name() + "' is at its concurrency limit; retry shortly.")
+                    : new NextAttempt(0, "provider at its concurrency limit");
         }
         if (error instanceof CallNotPermittedException) {
-            return pathB ? new GatewayException(503, "service_unavailable", "provider_unavailable", "The provider '"
-                    + candidate.provider().name() + "' is failing and its circuit is open.", null)
+            return pathB ? new ProviderUnavailableException(candidate.provider().name(),
+                    ProviderUnavailableException.Reason.CIRCUIT_OPEN, "The provider '"
+                    + candidate.provider().name() + "' is failing and its circuit is open.")
                     : new NextAttempt(0, "provider circuit open");
         }
         UpstreamException failure = ErrorOverrides.apply(candidate.provider(), UpstreamFailures.classify(error));
-        run.failed(candidate, failure, FirstChunkProbe.now() - start);
+        run.failed(candidate, failure, clock.millis() - start);
         listener.failed(candidate, failure);
         if (!failure.errorClass().movesOn()) {
             return failure;
@@ -219,15 +235,11 @@ public final class FallbackChain {
 
     /** Transient provider trouble on Path B (the same provider is next) waits a little, with jitter. */
     private long backoffMillis(RequestRun run, Candidate candidate, UpstreamException failure) {
-        boolean transientClass = switch (failure.errorClass()) {
-            case SERVER_ERROR, NETWORK, TIMEOUT, OVERLOADED -> true;
-            default -> false;
-        };
-        if (!transientClass || candidate.path() != RoutePath.MODEL) {
+        if (!failure.errorClass().providerTrouble() || candidate.path() != RoutePath.MODEL) {
             return 0;
         }
         long waited = backoff.apply(Math.max(1, run.attemptCount()));
-        return Math.min(waited, Math.max(0, run.deadlineMillis() - FirstChunkProbe.now() - 1));
+        return Math.min(waited, Math.max(0, run.deadlineMillis() - clock.millis() - 1));
     }
 
     /**
@@ -245,36 +257,31 @@ public final class FallbackChain {
         return exhausted(run, now);
     }
 
-    private GatewayException exhausted(RequestRun run, long now) {
+    private CandidatesExhaustedException exhausted(RequestRun run, long now) {
         List<Attempt> attempts = run.attempts();
         long earliest = run.plan().earliestRecovery(now);
         Duration retryAfter = earliest > now && earliest < Long.MAX_VALUE ? Duration.ofMillis(earliest - now) : null;
         boolean pathB = run.plan().path() == RoutePath.MODEL;
         if (run.deadlinePassed(now) && !attempts.isEmpty()) {
-            return new AllCandidatesFailedException(504, "deadline_exceeded", "The request deadline passed after "
+            return new CandidatesExhaustedException(Reason.DEADLINE_EXCEEDED, "The request deadline passed after "
                     + attempts.size() + " attempt(s): " + summary(attempts), attempts, null);
         }
         if (attempts.isEmpty()) {
             String when = retryAfter == null ? "" : "; the first is back at " + Instant.ofEpochMilli(earliest);
             return pathB
-                    ? new AllCandidatesFailedException(429, "all_keys_unavailable", "Every key of the provider is "
+                    ? new CandidatesExhaustedException(Reason.NO_USABLE_KEY, "Every key of the provider is "
                             + "cooling, disabled or at its daily limit" + when + ".", attempts, retryAfter)
-                    : new AllCandidatesFailedException(503, "no_provider_available", "No provider has a usable key "
+                    : new CandidatesExhaustedException(Reason.NO_USABLE_PROVIDER, "No provider has a usable key "
                             + "(cooling, disabled, at a daily limit or circuit open)" + when + ".", attempts, retryAfter);
         }
-        String code = run.plan().exhaustedCode();
         String what = pathB ? "Every key of the provider failed" : "Every provider failed";
-        // Path B whose keys were all turned away by limits: come back later (429); otherwise unavailable (503).
-        boolean limitedOnly = attempts.stream().allMatch(a -> "rate_limited".equals(a.errorClass())
-                || "quota_exceeded".equals(a.errorClass()));
-        int status = pathB && limitedOnly && retryAfter != null ? 429 : 503;
-        return new AllCandidatesFailedException(status, code, what + " (" + attempts.size() + " attempt(s)): "
-                + summary(attempts), attempts, retryAfter);
+        return new CandidatesExhaustedException(pathB ? Reason.ALL_KEYS_FAILED : Reason.ALL_PROVIDERS_FAILED,
+                what + " (" + attempts.size() + " attempt(s)): " + summary(attempts), attempts, retryAfter);
     }
 
     private static String summary(List<Attempt> attempts) {
         return attempts.stream()
-                .map(a -> a.provider() + " (" + a.key() + "): " + a.errorClass() + (a.status() > 0 ? " " + a.status() : ""))
+                .map(a -> a.provider() + " (" + a.key() + "): " + a.errorClass().code() + (a.status() > 0 ? " " + a.status() : ""))
                 .collect(Collectors.joining("; "));
     }
 

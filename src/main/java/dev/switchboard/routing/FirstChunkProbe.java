@@ -3,11 +3,11 @@ package dev.switchboard.routing;
 import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.providers.ChatChunk;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The timing half of the first-chunk probe, applied to one upstream attempt:
@@ -19,21 +19,34 @@ import reactor.core.scheduler.Schedulers;
  *   <li>a cap on the whole stream, so an endless upstream is cut off.
  * </ul>
  *
- * Keep-alives are dropped here and a usage report is never the first element; downstream sees content first. The other half, not committing before the
- * first element and falling back on an error before it, is in {@link FallbackChain}.
+ * Keep-alives are dropped here and a usage report is never the first element, so downstream sees content
+ * first. The other half, not committing before the first element and falling back on an error before it,
+ * is in {@link FallbackChain}.
  */
 final class FirstChunkProbe {
 
-    private FirstChunkProbe() {
+    private final Duration idle;
+    private final Duration maxStream;
+    private final Clock clock;
+
+    /**
+     * @param idle longest silence between two upstream reads
+     * @param maxStream cap on one whole stream
+     */
+    FirstChunkProbe(Duration idle, Duration maxStream, Clock clock) {
+        this.idle = idle;
+        this.maxStream = maxStream;
+        this.clock = clock;
     }
 
-    static Flux<ChatChunk> guard(Flux<ChatChunk> upstream, Duration firstContent, Duration idle, Duration maxStream) {
+    /** The upstream stream with the probe's timing: its first content within {@code firstContent}. */
+    Flux<ChatChunk> guard(Flux<ChatChunk> upstream, Duration firstContent) {
         return Flux.defer(() -> {
-            long streamDeadline = now() + maxStream.toMillis();
+            long streamDeadline = clock.millis() + maxStream.toMillis();
             return upstream
-                    .timeout(Mono.delay(untilNextRead(idle, streamDeadline)),
-                            chunk -> Mono.delay(untilNextRead(idle, streamDeadline)),
-                            Mono.error(() -> readTimeout(idle, streamDeadline, maxStream)))
+                    .timeout(Mono.delay(untilNextRead(streamDeadline)),
+                            chunk -> Mono.delay(untilNextRead(streamDeadline)),
+                            Mono.error(() -> readTimeout(streamDeadline)))
                     .transform(FirstChunkProbe::contentFirst)
                     .timeout(Mono.delay(firstContent), chunk -> Mono.never(),
                             Mono.error(() -> UpstreamException.of(ErrorClass.TIMEOUT,
@@ -51,37 +64,32 @@ final class FirstChunkProbe {
             boolean[] seenContent = new boolean[1];
             return chunks.concatMapIterable(chunk -> {
                 if (chunk == ChatChunk.KeepAlive.INSTANCE) {
-                    return java.util.List.of();
+                    return List.of();
                 }
                 if (!seenContent[0] && !chunk.isContent()) {
                     heldUsage[0] = chunk;
-                    return java.util.List.of();
+                    return List.of();
                 }
                 if (!seenContent[0] && heldUsage[0] != null) {
                     seenContent[0] = true;
-                    return java.util.List.of(chunk, heldUsage[0]);
+                    return List.of(chunk, heldUsage[0]);
                 }
                 seenContent[0] = true;
-                return java.util.List.of(chunk);
+                return List.of(chunk);
             });
         });
     }
 
-    private static Duration untilNextRead(Duration idle, long streamDeadline) {
-        long left = Math.max(0, streamDeadline - now());
+    private Duration untilNextRead(long streamDeadline) {
+        long left = Math.max(0, streamDeadline - clock.millis());
         return left < idle.toMillis() ? Duration.ofMillis(left) : idle;
     }
 
-    private static UpstreamException readTimeout(Duration idle, long streamDeadline, Duration maxStream) {
-        if (now() >= streamDeadline) {
+    private UpstreamException readTimeout(long streamDeadline) {
+        if (clock.millis() >= streamDeadline) {
             return UpstreamException.of(ErrorClass.TIMEOUT, "stream exceeded the maximum duration of "
                     + maxStream.toSeconds() + " s");
         }
         return UpstreamException.of(ErrorClass.TIMEOUT, "upstream sent nothing for " + idle.toMillis() + " ms");
-    }
-
-    /** Scheduler time, so virtual-time tests move it too. */
-    static long now() {
-        return Schedulers.parallel().now(TimeUnit.MILLISECONDS);
     }
 }

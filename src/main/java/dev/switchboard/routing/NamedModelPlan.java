@@ -68,11 +68,6 @@ final class NamedModelPlan implements RoutePlan {
     }
 
     @Override
-    public String exhaustedCode() {
-        return "all_keys_failed";
-    }
-
-    @Override
     public long earliestRecovery(long now) {
         long earliest = Long.MAX_VALUE;
         for (ApiKey key : provider.keys().keys()) {

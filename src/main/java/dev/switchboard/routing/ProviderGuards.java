@@ -8,16 +8,21 @@ import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
+import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 
 /**
  * Resilience4j's circuit breaker and bulkhead, one of each per provider.
@@ -73,6 +78,16 @@ public final class ProviderGuards {
             bulkhead.changeConfig(BulkheadConfig.from(bulkhead.getBulkheadConfig()).maxConcurrentCalls(max).build());
         }
         return bulkhead;
+    }
+
+    /**
+     * The provider's circuit breaker and bulkhead as one operator for an upstream call: the bulkhead
+     * refuses a call beyond the provider's concurrency at once, the circuit records how the call ended.
+     */
+    public <T> Function<Flux<T>, Publisher<T>> guard(Provider provider) {
+        CircuitBreakerOperator<T> circuit = CircuitBreakerOperator.of(circuitBreaker(provider));
+        BulkheadOperator<T> bulkhead = BulkheadOperator.of(bulkhead(provider));
+        return call -> bulkhead.apply(circuit.apply(call));
     }
 
     /** Open (or forced open): skip in Path A, fail fast in Path B. Half-open lets trial calls through. */

@@ -2,6 +2,7 @@ package dev.switchboard.routing;
 
 import dev.switchboard.chat.Attempt;
 import dev.switchboard.chat.ChatCommand;
+import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.RouteInfo;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.chat.Usage;
@@ -32,7 +33,7 @@ public final class RequestRun {
     private final List<Attempt> attempts = new ArrayList<>(2);
     private @Nullable RouteInfo route;
     private @Nullable Usage usage;
-    private @Nullable String errorClass;
+    private @Nullable ErrorClass errorClass;
     private @Nullable String errorMessage;
     private long firstTokenMillis = -1;
     private long endMillis = -1;
@@ -107,8 +108,8 @@ public final class RequestRun {
 
     void failed(Candidate candidate, UpstreamException failure, long latencyMs) {
         attempts.add(new Attempt(candidate.provider().name(), candidate.key().alias(), candidate.model(), false,
-                failure.errorClass().code(), failure.status(), failure.getMessage(), latencyMs));
-        errorClass = failure.errorClass().code();
+                failure.errorClass(), failure.status(), failure.getMessage(), latencyMs));
+        errorClass = failure.errorClass();
         errorMessage = failure.getMessage();
     }
 
@@ -135,7 +136,7 @@ public final class RequestRun {
     /** After commit: the client went away; what was delivered still counts. */
     void cancelledMidStream(Candidate candidate, Usage partialUsage, int chars, long latencyMs) {
         attempts.add(new Attempt(candidate.provider().name(), candidate.key().alias(), candidate.model(), false,
-                "cancelled", 200, "the client cancelled the stream", latencyMs));
+                ErrorClass.CANCELLED, 200, "the client cancelled the stream", latencyMs));
         usage = partialUsage;
         completionChars = chars;
     }
@@ -200,7 +201,7 @@ public final class RequestRun {
         return usage;
     }
 
-    public @Nullable String errorClass() {
+    public @Nullable ErrorClass errorClass() {
         return errorClass;
     }
 

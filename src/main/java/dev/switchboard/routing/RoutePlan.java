@@ -11,9 +11,6 @@ public interface RoutePlan {
     /** The next usable candidate (its call already counted against the limits), or null when none is left. */
     @Nullable Candidate next();
 
-    /** Error code when every candidate failed: {@code all_providers_failed} or {@code all_keys_failed}. */
-    String exhaustedCode();
-
     /**
      * Epoch millis when the earliest of this plan's keys that is out now (cooling, at its limit) can
      * be used again; Long.MAX_VALUE when none of the keys that are out will come back by itself.

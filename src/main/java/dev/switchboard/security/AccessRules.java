@@ -1,5 +1,6 @@
 package dev.switchboard.security;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -84,6 +85,6 @@ final class AccessRules {
         PathPatternParser parser = new PathPatternParser();
         // stricter than the router, which is case-sensitive: /ADMIN is never public here
         parser.setCaseSensitive(false);
-        return java.util.Arrays.stream(patterns).map(parser::parse).toList();
+        return Arrays.stream(patterns).map(parser::parse).toList();
     }
 }

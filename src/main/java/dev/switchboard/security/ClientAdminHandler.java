@@ -2,8 +2,8 @@ package dev.switchboard.security;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.switchboard.api.ChatCommands;
 import dev.switchboard.chat.GatewayException;
+import dev.switchboard.web.JsonBodies;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,9 +24,9 @@ final class ClientAdminHandler {
     private static final long MAX_DAILY = 1_000_000_000_000L;
 
     private final ClientAccounts accounts;
-    private final ChatCommands parser;
+    private final JsonBodies parser;
 
-    ClientAdminHandler(ClientAccounts accounts, ChatCommands parser) {
+    ClientAdminHandler(ClientAccounts accounts, JsonBodies parser) {
         this.accounts = accounts;
         this.parser = parser;
     }
@@ -75,7 +75,7 @@ final class ClientAdminHandler {
         String id = request.pathVariable("id");
         return accounts.revoke(id)
                 .switchIfEmpty(Mono.error(() -> new GatewayException(404, "invalid_request_error", "client_not_found",
-                        "No client with id '" + ChatCommands.abbreviate(id) + "'.", null)))
+                        "No client with id '" + JsonBodies.abbreviate(id) + "'.", null)))
                 .flatMap(client -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
                         .bodyValue(Map.of("revoked", true, "client", view(client))));
     }

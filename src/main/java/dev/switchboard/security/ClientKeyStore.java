@@ -1,8 +1,11 @@
 package dev.switchboard.security;
 
 import io.r2dbc.spi.Readable;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
@@ -90,7 +93,7 @@ public final class ClientKeyStore {
         if (value instanceof byte[] b) {
             return b;
         }
-        if (value instanceof java.nio.ByteBuffer buffer) {
+        if (value instanceof ByteBuffer buffer) {
             byte[] out = new byte[buffer.remaining()];
             buffer.duplicate().get(out);
             return out;
@@ -102,10 +105,10 @@ public final class ClientKeyStore {
         if (value instanceof Instant i) {
             return i;
         }
-        if (value instanceof java.time.OffsetDateTime odt) {
+        if (value instanceof OffsetDateTime odt) {
             return odt.toInstant();
         }
-        if (value instanceof java.time.ZonedDateTime zdt) {
+        if (value instanceof ZonedDateTime zdt) {
             return zdt.toInstant();
         }
         return Instant.EPOCH;

@@ -4,9 +4,9 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
 
-import dev.switchboard.api.ChatCommands;
 import dev.switchboard.api.WebSocketGuard;
 import dev.switchboard.tasks.TaskProperties;
+import dev.switchboard.web.JsonBodies;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +60,7 @@ public class SecurityConfiguration {
     }
 
     @Bean
-    RouterFunction<ServerResponse> clientAdminEndpoints(ClientAccounts accounts, ChatCommands parser) {
+    RouterFunction<ServerResponse> clientAdminEndpoints(ClientAccounts accounts, JsonBodies parser) {
         ClientAdminHandler clients = new ClientAdminHandler(accounts, parser);
         return RouterFunctions
                 .route(POST("/admin/clients"), clients::create)
@@ -85,8 +85,8 @@ public class SecurityConfiguration {
     }
 
     @Bean
-    WebSocketGuard webSocketGuard(SecurityProperties properties) {
-        return new WebSocketGuard(properties.websocket().messagesPerSecond());
+    WebSocketGuard webSocketGuard(SecurityProperties properties, Clock clock) {
+        return new WebSocketGuard(properties.websocket().messagesPerSecond(), clock);
     }
 
     /**

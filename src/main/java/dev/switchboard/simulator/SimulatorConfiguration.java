@@ -1,6 +1,7 @@
 package dev.switchboard.simulator;
 
 import dev.switchboard.config.SwitchboardProperties;
+import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,7 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class SimulatorConfiguration {
 
     @Bean(destroyMethod = "close")
-    SimulatorServer simulatorServer(SwitchboardProperties properties, JsonMapper json) {
-        return SimulatorServer.start(properties.simulator(), json);
+    SimulatorServer simulatorServer(SwitchboardProperties properties, JsonMapper json, Clock clock) {
+        return SimulatorServer.start(properties.simulator(), json, clock);
     }
 }

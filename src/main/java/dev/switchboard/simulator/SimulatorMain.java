@@ -1,7 +1,8 @@
 package dev.switchboard.simulator;
 
-import dev.switchboard.config.SimulatorProperties.FaultProbabilities;
 import dev.switchboard.config.SimulatorProperties;
+import dev.switchboard.config.SimulatorProperties.FaultProbabilities;
+import dev.switchboard.support.SchedulerClock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -45,7 +46,7 @@ public final class SimulatorMain {
                 duration(options.getOrDefault("token-delay", "0ms")),
                 Integer.parseInt(options.getOrDefault("answer-tokens", "32")),
                 FaultProbabilities.none());
-        SimulatorServer server = SimulatorServer.start(settings, JsonMapper.builder().build());
+        SimulatorServer server = SimulatorServer.start(settings, JsonMapper.builder().build(), SchedulerClock.utc());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -3,6 +3,7 @@ package dev.switchboard.simulator;
 import dev.switchboard.config.SimulatorProperties;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -20,6 +21,7 @@ import reactor.netty.http.server.HttpServerResponse;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
 /**
  * The built-in provider simulator: a real HTTP server on loopback that answers like a provider,
  * streams with configurable timing, and plays the fault its API key asks for ({@link SimulatorKey}).
@@ -46,10 +48,12 @@ public final class SimulatorServer implements AutoCloseable {
     private final AnthropicPlayer anthropic;
     private final GeminiPlayer gemini;
     private final DisposableServer server;
+    private final Clock clock;
 
-    private SimulatorServer(SimulatorProperties settings, JsonMapper json) {
+    private SimulatorServer(SimulatorProperties settings, JsonMapper json, Clock clock) {
         this.settings = settings;
         this.json = json;
+        this.clock = clock;
         this.openAi = new OpenAiPlayer(json);
         this.anthropic = new AnthropicPlayer(json);
         this.gemini = new GeminiPlayer(json);
@@ -71,8 +75,8 @@ public final class SimulatorServer implements AutoCloseable {
     }
 
     /** Binds the server (blocking, at startup only). */
-    public static SimulatorServer start(SimulatorProperties settings, JsonMapper json) {
-        return new SimulatorServer(settings, json);
+    public static SimulatorServer start(SimulatorProperties settings, JsonMapper json, Clock clock) {
+        return new SimulatorServer(settings, json, clock);
     }
 
     public int port() {
@@ -210,6 +214,6 @@ public final class SimulatorServer implements AutoCloseable {
                 : SimulatorAnswer.tokens(model, body, player.lastUserText(body), count);
         return new SimulatedCall("chatcmpl-sim" + ids.incrementAndGet(), key, model, stream,
                 body != null && player.includeUsage(body), Math.max(1, (prompt.length() + 3) / 4), tokens, finish,
-                System.currentTimeMillis() / 1000);
+                clock.millis() / 1000);
     }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.status;
 
 import dev.switchboard.chat.Attempt;
+import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.config.UsageProperties.Alerts;
 import dev.switchboard.routing.RequestObserver;
 import dev.switchboard.routing.RequestRun;
@@ -62,7 +63,7 @@ public final class AlertMonitor implements RequestObserver {
         }
         for (Attempt attempt : run.attempts()) {
             bucket.incrementAndGet(ATTEMPTS);
-            if (!attempt.success() && !"cancelled".equals(attempt.errorClass())) {
+            if (!attempt.success() && attempt.errorClass() != ErrorClass.CANCELLED) {
                 bucket.incrementAndGet(ERRORS);
             }
         }

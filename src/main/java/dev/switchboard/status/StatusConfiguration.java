@@ -4,7 +4,9 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 
 import dev.switchboard.config.SwitchboardProperties;
 import dev.switchboard.keys.DailyLimits;
+import dev.switchboard.keys.KeyHealth;
 import dev.switchboard.providers.ProviderRegistry;
+import dev.switchboard.routing.ProviderGuards;
 import dev.switchboard.support.BackgroundJobs;
 import dev.switchboard.usage.RequestLogWriter;
 import java.time.Clock;
@@ -16,9 +18,15 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import tools.jackson.databind.json.JsonMapper;
+
 /** Status, analytics and request-log endpoints, the alert monitor and the provider health indicator. */
 @Configuration(proxyBeanMethods = false)
 public class StatusConfiguration {
+
+    @Bean
+    KeyPoolReport keyPoolReport(ProviderRegistry registry, KeyHealth health, DailyLimits limits, ProviderGuards guards) {
+        return new KeyPoolReport(registry, health, limits, guards);
+    }
 
     @Bean
     AlertMonitor alertMonitor(SwitchboardProperties properties, Clock clock) {

@@ -15,8 +15,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import reactor.core.publisher.Mono;
+
 /**
  * Builds the status and health documents (the shapes of the seed systems' {@code brain/status},
  * {@code providers/status} and {@code health/keys}) from the ledger, the key pools and the alerts.
@@ -105,7 +107,7 @@ public final class StatusReport {
                 p.put("avg_response_time_ms", attempts == 0 ? null : latency / attempts);
                 p.put("last_error", lastError(view.keys()));
                 p.put("last_success", view.keys().stream().map(KeyView::lastSuccessAt)
-                        .filter(java.util.Objects::nonNull).max(Comparator.naturalOrder()).orElse(null));
+                        .filter(Objects::nonNull).max(Comparator.naturalOrder()).orElse(null));
                 p.put("next_reset", view.nextReset());
                 out.add(p);
             }

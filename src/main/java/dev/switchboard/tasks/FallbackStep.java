@@ -3,6 +3,7 @@ package dev.switchboard.tasks;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.chat.Attempt;
+import dev.switchboard.chat.ErrorClass;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,7 +19,7 @@ public record FallbackStep(
         @Nullable String key,
         @Nullable String model,
         String outcome,
-        @JsonProperty("error_class") @Nullable String errorClass,
+        @JsonProperty("error_class") @Nullable ErrorClass errorClass,
         @Nullable Integer status,
         @Nullable String message,
         @JsonProperty("latency_ms") long latencyMs) {

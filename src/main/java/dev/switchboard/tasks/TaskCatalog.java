@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,9 +36,11 @@ public final class TaskCatalog {
     private final @Nullable Path file;
     private final boolean includeBuiltin;
     private final AtomicReference<Loaded> current = new AtomicReference<>();
+    private final Clock clock;
 
-    TaskCatalog(TaskTemplates templates, TaskProperties properties) {
+    TaskCatalog(TaskTemplates templates, TaskProperties properties, Clock clock) {
         this.templates = templates;
+        this.clock = clock;
         this.file = properties.templates();
         this.includeBuiltin = properties.includeBuiltinTemplates();
         current.set(loadNow());
@@ -99,7 +102,7 @@ public final class TaskCatalog {
         }
         Map<String, TaskDefinition> tasks = templates.load(sources);
         List<String> names = sources.stream().map(TaskTemplates.Source::name).toList();
-        return new Loaded(Collections.unmodifiableMap(new LinkedHashMap<>(tasks)), names, Instant.now());
+        return new Loaded(Collections.unmodifiableMap(new LinkedHashMap<>(tasks)), names, clock.instant());
     }
 
     private static String readBuiltin() {

@@ -4,6 +4,7 @@ import dev.switchboard.chat.ChatMessage;
 import dev.switchboard.chat.GatewayException;
 import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
+import java.io.IOException;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -114,7 +115,7 @@ final class TaskDefinition {
             compiled.template().evaluate(out, context);
         } catch (PebbleException e) {
             throw renderFailure(part, compiled, TaskTemplates.describe(e));
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw renderFailure(part, compiled, String.valueOf(e.getMessage()));
         }
         return out.toString();

@@ -4,6 +4,7 @@ import dev.switchboard.api.ChatCommands;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.GatewayException;
 import dev.switchboard.web.ClientIdentity;
+import dev.switchboard.web.JsonBodies;
 import dev.switchboard.web.RequestIds;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,16 +31,16 @@ final class TaskJobs {
     private static final int MAX_VARIABLES = 64;
 
     private final TaskCatalog catalog;
-    private final ChatCommands commands;
+    private final JsonBodies bodies;
     private final TaskUploads uploads;
     private final DocumentText documents;
     private final JsonMapper json;
     private final int maxInputChars;
 
-    TaskJobs(TaskCatalog catalog, ChatCommands commands, TaskUploads uploads, DocumentText documents, JsonMapper json,
+    TaskJobs(TaskCatalog catalog, JsonBodies bodies, TaskUploads uploads, DocumentText documents, JsonMapper json,
             TaskProperties properties) {
         this.catalog = catalog;
-        this.commands = commands;
+        this.bodies = bodies;
         this.uploads = uploads;
         this.documents = documents;
         this.json = json;
@@ -60,7 +61,7 @@ final class TaskJobs {
         }
         return request.bodyToMono(byte[].class)
                 .defaultIfEmpty(new byte[0])
-                .map(body -> fromText(commands.parse(body, TaskRequest.class), requestId, start));
+                .map(body -> fromText(bodies.parse(body, TaskRequest.class), requestId, start));
     }
 
     private TaskJob fromText(TaskRequest request, String requestId, long start) {

@@ -2,6 +2,7 @@ package dev.switchboard.tasks;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -41,7 +42,7 @@ public record TaskRecord(
 
     /** The same record with more metadata (e.g. whether it was stored). */
     TaskRecord withMetadata(String key, Object value) {
-        Map<String, Object> more = new java.util.LinkedHashMap<>(metadata);
+        Map<String, Object> more = new LinkedHashMap<>(metadata);
         more.put(key, value);
         return new TaskRecord(id, success, taskType, inputType, inputData, provider, model, response, parsed, usage,
                 responseTime, errorMessage, more, fallbackChain, totalAttempts, createdAt);

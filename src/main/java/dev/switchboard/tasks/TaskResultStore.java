@@ -8,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class TaskResultStore {
 
     private static final Logger log = LoggerFactory.getLogger(TaskResultStore.class);
-    private static final java.util.regex.Pattern POSSIBLE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,40}");
+    private static final Pattern POSSIBLE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,40}");
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
     private static final TypeReference<List<FallbackStep>> STEPS = new TypeReference<>() { };
     private static final String COLUMNS = "id, created_at, request_id, task_type, success, input_type, input_data, "

@@ -3,8 +3,9 @@ package dev.switchboard.tasks;
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
 
-import dev.switchboard.api.ChatCommands;
 import dev.switchboard.routing.ChatService;
+import dev.switchboard.web.JsonBodies;
+import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -29,8 +30,8 @@ public class TaskRoutes {
 
     /** Loads and validates the templates at startup: invalid ones stop the application, naming each problem. */
     @Bean
-    TaskCatalog taskCatalog(JsonMapper json, TaskProperties properties) {
-        return new TaskCatalog(new TaskTemplates(json), properties);
+    TaskCatalog taskCatalog(JsonMapper json, TaskProperties properties, Clock clock) {
+        return new TaskCatalog(new TaskTemplates(json), properties, clock);
     }
 
     @Bean
@@ -39,13 +40,13 @@ public class TaskRoutes {
     }
 
     @Bean
-    TaskRunner taskRunner(ChatService chat, JsonMapper json, TaskResultStore store) {
-        return new TaskRunner(chat, new StrictJson(json), store);
+    TaskRunner taskRunner(ChatService chat, JsonMapper json, TaskResultStore store, Clock clock) {
+        return new TaskRunner(chat, new StrictJson(json), store, clock);
     }
 
     @Bean
-    TaskJobs taskJobs(TaskCatalog catalog, ChatCommands commands, JsonMapper json, TaskProperties properties) {
-        return new TaskJobs(catalog, commands, new TaskUploads(properties), new DocumentText(properties), json,
+    TaskJobs taskJobs(TaskCatalog catalog, JsonBodies bodies, JsonMapper json, TaskProperties properties) {
+        return new TaskJobs(catalog, bodies, new TaskUploads(properties), new DocumentText(properties), json,
                 properties);
     }
 

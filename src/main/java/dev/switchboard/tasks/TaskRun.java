@@ -1,11 +1,12 @@
 package dev.switchboard.tasks;
 
-import dev.switchboard.chat.AllCandidatesFailedException;
+import dev.switchboard.api.ErrorAnswers;
 import dev.switchboard.chat.Attempt;
+import dev.switchboard.chat.CandidatesExhaustedException;
 import dev.switchboard.chat.ChatResult;
 import dev.switchboard.chat.MidStreamException;
 import dev.switchboard.chat.UpstreamException;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,8 +32,11 @@ final class TaskRun {
     private String round = ANSWER;
     private StrictJson.@Nullable Verdict rejectedAnswer;
 
-    TaskRun(TaskJob job, boolean streamed) {
+    private final Clock clock;
+
+    TaskRun(TaskJob job, boolean streamed, Clock clock) {
         this.job = job;
+        this.clock = clock;
         if (streamed) {
             extra.put("stream", true);
         }
@@ -40,7 +44,7 @@ final class TaskRun {
 
     /** Whether an upstream failure belongs in a stored {@code success:false} record (the providers were reached). */
     static boolean reachedProviders(Throwable error) {
-        return error instanceof AllCandidatesFailedException || error instanceof UpstreamException
+        return error instanceof CandidatesExhaustedException || error instanceof UpstreamException
                 || error instanceof MidStreamException;
     }
 
@@ -93,22 +97,17 @@ final class TaskRun {
     /** The providers failed; {@code partial} is what a broken stream had delivered (empty otherwise). */
     TaskRecord failed(Throwable error, String partial) {
         Map<String, Object> meta = metadata();
-        String message;
-        if (error instanceof AllCandidatesFailedException all) {
+        if (error instanceof CandidatesExhaustedException all) {
             all.attempts().forEach(a -> steps.add(FallbackStep.of(round, a)));
-            meta.put("error_code", all.code());
-            message = all.getMessage();
         } else if (error instanceof MidStreamException mid) {
             mid.attempts().forEach(a -> steps.add(FallbackStep.of(round, a)));
-            meta.put("error_code", "stream_interrupted");
-            message = "The upstream stream failed after it started: " + mid.failure().getMessage();
-        } else {
-            UpstreamException upstream = (UpstreamException) error;
-            steps.add(new FallbackStep(round, null, null, null, "error", upstream.errorClass().code(),
+        } else if (error instanceof UpstreamException upstream) {
+            steps.add(new FallbackStep(round, null, null, null, "error", upstream.errorClass(),
                     upstream.status() > 0 ? upstream.status() : null, upstream.getMessage(), 0));
-            meta.put("error_code", upstream.upstreamCode() != null ? upstream.upstreamCode() : "upstream_rejected_request");
-            message = "The provider rejected the request: " + upstream.getMessage();
         }
+        ErrorAnswers.Answer answer = ErrorAnswers.of(error, job.requestId());
+        meta.put("error_code", answer.code());
+        String message = answer.message();
         FallbackStep last = lastWithProvider();
         return record(false, last == null ? null : last.provider(), last == null ? null : last.model(),
                 partial.isEmpty() ? null : partial, null, message, meta);
@@ -135,7 +134,7 @@ final class TaskRun {
             @Nullable String response, @Nullable JsonNode parsed, @Nullable String error, Map<String, Object> meta) {
         double seconds = Math.round((System.nanoTime() - job.startNanos()) / 1_000_000.0) / 1000.0;
         return new TaskRecord(id, success, job.task().name(), job.inputType(), job.inputData(), provider, model,
-                response, parsed, usage, seconds, error, meta, steps, steps.size(), Instant.now());
+                response, parsed, usage, seconds, error, meta, steps, steps.size(), clock.instant());
     }
 
     private @Nullable FallbackStep lastWithProvider() {

@@ -6,6 +6,7 @@ import dev.switchboard.chat.ChatResult;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.Surface;
 import dev.switchboard.routing.ChatService;
+import java.time.Clock;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -24,7 +25,10 @@ final class TaskRunner {
     private final StrictJson strictJson;
     private final TaskResultStore store;
 
-    TaskRunner(ChatService chat, StrictJson strictJson, TaskResultStore store) {
+    private final Clock clock;
+
+    TaskRunner(ChatService chat, StrictJson strictJson, TaskResultStore store, Clock clock) {
+        this.clock = clock;
         this.chat = chat;
         this.strictJson = strictJson;
         this.store = store;
@@ -48,7 +52,7 @@ final class TaskRunner {
     Mono<TaskRecord> process(TaskJob job) {
         return Mono.defer(() -> {
             List<ChatMessage> prompt = job.task().render(job.promptInput());
-            TaskRun run = new TaskRun(job, false);
+            TaskRun run = new TaskRun(job, false, clock);
             return chat.complete(firstCommand(job, prompt))
                     .flatMap(result -> judge(job, run, prompt, result))
                     .onErrorResume(TaskRun::reachedProviders, error -> Mono.just(run.failed(error, "")));
@@ -58,7 +62,7 @@ final class TaskRunner {
     Flux<Event> stream(TaskJob job) {
         return Flux.defer(() -> {
             List<ChatMessage> prompt = job.task().render(job.promptInput());
-            TaskRun run = new TaskRun(job, true);
+            TaskRun run = new TaskRun(job, true, clock);
             StringBuilder text = new StringBuilder();
             return chat.stream(firstCommand(job, prompt))
                     .concatMap(event -> onStreamEvent(job, run, prompt, text, event))
@@ -123,16 +127,26 @@ final class TaskRunner {
      */
     static ChatCommand firstCommand(TaskJob job, List<ChatMessage> prompt) {
         boolean named = job.model() != null;
-        return new ChatCommand(job.requestId(), Surface.TASK, prompt, named ? job.preferredProvider() : null,
-                job.model(), maxTokens(job), temperature(job), true, named ? null : job.preferredProvider())
-                .withClient(job.clientId());
+        return ChatCommand.builder(job.requestId(), Surface.TASK, prompt)
+                .provider(named ? job.preferredProvider() : null)
+                .model(job.model())
+                .maxTokens(maxTokens(job))
+                .temperature(temperature(job))
+                .preferredProvider(named ? null : job.preferredProvider())
+                .client(job.clientId())
+                .build();
     }
 
     /** The repair round goes to the provider and model that gave the rejected answer (their keys may rotate). */
     static ChatCommand repairCommand(TaskJob job, ChatResult answered, List<ChatMessage> conversation) {
         String id = job.requestId().length() > 57 ? job.requestId().substring(0, 57) : job.requestId();
-        return new ChatCommand(id + "-repair", Surface.TASK, conversation, answered.route().provider(),
-                answered.route().model(), maxTokens(job), temperature(job), true, null).withClient(job.clientId());
+        return ChatCommand.builder(id + "-repair", Surface.TASK, conversation)
+                .provider(answered.route().provider())
+                .model(answered.route().model())
+                .maxTokens(maxTokens(job))
+                .temperature(temperature(job))
+                .client(job.clientId())
+                .build();
     }
 
     private static @Nullable Integer maxTokens(TaskJob job) {

@@ -1,11 +1,10 @@
 package dev.switchboard.tasks;
 
 import dev.switchboard.web.SseFrames;
+import dev.switchboard.web.SseResponse;
 import java.util.Map;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
@@ -34,11 +33,7 @@ final class TaskStreamHandler {
         DataBufferFactory buffers = request.exchange().getResponse().bufferFactory();
         return jobs.read(request).flatMap(job -> {
             Flux<DataBuffer> frames = runner.stream(job).map(event -> frame(buffers, event));
-            return ServerResponse.ok()
-                    .contentType(MediaType.TEXT_EVENT_STREAM)
-                    .header("Cache-Control", "no-cache")
-                    .header("X-Accel-Buffering", "no")
-                    .body(BodyInserters.fromDataBuffers(frames));
+            return SseResponse.of(frames);
         });
     }
 

@@ -12,10 +12,12 @@ import io.pebbletemplates.pebble.loader.StringLoader;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -310,9 +312,9 @@ final class TaskTemplates {
 
     /** A task as declared in one source, plus the parts compiled from it so far. */
     private record Declared(String name, String source, TaskSpec spec,
-            Map<PromptPart, TaskDefinition.CompiledPart> compiled, java.util.Set<PromptPart> failed) {
+            Map<PromptPart, TaskDefinition.CompiledPart> compiled, Set<PromptPart> failed) {
         Declared(String name, String source, TaskSpec spec) {
-            this(name, source, spec, new EnumMap<>(PromptPart.class), java.util.EnumSet.noneOf(PromptPart.class));
+            this(name, source, spec, new EnumMap<>(PromptPart.class), EnumSet.noneOf(PromptPart.class));
         }
     }
 

@@ -6,12 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.multipart.FilePartEvent;
 import org.springframework.http.codec.multipart.FormPartEvent;
 import org.springframework.http.codec.multipart.PartEvent;
 import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -68,8 +70,8 @@ final class TaskUploads {
                 // Spring's multipart parser throws plain runtime exceptions on some malformed part
                 // headers (e.g. a Content-Disposition name with a line break): that is a bad request
                 .onErrorMap(error -> !(error instanceof GatewayException)
-                                && !(error instanceof org.springframework.core.io.buffer.DataBufferLimitException)
-                                && !(error instanceof org.springframework.web.server.ResponseStatusException),
+                                && !(error instanceof DataBufferLimitException)
+                                && !(error instanceof ResponseStatusException),
                         error -> GatewayException.badRequest("invalid_multipart",
                                 "The multipart form could not be read: its structure or part headers are malformed."));
     }

@@ -46,7 +46,7 @@ public final class RequestLogRecorder implements RequestObserver {
                 route != null ? route.model() : last != null ? last.model() : command.model(),
                 route != null ? route.key() : last != null ? last.key() : null,
                 run.outcome() == null ? "failed" : run.outcome().name().toLowerCase(),
-                run.outcome() == RequestRun.Outcome.SUCCESS ? null : run.errorClass(),
+                run.outcome() == RequestRun.Outcome.SUCCESS || run.errorClass() == null ? null : run.errorClass().code(),
                 message == null ? null : message.length() > 600 ? message.substring(0, 600) : message,
                 (int) Math.max(0, run.latencyMs()),
                 run.firstTokenMs() >= 0 ? (int) run.firstTokenMs() : null,
@@ -70,7 +70,7 @@ public final class RequestLogRecorder implements RequestObserver {
             step.put("model", a.model());
             step.put("outcome", a.success() ? "ok" : "error");
             if (a.errorClass() != null) {
-                step.put("error_class", a.errorClass());
+                step.put("error_class", a.errorClass().code());
             }
             if (a.status() > 0) {
                 step.put("status", a.status());

@@ -1,6 +1,7 @@
 package dev.switchboard.usage;
 
 import dev.switchboard.chat.Attempt;
+import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.RouteInfo;
 import dev.switchboard.chat.Usage;
 import dev.switchboard.database.OutageNotice;
@@ -10,11 +11,10 @@ import dev.switchboard.routing.RequestRun;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.Locale;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -32,10 +32,15 @@ public final class UsageLedger implements RequestObserver {
 
     private static final Logger log = LoggerFactory.getLogger(UsageLedger.class);
 
-    /** Column order of the counters; must match {@link #UPSERT}. */
+    /** Counters of one (day, provider, key, model) row, in the order of {@link #UPSERT}'s parameters. */
     enum Column {
         REQUESTS, SUCCESSES, CANCELLED, RATE_LIMITED, INVALID_KEY, QUOTA, SERVER_ERROR, OVERLOADED, NETWORK, TIMEOUT,
         BAD_REQUEST, PROMPT_TOKENS, COMPLETION_TOKENS, ESTIMATED_TOKENS, LATENCY_MS
+    }
+
+    /** Counters of one (day, surface, path, outcome) row, in the order of {@link #TOTALS_UPSERT}'s parameters. */
+    enum TotalsColumn {
+        REQUESTS, LATENCY_MS, PROMPT_TOKENS, COMPLETION_TOKENS
     }
 
     private static final String UPSERT = "insert into usage_daily (day, provider, key_alias, model, requests, successes, "
@@ -58,14 +63,6 @@ public final class UsageLedger implements RequestObserver {
             + "estimated_tokens = usage_daily.estimated_tokens + excluded.estimated_tokens, "
             + "total_latency_ms = usage_daily.total_latency_ms + excluded.total_latency_ms, updated_at = now()";
 
-    /** One row's identity. */
-    record Row(LocalDate day, String provider, String key, String model) {
-    }
-
-    /** One request-totals row's identity; its counters are requests, latency, prompt and completion tokens. */
-    record TotalsRow(LocalDate day, String surface, String path, String outcome) {
-    }
-
     private static final String TOTALS_UPSERT = "insert into requests_daily (day, surface, path, outcome, requests, "
             + "total_latency_ms, prompt_tokens, completion_tokens, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, now()) "
             + "on conflict (day, surface, path, outcome) do update set requests = requests_daily.requests + excluded.requests, "
@@ -73,11 +70,19 @@ public final class UsageLedger implements RequestObserver {
             + "prompt_tokens = requests_daily.prompt_tokens + excluded.prompt_tokens, "
             + "completion_tokens = requests_daily.completion_tokens + excluded.completion_tokens, updated_at = now()";
 
-    private final Map<TotalsRow, AtomicLongArray> pendingTotals = new ConcurrentHashMap<>();
+    /** One attempts row's identity. */
+    record Row(LocalDate day, String provider, String key, String model) {
+    }
+
+    /** One request-totals row's identity. */
+    record TotalsRow(LocalDate day, String surface, String path, String outcome) {
+    }
 
     private final DatabaseClient database;
     private final Clock clock;
-    private final Map<Row, AtomicLongArray> pending = new ConcurrentHashMap<>();
+    private final PendingCounts<Row, Column> attempts = new PendingCounts<>(Column.class, Row::day);
+    private final PendingCounts<TotalsRow, TotalsColumn> requests = new PendingCounts<>(TotalsColumn.class,
+            TotalsRow::day);
     private final OutageNotice outage = new OutageNotice();
 
     public UsageLedger(DatabaseClient database, Clock clock) {
@@ -88,155 +93,103 @@ public final class UsageLedger implements RequestObserver {
     @Override
     public void ended(RequestRun run) {
         LocalDate day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-        List<Attempt> attempts = run.attempts();
-        for (int i = 0; i < attempts.size(); i++) {
-            Attempt attempt = attempts.get(i);
-            AtomicLongArray row = row(new Row(day, attempt.provider(), attempt.key(), attempt.model()));
-            row.incrementAndGet(Column.REQUESTS.ordinal());
-            row.addAndGet(Column.LATENCY_MS.ordinal(), attempt.latencyMs());
-            Column outcome = attempt.success() ? Column.SUCCESSES : failureColumn(attempt.errorClass());
-            if (outcome != null) {
-                row.incrementAndGet(outcome.ordinal());
-            }
-        }
-        AtomicLongArray totals = pendingTotals.computeIfAbsent(new TotalsRow(day, run.command().surface().code(),
-                run.plan().path().code(), run.outcome() == null ? "failed" : run.outcome().name().toLowerCase()),
-                r -> new AtomicLongArray(4));
-        totals.incrementAndGet(0);
-        totals.addAndGet(1, Math.max(0, run.latencyMs()));
-        if (run.usage() != null) {
-            totals.addAndGet(2, run.usage().promptTokens());
-            totals.addAndGet(3, run.usage().completionTokens());
+        for (Attempt attempt : run.attempts()) {
+            Row row = new Row(day, attempt.provider(), attempt.key(), attempt.model());
+            attempts.increment(row, Column.REQUESTS);
+            attempts.add(row, Column.LATENCY_MS, attempt.latencyMs());
+            attempts.increment(row, attempt.success() ? Column.SUCCESSES : failureColumn(attempt.errorClass()));
         }
         Usage usage = run.usage();
+        TotalsRow totals = new TotalsRow(day, run.command().surface().code(), run.plan().path().code(),
+                run.outcome() == null ? "failed" : run.outcome().name().toLowerCase(Locale.ROOT));
+        requests.increment(totals, TotalsColumn.REQUESTS);
+        requests.add(totals, TotalsColumn.LATENCY_MS, Math.max(0, run.latencyMs()));
+        if (usage != null) {
+            requests.add(totals, TotalsColumn.PROMPT_TOKENS, usage.promptTokens());
+            requests.add(totals, TotalsColumn.COMPLETION_TOKENS, usage.completionTokens());
+        }
         // the route is set once content was delivered: by the success, or by the stream that broke or was cancelled
         RouteInfo route = run.route();
         if (usage != null && route != null) {
-            AtomicLongArray row = row(new Row(day, route.provider(), route.key(), route.model()));
-            row.addAndGet(Column.PROMPT_TOKENS.ordinal(), usage.promptTokens());
-            row.addAndGet(Column.COMPLETION_TOKENS.ordinal(), usage.completionTokens());
+            Row row = new Row(day, route.provider(), route.key(), route.model());
+            attempts.add(row, Column.PROMPT_TOKENS, usage.promptTokens());
+            attempts.add(row, Column.COMPLETION_TOKENS, usage.completionTokens());
             if (usage.estimated()) {
-                row.addAndGet(Column.ESTIMATED_TOKENS.ordinal(), usage.totalTokens());
+                attempts.add(row, Column.ESTIMATED_TOKENS, usage.totalTokens());
             }
         }
     }
 
     /** Rows with counts waiting to be written. */
     public int pendingRows() {
-        return (int) (pending.values().stream().filter(UsageLedger::hasCounts).count()
-                + pendingTotals.values().stream().filter(UsageLedger::hasCounts).count());
+        return attempts.pendingRows() + requests.pendingRows();
     }
 
-    private static boolean hasCounts(AtomicLongArray counters) {
-        for (int i = 0; i < counters.length(); i++) {
-            if (counters.get(i) != 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Adds everything counted so far to PostgreSQL; failed rows stay pending. */
+    /** Adds everything counted so far to PostgreSQL; rows that fail stay pending for the next flush. */
     public Mono<Void> flush() {
-        List<Map.Entry<Row, long[]>> batch = new ArrayList<>();
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-        for (Map.Entry<Row, AtomicLongArray> entry : pending.entrySet()) {
-            long[] amounts = take(entry.getValue());
-            if (amounts != null) {
-                batch.add(Map.entry(entry.getKey(), amounts));
-            } else if (entry.getKey().day().isBefore(today)) {
-                // rows of past days get no new counts (a request counts on the day it ends), so they can go
-                pending.remove(entry.getKey(), entry.getValue());
-            }
-        }
-        List<Map.Entry<TotalsRow, long[]>> totals = new ArrayList<>();
-        for (Map.Entry<TotalsRow, AtomicLongArray> entry : pendingTotals.entrySet()) {
-            long[] amounts = take(entry.getValue());
-            if (amounts != null) {
-                totals.add(Map.entry(entry.getKey(), amounts));
-            } else if (entry.getKey().day().isBefore(today)) {
-                pendingTotals.remove(entry.getKey(), entry.getValue());
-            }
-        }
-        Mono<Void> writeTotals = Flux.fromIterable(totals)
-                .concatMap(entry -> writeTotals(entry.getKey(), entry.getValue())
-                        .onErrorResume(e -> {
-                            AtomicLongArray back = pendingTotals.computeIfAbsent(entry.getKey(), r -> new AtomicLongArray(4));
-                            for (int i = 0; i < 4; i++) {
-                                back.addAndGet(i, entry.getValue()[i]);
-                            }
-                            return Mono.empty();
-                        }))
-                .then();
-        return writeTotals.thenMany(Flux.fromIterable(batch))
-                .concatMap(entry -> write(entry.getKey(), entry.getValue())
-                        .onErrorResume(e -> {
-                            giveBack(entry.getKey(), entry.getValue());
-                            if (outage.startsFailing()) {
-                                log.warn("Usage ledger write failed, kept in memory for the next flush: {}", e.toString());
-                            }
-                            return Mono.empty();
-                        }))
+        boolean[] failed = new boolean[1];
+        return Flux.concat(
+                        write(requests, requests.drain(today), this::writeTotals, failed),
+                        write(attempts, attempts.drain(today), this::writeAttempts, failed))
                 .then(Mono.fromRunnable(() -> {
-                    if (outage.failing() && batch.stream().noneMatch(e -> pending.containsKey(e.getKey()))
-                            && outage.recovers()) {
+                    if (!failed[0] && outage.recovers()) {
                         log.info("Usage ledger writes resumed");
                     }
                 }));
     }
 
-    private Mono<Void> write(Row row, long[] amounts) {
+    /** Writes drained rows one by one; a row that fails goes back to its counters. */
+    private <K, C extends Enum<C>> Mono<Void> write(PendingCounts<K, C> counts, List<PendingCounts.Drained<K>> rows,
+            Function<PendingCounts.Drained<K>, Mono<Void>> upsert, boolean[] failed) {
+        return Flux.fromIterable(rows)
+                .concatMap(row -> upsert.apply(row).onErrorResume(e -> {
+                    counts.giveBack(row);
+                    failed[0] = true;
+                    if (outage.startsFailing()) {
+                        log.warn("Usage ledger write failed, kept in memory for the next flush: {}", e.toString());
+                    }
+                    return Mono.empty();
+                }))
+                .then();
+    }
+
+    private Mono<Void> writeAttempts(PendingCounts.Drained<Row> drained) {
+        Row row = drained.row();
         DatabaseClient.GenericExecuteSpec spec = database.sql(UPSERT)
                 .bind(0, row.day()).bind(1, row.provider()).bind(2, row.key()).bind(3, PostgresText.text(row.model()));
+        long[] amounts = drained.amounts();
         for (int i = 0; i < amounts.length; i++) {
             spec = spec.bind(4 + i, amounts[i]);
         }
         return spec.fetch().rowsUpdated().then();
     }
 
-    private Mono<Void> writeTotals(TotalsRow row, long[] amounts) {
-        return database.sql(TOTALS_UPSERT)
-                .bind(0, row.day()).bind(1, row.surface()).bind(2, row.path()).bind(3, row.outcome())
-                .bind(4, amounts[0]).bind(5, amounts[1]).bind(6, amounts[2]).bind(7, amounts[3])
-                .fetch().rowsUpdated().then();
-    }
-
-    private AtomicLongArray row(Row row) {
-        return pending.computeIfAbsent(row, r -> new AtomicLongArray(Column.values().length));
-    }
-
-    private void giveBack(Row row, long[] amounts) {
-        AtomicLongArray counters = row(row);
+    private Mono<Void> writeTotals(PendingCounts.Drained<TotalsRow> drained) {
+        TotalsRow row = drained.row();
+        DatabaseClient.GenericExecuteSpec spec = database.sql(TOTALS_UPSERT)
+                .bind(0, row.day()).bind(1, row.surface()).bind(2, row.path()).bind(3, row.outcome());
+        long[] amounts = drained.amounts();
         for (int i = 0; i < amounts.length; i++) {
-            counters.addAndGet(i, amounts[i]);
+            spec = spec.bind(4 + i, amounts[i]);
         }
+        return spec.fetch().rowsUpdated().then();
     }
 
-    /** Takes the counters (zeroing them); null when there was nothing. */
-    private static long[] take(AtomicLongArray counters) {
-        long[] amounts = new long[counters.length()];
-        boolean any = false;
-        for (int i = 0; i < amounts.length; i++) {
-            amounts[i] = counters.getAndSet(i, 0);
-            any |= amounts[i] != 0;
-        }
-        return any ? amounts : null;
-    }
-
-    private static Column failureColumn(String errorClass) {
+    private static Column failureColumn(@Nullable ErrorClass errorClass) {
         if (errorClass == null) {
-            return null;
+            return Column.SERVER_ERROR;
         }
         return switch (errorClass) {
-            case "rate_limited" -> Column.RATE_LIMITED;
-            case "invalid_key" -> Column.INVALID_KEY;
-            case "quota_exceeded" -> Column.QUOTA;
-            case "overloaded" -> Column.OVERLOADED;
-            case "network" -> Column.NETWORK;
-            case "timeout" -> Column.TIMEOUT;
-            case "bad_request" -> Column.BAD_REQUEST;
-            case "cancelled" -> Column.CANCELLED;
-            default -> Column.SERVER_ERROR;
+            case RATE_LIMITED -> Column.RATE_LIMITED;
+            case INVALID_KEY -> Column.INVALID_KEY;
+            case QUOTA_EXCEEDED -> Column.QUOTA;
+            case OVERLOADED -> Column.OVERLOADED;
+            case NETWORK -> Column.NETWORK;
+            case TIMEOUT -> Column.TIMEOUT;
+            case BAD_REQUEST -> Column.BAD_REQUEST;
+            case CANCELLED -> Column.CANCELLED;
+            case SERVER_ERROR -> Column.SERVER_ERROR;
         };
     }
 }

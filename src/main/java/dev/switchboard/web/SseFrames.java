@@ -7,6 +7,8 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 /** Writes server-sent-event frames straight to buffers (no intermediate event objects). */
 public final class SseFrames {
 
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+
     private SseFrames() {
     }
 
@@ -15,6 +17,16 @@ public final class SseFrames {
         byte[] head = ("event: " + name + "\ndata: ").getBytes(StandardCharsets.US_ASCII);
         DataBuffer buffer = factory.allocateBuffer(head.length + json.length + 2);
         buffer.write(head);
+        buffer.write(json);
+        buffer.write((byte) '\n');
+        buffer.write((byte) '\n');
+        return buffer;
+    }
+
+    /** {@code data: <json>\n\n}, the OpenAI framing. */
+    public static DataBuffer data(DataBufferFactory factory, byte[] json) {
+        DataBuffer buffer = factory.allocateBuffer(json.length + 8);
+        buffer.write(DATA);
         buffer.write(json);
         buffer.write((byte) '\n');
         buffer.write((byte) '\n');

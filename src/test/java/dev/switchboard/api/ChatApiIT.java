@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -176,7 +177,7 @@ class ChatApiIT {
             requestLog.flushAll().block(Duration.ofSeconds(5));
             return database.sql("select * from request_log where id = :id").bind("id", id)
                     .fetch().one().block(Duration.ofSeconds(5));
-        }, java.util.Objects::nonNull);
+        }, Objects::nonNull);
 
         assertThat(row.get("surface")).isEqualTo("sync");
         assertThat(row.get("path")).isEqualTo("model");

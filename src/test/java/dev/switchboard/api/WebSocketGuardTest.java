@@ -5,6 +5,7 @@ import static dev.switchboard.api.WebSocketGuard.Verdict.CLOSE;
 import static dev.switchboard.api.WebSocketGuard.Verdict.REFUSE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.support.SchedulerClock;
 import dev.switchboard.support.TokenBucket;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,7 @@ class WebSocketGuardTest {
 
     @Test
     void acceptsTheRateRefusesTheExcessAndClosesASocketThatKeepsFlooding() {
-        WebSocketGuard.Rate rate = new WebSocketGuard.Rate(new TokenBucket(3, 1000, 0), 3);
+        WebSocketGuard.Rate rate = new WebSocketGuard.Rate(new TokenBucket(3, 1000, 0), 3, SchedulerClock.utc());
 
         assertThat(rate.next(0)).isEqualTo(ACCEPT);
         assertThat(rate.next(0)).isEqualTo(ACCEPT);
@@ -24,7 +25,7 @@ class WebSocketGuardTest {
 
     @Test
     void aSocketThatSlowsDownIsForgiven() {
-        WebSocketGuard.Rate rate = new WebSocketGuard.Rate(new TokenBucket(2, 1000, 0), 2);
+        WebSocketGuard.Rate rate = new WebSocketGuard.Rate(new TokenBucket(2, 1000, 0), 2, SchedulerClock.utc());
         rate.next(0);
         rate.next(0);
 

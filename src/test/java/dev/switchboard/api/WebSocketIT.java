@@ -14,10 +14,12 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
 @GatewayIT
 class WebSocketIT {
 
@@ -34,7 +36,7 @@ class WebSocketIT {
     private final class Session {
         final Sinks.Many<String> out = Sinks.many().unicast().onBackpressureBuffer();
         final List<JsonNode> received = new CopyOnWriteArrayList<>();
-        final reactor.core.Disposable connection;
+        final Disposable connection;
 
         Session() {
             connection = new ReactorNettyWebSocketClient().execute(URI.create("ws://127.0.0.1:" + port + "/api/chat/ws"),

@@ -14,8 +14,8 @@ import dev.switchboard.config.KeyHealthProperties;
 import dev.switchboard.config.ModelProperties;
 import dev.switchboard.config.ProviderType;
 import dev.switchboard.config.ResilienceProperties;
-import dev.switchboard.config.RoutingProperties.KeyStrategy;
 import dev.switchboard.config.RoutingProperties;
+import dev.switchboard.config.RoutingProperties.KeyStrategy;
 import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.KeyPool;
 import dev.switchboard.providers.Provider;
@@ -29,6 +29,7 @@ import dev.switchboard.routing.Candidate;
 import dev.switchboard.routing.ChatRouter;
 import dev.switchboard.routing.ChatService;
 import dev.switchboard.routing.FallbackChain;
+import dev.switchboard.routing.RequestAdmission;
 import dev.switchboard.routing.RequestRun;
 import dev.switchboard.support.StartupGate;
 import dev.switchboard.testsupport.TestRouting;
@@ -40,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -115,7 +117,7 @@ final class Gateway implements AutoCloseable {
             }
         });
         this.service = new ChatService(this.routing.router, this.routing.chain, List.of(runs::add),
-                StartupGate.alreadyOpen());
+                StartupGate.alreadyOpen(), RequestAdmission.OPEN, this.routing.clock);
     }
 
     Gateway(Provider... providers) {
@@ -128,7 +130,7 @@ final class Gateway implements AutoCloseable {
     }
 
     /** Routing with a total stream duration and a byte cap of their own (untrusted-upstream cases). */
-    static RoutingProperties routing(Duration maxStream, org.springframework.util.unit.DataSize maxStreamBytes) {
+    static RoutingProperties routing(Duration maxStream, DataSize maxStreamBytes) {
         return new RoutingProperties(Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(1),
                 Duration.ofSeconds(1), maxStream, 10, KeyStrategy.ROUND_ROBIN, maxStreamBytes,
                 RoutingProperties.DEFAULT_UPSTREAM_MAX_CONNECTIONS);
@@ -202,9 +204,9 @@ final class Gateway implements AutoCloseable {
     }
 
     private static ChatCommand command(@Nullable String provider) {
-        return new ChatCommand("conformance", Surface.SSE,
-                List.of(new ChatMessage("system", "You are terse."), new ChatMessage("user", "Say hello.")),
-                provider, null, null, null, true);
+        return ChatCommand.builder("conformance", Surface.SSE,
+                List.of(new ChatMessage("system", "You are terse."), new ChatMessage("user", "Say hello.")))
+                .provider(provider).build();
     }
 
     @Override

@@ -4,8 +4,8 @@ import static dev.switchboard.conformance.Wire.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.switchboard.chat.AllCandidatesFailedException;
 import dev.switchboard.chat.Attempt;
+import dev.switchboard.chat.CandidatesExhaustedException;
 import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.chat.WireFormat;
@@ -54,7 +54,7 @@ class KeyErrorConformanceTest {
         }
         if (seen.error() != null) {
             text.add(seen.error().getMessage());
-            if (seen.error() instanceof AllCandidatesFailedException failed) {
+            if (seen.error() instanceof CandidatesExhaustedException failed) {
                 failed.attempts().stream().map(Attempt::message).forEach(text::add);
             }
         }
@@ -82,7 +82,7 @@ class KeyErrorConformanceTest {
 
         Seen seen = Seen.of(gateway.stream("openai"));
 
-        assertThat(seen.error()).isInstanceOf(AllCandidatesFailedException.class);
+        assertThat(seen.error()).isInstanceOf(CandidatesExhaustedException.class);
         assertThat(gateway.trail()).containsExactly("openai#1:invalid_key", "openai#2:invalid_key");
         assertThat(clientVisibleText(seen)).allSatisfy(text -> assertThat(text).doesNotContain("wxyz", SECRET));
         assertThat(gateway.outcome("openai#1").message()).contains("openai#1");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.testsupport.GatewayIT;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -20,7 +21,7 @@ class FrontendIT {
         String page = http.get().uri("/").exchange()
                 .expectStatus().isOk()
                 .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_HTML)
-                .expectHeader().cacheControl(org.springframework.http.CacheControl.noCache())
+                .expectHeader().cacheControl(CacheControl.noCache())
                 .expectBody(String.class).returnResult().getResponseBody();
 
         assertThat(page).contains("<title>Switchboard</title>", "chat-sse.html", "chat-ws.html", "dashboard.html");

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -194,7 +195,7 @@ class KeyHealthIT {
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"provider\":\"reloadable\",\"messages\":[{\"role\":\"user\",\"content\":\"a long answer\"}]}")
                 .retrieve().bodyToFlux(String.class);
-        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> received = new CopyOnWriteArrayList<>();
         var subscription = stream.subscribe(received::add);
         await().atMost(Duration.ofSeconds(5)).until(() -> received.size() >= 2);
 

@@ -23,8 +23,8 @@ class KeyStateRestartIT {
     }
 
     private static void chat(ConfigurableApplicationContext context) {
-        context.getBean(ChatService.class).complete(new ChatCommand("r-" + System.nanoTime(), Surface.SYNC,
-                List.of(new ChatMessage("user", "hi")), "restartp", null, null, null, true)).block(Duration.ofSeconds(10));
+        context.getBean(ChatService.class).complete(ChatCommand.builder("r-" + System.nanoTime(), Surface.SYNC,
+                List.of(new ChatMessage("user", "hi"))).provider("restartp").build()).block(Duration.ofSeconds(10));
     }
 
     @Test

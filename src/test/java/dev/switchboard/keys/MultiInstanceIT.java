@@ -52,8 +52,8 @@ class MultiInstanceIT {
     }
 
     private static void chat(ConfigurableApplicationContext context) {
-        context.getBean(ChatService.class).complete(new ChatCommand("m-" + System.nanoTime(), Surface.SYNC,
-                List.of(new ChatMessage("user", "hi")), "shared", null, null, null, true)).block(Duration.ofSeconds(10));
+        context.getBean(ChatService.class).complete(ChatCommand.builder("m-" + System.nanoTime(), Surface.SYNC,
+                List.of(new ChatMessage("user", "hi"))).provider("shared").build()).block(Duration.ofSeconds(10));
     }
 
     @Test

@@ -3,9 +3,10 @@ package dev.switchboard.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.api.ErrorAnswers;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.ChatMessage;
-import dev.switchboard.chat.GatewayException;
+import dev.switchboard.chat.InvalidRequestException;
 import dev.switchboard.chat.RoutePath;
 import dev.switchboard.chat.Surface;
 import dev.switchboard.config.RoutingProperties;
@@ -32,8 +33,8 @@ class ChatRouterTest {
             KeyStrategy.ROUND_ROBIN)).router;
 
     private static ChatCommand command(String provider, String model) {
-        return new ChatCommand("req-1", Surface.SYNC, List.of(new ChatMessage("user", "hi")), provider, model, null,
-                null, true);
+        return ChatCommand.builder("req-1", Surface.SYNC, List.of(new ChatMessage("user", "hi")))
+                .provider(provider).model(model).build();
     }
 
     private static List<String> drain(RoutePlan plan) {
@@ -103,8 +104,8 @@ class ChatRouterTest {
 
     @Test
     void aPreferredProviderGoesFirstThenTheNormalOrder() {
-        ChatCommand preferring = new ChatCommand("req-2", Surface.TASK, List.of(new ChatMessage("user", "hi")), null,
-                null, null, null, true, "named-only");
+        ChatCommand preferring = ChatCommand.builder("req-2", Surface.TASK, List.of(new ChatMessage("user", "hi")))
+                .preferredProvider("named-only").build();
 
         assertThat(drain(router.plan(preferring))).containsExactly("named-only#1:named-only-model",
                 "alpha#1:alpha-model", "beta#1:beta-model", "named-only#2:named-only-model", "alpha#2:alpha-model");
@@ -113,12 +114,12 @@ class ChatRouterTest {
     @Test
     void unknownModelOrProviderIsABadRequest() {
         assertThatThrownBy(() -> router.plan(command(null, "gpt-9")))
-                .isInstanceOf(GatewayException.class)
+                .isInstanceOf(InvalidRequestException.class)
                 .satisfies(e -> {
-                    assertThat(((GatewayException) e).status()).isEqualTo(400);
-                    assertThat(((GatewayException) e).code()).isEqualTo("model_not_found");
+                    assertThat(ErrorAnswers.of(e, null).status()).isEqualTo(400);
+                    assertThat(((InvalidRequestException) e).code()).isEqualTo("model_not_found");
                 });
         assertThatThrownBy(() -> router.plan(command("nope", "x")))
-                .satisfies(e -> assertThat(((GatewayException) e).code()).isEqualTo("provider_not_found"));
+                .satisfies(e -> assertThat(((InvalidRequestException) e).code()).isEqualTo("provider_not_found"));
     }
 }

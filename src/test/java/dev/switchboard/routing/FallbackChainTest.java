@@ -2,7 +2,8 @@ package dev.switchboard.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.chat.AllCandidatesFailedException;
+import dev.switchboard.api.ErrorAnswers;
+import dev.switchboard.chat.CandidatesExhaustedException;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.ChatMessage;
 import dev.switchboard.chat.ErrorClass;
@@ -12,8 +13,8 @@ import dev.switchboard.chat.Surface;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.chat.Usage;
 import dev.switchboard.config.ResilienceProperties;
-import dev.switchboard.config.RoutingProperties.KeyStrategy;
 import dev.switchboard.config.RoutingProperties;
+import dev.switchboard.config.RoutingProperties.KeyStrategy;
 import dev.switchboard.providers.ChatChunk;
 import dev.switchboard.providers.Completion;
 import dev.switchboard.providers.ProviderClients;
@@ -46,8 +47,8 @@ class FallbackChainTest {
     private final FallbackChain chain = routing.chain;
 
     private static ChatCommand named(String model, boolean fallback) {
-        return new ChatCommand("req-1", Surface.SSE, List.of(new ChatMessage("user", "hello")), "p", model, null,
-                null, fallback);
+        return ChatCommand.builder("req-1", Surface.SSE, List.of(new ChatMessage("user", "hello")))
+                .provider("p").model(model).fallback(fallback).build();
     }
 
     private static Flux<ChatChunk> answer(String... words) {
@@ -71,7 +72,7 @@ class FallbackChainTest {
                     StreamEvent.Committed committed = (StreamEvent.Committed) event;
                     assertThat(committed.route().key()).isEqualTo("p#2");
                     assertThat(committed.attempts()).singleElement()
-                            .satisfies(a -> assertThat(a.errorClass()).isEqualTo("server_error"));
+                            .satisfies(a -> assertThat(a.errorClass().code()).isEqualTo("server_error"));
                 })
                 .expectNext(new StreamEvent.Text("Hello"), new StreamEvent.Text(" world"))
                 .assertNext(event -> {
@@ -156,8 +157,8 @@ class FallbackChainTest {
 
         StepVerifier.create(chain.stream(router.begin(named("m", true))))
                 .expectErrorSatisfies(error -> {
-                    AllCandidatesFailedException failed = (AllCandidatesFailedException) error;
-                    assertThat(failed.status()).isEqualTo(503);
+                    CandidatesExhaustedException failed = (CandidatesExhaustedException) error;
+                    assertThat(ErrorAnswers.of(failed, null).status()).isEqualTo(503);
                     assertThat(failed.code()).isEqualTo("all_keys_failed");
                     assertThat(failed.attempts()).extracting(a -> a.key() + ":" + a.errorClass())
                             .containsExactly("p#1:rate_limited", "p#2:network", "p#3:server_error");
@@ -183,7 +184,7 @@ class FallbackChainTest {
         scripts.put("p#2", ScriptedClient.completing(() -> Mono.just(new Completion("x", "stop", Usage.NONE))));
 
         StepVerifier.create(chain.complete(router.begin(named("m", false))))
-                .expectErrorSatisfies(error -> assertThat(((AllCandidatesFailedException) error).attempts()).hasSize(1))
+                .expectErrorSatisfies(error -> assertThat(((CandidatesExhaustedException) error).attempts()).hasSize(1))
                 .verify(Duration.ofSeconds(5));
         assertThat(scripts.get("p#2").calls()).isZero();
     }
@@ -230,8 +231,8 @@ class FallbackChainTest {
                 .expectNoEvent(Duration.ofMillis(7999))
                 .thenAwait(Duration.ofMillis(1))
                 .expectErrorSatisfies(error -> {
-                    AllCandidatesFailedException failed = (AllCandidatesFailedException) error;
-                    assertThat(failed.status()).isEqualTo(504);
+                    CandidatesExhaustedException failed = (CandidatesExhaustedException) error;
+                    assertThat(ErrorAnswers.of(failed, null).status()).isEqualTo(504);
                     assertThat(failed.attempts()).hasSize(1);
                 })
                 .verify();

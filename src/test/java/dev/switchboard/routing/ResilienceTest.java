@@ -2,12 +2,12 @@ package dev.switchboard.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.chat.AllCandidatesFailedException;
+import dev.switchboard.api.ErrorAnswers;
+import dev.switchboard.chat.CandidatesExhaustedException;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.ChatMessage;
 import dev.switchboard.chat.ChatResult;
 import dev.switchboard.chat.ErrorClass;
-import dev.switchboard.chat.GatewayException;
 import dev.switchboard.chat.Surface;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.chat.Usage;
@@ -15,8 +15,8 @@ import dev.switchboard.config.ErrorOverride;
 import dev.switchboard.config.KeyHealthProperties;
 import dev.switchboard.config.ModelProperties;
 import dev.switchboard.config.ResilienceProperties;
-import dev.switchboard.config.RoutingProperties.KeyStrategy;
 import dev.switchboard.config.RoutingProperties;
+import dev.switchboard.config.RoutingProperties.KeyStrategy;
 import dev.switchboard.keys.KeyStatus;
 import dev.switchboard.providers.ChatChunk;
 import dev.switchboard.providers.Completion;
@@ -71,12 +71,12 @@ class ResilienceTest {
     }
 
     private static ChatCommand pathA() {
-        return new ChatCommand("r", Surface.SYNC, List.of(new ChatMessage("user", "hi")), null, null, null, null, true);
+        return ChatCommand.builder("r", Surface.SYNC, List.of(new ChatMessage("user", "hi"))).build();
     }
 
     private static ChatCommand pathB(String provider, String model, boolean modelFallback) {
-        return new ChatCommand("r", Surface.SYNC, List.of(new ChatMessage("user", "hi")), provider, model, null, null,
-                true, null, modelFallback);
+        return ChatCommand.builder("r", Surface.SYNC, List.of(new ChatMessage("user", "hi")))
+                .provider(provider).model(model).modelFallback(modelFallback).build();
     }
 
     /** Runs a request on the shared virtual clock until it ends (or the virtual time given has passed). */
@@ -158,7 +158,7 @@ class ResilienceTest {
         routing.guards.circuitBreaker(a).transitionToOpenState();
 
         Throwable error = error(() -> routing.chain.complete(routing.router.begin(pathB("a", "a-model", false))));
-        assertThat(((GatewayException) error).code()).isEqualTo("provider_unavailable");
+        assertThat(ErrorAnswers.of(error, null).code()).isEqualTo("provider_unavailable");
         assertThat(scripts.get("a#1").calls()).isZero();
     }
 
@@ -173,8 +173,8 @@ class ResilienceTest {
         var holding = routing.chain.stream(routing.router.begin(pathB("a", "a-model", false))).subscribe();
 
         time.advanceTime();
-        GatewayException busy = (GatewayException) error(() -> routing.chain.complete(
-                routing.router.begin(pathB("a", "a-model", false))));
+        ErrorAnswers.Answer busy = ErrorAnswers.of(error(() -> routing.chain.complete(
+                routing.router.begin(pathB("a", "a-model", false)))), null);
         assertThat(busy.status()).isEqualTo(429);
         assertThat(busy.code()).isEqualTo("provider_busy");
         assertThat(busy.retryAfter()).isNotNull();
@@ -196,7 +196,7 @@ class ResilienceTest {
                 Duration.ofMillis(6999));
         assertThat(outcome.done).as("still waiting for the key").isFalse();
         time.advanceTimeBy(Duration.ofMillis(5));
-        assertThat(outcome.value.attempts()).extracting(at -> at.errorClass()).containsExactly("rate_limited", null);
+        assertThat(outcome.value.attempts()).extracting(at -> at.errorClass() == null ? null : at.errorClass().code()).containsExactly("rate_limited", null);
     }
 
     @Test
@@ -205,14 +205,14 @@ class ResilienceTest {
         scripts.put("a#1", ScriptedClient.completing(() -> fail(ErrorClass.RATE_LIMITED, Duration.ofSeconds(90))));
         TestRouting routing = routing(a);
 
-        AllCandidatesFailedException first = (AllCandidatesFailedException) error(() -> routing.chain.complete(
+        CandidatesExhaustedException first = (CandidatesExhaustedException) error(() -> routing.chain.complete(
                 routing.router.begin(pathB("a", "a-model", false))));
-        assertThat(first.status()).isEqualTo(429);
+        assertThat(ErrorAnswers.of(first, null).status()).isEqualTo(429);
         assertThat(first.retryAfter()).isBetween(Duration.ofSeconds(89), Duration.ofSeconds(90));
-        AllCandidatesFailedException second = (AllCandidatesFailedException) error(() -> routing.chain.complete(
+        CandidatesExhaustedException second = (CandidatesExhaustedException) error(() -> routing.chain.complete(
                 routing.router.begin(pathB("a", "a-model", false))));
         assertThat(second.code()).isEqualTo("all_keys_unavailable");
-        assertThat(second.status()).isEqualTo(429);
+        assertThat(ErrorAnswers.of(second, null).status()).isEqualTo(429);
         assertThat(second.attempts()).isEmpty();
         assertThat(scripts.get("a#1").calls()).as("a cooling key gets no call").isEqualTo(1);
     }
@@ -224,9 +224,9 @@ class ResilienceTest {
         TestRouting routing = routing(a);
         error(() -> routing.chain.complete(routing.router.begin(pathA())));
 
-        AllCandidatesFailedException failed = (AllCandidatesFailedException) error(() -> routing.chain.complete(
+        CandidatesExhaustedException failed = (CandidatesExhaustedException) error(() -> routing.chain.complete(
                 routing.router.begin(pathA())));
-        assertThat(failed.status()).isEqualTo(503);
+        assertThat(ErrorAnswers.of(failed, null).status()).isEqualTo(503);
         assertThat(failed.code()).isEqualTo("no_provider_available");
         assertThat(failed.retryAfter()).isNotNull();
     }
@@ -251,7 +251,7 @@ class ResilienceTest {
         ok(() -> routing.chain.complete(routing.router.begin(pathB("a", "small", false))));
 
         Throwable exhausted = error(() -> routing.chain.complete(routing.router.begin(pathB("a", "small", false))));
-        assertThat(((AllCandidatesFailedException) exhausted).status()).isEqualTo(429);
+        assertThat(ErrorAnswers.of(exhausted, null).status()).isEqualTo(429);
         assertThat(ok(() -> routing.chain.complete(routing.router.begin(pathB("a", "small", true)))).route().model())
                 .isEqualTo("large");
     }
@@ -266,7 +266,7 @@ class ResilienceTest {
         TestRouting routing = routing(a);
 
         assertThat(ok(() -> routing.chain.complete(routing.router.begin(pathB("a", "m", false)))).attempts().get(0)
-                .errorClass()).isEqualTo("quota_exceeded");
+                .errorClass().code()).isEqualTo("quota_exceeded");
         assertThat(routing.health.status(a, a.keys().keys().get(0))).isEqualTo(KeyStatus.QUOTA_EXCEEDED);
     }
 }

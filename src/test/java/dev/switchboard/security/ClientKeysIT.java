@@ -8,6 +8,7 @@ import dev.switchboard.SwitchboardApplication;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -117,7 +118,7 @@ class ClientKeysIT {
         assertThat(row).containsKeys("salt", "secret_hash", "hash_algorithm");
         assertThat(row.get("hash_algorithm")).isEqualTo("sha256");
         for (Object value : row.values()) {
-            String text = value instanceof java.nio.ByteBuffer b ? StandardCharsets.ISO_8859_1.decode(b.duplicate()).toString()
+            String text = value instanceof ByteBuffer b ? StandardCharsets.ISO_8859_1.decode(b.duplicate()).toString()
                     : value instanceof byte[] bytes ? new String(bytes, StandardCharsets.ISO_8859_1) : String.valueOf(value);
             assertThat(text).doesNotContain(secret).doesNotContain(key);
         }

@@ -2,6 +2,7 @@ package dev.switchboard.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
@@ -45,7 +46,7 @@ class ClientKeysTest {
 
         assertThat(generated.salt()).hasSize(16);
         assertThat(generated.hash()).hasSize(32);
-        assertThat(new String(generated.hash(), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(secret);
+        assertThat(new String(generated.hash(), StandardCharsets.ISO_8859_1)).doesNotContain(secret);
         assertThat(generated.toString()).doesNotContain(secret).contains(generated.id());
         assertThat(record(generated).toString()).doesNotContain(secret);
     }

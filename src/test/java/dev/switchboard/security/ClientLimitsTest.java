@@ -94,7 +94,6 @@ class ClientLimitsTest {
     }
 
     private static ChatCommand command(String client) {
-        return new ChatCommand("req", Surface.SYNC, List.of(new ChatMessage("user", "hi")), null, null, null, null, true)
-                .withClient(client);
+        return ChatCommand.builder("req", Surface.SYNC, List.of(new ChatMessage("user", "hi"))).client(client).build();
     }
 }

@@ -2,6 +2,8 @@ package dev.switchboard.security;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,7 +120,7 @@ final class MalformedRequests {
                     body.append("--fuzz-boundary-1--\r\n");
                     byte[] bytes = body.toString().getBytes(StandardCharsets.ISO_8859_1);
                     int keep = truncate < 90 ? bytes.length : bytes.length * (truncate - 90) / 10;
-                    return new Body("multipart/form-data; boundary=" + declared, java.util.Arrays.copyOf(bytes, keep),
+                    return new Body("multipart/form-data; boundary=" + declared, Arrays.copyOf(bytes, keep),
                             "multipart(" + parts.size() + " parts" + (keep < bytes.length ? ", truncated" : "") + ")");
                 });
     }
@@ -143,7 +145,7 @@ final class MalformedRequests {
         Arbitrary<String> messages = Arbitraries.oneOf(
                 message.list().ofMaxSize(5).map(list -> "[" + String.join(",", list) + "]"),
                 Arbitraries.integers().between(500, 700).map(n -> "[" + String.join(",",
-                        java.util.Collections.nCopies(n, "{\"role\":\"user\",\"content\":\"m\"}")) + "]"),
+                        Collections.nCopies(n, "{\"role\":\"user\",\"content\":\"m\"}")) + "]"),
                 Arbitraries.of("[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}]",
                         "[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"x\"}}]}]",
                         "[{\"role\":\"user\",\"content\":[1,2]}]", "[null]", "[[]]", "[{}]",
@@ -252,7 +254,7 @@ final class MalformedRequests {
         for (int i = 0; i < pairs.length; i += 2) {
             out.put(pairs[i], pairs[i + 1]);
         }
-        return java.util.Collections.unmodifiableMap(out);
+        return Collections.unmodifiableMap(out);
     }
 
     private static String cut(String s, int max) {
@@ -260,7 +262,7 @@ final class MalformedRequests {
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }

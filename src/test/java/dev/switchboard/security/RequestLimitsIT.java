@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -117,7 +118,7 @@ class RequestLimitsIT {
         List<DataBuffer> buffers = new ArrayList<>();
         for (int i = 0; i < bytes.length; i += 1024) {
             int end = Math.min(bytes.length, i + 1024);
-            buffers.add(DefaultDataBufferFactory.sharedInstance.wrap(java.util.Arrays.copyOfRange(bytes, i, end)));
+            buffers.add(DefaultDataBufferFactory.sharedInstance.wrap(Arrays.copyOfRange(bytes, i, end)));
         }
         return Flux.fromIterable(buffers);
     }

@@ -10,8 +10,8 @@ import dev.switchboard.config.KeyProperties;
 import dev.switchboard.config.ProviderProperties;
 import dev.switchboard.config.ProviderType;
 import dev.switchboard.config.RoutingProperties.KeyStrategy;
-import dev.switchboard.config.SimulatorProperties.FaultProbabilities;
 import dev.switchboard.config.SimulatorProperties;
+import dev.switchboard.config.SimulatorProperties.FaultProbabilities;
 import dev.switchboard.providers.ChatChunk;
 import dev.switchboard.providers.Completion;
 import dev.switchboard.providers.KeyPool;
@@ -51,7 +51,7 @@ class SimulatorWireFormatsTest {
     @BeforeAll
     static void start() {
         simulator = SimulatorServer.start(new SimulatorProperties(true, "127.0.0.1", 0, Duration.ZERO, Duration.ZERO, 5,
-                FaultProbabilities.none()), JSON);
+                FaultProbabilities.none()), JSON, Clock.systemUTC());
         clients = new HttpClientFactory(WebClient.builder(), JSON, Clock.systemUTC());
     }
 

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.ChatMessage;
 import dev.switchboard.chat.Surface;
-import dev.switchboard.config.RoutingProperties.KeyStrategy;
 import dev.switchboard.config.RoutingProperties;
+import dev.switchboard.config.RoutingProperties.KeyStrategy;
 import dev.switchboard.config.UsageProperties.Alerts;
 import dev.switchboard.providers.ProviderClients;
 import dev.switchboard.providers.ProviderRegistry;
@@ -16,7 +16,9 @@ import dev.switchboard.testsupport.ScriptedClient;
 import dev.switchboard.testsupport.TestProviders;
 import dev.switchboard.testsupport.TestRouting;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,10 +48,10 @@ class AlertMonitorTest {
     }
 
     private RequestRun run(RequestRun.Outcome outcome, long latencyMs) {
-        RequestRun run = routing.router.begin(new ChatCommand("r", Surface.SYNC, List.of(new ChatMessage("user", "x")),
-                null, null, null, null, true));
+        RequestRun run = routing.router.begin(
+                ChatCommand.builder("r", Surface.SYNC, List.of(new ChatMessage("user", "x"))).build());
         time.advanceTimeBy(Duration.ofMillis(latencyMs));
-        run.end(outcome, time.now(java.util.concurrent.TimeUnit.MILLISECONDS));
+        run.end(outcome, time.now(TimeUnit.MILLISECONDS));
         return run;
     }
 
@@ -70,14 +72,14 @@ class AlertMonitorTest {
 
     @Test
     void slowAnswersFireTheResponseTimeAlert() {
-        List<RequestRun> concurrent = new java.util.ArrayList<>();
+        List<RequestRun> concurrent = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
-            concurrent.add(routing.router.begin(new ChatCommand("r" + i, Surface.SYNC,
-                    List.of(new ChatMessage("user", "x")), null, null, null, null, true)));
+            concurrent.add(routing.router.begin(
+                    ChatCommand.builder("r" + i, Surface.SYNC, List.of(new ChatMessage("user", "x"))).build()));
         }
         time.advanceTimeBy(Duration.ofSeconds(40));
         for (RequestRun run : concurrent) {
-            run.end(RequestRun.Outcome.SUCCESS, time.now(java.util.concurrent.TimeUnit.MILLISECONDS));
+            run.end(RequestRun.Outcome.SUCCESS, time.now(TimeUnit.MILLISECONDS));
             monitor.ended(run);
         }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.chat.ChatMessage;
+import dev.switchboard.chat.GatewayException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -195,7 +196,7 @@ class TaskTemplatesTest {
                 """.replace("divisor", "(variables.d is null ? 1 : variables.d)")).get("math");
 
         assertThatThrownBy(() -> task.render(new PromptInput("x", "text", null, Map.of("d", 0))))
-                .isInstanceOf(dev.switchboard.chat.GatewayException.class)
+                .isInstanceOf(GatewayException.class)
                 .hasMessageStartingWith("task 'math', part 'user' could not be rendered");
     }
 }

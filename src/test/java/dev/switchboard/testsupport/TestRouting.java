@@ -1,5 +1,6 @@
 package dev.switchboard.testsupport;
 
+import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.config.KeyHealthProperties;
 import dev.switchboard.config.ResilienceProperties;
 import dev.switchboard.config.RoutingProperties;
@@ -8,10 +9,12 @@ import dev.switchboard.keys.KeyHealth;
 import dev.switchboard.providers.ProviderClients;
 import dev.switchboard.providers.ProviderRegistry;
 import dev.switchboard.routing.AttemptListener;
+import dev.switchboard.routing.Candidate;
 import dev.switchboard.routing.CandidateGate;
 import dev.switchboard.routing.ChatRouter;
 import dev.switchboard.routing.FallbackChain;
 import dev.switchboard.routing.KeyHealthListener;
+import dev.switchboard.routing.ProviderGuards;
 import dev.switchboard.support.SchedulerClock;
 import java.time.Clock;
 
@@ -21,7 +24,7 @@ public final class TestRouting {
     public final Clock clock = SchedulerClock.utc();
     public final DailyLimits limits = new DailyLimits(clock);
     public final KeyHealth health;
-    public final dev.switchboard.routing.ProviderGuards guards;
+    public final ProviderGuards guards;
     public final CandidateGate gate;
     public final ChatRouter router;
     public final FallbackChain chain;
@@ -35,23 +38,22 @@ public final class TestRouting {
             KeyHealthProperties keys, ResilienceProperties resilience, AttemptListener extra) {
         this.health = new KeyHealth(keys, clock, limits);
         registry.all().forEach(health::register);
-        this.guards = new dev.switchboard.routing.ProviderGuards(resilience, clock);
+        this.guards = new ProviderGuards(resilience, clock);
         this.gate = new CandidateGate(health, limits, guards);
-        this.router = new ChatRouter(registry, clients, routing, gate, resilience.maxRetries());
+        this.router = new ChatRouter(registry, clients, routing, gate, resilience.maxRetries(), clock);
         KeyHealthListener healthListener = new KeyHealthListener(health);
         this.chain = new FallbackChain(routing, resilience, guards, new AttemptListener() {
             @Override
-            public void succeeded(dev.switchboard.routing.Candidate candidate, long latencyMs) {
+            public void succeeded(Candidate candidate, long latencyMs) {
                 healthListener.succeeded(candidate, latencyMs);
                 extra.succeeded(candidate, latencyMs);
             }
 
             @Override
-            public void failed(dev.switchboard.routing.Candidate candidate,
-                    dev.switchboard.chat.UpstreamException failure) {
+            public void failed(Candidate candidate, UpstreamException failure) {
                 healthListener.failed(candidate, failure);
                 extra.failed(candidate, failure);
             }
-        });
+        }, false, clock);
     }
 }

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -65,7 +66,7 @@ class LedgerIT {
             requestLog.flushAll().block(Duration.ofSeconds(5));
             return database.sql("select * from request_log where id = :id").bind("id", id).fetch().one()
                     .block(Duration.ofSeconds(5));
-        }, java.util.Objects::nonNull);
+        }, Objects::nonNull);
     }
 
     @Test

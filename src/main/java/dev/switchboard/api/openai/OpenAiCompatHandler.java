@@ -3,6 +3,7 @@ package dev.switchboard.api.openai;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.api.ChatCommands;
+import dev.switchboard.api.ErrorAnswers;
 import dev.switchboard.api.RoutingHeaders;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.ChatMessage;
@@ -17,16 +18,20 @@ import dev.switchboard.providers.ProviderRegistry;
 import dev.switchboard.routing.ChatService;
 import dev.switchboard.web.ClientIdentity;
 import dev.switchboard.web.JsonAnswer;
+import dev.switchboard.web.JsonBodies;
 import dev.switchboard.web.RequestIds;
 import dev.switchboard.web.SseFrames;
+import dev.switchboard.web.SseResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
@@ -44,23 +49,29 @@ import tools.jackson.databind.json.JsonMapper;
 public class OpenAiCompatHandler {
 
     private final ChatService chat;
-    private final ChatCommands commands;
+    private final JsonBodies bodies;
     private final ProviderRegistry providers;
     private final JsonMapper json;
-    private final long startedAt = System.currentTimeMillis() / 1000;
+    private final ErrorAnswers errors;
+    private final Clock clock;
+    private final long startedAt;
 
-    public OpenAiCompatHandler(ChatService chat, ChatCommands commands, ProviderRegistry providers, JsonMapper json) {
+    public OpenAiCompatHandler(ChatService chat, JsonBodies bodies, ProviderRegistry providers, JsonMapper json,
+            ErrorAnswers errors, Clock clock) {
         this.chat = chat;
-        this.commands = commands;
+        this.bodies = bodies;
         this.providers = providers;
         this.json = json;
+        this.errors = errors;
+        this.clock = clock;
+        this.startedAt = epochSeconds();
     }
 
     public Mono<ServerResponse> chatCompletions(ServerRequest request) {
         String requestId = RequestIds.of(request.exchange());
         return request.bodyToMono(byte[].class)
                 .defaultIfEmpty(new byte[0])
-                .map(body -> commands.parse(body, ChatCompletionRequest.class))
+                .map(body -> bodies.parse(body, ChatCompletionRequest.class))
                 .flatMap(body -> {
                     ChatCommand command = toCommand(body, requestId).withClient(ClientIdentity.of(request.exchange()));
                     return body.streaming() ? stream(request, command, body.includeUsage()) : complete(command);
@@ -86,9 +97,13 @@ public class OpenAiCompatHandler {
                     "'model' is required; use \"auto\" to let Switchboard choose.");
         }
         Integer maxTokens = body.maxCompletionTokens() != null ? body.maxCompletionTokens() : body.maxTokens();
-        return new ChatCommand(requestId, Surface.OPENAI, messages(body.messages()), blank(body.provider()),
-                body.model().trim(), ChatCommands.maxTokens(maxTokens), ChatCommands.temperature(body.temperature()),
-                body.fallback() == null || body.fallback());
+        return ChatCommand.builder(requestId, Surface.OPENAI, messages(body.messages()))
+                .provider(blank(body.provider()))
+                .model(body.model().trim())
+                .maxTokens(ChatCommands.maxTokens(maxTokens))
+                .temperature(ChatCommands.temperature(body.temperature()))
+                .fallback(body.fallback() == null || body.fallback())
+                .build();
     }
 
     private static List<ChatMessage> messages(List<ChatCompletionRequest.Message> messages) {
@@ -137,7 +152,7 @@ public class OpenAiCompatHandler {
     private Mono<ServerResponse> stream(ServerRequest request, ChatCommand command, boolean includeUsage) {
         DataBufferFactory buffers = request.exchange().getResponse().bufferFactory();
         var committed = RoutingHeaders.onCommit(request.exchange().getResponse());
-        long created = System.currentTimeMillis() / 1000;
+        long created = epochSeconds();
         String id = "chatcmpl-" + command.requestId();
         StreamWriter writer = new StreamWriter(buffers, id, created, includeUsage);
         Flux<DataBuffer> frames = chat.stream(command)
@@ -147,36 +162,38 @@ public class OpenAiCompatHandler {
                     }
                     writer.write(event, sink);
                 })
-                .onErrorResume(MidStreamException.class, e -> Mono.just(writer.error(e)));
-        return ServerResponse.ok()
-                .contentType(MediaType.TEXT_EVENT_STREAM)
-                .header("Cache-Control", "no-cache")
-                .body(BodyInserters.fromDataBuffers(frames));
+                .onErrorResume(MidStreamException.class,
+                        e -> Mono.just(errors.openAiChunk(buffers, e, command.requestId())));
+        return SseResponse.of(frames);
     }
 
     private Map<String, Object> completion(ChatResult result) {
-        Map<String, Object> message = new java.util.LinkedHashMap<>();
+        Map<String, Object> message = new LinkedHashMap<>();
         message.put("role", "assistant");
         message.put("content", result.content());
         message.put("refusal", null);
-        Map<String, Object> choice = new java.util.LinkedHashMap<>();
+        Map<String, Object> choice = new LinkedHashMap<>();
         choice.put("index", 0);
         choice.put("message", message);
         choice.put("logprobs", null);
         choice.put("finish_reason", result.finishReason());
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", "chatcmpl-" + result.id());
         out.put("object", "chat.completion");
-        out.put("created", System.currentTimeMillis() / 1000);
+        out.put("created", epochSeconds());
         out.put("model", result.route().model());
         out.put("choices", List.of(choice));
-        Map<String, Object> usage = new java.util.LinkedHashMap<>();
+        Map<String, Object> usage = new LinkedHashMap<>();
         usage.put("prompt_tokens", result.usage().promptTokens());
         usage.put("completion_tokens", result.usage().completionTokens());
         usage.put("total_tokens", result.usage().totalTokens());
         out.put("usage", usage);
         out.put("system_fingerprint", null);
         return out;
+    }
+
+    private long epochSeconds() {
+        return clock.millis() / 1000;
     }
 
     private static String blank(String s) {
@@ -212,16 +229,8 @@ public class OpenAiCompatHandler {
                     tail.append("data: ").append(chunks.usage(done.result())).append("\n\n");
                 }
                 tail.append("data: [DONE]\n\n");
-                sink.next(buffers.wrap(tail.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                sink.next(buffers.wrap(tail.toString().getBytes(StandardCharsets.UTF_8)));
             }
-        }
-
-        /** OpenAI's in-band error chunk; the SDKs raise on it. No {@code [DONE]} follows. */
-        DataBuffer error(MidStreamException e) {
-            return SseFrames.data(buffers, json.writeValueAsString(Map.of("error", Map.of(
-                    "message", "The upstream stream failed after it started: " + e.failure().getMessage(),
-                    "type", "upstream_error",
-                    "code", "stream_interrupted"))));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.switchboard.observability.live;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.switchboard.chat.ErrorClass;
 import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -27,7 +28,7 @@ public sealed interface LiveEvent {
             @Nullable String key,
             @Nullable String model,
             String outcome,
-            @JsonProperty("error_class") @Nullable String errorClass,
+            @JsonProperty("error_class") @Nullable ErrorClass errorClass,
             @JsonProperty("latency_ms") long latencyMs,
             @JsonProperty("ttft_ms") @Nullable Long ttftMs,
             @JsonProperty("total_tokens") @Nullable Integer totalTokens,
@@ -42,7 +43,7 @@ public sealed interface LiveEvent {
             String key,
             String model,
             String outcome,
-            @JsonProperty("error_class") @Nullable String errorClass,
+            @JsonProperty("error_class") @Nullable ErrorClass errorClass,
             @Nullable Integer status,
             @JsonProperty("latency_ms") long latencyMs) {
     }

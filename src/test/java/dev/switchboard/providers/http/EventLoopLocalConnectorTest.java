@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,7 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 import reactor.util.context.Context;
+
 /**
  * Each upstream call goes through the pool of the event loop it is made on, so the request, its
  * upstream connection and the answer stay on one thread; off the loops one thread always meets one pool,
@@ -35,7 +37,7 @@ class EventLoopLocalConnectorTest {
     private final DisposableServer upstream = HttpServer.create().host("127.0.0.1").port(0)
             .runOn(LoopResources.create("sb-test-upstream", 1, true))
             .handle((request, response) -> response.sendString(Mono.just(
-                    Integer.toString(((java.net.InetSocketAddress) request.remoteAddress()).getPort()))))
+                    Integer.toString(((InetSocketAddress) request.remoteAddress()).getPort()))))
             .bindNow();
     private final List<String> poolsMade = new CopyOnWriteArrayList<>();
     private final AtomicReference<EventLoopGroup> started = new AtomicReference<>();

@@ -118,10 +118,10 @@ class EndMarkerTest {
 
     private static final SseEvent ERROR_EVENT = new SseEvent("error", "{\"error\":\"overloaded\"}");
 
-    private static java.util.List<String> textOrInBandError(SseEvent event) {
+    private static List<String> textOrInBandError(SseEvent event) {
         if (event.event().equals("error")) {
             throw new IllegalStateException("overloaded");
         }
-        return java.util.List.of(event.data());
+        return List.of(event.data());
     }
 }

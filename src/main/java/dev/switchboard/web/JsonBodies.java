@@ -1,0 +1,102 @@
+package dev.switchboard.web;
+
+import dev.switchboard.chat.GatewayException;
+import dev.switchboard.providers.SecretScrubber;
+import java.util.Collection;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The one reader of JSON request bodies, for every surface (chat, tasks, admin, client keys): a body
+ * becomes its wire record, or a 400 that names the field and what it should be ({@code missing_body},
+ * {@code invalid_json}, {@code invalid_type}). Parse errors that quote the input are scrubbed of anything
+ * key-shaped and shortened.
+ */
+@Component
+public class JsonBodies {
+
+    private final JsonMapper json;
+
+    public JsonBodies(JsonMapper json) {
+        this.json = json;
+    }
+
+    /** Parses JSON into a wire record, mapping parse errors to 400s. */
+    public <T> T parse(byte[] body, Class<T> type) {
+        if (body == null || body.length == 0) {
+            throw GatewayException.badRequest("missing_body", "The request body is empty; send a JSON object.");
+        }
+        try {
+            T value = json.readValue(body, type);
+            if (value == null) {
+                throw GatewayException.badRequest("invalid_json", "The request body must be a JSON object.");
+            }
+            return value;
+        } catch (MismatchedInputException e) {
+            String field = path(e);
+            throw GatewayException.badRequest("invalid_type", (field.isEmpty() ? "The body" : field)
+                    + " must be " + expected(e.getTargetType()) + ".");
+        } catch (DatabindException e) {
+            String field = path(e);
+            throw GatewayException.badRequest("invalid_type", "Invalid value"
+                    + (field.isEmpty() ? "" : " for " + field) + ": " + firstLine(e.getOriginalMessage()));
+        } catch (JacksonException e) {
+            throw GatewayException.badRequest("invalid_json", "The request body is not valid JSON: "
+                    + firstLine(e.getOriginalMessage()));
+        }
+    }
+
+    private static String path(DatabindException e) {
+        String path = e.getPathReference();
+        if (path == null || path.isEmpty()) {
+            return "";
+        }
+        StringBuilder fields = new StringBuilder();
+        for (var ref : e.getPath()) {
+            if (ref.getPropertyName() != null) {
+                fields.append(fields.length() == 0 ? "" : ".").append(ref.getPropertyName());
+            } else if (ref.getIndex() >= 0) {
+                fields.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return fields.length() == 0 ? "" : "'" + fields + "'";
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "of another type";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "an integer";
+        }
+        if (Number.class.isAssignableFrom(type) || type == double.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        return "a JSON object";
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable input";
+        }
+        String line = SecretScrubber.scrubKeyShaped(message.lines().findFirst().orElse(message));
+        return abbreviate(line.replaceAll("\\(class [^)]*\\)", "").replaceAll("`[a-z.]+\\.([A-Za-z$]+)`", "$1"));
+    }
+
+    /** At most 160 characters of {@code s}, for quoting client input in an error message. */
+    public static String abbreviate(String s) {
+        return s.length() > 160 ? s.substring(0, 160) + "..." : s;
+    }
+}
