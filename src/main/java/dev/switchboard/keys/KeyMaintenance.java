@@ -52,7 +52,11 @@ public final class KeyMaintenance extends BackgroundJobs {
         jobs.add(startup().doFinally(signal -> gate.open()).subscribe());
         jobs.add(every(STATE_TICK, store::flushStates));
         jobs.add(every(tick, () -> Mono.fromRunnable(() -> health.sweep(registry.all())).then(store.flush())));
-        jobs.add(every(properties.healthCheckInterval(), () -> checker.checkAll().then().onErrorResume(e -> Mono.empty())));
+        jobs.add(every(properties.healthCheckInterval(), () -> checker.checkAll().then().onErrorResume(e -> {
+            log.warn("Background key checks stopped early (the next run is in {}): {}", properties.healthCheckInterval(),
+                    e.toString());
+            return Mono.empty();
+        })));
     }
 
     private Mono<Void> startup() {
@@ -75,7 +79,11 @@ public final class KeyMaintenance extends BackgroundJobs {
                 .onErrorResume(e -> Mono.empty())
                 .then(Mono.fromRunnable(checker::checkFormats))
                 .then(checks)
-                .onErrorResume(e -> Mono.empty());
+                .onErrorResume(e -> {
+                    // the gate opens anyway (doFinally in schedule): requests go ahead with what is known
+                    log.warn("Startup key checks failed; keys join with the states loaded so far: {}", e.toString());
+                    return Mono.empty();
+                });
     }
 
     @Override

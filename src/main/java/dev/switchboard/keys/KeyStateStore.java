@@ -74,7 +74,11 @@ public final class KeyStateStore {
                 .all();
     }
 
-    /** Writes pending state changes only (cheap when there are none); other instances are notified. */
+    /**
+     * Writes pending state changes only (cheap when there are none); other instances are notified. A change
+     * that cannot be written stays pending for the next run; the outage is logged once by {@link #flush()},
+     * which runs every second with the counters.
+     */
     public Mono<Void> flushStates() {
         return writeStates().onErrorResume(e -> Mono.empty());
     }
@@ -138,6 +142,7 @@ public final class KeyStateStore {
                         .one()
                         .doOnNext(total -> limits.applyTotal(delta.id(), total, true))
                         .doOnError(e -> limits.flushFailed(delta))
+                        // the delta went back to the counters; the re-read after it fails too and flush() logs the outage
                         .onErrorResume(e -> Mono.empty()))
                 .then(Mono.fromRunnable(limits::forgetPastDays));
     }

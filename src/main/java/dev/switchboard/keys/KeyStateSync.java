@@ -1,5 +1,6 @@
 package dev.switchboard.keys;
 
+import dev.switchboard.database.OutageNotice;
 import dev.switchboard.support.BackgroundJobs;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.Connection;
@@ -32,6 +33,7 @@ public final class KeyStateSync extends BackgroundJobs {
     static final String CHANNEL = "switchboard_key_state";
     private static final Logger log = LoggerFactory.getLogger(KeyStateSync.class);
 
+    private final OutageNotice rereads = new OutageNotice();
     private final ConnectionFactory connections;
     private final DatabaseClient database;
     private final KeyHealth health;
@@ -57,7 +59,19 @@ public final class KeyStateSync extends BackgroundJobs {
                         .doBeforeRetry(signal -> log.warn("Key-state listener lost its connection, reconnecting: {}",
                                 signal.failure().toString())))
                 .subscribe(this::adopt));
-        jobs.add(every(rereadInterval, () -> store.reloadStates().onErrorResume(e -> Mono.empty())));
+        jobs.add(every(rereadInterval, () -> store.reloadStates()
+                .doOnSuccess(done -> {
+                    if (rereads.recovers()) {
+                        log.info("Key states are re-read from PostgreSQL again");
+                    }
+                })
+                .onErrorResume(e -> {
+                    if (rereads.startsFailing()) {
+                        log.warn("Could not re-read key states (will try again every {}): {}", rereadInterval,
+                                e.toString());
+                    }
+                    return Mono.empty();
+                })));
     }
 
     /** One dedicated connection, held for as long as it lives, that receives the notifications. */

@@ -5,7 +5,7 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
 
 import dev.switchboard.api.WebSocketGuard;
-import dev.switchboard.tasks.TaskProperties;
+import dev.switchboard.config.TaskProperties;
 import dev.switchboard.web.JsonBodies;
 import java.time.Clock;
 import org.slf4j.Logger;

@@ -78,6 +78,7 @@ public abstract class BackgroundJobs implements SmartLifecycle {
         }
         finalFlush().timeout(finalFlushTimeout())
                 .doOnError(this::finalFlushFailed)
+                // told to finalFlushFailed above; shutdown goes on either way
                 .onErrorResume(e -> Mono.empty())
                 .doFinally(signal -> callback.run())
                 .subscribe();

@@ -24,7 +24,7 @@ public record FallbackStep(
         @Nullable String message,
         @JsonProperty("latency_ms") long latencyMs) {
 
-    static FallbackStep of(String round, Attempt attempt) {
+    public static FallbackStep of(String round, Attempt attempt) {
         return new FallbackStep(round, attempt.provider(), attempt.key(), attempt.model(),
                 attempt.success() ? "ok" : "error", attempt.errorClass(), attempt.status() > 0 ? attempt.status() : null,
                 attempt.message(), attempt.latencyMs());

@@ -1,6 +1,7 @@
 package dev.switchboard.tasks;
 
 import dev.switchboard.chat.ChatMessage;
+import dev.switchboard.tasks.templates.TaskSchema;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -15,13 +16,13 @@ import tools.jackson.databind.json.JsonMapper;
  * fence around it is tolerated, nothing else), free of duplicate keys and trailing text, and match the
  * task's schema when it has one. A failed check yields the follow-up messages of the one repair round.
  */
-final class StrictJson {
+public final class StrictJson {
 
     private static final int MAX_ERROR_CHARS = 300;
 
     private final JsonMapper strict;
 
-    StrictJson(JsonMapper json) {
+    public StrictJson(JsonMapper json) {
         this.strict = json.rebuild()
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -29,7 +30,7 @@ final class StrictJson {
     }
 
     /** Why an answer was not accepted. */
-    enum Failure {
+    public enum Failure {
         INVALID_JSON("invalid_json", "is not valid JSON"),
         SCHEMA_MISMATCH("schema_mismatch", "does not match the task's JSON schema");
 
@@ -41,24 +42,24 @@ final class StrictJson {
             this.phrase = phrase;
         }
 
-        String code() {
+        public String code() {
             return code;
         }
 
-        String phrase() {
+        public String phrase() {
             return phrase;
         }
     }
 
     /** The parsed answer, or why it is not acceptable. */
-    record Verdict(@Nullable JsonNode parsed, @Nullable Failure failure, String detail) {
+    public record Verdict(@Nullable JsonNode parsed, @Nullable Failure failure, String detail) {
 
-        boolean accepted() {
+        public boolean accepted() {
             return failure == null;
         }
     }
 
-    Verdict check(String answer, @Nullable TaskSchema schema) {
+    public Verdict check(String answer, @Nullable TaskSchema schema) {
         JsonNode parsed;
         try {
             parsed = strict.readTree(unfenced(answer));
@@ -79,7 +80,7 @@ final class StrictJson {
     }
 
     /** The prompt of the repair round: the original conversation, the rejected answer, and what to fix. */
-    List<ChatMessage> repairConversation(List<ChatMessage> prompt, String answer, Verdict verdict,
+    public List<ChatMessage> repairConversation(List<ChatMessage> prompt, String answer, Verdict verdict,
             @Nullable TaskSchema schema) {
         List<ChatMessage> messages = new ArrayList<>(prompt.size() + 2);
         for (ChatMessage m : prompt) {
@@ -99,7 +100,7 @@ final class StrictJson {
     }
 
     /** Removes one Markdown code fence around the whole answer (```json ... ```), if there is one. */
-    static String unfenced(String answer) {
+    public static String unfenced(String answer) {
         String s = answer.strip();
         if (!s.startsWith("```") || !s.endsWith("```") || s.length() < 6) {
             return s;

@@ -1,5 +1,7 @@
 package dev.switchboard.tasks;
 
+import dev.switchboard.tasks.templates.PromptInput;
+import dev.switchboard.tasks.templates.TaskDefinition;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -11,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param startNanos when the request arrived, for {@code response_time}
  * @param clientId the gateway client that sent it; its commands carry it into limits, usage and the request log
  */
-record TaskJob(
+public record TaskJob(
         String requestId,
         TaskDefinition task,
         String inputType,
@@ -26,20 +28,20 @@ record TaskJob(
         long startNanos,
         String clientId) {
 
-    static final String TEXT = "text";
-    static final String FILE = "file";
+    public static final String TEXT = "text";
+    public static final String FILE = "file";
 
-    TaskJob withClient(String client) {
+    public TaskJob withClient(String client) {
         return new TaskJob(requestId, task, inputType, text, fileName, fileInfo, variables, preferredProvider, model,
                 maxTokens, temperature, startNanos, client);
     }
 
-    PromptInput promptInput() {
+    public PromptInput promptInput() {
         return new PromptInput(text, inputType, fileName, variables);
     }
 
     /** What {@code input_data} shows: the text, or the file name. */
-    String inputData() {
+    public String inputData() {
         return FILE.equals(inputType) ? fileName : text;
     }
 }

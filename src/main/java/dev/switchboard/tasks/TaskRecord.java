@@ -41,7 +41,7 @@ public record TaskRecord(
     }
 
     /** The same record with more metadata (e.g. whether it was stored). */
-    TaskRecord withMetadata(String key, Object value) {
+    public TaskRecord withMetadata(String key, Object value) {
         Map<String, Object> more = new LinkedHashMap<>(metadata);
         more.put(key, value);
         return new TaskRecord(id, success, taskType, inputType, inputData, provider, model, response, parsed, usage,

@@ -1,5 +1,6 @@
 package dev.switchboard.tasks;
 
+import dev.switchboard.config.TaskProperties;
 import dev.switchboard.database.PostgresText;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
@@ -23,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * written before the answer goes out (the caller gets its id and may read it back at once). A failed
  * write does not lose the answer: it is logged and the answer says {@code metadata.stored: false}.
  */
-final class TaskResultStore {
+public final class TaskResultStore {
 
     private static final Logger log = LoggerFactory.getLogger(TaskResultStore.class);
     private static final Pattern POSSIBLE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,40}");
@@ -38,7 +39,7 @@ final class TaskResultStore {
     private final boolean storeInputText;
     private final boolean storeResponseText;
 
-    TaskResultStore(DatabaseClient database, JsonMapper json, TaskProperties properties) {
+    public TaskResultStore(DatabaseClient database, JsonMapper json, TaskProperties properties) {
         this.database = database;
         this.json = json;
         this.storeInputText = properties.storeInputText();
@@ -46,7 +47,7 @@ final class TaskResultStore {
     }
 
     /** Inserts the record; answers it with {@code metadata.stored} telling whether that worked. */
-    Mono<TaskRecord> save(TaskRecord record) {
+    public Mono<TaskRecord> save(TaskRecord record) {
         return insert(record)
                 .thenReturn(record.withMetadata("stored", true))
                 .onErrorResume(e -> {
@@ -55,7 +56,7 @@ final class TaskResultStore {
                 });
     }
 
-    Mono<TaskRecord> find(String id) {
+    public Mono<TaskRecord> find(String id) {
         if (!POSSIBLE_ID.matcher(id).matches()) {
             // no such record can exist; and PostgreSQL refuses some characters (NUL) outright
             return Mono.empty();

@@ -19,7 +19,7 @@ import tools.jackson.databind.JsonNode;
  * The state of one task while it runs (attempts, usage, repair round) and the {@link TaskRecord} it ends
  * in. Created per subscription; its rounds run one after the other, so it needs no locking.
  */
-final class TaskRun {
+public final class TaskRun {
 
     static final String ANSWER = "answer";
     static final String REPAIR = "repair";
@@ -34,7 +34,7 @@ final class TaskRun {
 
     private final Clock clock;
 
-    TaskRun(TaskJob job, boolean streamed, Clock clock) {
+    public TaskRun(TaskJob job, boolean streamed, Clock clock) {
         this.job = job;
         this.clock = clock;
         if (streamed) {
@@ -43,16 +43,16 @@ final class TaskRun {
     }
 
     /** Whether an upstream failure belongs in a stored {@code success:false} record (the providers were reached). */
-    static boolean reachedProviders(Throwable error) {
+    public static boolean reachedProviders(Throwable error) {
         return error instanceof CandidatesExhaustedException || error instanceof UpstreamException
                 || error instanceof MidStreamException;
     }
 
-    String id() {
+    public String id() {
         return id;
     }
 
-    void answered(ChatResult result) {
+    public void answered(ChatResult result) {
         for (Attempt attempt : result.attempts()) {
             steps.add(FallbackStep.of(round, attempt));
         }
@@ -60,22 +60,22 @@ final class TaskRun {
     }
 
     /** The first answer was rejected: the next round is the repair round. */
-    void repairing(StrictJson.Verdict verdict) {
+    public void repairing(StrictJson.Verdict verdict) {
         extra.put("repair", Map.of("reason", verdict.failure().code(), "detail", verdict.detail()));
         round = REPAIR;
         rejectedAnswer = verdict;
     }
 
-    boolean repairRound() {
+    public boolean repairRound() {
         return REPAIR.equals(round);
     }
 
     /** Why the first answer was rejected, when a repair round runs; null otherwise. */
-    StrictJson.@Nullable Verdict rejectedAnswer() {
+    public StrictJson.@Nullable Verdict rejectedAnswer() {
         return rejectedAnswer;
     }
 
-    TaskRecord succeeded(ChatResult result, @Nullable JsonNode parsed) {
+    public TaskRecord succeeded(ChatResult result, @Nullable JsonNode parsed) {
         Map<String, Object> meta = metadata();
         meta.put("key", result.route().key());
         meta.put("path", result.route().path().code());
@@ -84,7 +84,7 @@ final class TaskRun {
     }
 
     /** A strict task whose answer was still unacceptable after the repair round. */
-    TaskRecord rejected(ChatResult result, StrictJson.Verdict verdict) {
+    public TaskRecord rejected(ChatResult result, StrictJson.Verdict verdict) {
         Map<String, Object> meta = metadata();
         meta.put("error_code", verdict.failure().code());
         meta.put("key", result.route().key());
@@ -95,7 +95,7 @@ final class TaskRun {
     }
 
     /** The providers failed; {@code partial} is what a broken stream had delivered (empty otherwise). */
-    TaskRecord failed(Throwable error, String partial) {
+    public TaskRecord failed(Throwable error, String partial) {
         Map<String, Object> meta = metadata();
         if (error instanceof CandidatesExhaustedException all) {
             all.attempts().forEach(a -> steps.add(FallbackStep.of(round, a)));
@@ -147,7 +147,7 @@ final class TaskRun {
     }
 
     /** {@code task_} and 24 hex digits, from {@link ThreadLocalRandom} (never blocks an event loop). */
-    static String nextId() {
+    public static String nextId() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         return "task_" + String.format("%016x%08x", random.nextLong(), random.nextInt());
     }

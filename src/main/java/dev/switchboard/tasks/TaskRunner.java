@@ -6,6 +6,7 @@ import dev.switchboard.chat.ChatResult;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.Surface;
 import dev.switchboard.routing.ChatService;
+import dev.switchboard.tasks.templates.TaskProfile;
 import java.time.Clock;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -19,7 +20,7 @@ import reactor.core.publisher.Mono;
  * (bad template render, unknown provider or model) stay errors; failures of the providers become a stored
  * {@code success:false} record.
  */
-final class TaskRunner {
+public final class TaskRunner {
 
     private final ChatService chat;
     private final StrictJson strictJson;
@@ -27,7 +28,7 @@ final class TaskRunner {
 
     private final Clock clock;
 
-    TaskRunner(ChatService chat, StrictJson strictJson, TaskResultStore store, Clock clock) {
+    public TaskRunner(ChatService chat, StrictJson strictJson, TaskResultStore store, Clock clock) {
         this.clock = clock;
         this.chat = chat;
         this.strictJson = strictJson;
@@ -35,21 +36,21 @@ final class TaskRunner {
     }
 
     /** Events of a streamed task. */
-    sealed interface Event {
+    public sealed interface Event {
         /** Answer text as it arrives (of the first round; a repair round is not streamed). */
-        record Delta(String text) implements Event {
+        public record Delta(String text) implements Event {
         }
 
         /** The streamed answer was rejected; a repair round runs now and its text replaces the streamed one. */
-        record Repairing(String reason, String detail) implements Event {
+        public record Repairing(String reason, String detail) implements Event {
         }
 
         /** The stored record; always the last event. */
-        record Finished(TaskRecord record) implements Event {
+        public record Finished(TaskRecord record) implements Event {
         }
     }
 
-    Mono<TaskRecord> process(TaskJob job) {
+    public Mono<TaskRecord> process(TaskJob job) {
         return Mono.defer(() -> {
             List<ChatMessage> prompt = job.task().render(job.promptInput());
             TaskRun run = new TaskRun(job, false, clock);
@@ -59,7 +60,7 @@ final class TaskRunner {
         }).flatMap(store::save);
     }
 
-    Flux<Event> stream(TaskJob job) {
+    public Flux<Event> stream(TaskJob job) {
         return Flux.defer(() -> {
             List<ChatMessage> prompt = job.task().render(job.promptInput());
             TaskRun run = new TaskRun(job, true, clock);
@@ -125,7 +126,7 @@ final class TaskRunner {
      * The first round. With a model: Path B (on {@code preferred_provider} when given); without: Path A
      * with {@code preferred_provider} tried first.
      */
-    static ChatCommand firstCommand(TaskJob job, List<ChatMessage> prompt) {
+    public static ChatCommand firstCommand(TaskJob job, List<ChatMessage> prompt) {
         boolean named = job.model() != null;
         return ChatCommand.builder(job.requestId(), Surface.TASK, prompt)
                 .provider(named ? job.preferredProvider() : null)
@@ -138,7 +139,7 @@ final class TaskRunner {
     }
 
     /** The repair round goes to the provider and model that gave the rejected answer (their keys may rotate). */
-    static ChatCommand repairCommand(TaskJob job, ChatResult answered, List<ChatMessage> conversation) {
+    public static ChatCommand repairCommand(TaskJob job, ChatResult answered, List<ChatMessage> conversation) {
         String id = job.requestId().length() > 57 ? job.requestId().substring(0, 57) : job.requestId();
         return ChatCommand.builder(id + "-repair", Surface.TASK, conversation)
                 .provider(answered.route().provider())

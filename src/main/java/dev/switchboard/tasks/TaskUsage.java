@@ -16,7 +16,7 @@ public record TaskUsage(
 
     static final TaskUsage NONE = new TaskUsage(0, 0, 0, false);
 
-    TaskUsage plus(Usage usage) {
+    public TaskUsage plus(Usage usage) {
         return new TaskUsage(promptTokens + usage.promptTokens(), completionTokens + usage.completionTokens(),
                 totalTokens + usage.totalTokens(), estimated || usage.estimated());
     }

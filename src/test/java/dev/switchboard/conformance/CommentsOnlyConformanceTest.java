@@ -1,11 +1,14 @@
 package dev.switchboard.conformance;
 
-import static dev.switchboard.conformance.Wire.*;
+import static dev.switchboard.testsupport.Wire.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.WireFormat;
-import dev.switchboard.conformance.FakeUpstream.Script;
+import dev.switchboard.testsupport.FakeUpstream;
+import dev.switchboard.testsupport.FakeUpstream.Script;
+import dev.switchboard.testsupport.Gateway;
+import dev.switchboard.testsupport.Seen;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.switchboard.conformance;
 
-import static dev.switchboard.conformance.Wire.*;
+import static dev.switchboard.testsupport.Wire.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -9,11 +9,14 @@ import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.chat.Usage;
 import dev.switchboard.chat.WireFormat;
-import dev.switchboard.conformance.FakeUpstream.Recorded;
-import dev.switchboard.conformance.FakeUpstream.Script;
 import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.http.HttpClientFactory;
+import dev.switchboard.testsupport.FakeUpstream;
+import dev.switchboard.testsupport.FakeUpstream.Recorded;
+import dev.switchboard.testsupport.FakeUpstream.Script;
+import dev.switchboard.testsupport.Gateway;
+import dev.switchboard.testsupport.Seen;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

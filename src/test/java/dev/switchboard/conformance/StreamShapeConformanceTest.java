@@ -1,12 +1,15 @@
 package dev.switchboard.conformance;
 
-import static dev.switchboard.conformance.Wire.*;
+import static dev.switchboard.testsupport.Wire.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.chat.Usage;
 import dev.switchboard.chat.WireFormat;
-import dev.switchboard.conformance.FakeUpstream.Recorded;
-import dev.switchboard.conformance.FakeUpstream.Script;
+import dev.switchboard.testsupport.FakeUpstream;
+import dev.switchboard.testsupport.FakeUpstream.Recorded;
+import dev.switchboard.testsupport.FakeUpstream.Script;
+import dev.switchboard.testsupport.Gateway;
+import dev.switchboard.testsupport.Seen;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

@@ -1,13 +1,16 @@
 package dev.switchboard.conformance;
 
-import static dev.switchboard.conformance.Wire.*;
+import static dev.switchboard.testsupport.Wire.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.chat.ChatResult;
 import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.WireFormat;
-import dev.switchboard.conformance.FakeUpstream.Script;
+import dev.switchboard.testsupport.FakeUpstream;
+import dev.switchboard.testsupport.FakeUpstream.Script;
+import dev.switchboard.testsupport.Gateway;
+import dev.switchboard.testsupport.Seen;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;

@@ -81,7 +81,7 @@ class FallbackChainTest {
                     assertThat(result.attempts()).extracting(a -> a.key() + "=" + a.success())
                             .containsExactly("p#1=false", "p#2=true");
                 })
-                .verifyComplete();
+                .expectComplete().verify(Duration.ofSeconds(5));
         assertThat(scripts.get("p#3")).isNull();
     }
 
@@ -116,7 +116,7 @@ class FallbackChainTest {
                 .assertNext(event -> assertThat(((StreamEvent.Committed) event).route().key()).isEqualTo("p#2"))
                 .expectNext(new StreamEvent.Text("ok"))
                 .expectNextMatches(StreamEvent.Done.class::isInstance)
-                .verifyComplete();
+                .expectComplete().verify(Duration.ofSeconds(5));
         assertThat(scripts.get("p#1").cancellations()).isEqualTo(1);
     }
 
@@ -132,7 +132,7 @@ class FallbackChainTest {
                 .assertNext(event -> assertThat(((StreamEvent.Committed) event).route().key()).isEqualTo("p#2"))
                 .expectNext(new StreamEvent.Text("ok"))
                 .assertNext(event -> assertThat(((StreamEvent.Done) event).result().usage().promptTokens()).isEqualTo(5))
-                .verifyComplete();
+                .expectComplete().verify(Duration.ofSeconds(5));
     }
 
     @Test
@@ -145,7 +145,7 @@ class FallbackChainTest {
                 .thenAwait(Duration.ofMillis(1))
                 .expectErrorSatisfies(error -> assertThat(((MidStreamException) error).failure().errorClass())
                         .isEqualTo(ErrorClass.TIMEOUT))
-                .verify();
+                .verify(Duration.ofSeconds(5));
         assertThat(scripts.get("p#1").cancellations()).isEqualTo(1);
     }
 
@@ -201,7 +201,7 @@ class FallbackChainTest {
                     assertThat(result.usage().estimated()).isTrue();
                     assertThat(result.usage().completionTokens()).isEqualTo(3);
                 })
-                .verifyComplete();
+                .expectComplete().verify(Duration.ofSeconds(5));
     }
 
     @Test
@@ -235,7 +235,7 @@ class FallbackChainTest {
                     assertThat(ErrorAnswers.of(failed, null).status()).isEqualTo(504);
                     assertThat(failed.attempts()).hasSize(1);
                 })
-                .verify();
+                .verify(Duration.ofSeconds(5));
         assertThat(scripts.get("p#2").calls()).isZero();
     }
 }

@@ -1,8 +1,9 @@
 package dev.switchboard.security;
 
-import static dev.switchboard.security.SecuredGateway.chat;
+import static dev.switchboard.testsupport.SecuredGateway.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testsupport.SecuredGateway;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

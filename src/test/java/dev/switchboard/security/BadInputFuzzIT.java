@@ -2,6 +2,8 @@ package dev.switchboard.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testsupport.MalformedRequests;
+import dev.switchboard.testsupport.SecuredGateway;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -16,8 +18,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;

@@ -1,10 +1,13 @@
 package dev.switchboard.security;
 
-import static dev.switchboard.security.SecuredGateway.chat;
+import static dev.switchboard.testsupport.SecuredGateway.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.SwitchboardApplication;
+import dev.switchboard.testsupport.OutputTee;
+import dev.switchboard.testsupport.SecuredGateway;
+import dev.switchboard.testsupport.WsProbe;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;

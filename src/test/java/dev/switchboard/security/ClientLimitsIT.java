@@ -3,6 +3,8 @@ package dev.switchboard.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.switchboard.testsupport.SecuredGateway;
+import dev.switchboard.testsupport.WsProbe;
 import java.net.URI;
 import java.time.Duration;
 import java.time.LocalDate;

@@ -8,6 +8,7 @@ import dev.switchboard.chat.ChatMessage;
 import dev.switchboard.chat.GatewayException;
 import dev.switchboard.chat.Surface;
 import dev.switchboard.routing.RequestAdmission.Permit;
+import dev.switchboard.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -2,6 +2,8 @@ package dev.switchboard.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testsupport.SecuredGateway;
+import dev.switchboard.testsupport.WsProbe;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,7 @@
 package dev.switchboard.security;
 
 import dev.switchboard.testsupport.GatewayIT;
+import dev.switchboard.testsupport.SecuredGateway;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;

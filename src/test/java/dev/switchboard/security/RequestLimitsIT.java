@@ -2,7 +2,9 @@ package dev.switchboard.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.tasks.MultipartForm;
+import dev.switchboard.testsupport.MultipartForm;
+import dev.switchboard.testsupport.SecuredGateway;
+import dev.switchboard.testsupport.WsProbe;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -3,6 +3,10 @@ package dev.switchboard.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.simulator.SimulatorServer;
+import dev.switchboard.testsupport.OutputTee;
+import dev.switchboard.testsupport.ResponseRecorder;
+import dev.switchboard.testsupport.SecuredGateway;
+import dev.switchboard.testsupport.WsProbe;
 import dev.switchboard.usage.RequestLogWriter;
 import java.net.URI;
 import java.nio.ByteBuffer;

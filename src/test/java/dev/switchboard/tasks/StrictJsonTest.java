@@ -3,6 +3,9 @@ package dev.switchboard.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.chat.ChatMessage;
+import dev.switchboard.tasks.templates.TaskDefinition;
+import dev.switchboard.tasks.templates.TaskSchema;
+import dev.switchboard.tasks.templates.TaskTemplates;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,7 @@ package dev.switchboard.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.testsupport.GatewayIT;
+import dev.switchboard.testsupport.MultipartForm;
 import dev.switchboard.testsupport.Sse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

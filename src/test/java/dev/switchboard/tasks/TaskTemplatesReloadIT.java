@@ -2,6 +2,7 @@ package dev.switchboard.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.config.TaskProperties;
 import dev.switchboard.testsupport.GatewayIT;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,6 +3,8 @@ package dev.switchboard.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.testsupport.GatewayIT;
+import dev.switchboard.testsupport.MultipartForm;
+import dev.switchboard.testsupport.TestDocuments;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -68,7 +68,7 @@ class AnthropicStreamMapperTest {
                 .verify(Duration.ofSeconds(1));
 
         map("message", "{\"type\":\"message_stop\"}");
-        StepVerifier.create(mapper.endOfStream()).verifyComplete();
+        StepVerifier.create(mapper.endOfStream()).expectComplete().verify(Duration.ofSeconds(5));
     }
 
     @ParameterizedTest

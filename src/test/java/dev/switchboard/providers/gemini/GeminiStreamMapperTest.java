@@ -44,7 +44,7 @@ class GeminiStreamMapperTest {
 
         StepVerifier.create(mapper.endOfStream())
                 .expectNext(new ChatChunk.UsageReport(new Usage(5, 23, 28, false)))
-                .verifyComplete();
+                .expectComplete().verify(Duration.ofSeconds(5));
     }
 
     @Test
@@ -53,7 +53,7 @@ class GeminiStreamMapperTest {
         assertThat(map("{\"candidates\": [{\"finishReason\": \"MALFORMED_FUNCTION_CALL\"}]}"))
                 .containsExactly(new ChatChunk.Finish("stop"));
 
-        StepVerifier.create(mapper.endOfStream()).verifyComplete();
+        StepVerifier.create(mapper.endOfStream()).expectComplete().verify(Duration.ofSeconds(5));
     }
 
     @Test

@@ -20,6 +20,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.json.JsonMapper;
+
 class OpenAiClientTest {
 
     private static final String STREAM = chunk("{\"role\":\"assistant\",\"content\":\"\"}", "null")
@@ -79,7 +80,7 @@ class OpenAiClientTest {
                 .thenRequest(10)
                 .expectNext(new ChatChunk.Finish("stop"))
                 .assertNext(usage -> assertThat(((ChatChunk.UsageReport) usage).usage().totalTokens()).isEqualTo(11))
-                .verifyComplete();
+                .expectComplete().verify(Duration.ofSeconds(5));
     }
 
     @Test

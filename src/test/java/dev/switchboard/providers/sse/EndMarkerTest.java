@@ -22,7 +22,7 @@ class EndMarkerTest {
                 .then(() -> body.next(TEXT, DONE))
                 .expectNext(TEXT, DONE)
                 .then(body::complete)
-                .verifyComplete();
+                .expectComplete().verify(Duration.ofSeconds(5));
 
         body.assertWasNotCancelled();
     }
@@ -35,7 +35,7 @@ class EndMarkerTest {
                 .then(() -> body.next(TEXT, DONE, LATE, SseEvent.PULSE))
                 .expectNext(TEXT, DONE)
                 .then(body::complete)
-                .verifyComplete();
+                .expectComplete().verify(Duration.ofSeconds(5));
     }
 
     @Test
@@ -47,7 +47,7 @@ class EndMarkerTest {
                 .expectNext(TEXT, DONE)
                 .expectNoEvent(EndMarker.GRACE.minusMillis(1))
                 .thenAwait(Duration.ofMillis(1))
-                .verifyComplete();
+                .expectComplete().verify(Duration.ofSeconds(5));
 
         body.assertCancelled();
     }
@@ -63,7 +63,7 @@ class EndMarkerTest {
                 .then(() -> body.next(LATE))
                 .expectNext(LATE)
                 .then(body::complete)
-                .verifyComplete();
+                .expectComplete().verify(Duration.ofSeconds(5));
 
         body.assertWasNotCancelled();
     }
@@ -76,7 +76,7 @@ class EndMarkerTest {
                 .then(() -> body.next(TEXT))
                 .expectNext(TEXT)
                 .then(() -> body.error(new IllegalStateException("reset")))
-                .verifyErrorMessage("reset");
+                .expectErrorMessage("reset").verify(Duration.ofSeconds(5));
     }
 
     @Test
@@ -88,7 +88,7 @@ class EndMarkerTest {
                 .expectNext("{\"text\":\"Hi\"}")
                 .expectNoEvent(Duration.ofMillis(50))
                 .then(body::complete)
-                .verifyErrorMessage("overloaded");
+                .expectErrorMessage("overloaded").verify(Duration.ofSeconds(5));
 
         body.assertWasNotCancelled();
     }
@@ -101,7 +101,7 @@ class EndMarkerTest {
                 .then(() -> body.next(ERROR_EVENT))
                 .expectNoEvent(EndMarker.GRACE.minusMillis(1))
                 .thenAwait(Duration.ofMillis(1))
-                .verifyErrorMessage("overloaded");
+                .expectErrorMessage("overloaded").verify(Duration.ofSeconds(5));
 
         body.assertCancelled();
     }
@@ -113,7 +113,7 @@ class EndMarkerTest {
         StepVerifier.create(EndMarker.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError))
                 .then(() -> body.next(ERROR_EVENT))
                 .then(() -> body.error(new IllegalStateException("connection reset")))
-                .verifyErrorMessage("overloaded");
+                .expectErrorMessage("overloaded").verify(Duration.ofSeconds(5));
     }
 
     private static final SseEvent ERROR_EVENT = new SseEvent("error", "{\"error\":\"overloaded\"}");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.chat.UpstreamException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -137,7 +138,7 @@ class SseDecoderTest {
 
         StepVerifier.create(SseDecoder.decode(Flux.fromIterable(buffers), 4096).filter(e -> !e.isPulse()))
                 .expectNextSequence(EXPECTED)
-                .verifyComplete();
+                .expectComplete().verify(Duration.ofSeconds(5));
     }
 
     private static int indexOf(byte[] bytes, byte b) {

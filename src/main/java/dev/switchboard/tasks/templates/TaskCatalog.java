@@ -1,0 +1,132 @@
+package dev.switchboard.tasks.templates;
+
+import dev.switchboard.chat.GatewayException;
+import dev.switchboard.config.TaskProperties;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The task types in force. Loaded at startup (invalid templates stop the application with every
+ * problem listed); {@link #reload()} reads and validates the files again off the event loop and swaps
+ * the whole set atomically, or keeps the current one and reports why not.
+ */
+public final class TaskCatalog {
+
+    static final String BUILTIN = "tasks/templates.yml";
+    private static final Logger log = LoggerFactory.getLogger(TaskCatalog.class);
+
+    private final TaskTemplates templates;
+    private final @Nullable Path file;
+    private final boolean includeBuiltin;
+    private final AtomicReference<Loaded> current = new AtomicReference<>();
+    private final Clock clock;
+
+    public TaskCatalog(TaskTemplates templates, TaskProperties properties, Clock clock) {
+        this.templates = templates;
+        this.clock = clock;
+        this.file = properties.templates();
+        this.includeBuiltin = properties.includeBuiltinTemplates();
+        current.set(loadNow());
+        log.info("Task types loaded from {}: {}", current.get().sources(), current.get().tasks().keySet());
+    }
+
+    /** What is in force and where it came from. */
+    public record Loaded(Map<String, TaskDefinition> tasks, List<String> sources, Instant loadedAt) {
+    }
+
+    public Loaded current() {
+        return current.get();
+    }
+
+    /** The task type, or a 400 naming the known ones. */
+    public TaskDefinition require(@Nullable String name) {
+        Map<String, TaskDefinition> tasks = current.get().tasks();
+        if (name == null || name.isBlank()) {
+            throw GatewayException.badRequest("task_type_required", "'task_type' is required; one of: "
+                    + String.join(", ", tasks.keySet()) + ".");
+        }
+        TaskDefinition task = tasks.get(name.strip());
+        if (task == null) {
+            throw GatewayException.badRequest("unknown_task_type", "Unknown task_type '" + abbreviate(name)
+                    + "'; one of: " + String.join(", ", tasks.keySet()) + ".");
+        }
+        return task;
+    }
+
+    public Collection<TaskDefinition> all() {
+        return current.get().tasks().values();
+    }
+
+    /**
+     * Reads and validates the templates again on a bounded-elastic thread. Invalid templates fail with a
+     * 422 {@code invalid_templates} listing every problem; the templates in force stay unchanged.
+     */
+    public Mono<Loaded> reload() {
+        return Mono.fromCallable(this::loadNow)
+                .subscribeOn(Schedulers.boundedElastic())
+                .doOnNext(loaded -> {
+                    current.set(loaded);
+                    log.info("Task types reloaded from {}: {}", loaded.sources(), loaded.tasks().keySet());
+                })
+                .onErrorMap(TaskTemplateException.class, e -> new GatewayException(422, "invalid_request_error",
+                        "invalid_templates", "The task templates are invalid, so the ones in force were kept: "
+                                + e.getMessage(), null))
+                .onErrorMap(UncheckedIOException.class, e -> new GatewayException(422, "invalid_request_error",
+                        "templates_unreadable", e.getMessage() + "; the templates in force were kept.", null));
+    }
+
+    private Loaded loadNow() {
+        List<TaskTemplates.Source> sources = new ArrayList<>(2);
+        if (includeBuiltin) {
+            sources.add(new TaskTemplates.Source("built-in " + BUILTIN, readBuiltin()));
+        }
+        if (file != null) {
+            sources.add(new TaskTemplates.Source(file.toString(), readFile(file)));
+        }
+        Map<String, TaskDefinition> tasks = templates.load(sources);
+        List<String> names = sources.stream().map(TaskTemplates.Source::name).toList();
+        return new Loaded(Collections.unmodifiableMap(new LinkedHashMap<>(tasks)), names, clock.instant());
+    }
+
+    private static String readBuiltin() {
+        try (InputStream in = TaskCatalog.class.getClassLoader().getResourceAsStream(BUILTIN)) {
+            if (in == null) {
+                throw new IllegalStateException("The built-in task templates " + BUILTIN + " are missing");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("The built-in task templates could not be read", e);
+        }
+    }
+
+    private static String readFile(Path path) {
+        try {
+            return Files.readString(path, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("The task templates file '" + path + "' could not be read ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "..." : s;
+    }
+}

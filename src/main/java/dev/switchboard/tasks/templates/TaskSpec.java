@@ -1,0 +1,46 @@
+package dev.switchboard.tasks.templates;
+
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One task as written in the templates YAML, before inheritance. Every field may be left out and is
+ * then taken from the {@code base} task.
+ *
+ * @param base the task this one inherits parts, profile, schema and defaults from
+ * @param isAbstract a building block only: it cannot be requested, only inherited from
+ * @param schema a JSON schema (written as YAML) the parsed answer must match; needs a strict profile
+ */
+public record TaskSpec(
+        @Nullable String base,
+        @JsonProperty("abstract") @Nullable Boolean isAbstract,
+        @Nullable String description,
+        @Nullable ProfileSpec profile,
+        @Nullable String system,
+        @Nullable String developer,
+        @Nullable String user,
+        @Nullable String assistant,
+        @Nullable JsonNode schema,
+        @JsonProperty("max_tokens") @Nullable Integer maxTokens,
+        @Nullable Double temperature) {
+
+    @Nullable String part(PromptPart part) {
+        return switch (part) {
+            case SYSTEM -> system;
+            case DEVELOPER -> developer;
+            case USER -> user;
+            case ASSISTANT -> assistant;
+        };
+    }
+
+    /** The profile as written; each field may be inherited. */
+    public record ProfileSpec(
+            @Nullable String role,
+            @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) @Nullable List<String> expertise,
+            @JsonProperty("output_format") @Nullable String outputFormat,
+            @Nullable Boolean strict) {
+    }
+}

@@ -1,0 +1,79 @@
+package dev.switchboard.tasks.web;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.switchboard.chat.GatewayException;
+import dev.switchboard.tasks.TaskResultStore;
+import dev.switchboard.tasks.TaskRunner;
+import dev.switchboard.tasks.templates.TaskCatalog;
+import dev.switchboard.tasks.templates.TaskDefinition;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code POST /api/v1/brain/process} (one JSON answer: the stored record), reading records back, listing
+ * task types and reloading the templates. A task that reached the providers always answers 200 with
+ * its record ({@code success} says how it went); 4xx errors mean nothing was sent to a provider.
+ */
+final class TaskHandler {
+
+    private final TaskJobs jobs;
+    private final TaskRunner runner;
+    private final TaskResultStore store;
+    private final TaskCatalog catalog;
+
+    TaskHandler(TaskJobs jobs, TaskRunner runner, TaskResultStore store, TaskCatalog catalog) {
+        this.jobs = jobs;
+        this.runner = runner;
+        this.store = store;
+        this.catalog = catalog;
+    }
+
+    Mono<ServerResponse> process(ServerRequest request) {
+        return jobs.read(request)
+                .flatMap(runner::process)
+                .flatMap(TaskHandler::json);
+    }
+
+    Mono<ServerResponse> result(ServerRequest request) {
+        String id = request.pathVariable("id");
+        return store.find(id)
+                .switchIfEmpty(Mono.error(() -> new GatewayException(404, "invalid_request_error", "result_not_found",
+                        "No task result with id '" + (id.length() > 64 ? id.substring(0, 64) : id) + "'.", null)))
+                .flatMap(TaskHandler::json);
+    }
+
+    Mono<ServerResponse> tasks(ServerRequest request) {
+        List<TaskView> views = catalog.all().stream().map(TaskView::of).toList();
+        return json(Map.of("tasks", views, "sources", catalog.current().sources(),
+                "loaded_at", catalog.current().loadedAt()));
+    }
+
+    Mono<ServerResponse> reload(ServerRequest request) {
+        return catalog.reload().flatMap(loaded -> json(new Reloaded(true, List.copyOf(loaded.tasks().keySet()),
+                loaded.sources(), loaded.loadedAt())));
+    }
+
+    private static Mono<ServerResponse> json(Object body) {
+        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+    }
+
+    record Reloaded(boolean reloaded, List<String> tasks, List<String> sources,
+            @JsonProperty("loaded_at") Instant loadedAt) {
+    }
+
+    /** A task type as {@code GET /api/v1/brain/tasks} lists it. */
+    record TaskView(String name, String description, List<String> lineage, Map<String, Object> profile,
+            List<String> parts, @JsonProperty("has_schema") boolean hasSchema,
+            @JsonProperty("max_tokens") Integer maxTokens, Double temperature) {
+
+        static TaskView of(TaskDefinition task) {
+            return new TaskView(task.name(), task.description(), task.lineage(), task.profile().asTemplateValue(),
+                    task.partNames(), task.schema() != null, task.maxTokens(), task.temperature());
+        }
+    }
+}

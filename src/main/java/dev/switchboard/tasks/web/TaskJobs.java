@@ -1,0 +1,191 @@
+package dev.switchboard.tasks.web;
+
+import dev.switchboard.api.ChatCommands;
+import dev.switchboard.chat.ChatCommand;
+import dev.switchboard.chat.GatewayException;
+import dev.switchboard.config.TaskProperties;
+import dev.switchboard.tasks.TaskJob;
+import dev.switchboard.tasks.documents.DocumentText;
+import dev.switchboard.tasks.documents.TaskUploads;
+import dev.switchboard.tasks.documents.UploadedFile;
+import dev.switchboard.tasks.templates.TaskCatalog;
+import dev.switchboard.tasks.templates.TaskDefinition;
+import dev.switchboard.web.ClientIdentity;
+import dev.switchboard.web.JsonBodies;
+import dev.switchboard.web.RequestIds;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads a task request, JSON or multipart, into a validated {@link TaskJob}: the task type exists,
+ * the input is there (typed, or extracted from the file off the event loop), the options are in range.
+ * Every problem is a 4xx in the OpenAI error shape, raised before any provider is asked.
+ */
+final class TaskJobs {
+
+    private static final Set<String> FORM_FIELDS = Set.of("input_data", "task_type", "preferred_provider", "model",
+            "max_tokens", "temperature", "variables", TaskUploads.FILE_FIELD);
+    private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+    private static final int MAX_VARIABLES = 64;
+
+    private final TaskCatalog catalog;
+    private final JsonBodies bodies;
+    private final TaskUploads uploads;
+    private final DocumentText documents;
+    private final JsonMapper json;
+    private final int maxInputChars;
+
+    TaskJobs(TaskCatalog catalog, JsonBodies bodies, TaskUploads uploads, DocumentText documents, JsonMapper json,
+            TaskProperties properties) {
+        this.catalog = catalog;
+        this.bodies = bodies;
+        this.uploads = uploads;
+        this.documents = documents;
+        this.json = json;
+        this.maxInputChars = properties.maxInputChars();
+    }
+
+    Mono<TaskJob> read(ServerRequest request) {
+        String client = ClientIdentity.of(request.exchange());
+        return readJob(request).map(job -> job.withClient(client));
+    }
+
+    private Mono<TaskJob> readJob(ServerRequest request) {
+        long start = System.nanoTime();
+        String requestId = RequestIds.of(request.exchange());
+        MediaType type = request.headers().contentType().orElse(null);
+        if (type != null && MediaType.MULTIPART_FORM_DATA.isCompatibleWith(type)) {
+            return uploads.read(request).flatMap(form -> fromForm(form, requestId, start));
+        }
+        return request.bodyToMono(byte[].class)
+                .defaultIfEmpty(new byte[0])
+                .map(body -> fromText(bodies.parse(body, TaskRequest.class), requestId, start));
+    }
+
+    private TaskJob fromText(TaskRequest request, String requestId, long start) {
+        TaskDefinition task = catalog.require(request.taskType());
+        String text = request.inputData();
+        if (text == null || text.isBlank()) {
+            throw GatewayException.badRequest("input_required", "'input_data' must be a non-empty string (or send a "
+                    + "multipart form with a 'file').");
+        }
+        if (text.length() > maxInputChars) {
+            throw new GatewayException(413, "invalid_request_error", "input_too_long", "'input_data' has "
+                    + text.length() + " characters; at most " + maxInputChars + " are accepted.", null);
+        }
+        return job(request, task, requestId, start, TaskJob.TEXT, text, null, Map.of());
+    }
+
+    private Mono<TaskJob> fromForm(TaskUploads.Form form, String requestId, long start) {
+        for (String name : form.fields().keySet()) {
+            if (!FORM_FIELDS.contains(name)) {
+                throw GatewayException.badRequest("unknown_field", "Unknown form field '" + name + "'; known: "
+                        + String.join(", ", FORM_FIELDS.stream().sorted().toList()) + ".");
+            }
+        }
+        TaskRequest request = formRequest(form.fields());
+        UploadedFile file = form.file();
+        if (file == null) {
+            return Mono.just(fromText(request, requestId, start));
+        }
+        if (request.inputData() != null && !request.inputData().isBlank()) {
+            throw GatewayException.badRequest("ambiguous_input", "Send either 'input_data' or a 'file', not both.");
+        }
+        TaskDefinition task = catalog.require(request.taskType());
+        validateOptions(request);
+        return documents.extract(file).map(extracted -> {
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("name", file.fileName());
+            info.put("kind", extracted.kind().code());
+            info.put("size_bytes", file.size());
+            if (extracted.pages() > 0) {
+                info.put("pages", extracted.pages());
+            }
+            return job(request, task, requestId, start, TaskJob.FILE, extracted.text(), file.fileName(), info);
+        });
+    }
+
+    private TaskRequest formRequest(Map<String, String> fields) {
+        return new TaskRequest(fields.get("input_data"), fields.get("task_type"), fields.get("preferred_provider"),
+                fields.get("model"), integer(fields.get("max_tokens")), number(fields.get("temperature")),
+                variables(fields.get("variables")));
+    }
+
+    private TaskJob job(TaskRequest request, TaskDefinition task, String requestId, long start, String inputType,
+            String text, @Nullable String fileName, Map<String, Object> fileInfo) {
+        validateOptions(request);
+        return new TaskJob(requestId, task, inputType, text, fileName, fileInfo,
+                request.variables() == null ? Map.of() : request.variables(), blankToNull(request.preferredProvider()),
+                blankToNull(request.model()), request.maxTokens(), request.temperature(), start, ChatCommand.ANONYMOUS);
+    }
+
+    private static void validateOptions(TaskRequest request) {
+        ChatCommands.maxTokens(request.maxTokens());
+        ChatCommands.temperature(request.temperature());
+        Map<String, Object> variables = request.variables();
+        if (variables == null) {
+            return;
+        }
+        if (variables.size() > MAX_VARIABLES) {
+            throw GatewayException.badRequest("too_many_variables", "At most " + MAX_VARIABLES + " variables.");
+        }
+        for (String name : variables.keySet()) {
+            if (!VARIABLE.matcher(name).matches()) {
+                throw GatewayException.badRequest("invalid_variable", "Variable names are letters, digits and '_' "
+                        + "(not starting with a digit); got '" + (name.length() > 64 ? name.substring(0, 64) : name) + "'.");
+            }
+        }
+    }
+
+    private @Nullable Map<String, Object> variables(@Nullable String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            JsonNode node = json.readTree(value);
+            if (node == null || !node.isObject()) {
+                throw GatewayException.badRequest("invalid_type", "'variables' must be a JSON object.");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> map = json.treeToValue(node, LinkedHashMap.class);
+            return map;
+        } catch (JacksonException e) {
+            throw GatewayException.badRequest("invalid_type", "'variables' must be a JSON object.");
+        }
+    }
+
+    private static @Nullable Integer integer(@Nullable String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value.strip());
+        } catch (NumberFormatException e) {
+            throw GatewayException.badRequest("invalid_type", "'max_tokens' must be an integer.");
+        }
+    }
+
+    private static @Nullable Double number(@Nullable String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Double.valueOf(value.strip());
+        } catch (NumberFormatException e) {
+            throw GatewayException.badRequest("invalid_type", "'temperature' must be a number.");
+        }
+    }
+
+    private static @Nullable String blankToNull(@Nullable String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}
