@@ -15,6 +15,14 @@ import org.jspecify.annotations.Nullable;
  * @param modelFallback Path B only: when the named model is at its daily limit, use the provider's
  *     next model by priority
  * @param clientId the gateway client that sent it (its id, never its key); {@code anonymous} without one
+ * @param tools functions the model may call (empty when none)
+ * @param toolChoice whether and which tool must be called; null when not given
+ * @param responseFormat the form of the answer; null when not given (text)
+ * @param formatOptional the response format is a wish, not a demand: a provider that cannot honour it gets
+ *     the request without it (the Task API, which checks the answer itself); otherwise it is refused
+ * @param options the other generation parameters
+ * @param passthrough the client's body, relayed to providers of the same wire format; null for the
+ *     native surfaces
  */
 public record ChatCommand(
         String requestId,
@@ -27,7 +35,13 @@ public record ChatCommand(
         boolean fallback,
         @Nullable String preferredProvider,
         boolean modelFallback,
-        String clientId) {
+        String clientId,
+        List<Tool> tools,
+        @Nullable ToolChoice toolChoice,
+        @Nullable ResponseFormat responseFormat,
+        boolean formatOptional,
+        GenerationOptions options,
+        @Nullable Passthrough passthrough) {
 
     public static final String ANONYMOUS = "anonymous";
 
@@ -41,6 +55,8 @@ public record ChatCommand(
         Objects.requireNonNull(surface, "surface");
         messages = List.copyOf(messages);
         clientId = clientId == null ? ANONYMOUS : clientId;
+        tools = List.copyOf(tools);
+        options = options == null ? GenerationOptions.NONE : options;
     }
 
     /** The same command, sent by this client. */
@@ -52,7 +68,17 @@ public record ChatCommand(
     public Builder toBuilder() {
         return builder(requestId, surface, messages).provider(provider).model(model).maxTokens(maxTokens)
                 .temperature(temperature).fallback(fallback).preferredProvider(preferredProvider)
-                .modelFallback(modelFallback).client(clientId);
+                .modelFallback(modelFallback).client(clientId).tools(tools).toolChoice(toolChoice)
+                .responseFormat(responseFormat, formatOptional).options(options).passthrough(passthrough);
+    }
+
+    /** Images in all messages. */
+    public int images() {
+        int n = 0;
+        for (ChatMessage m : messages) {
+            n += m.images();
+        }
+        return n;
     }
 
     /** Total characters of all messages; used to estimate prompt tokens when a provider reports none. */
@@ -60,6 +86,9 @@ public record ChatCommand(
         int n = 0;
         for (ChatMessage m : messages) {
             n += m.content().length();
+            for (ToolCall call : m.toolCalls()) {
+                n += call.name().length() + call.arguments().length();
+            }
         }
         return n;
     }
@@ -78,6 +107,12 @@ public record ChatCommand(
         private @Nullable String preferredProvider;
         private boolean modelFallback;
         private String clientId = ANONYMOUS;
+        private List<Tool> tools = List.of();
+        private @Nullable ToolChoice toolChoice;
+        private @Nullable ResponseFormat responseFormat;
+        private boolean formatOptional;
+        private GenerationOptions options = GenerationOptions.NONE;
+        private @Nullable Passthrough passthrough;
 
         private Builder(String requestId, Surface surface, List<ChatMessage> messages) {
             this.requestId = requestId;
@@ -130,9 +165,42 @@ public record ChatCommand(
             return this;
         }
 
+        public Builder tools(List<Tool> tools) {
+            this.tools = tools;
+            return this;
+        }
+
+        public Builder toolChoice(@Nullable ToolChoice toolChoice) {
+            this.toolChoice = toolChoice;
+            return this;
+        }
+
+        /** The form of the answer; {@code optional}: a provider that cannot honour it gets the request without it. */
+        public Builder responseFormat(@Nullable ResponseFormat responseFormat, boolean optional) {
+            this.responseFormat = responseFormat;
+            this.formatOptional = optional;
+            return this;
+        }
+
+        public Builder responseFormat(@Nullable ResponseFormat responseFormat) {
+            return responseFormat(responseFormat, false);
+        }
+
+        public Builder options(GenerationOptions options) {
+            this.options = options;
+            return this;
+        }
+
+        /** The client's body, for providers of its wire format. */
+        public Builder passthrough(@Nullable Passthrough passthrough) {
+            this.passthrough = passthrough;
+            return this;
+        }
+
         public ChatCommand build() {
             return new ChatCommand(requestId, surface, messages, provider, model, maxTokens, temperature, fallback,
-                    preferredProvider, modelFallback, clientId);
+                    preferredProvider, modelFallback, clientId, tools, toolChoice, responseFormat, formatOptional,
+                    options, passthrough);
         }
     }
 }

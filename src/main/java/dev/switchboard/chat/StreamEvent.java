@@ -1,21 +1,58 @@
 package dev.switchboard.chat;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
- * What a streaming surface receives from {@link ChatService#stream}. The first event is always
- * {@link Committed}, emitted only once the first upstream content chunk has arrived; failures before
- * that arrive as a plain error signal (nothing was sent to the client yet), failures after it as a
- * {@link dev.switchboard.chat.MidStreamException}.
+ * What a streaming surface receives from {@code ChatService.stream}. The first event is always
+ * {@link Committed}, emitted only once the first upstream content (text, a tool call, reasoning or a
+ * refusal) has arrived; failures before that arrive as a plain error signal (nothing was sent to the
+ * client yet), failures after it as a {@link MidStreamException}.
  */
 public sealed interface StreamEvent {
 
-    /** The first-chunk probe passed: from here on there is no switching. */
-    record Committed(RouteInfo route, List<Attempt> attempts) implements StreamEvent {
+    /**
+     * The first-chunk probe passed: from here on there is no switching.
+     *
+     * @param relayed the provider speaks the client's wire format: {@link Relay} events carry its events as
+     *     it sent them, for the surface to write unchanged (the other events still come, for everyone else)
+     */
+    record Committed(RouteInfo route, List<Attempt> attempts, boolean relayed) implements StreamEvent {
+
+        public Committed(RouteInfo route, List<Attempt> attempts) {
+            this(route, attempts, false);
+        }
     }
 
-    /** Answer text. */
-    record Text(String delta) implements StreamEvent {
+    /** Answer text of one choice. */
+    record Text(int choice, String delta) implements StreamEvent {
+
+        public Text(String delta) {
+            this(0, delta);
+        }
+    }
+
+    /**
+     * A fragment of a tool call: the first fragment of call {@code index} has its id and name, the rest
+     * only pieces of the arguments' JSON text.
+     */
+    record ToolCallDelta(int choice, int index, @Nullable String id, @Nullable String name, String arguments)
+            implements StreamEvent {
+    }
+
+    /** The model's reasoning text. */
+    record Reasoning(int choice, String text) implements StreamEvent {
+    }
+
+    /** The model's refusal text. */
+    record Refusal(int choice, String text) implements StreamEvent {
+    }
+
+    /**
+     * One event of the provider's stream as it sent it ({@code event} empty when it had no name), for a
+     * surface of the same wire format to relay.
+     */
+    record Relay(String event, String data) implements StreamEvent {
     }
 
     /** The stream ended normally. */

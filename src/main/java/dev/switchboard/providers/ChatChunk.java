@@ -1,24 +1,61 @@
 package dev.switchboard.providers;
 
 import dev.switchboard.chat.Usage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One normalized element of an upstream stream. Adapters emit {@link KeepAlive} for everything that
  * proves the connection is alive but is not content (SSE comments, pings, role-only chunks,
- * {@code message_start}), so the first element that is not a keep-alive is always real content.
+ * {@code message_start}), so the first content element is always real content: text, a tool call, a
+ * refusal or reasoning. {@code choice} is the answer's index ({@code n} > 1 asks for several).
  */
 public sealed interface ChatChunk {
 
     /** Text to append to the answer. */
-    record Delta(String text) implements ChatChunk {
+    record Delta(int choice, String text) implements ChatChunk {
+
+        public Delta(String text) {
+            this(0, text);
+        }
     }
 
-    /** The model stopped; {@code reason} is OpenAI's vocabulary: stop, length, content_filter, ... */
-    record Finish(String reason) implements ChatChunk {
+    /**
+     * A fragment of tool call {@code index}: its first fragment has the id and name, later ones only pieces
+     * of the arguments' JSON text (which may split anywhere, even inside a string or escape).
+     */
+    record ToolCallDelta(int choice, int index, @Nullable String id, @Nullable String name, String arguments)
+            implements ChatChunk {
+    }
+
+    /** The model's reasoning (thinking) text. */
+    record ReasoningDelta(int choice, String text) implements ChatChunk {
+    }
+
+    /** The model's refusal text (OpenAI's {@code refusal}). */
+    record RefusalDelta(int choice, String text) implements ChatChunk {
+    }
+
+    /** The model stopped; {@code reason} is OpenAI's vocabulary: stop, length, tool_calls, content_filter. */
+    record Finish(int choice, String reason) implements ChatChunk {
+
+        public Finish(String reason) {
+            this(0, reason);
+        }
     }
 
     /** Token usage as reported by the provider; a later report replaces an earlier one. */
     record UsageReport(Usage usage) implements ChatChunk {
+    }
+
+    /**
+     * One upstream event as the provider sent it, for a client of the same wire format (emitted only when
+     * the request is relayed). Neither content nor a keep-alive: it rides along with the chunks it means.
+     *
+     * @param event the SSE event name, empty when the event had none
+     * @param usageOnly an OpenAI chunk that only carries usage ({@code choices: []}), which a client that did
+     *     not ask for usage must not get
+     */
+    record Relay(String event, String data, boolean usageOnly) implements ChatChunk {
     }
 
     /** Bytes arrived but no content: resets the idle timer, never commits the stream. */
@@ -26,7 +63,9 @@ public sealed interface ChatChunk {
         INSTANCE
     }
 
+    /** Whether this chunk is content that may commit a stream. */
     default boolean isContent() {
-        return this instanceof Delta || this instanceof Finish;
+        return this instanceof Delta || this instanceof ToolCallDelta || this instanceof ReasoningDelta
+                || this instanceof RefusalDelta || this instanceof Finish;
     }
 }
