@@ -1,6 +1,10 @@
 package dev.switchboard.simulator;
 
+import dev.switchboard.simulator.SimulatedCall.ToolCall;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import reactor.netty.http.server.HttpServerRequest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -8,7 +12,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Anthropic Messages bytes, as in section 2 of the provider reference: named events with compact JSON,
  * a {@code ping} before the first delta, usage in message_start and message_delta, {@code message_stop}
- * at the end, {@code event: error} for in-band failures.
+ * at the end, {@code event: error} for in-band failures. Reasoning is a {@code thinking} block at index
+ * 0 (thinking deltas, then a signature), the answer a {@code text} or {@code tool_use} block after it
+ * (arguments as {@code input_json_delta} fragments).
  */
 final class AnthropicPlayer implements WirePlayer {
 
@@ -51,9 +57,16 @@ final class AnthropicPlayer implements WirePlayer {
     }
 
     @Override
-    public Integer maxTokens(JsonNode body) {
+    public @Nullable Integer maxTokens(JsonNode body) {
         JsonNode n = body.path("max_tokens");
         return n.isNumber() ? n.asInt() : null;
+    }
+
+    /** No response format: a JSON answer is asked for with a forced tool. */
+    @Override
+    public RequestFeatures features(JsonNode body) {
+        return new RequestFeatures(OfferedTools.anthropic(body), ToolResults.anthropic(body), ImageParts.anthropic(body),
+                null, ReasoningRequests.anthropic(body));
     }
 
     @Override
@@ -81,33 +94,57 @@ final class AnthropicPlayer implements WirePlayer {
 
     @Override
     public String completion(SimulatedCall call) {
+        ToolCall tool = call.toolCall();
+        String answer = tool == null ? "{\"type\":\"text\",\"text\":" + quote(call.text()) + "}"
+                : "{\"type\":\"tool_use\",\"id\":\"" + toolUseId(tool) + "\",\"name\":" + quote(tool.name())
+                        + ",\"input\":" + tool.arguments() + "}";
+        String thinking = call.reasoning().isEmpty() ? "" : "{\"type\":\"thinking\",\"thinking\":"
+                + quote(call.reasoningText()) + ",\"signature\":\"" + signature(call) + "\"},";
         return "{\"id\":\"" + messageId(call) + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":"
-                + quote(call.model()) + ",\"content\":[{\"type\":\"text\",\"text\":" + quote(String.join("", call.tokens()))
-                + "}],\"stop_reason\":\"" + stopReason(call) + "\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":"
-                + call.promptTokens() + ",\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,"
-                + "\"output_tokens\":" + call.completionTokens() + ",\"service_tier\":\"standard\"}}";
+                + quote(call.model()) + ",\"content\":[" + thinking + answer + "],\"stop_reason\":\"" + stopReason(call)
+                + "\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":" + call.promptTokens()
+                + ",\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":"
+                + call.completionTokens() + ",\"service_tier\":\"standard\"}}";
     }
 
+    /** {@code message_start}, the first block's start (thinking, or the answer), a ping. */
     @Override
     public String streamPreamble(SimulatedCall call) {
         return event("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"" + messageId(call)
                         + "\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":" + quote(call.model())
                         + ",\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":" + call.promptTokens()
                         + ",\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":1}}}")
-                + event("content_block_start",
-                        "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}")
+                + (call.reasoning().isEmpty() ? answerBlockStart(call)
+                        : blockStart(0, "{\"type\":\"thinking\",\"thinking\":\"\"}"))
                 + event("ping", "{\"type\": \"ping\"}");
     }
 
     @Override
+    public String streamReasoning(SimulatedCall call, String token) {
+        return delta(0, "{\"type\":\"thinking_delta\",\"thinking\":" + quote(token) + "}");
+    }
+
+    /** After thinking: its signature and stop, then the answer block's start at index 1. */
+    @Override
+    public String streamAnswerStart(SimulatedCall call) {
+        if (call.reasoning().isEmpty()) {
+            return "";
+        }
+        return delta(0, "{\"type\":\"signature_delta\",\"signature\":\"" + signature(call) + "\"}")
+                + event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}")
+                + answerBlockStart(call);
+    }
+
+    @Override
     public String streamToken(SimulatedCall call, String token) {
-        return event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
-                + "{\"type\":\"text_delta\",\"text\":" + quote(token) + "}}");
+        return delta(answerIndex(call), call.toolCall() == null
+                ? "{\"type\":\"text_delta\",\"text\":" + quote(token) + "}"
+                : "{\"type\":\"input_json_delta\",\"partial_json\":" + quote(token) + "}");
     }
 
     @Override
     public String streamEnd(SimulatedCall call) {
-        return event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}")
+        return event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":" + answerIndex(call) + "}")
                 + event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"" + stopReason(call)
                         + "\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":" + call.completionTokens() + "}}")
                 + event("message_stop", "{\"type\":\"message_stop\"}");
@@ -131,6 +168,38 @@ final class AnthropicPlayer implements WirePlayer {
                 + "},\"request_id\":\"req_" + call.id().replace("chatcmpl-", "") + "\"}";
     }
 
+    private String answerBlockStart(SimulatedCall call) {
+        ToolCall tool = call.toolCall();
+        return blockStart(answerIndex(call), tool == null ? "{\"type\":\"text\",\"text\":\"\"}"
+                : "{\"type\":\"tool_use\",\"id\":\"" + toolUseId(tool) + "\",\"name\":" + quote(tool.name())
+                        + ",\"input\":{}}");
+    }
+
+    private static String blockStart(int index, String block) {
+        return event("content_block_start", "{\"type\":\"content_block_start\",\"index\":" + index
+                + ",\"content_block\":" + block + "}");
+    }
+
+    private static String delta(int index, String delta) {
+        return event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":" + index
+                + ",\"delta\":" + delta + "}");
+    }
+
+    /** The answer's block comes after the thinking block, if any. */
+    private static int answerIndex(SimulatedCall call) {
+        return call.reasoning().isEmpty() ? 0 : 1;
+    }
+
+    private static String toolUseId(ToolCall tool) {
+        return "toolu_sim" + tool.number();
+    }
+
+    /** Opaque, like the real one: base64 of a fixed text and the message id. */
+    private static String signature(SimulatedCall call) {
+        return Base64.getEncoder().encodeToString(("switchboard-simulator:" + messageId(call))
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
     private static String event(String name, String data) {
         return "event: " + name + "\ndata: " + data + "\n\n";
     }
@@ -140,7 +209,11 @@ final class AnthropicPlayer implements WirePlayer {
     }
 
     private static String stopReason(SimulatedCall call) {
-        return "length".equals(call.finishReason()) ? "max_tokens" : "end_turn";
+        return switch (call.finishReason()) {
+            case "length" -> "max_tokens";
+            case "tool_calls" -> "tool_use";
+            default -> "end_turn";
+        };
     }
 
     private String quote(String s) {

@@ -1,6 +1,9 @@
 package dev.switchboard.simulator;
 
+import dev.switchboard.simulator.SimulatedCall.ToolCall;
+import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import reactor.netty.http.server.HttpServerRequest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -9,7 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Gemini bytes, as in section 3 of the provider reference: the model in the path, chunks as
  * {@code data:} events framed with {@code \r\n\r\n} and the service's {@code ": "} spacing,
  * {@code usageMetadata} on every chunk (final counts only on the last), no end marker, and
- * {@code google.rpc} details in errors.
+ * {@code google.rpc} details in errors. Reasoning comes as {@code "thought": true} text parts (counted in
+ * {@code thoughtsTokenCount}), a tool call as one {@code functionCall} part with the whole arguments.
  */
 final class GeminiPlayer implements WirePlayer {
 
@@ -56,28 +60,34 @@ final class GeminiPlayer implements WirePlayer {
 
     @Override
     public String prompt(JsonNode body) {
-        StringBuilder text = new StringBuilder(parts(body.path("systemInstruction"))).append('\n');
+        StringBuilder text = new StringBuilder(MessageTexts.parts(body.path("systemInstruction"))).append('\n');
         for (JsonNode content : body.path("contents")) {
-            text.append(parts(content)).append('\n');
+            text.append(MessageTexts.parts(content)).append('\n');
         }
         return text.toString();
     }
 
     @Override
     public String lastUserText(JsonNode body) {
-        String last = "";
-        for (JsonNode content : body.path("contents")) {
-            if ("user".equals(content.path("role").asString("user"))) {
-                last = parts(content);
-            }
-        }
-        return last;
+        return MessageTexts.parts(MessageTexts.lastUserContent(body.path("contents")));
     }
 
     @Override
-    public Integer maxTokens(JsonNode body) {
+    public @Nullable Integer maxTokens(JsonNode body) {
         JsonNode n = body.path("generationConfig").path("maxOutputTokens");
         return n.isNumber() ? n.asInt() : null;
+    }
+
+    @Override
+    public RequestFeatures features(JsonNode body) {
+        return new RequestFeatures(OfferedTools.gemini(body), ToolResults.gemini(body), ImageParts.gemini(body),
+                ResponseFormats.gemini(body), ReasoningRequests.gemini(body));
+    }
+
+    /** Gemini sends a function call whole, in one chunk. */
+    @Override
+    public List<String> argumentPieces(String arguments) {
+        return List.of(arguments);
     }
 
     @Override
@@ -107,8 +117,9 @@ final class GeminiPlayer implements WirePlayer {
 
     @Override
     public String completion(SimulatedCall call) {
-        return "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": " + quote(String.join("", call.tokens()))
-                + "}],\"role\": \"model\"},\"finishReason\": \"" + finishReason(call) + "\",\"index\": 0}],"
+        String thought = call.reasoning().isEmpty() ? "" : thoughtPart(call.reasoningText()) + ",";
+        return "{\"candidates\": [{\"content\": {\"parts\": [" + thought + answerPart(call, call.text())
+                + "],\"role\": \"model\"},\"finishReason\": \"" + finishReason(call) + "\",\"index\": 0}],"
                 + "\"usageMetadata\": " + finalUsage(call) + "," + trailer(call) + "}";
     }
 
@@ -119,10 +130,19 @@ final class GeminiPlayer implements WirePlayer {
     }
 
     @Override
+    public String streamReasoning(SimulatedCall call, String token) {
+        return chunk(call, thoughtPart(token));
+    }
+
+    @Override
+    public String streamAnswerStart(SimulatedCall call) {
+        return "";
+    }
+
+    /** A text chunk, or the function call (its one piece is the whole arguments). */
+    @Override
     public String streamToken(SimulatedCall call, String token) {
-        return "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": " + quote(token) + "}],\"role\": \"model\"}}],"
-                + "\"usageMetadata\": {\"promptTokenCount\": " + call.promptTokens() + ",\"totalTokenCount\": "
-                + call.promptTokens() + "}," + trailer(call) + "}" + SEP;
+        return chunk(call, answerPart(call, token));
     }
 
     /** The last chunk: an empty text part, the finish reason and the final usage; then the body ends. */
@@ -156,9 +176,29 @@ final class GeminiPlayer implements WirePlayer {
                 + retrySeconds + "s\"}]}}";
     }
 
+    private String chunk(SimulatedCall call, String part) {
+        return "data: {\"candidates\": [{\"content\": {\"parts\": [" + part + "],\"role\": \"model\"}}],"
+                + "\"usageMetadata\": {\"promptTokenCount\": " + call.promptTokens() + ",\"totalTokenCount\": "
+                + call.promptTokens() + "}," + trailer(call) + "}" + SEP;
+    }
+
+    private String answerPart(SimulatedCall call, String text) {
+        ToolCall tool = call.toolCall();
+        return tool == null ? "{\"text\": " + quote(text) + "}"
+                : "{\"functionCall\": {\"name\": " + quote(tool.name()) + ",\"args\": " + tool.arguments() + "}}";
+    }
+
+    private String thoughtPart(String text) {
+        return "{\"text\": " + quote(text) + ",\"thought\": true}";
+    }
+
+    /** Answer tokens in {@code candidatesTokenCount}, reasoning in {@code thoughtsTokenCount}, both in the total. */
     private static String finalUsage(SimulatedCall call) {
-        return "{\"promptTokenCount\": " + call.promptTokens() + ",\"candidatesTokenCount\": " + call.completionTokens()
-                + ",\"totalTokenCount\": " + (call.promptTokens() + call.completionTokens()) + "}";
+        int answer = call.tokens().size();
+        int thoughts = call.reasoning().size();
+        return "{\"promptTokenCount\": " + call.promptTokens() + ",\"candidatesTokenCount\": " + answer
+                + ",\"totalTokenCount\": " + (call.promptTokens() + answer + thoughts)
+                + (thoughts == 0 ? "" : ",\"thoughtsTokenCount\": " + thoughts) + "}";
     }
 
     private String trailer(SimulatedCall call) {
@@ -171,13 +211,5 @@ final class GeminiPlayer implements WirePlayer {
 
     private String quote(String s) {
         return json.writeValueAsString(s);
-    }
-
-    private static String parts(JsonNode content) {
-        StringBuilder out = new StringBuilder();
-        for (JsonNode part : content.path("parts")) {
-            out.append(part.path("text").asString(""));
-        }
-        return out.toString();
     }
 }

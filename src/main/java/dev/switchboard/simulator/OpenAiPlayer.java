@@ -1,11 +1,17 @@
 package dev.switchboard.simulator;
 
+import dev.switchboard.simulator.SimulatedCall.ToolCall;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import reactor.netty.http.server.HttpServerRequest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** OpenAI chat-completions bytes, as in section 1 of the provider reference. */
+/**
+ * OpenAI chat-completions bytes, as in section 1 of the provider reference. A tool call is a message
+ * with {@code tool_calls} (streamed: the call's id and name first, then {@code arguments} fragments);
+ * reasoning is {@code reasoning_content}, counted in {@code completion_tokens_details.reasoning_tokens}.
+ */
 final class OpenAiPlayer implements WirePlayer {
 
     private final JsonMapper json;
@@ -46,9 +52,15 @@ final class OpenAiPlayer implements WirePlayer {
     }
 
     @Override
-    public Integer maxTokens(JsonNode body) {
+    public @Nullable Integer maxTokens(JsonNode body) {
         JsonNode n = body.has("max_completion_tokens") ? body.path("max_completion_tokens") : body.path("max_tokens");
         return n.isNumber() ? n.asInt() : null;
+    }
+
+    @Override
+    public RequestFeatures features(JsonNode body) {
+        return new RequestFeatures(OfferedTools.openAi(body), ToolResults.openAi(body), ImageParts.openAi(body),
+                ResponseFormats.openAi(body), ReasoningRequests.openAi(body));
     }
 
     @Override
@@ -81,21 +93,47 @@ final class OpenAiPlayer implements WirePlayer {
 
     @Override
     public String completion(SimulatedCall call) {
-        String content = String.join("", call.tokens());
+        ToolCall tool = call.toolCall();
+        String message = "{\"role\":\"assistant\",\"content\":" + (tool == null ? quote(call.text()) : "null")
+                + (call.reasoning().isEmpty() ? "" : ",\"reasoning_content\":" + quote(call.reasoningText()))
+                + (tool == null ? "" : ",\"tool_calls\":[{\"id\":\"" + callId(tool) + "\",\"type\":\"function\","
+                        + "\"function\":{\"name\":" + quote(tool.name()) + ",\"arguments\":" + quote(tool.arguments()) + "}}]")
+                + ",\"refusal\":null,\"annotations\":[]}";
         return "{\"id\":\"" + call.id() + "\",\"object\":\"chat.completion\",\"created\":" + call.created()
-                + ",\"model\":" + quote(call.model()) + ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
-                + "\"content\":" + quote(content) + ",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,"
-                + "\"finish_reason\":\"" + call.finishReason() + "\"}],\"usage\":" + usage(call)
+                + ",\"model\":" + quote(call.model()) + ",\"choices\":[{\"index\":0,\"message\":" + message
+                + ",\"logprobs\":null,\"finish_reason\":\"" + call.finishReason() + "\"}],\"usage\":" + usage(call)
                 + ",\"service_tier\":\"default\",\"system_fingerprint\":\"fp_simulator\"}";
     }
 
+    /** The role chunk; for a tool call without reasoning it also opens the call, as OpenAI does. */
     @Override
     public String streamPreamble(SimulatedCall call) {
+        ToolCall tool = call.toolCall();
+        if (tool != null && call.reasoning().isEmpty()) {
+            return chunk(call, "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[" + toolCallStart(tool)
+                    + "],\"refusal\":null}", "null");
+        }
         return chunk(call, "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", "null");
     }
 
     @Override
+    public String streamReasoning(SimulatedCall call, String token) {
+        return chunk(call, "{\"reasoning_content\":" + quote(token) + "}", "null");
+    }
+
+    /** After reasoning, a tool call is opened in its own chunk. */
+    @Override
+    public String streamAnswerStart(SimulatedCall call) {
+        ToolCall tool = call.toolCall();
+        return tool != null && !call.reasoning().isEmpty()
+                ? chunk(call, "{\"tool_calls\":[" + toolCallStart(tool) + "]}", "null") : "";
+    }
+
+    @Override
     public String streamToken(SimulatedCall call, String token) {
+        if (call.toolCall() != null) {
+            return chunk(call, "{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":" + quote(token) + "}}]}", "null");
+        }
         return chunk(call, "{\"content\":" + quote(token) + "}", "null");
     }
 
@@ -132,7 +170,19 @@ final class OpenAiPlayer implements WirePlayer {
 
     private static String usage(SimulatedCall call) {
         return "{\"prompt_tokens\":" + call.promptTokens() + ",\"completion_tokens\":" + call.completionTokens()
-                + ",\"total_tokens\":" + (call.promptTokens() + call.completionTokens()) + "}";
+                + ",\"total_tokens\":" + (call.promptTokens() + call.completionTokens())
+                + (call.reasoning().isEmpty() ? "" : ",\"completion_tokens_details\":{\"reasoning_tokens\":"
+                        + call.reasoning().size() + "}")
+                + "}";
+    }
+
+    private String toolCallStart(ToolCall tool) {
+        return "{\"index\":0,\"id\":\"" + callId(tool) + "\",\"type\":\"function\",\"function\":{\"name\":"
+                + quote(tool.name()) + ",\"arguments\":\"\"}}";
+    }
+
+    private static String callId(ToolCall tool) {
+        return "call_sim" + tool.number();
     }
 
     private String quote(String s) {

@@ -29,15 +29,35 @@ final class SimulatorAnswer {
      * filler text otherwise.
      */
     static List<String> tokens(String model, JsonNode body, String lastUserText, int count) {
-        String name = model == null ? "" : model.toLowerCase(Locale.ROOT);
-        if (!name.contains("json")) {
+        if (!jsonModel(model)) {
             return tokens(lastUserText, count);
         }
         String answer = jsonAnswer(lastUserText);
-        if (name.contains("json-repair") && !hasAssistantTurn(body)) {
+        if (model.toLowerCase(Locale.ROOT).contains("json-repair") && !hasAssistantTurn(body)) {
             answer = "Sure, here is the JSON you asked for: " + answer.substring(0, answer.length() - 1);
         }
         return chunks(answer, 16);
+    }
+
+    /** Whether the model answers JSON whatever it is asked ({@code *json*} models). */
+    static boolean jsonModel(String model) {
+        return model.toLowerCase(Locale.ROOT).contains("json");
+    }
+
+    /** Text split into tokens at spaces, each word keeping the space that follows it. */
+    static List<String> words(String text) {
+        List<String> words = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == ' ') {
+                words.add(text.substring(start, i + 1));
+                start = i + 1;
+            }
+        }
+        if (start < text.length()) {
+            words.add(text.substring(start));
+        }
+        return words;
     }
 
     /** Fixed-size pieces, never splitting a surrogate pair. */

@@ -5,9 +5,12 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +47,7 @@ public final class SimulatorServer implements AutoCloseable {
     private final JsonMapper json;
     private final SimulatorStats stats = new SimulatorStats();
     private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong toolCallIds = new AtomicLong();
     private final OpenAiPlayer openAi;
     private final AnthropicPlayer anthropic;
     private final GeminiPlayer gemini;
@@ -168,20 +172,39 @@ public final class SimulatorServer implements AutoCloseable {
             case FAIL_AFTER_CHUNKS -> start.concatWith(tokens(player, call, fault.arg()))
                     .concatWith(Mono.fromSupplier(() -> player.streamError(call)));
             case STALL_AFTER_CHUNKS -> start.concatWith(tokens(player, call, fault.arg())).concatWith(Flux.never());
-            default -> start.concatWith(tokens(player, call, call.tokens().size()))
+            default -> start.concatWith(tokens(player, call, Integer.MAX_VALUE))
                     .concatWith(Mono.fromSupplier(() -> player.streamEnd(call)));
         };
     }
 
+    /** The first {@code count} content events, timed: reasoning tokens, then the answer's. */
     private Flux<String> tokens(WirePlayer player, SimulatedCall call, int count) {
-        List<String> tokens = call.tokens().subList(0, Math.min(count, call.tokens().size()));
+        List<Supplier<String>> all = pieces(player, call);
+        List<Supplier<String>> pieces = all.subList(0, Math.min(count, all.size()));
         Duration first = settings.firstTokenDelay();
         Duration each = settings.tokenDelay();
         if (first.isZero() && each.isZero()) {
-            return Flux.fromIterable(tokens).map(token -> player.streamToken(call, token));
+            return Flux.fromIterable(pieces).map(Supplier::get);
         }
-        return Flux.range(0, tokens.size()).concatMap(i -> Mono.delay(i == 0 ? first : each)
-                .map(t -> player.streamToken(call, tokens.get(i))));
+        return Flux.range(0, pieces.size()).concatMap(i -> Mono.delay(i == 0 ? first : each)
+                .map(t -> pieces.get(i).get()));
+    }
+
+    /** Every content event of a stream; a fault's chunk count counts reasoning tokens too. */
+    private static List<Supplier<String>> pieces(WirePlayer player, SimulatedCall call) {
+        List<Supplier<String>> pieces = new ArrayList<>(call.completionTokens() + 1);
+        for (String token : call.reasoning()) {
+            pieces.add(() -> player.streamReasoning(call, token));
+        }
+        if (call.tokens().isEmpty() && !call.reasoning().isEmpty()) {
+            pieces.add(() -> player.streamAnswerStart(call));
+        }
+        for (int i = 0; i < call.tokens().size(); i++) {
+            String token = call.tokens().get(i);
+            pieces.add(i == 0 ? () -> player.streamAnswerStart(call) + player.streamToken(call, token)
+                    : () -> player.streamToken(call, token));
+        }
+        return pieces;
     }
 
     private <T> Flux<T> tracked(Flux<T> stream) {
@@ -195,7 +218,7 @@ public final class SimulatorServer implements AutoCloseable {
     }
 
     private Duration totalTime(SimulatedCall call) {
-        return settings.firstTokenDelay().plus(settings.tokenDelay().multipliedBy(Math.max(0, call.tokens().size() - 1)));
+        return settings.firstTokenDelay().plus(settings.tokenDelay().multipliedBy(Math.max(0, call.completionTokens() - 1)));
     }
 
     private Mono<Void> send(HttpServerResponse res, WirePlayer.HttpAnswer answer) {
@@ -204,16 +227,12 @@ public final class SimulatorServer implements AutoCloseable {
         return Mono.from(res.sendString(Mono.just(answer.body())));
     }
 
-    private SimulatedCall call(WirePlayer player, String key, JsonNode body, boolean stream, String model) {
+    private SimulatedCall call(WirePlayer player, String key, @Nullable JsonNode body, boolean stream, String model) {
         String prompt = body == null ? "" : player.prompt(body);
-        Integer maxTokens = body == null ? null : player.maxTokens(body);
-        int wanted = settings.answerTokens();
-        int count = maxTokens != null && maxTokens > 0 ? Math.min(wanted, maxTokens) : wanted;
-        String finish = count < wanted ? "length" : "stop";
-        List<String> tokens = body == null ? SimulatorAnswer.tokens("", count)
-                : SimulatorAnswer.tokens(model, body, player.lastUserText(body), count);
+        AnswerPlan answer = body == null ? AnswerPlan.empty(settings.answerTokens())
+                : AnswerPlan.of(player, model, body, settings.answerTokens(), toolCallIds::incrementAndGet);
         return new SimulatedCall("chatcmpl-sim" + ids.incrementAndGet(), key, model, stream,
-                body != null && player.includeUsage(body), Math.max(1, (prompt.length() + 3) / 4), tokens, finish,
-                clock.millis() / 1000);
+                body != null && player.includeUsage(body), Math.max(1, (prompt.length() + 3) / 4), answer.reasoning(),
+                answer.tokens(), answer.toolCall(), answer.finishReason(), clock.millis() / 1000);
     }
 }

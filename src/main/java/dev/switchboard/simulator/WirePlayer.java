@@ -1,6 +1,8 @@
 package dev.switchboard.simulator;
 
+import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import reactor.netty.http.server.HttpServerRequest;
 import tools.jackson.databind.JsonNode;
 
@@ -28,7 +30,15 @@ interface WirePlayer {
     /** The last user message's text. */
     String lastUserText(JsonNode body);
 
-    Integer maxTokens(JsonNode body);
+    @Nullable Integer maxTokens(JsonNode body);
+
+    /** Tools, tool results, images, response format and reasoning, as this format sends them. */
+    RequestFeatures features(JsonNode body);
+
+    /** How a tool call's arguments (compact JSON text) are streamed: in pieces of 7 characters by default. */
+    default List<String> argumentPieces(String arguments) {
+        return SimulatorAnswer.chunks(arguments, 7);
+    }
 
     /** An HTTP error answer. */
     HttpAnswer error(SimulatorKey fault, SimulatedCall call);
@@ -39,6 +49,16 @@ interface WirePlayer {
     /** Events sent before any content (role chunk, message_start, ...); may be empty. */
     String streamPreamble(SimulatedCall call);
 
+    /** One reasoning token (only when reasoning was asked for). */
+    String streamReasoning(SimulatedCall call, String token);
+
+    /**
+     * Sent before the first answer token when reasoning came first (closing the reasoning, opening the
+     * answer); may be empty.
+     */
+    String streamAnswerStart(SimulatedCall call);
+
+    /** One answer token: text, or a piece of a tool call's arguments. */
     String streamToken(SimulatedCall call, String token);
 
     /** Finish, usage and end marker. */
