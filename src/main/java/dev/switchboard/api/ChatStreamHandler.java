@@ -19,8 +19,9 @@ import reactor.core.publisher.SynchronousSink;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code POST /api/chat/stream}: {@code event: chunk} frames ({@code {"delta":"..."}}), then
- * {@code event: done} with the metadata, or {@code event: error} if the upstream broke mid-stream. A
+ * {@code POST /api/chat/stream}: {@code event: chunk} frames ({@code {"delta":"..."}}; {@code event: tool_call}
+ * with {@code index}, {@code call_id}, {@code name}, {@code arguments} fragments when the model calls a tool,
+ * {@code event: reasoning} with its reasoning), then {@code event: done} with the metadata, or {@code event: error} if the upstream broke mid-stream. A
  * failure before the first chunk is a plain JSON error answer (nothing was committed).
  */
 @Component
@@ -59,6 +60,10 @@ public class ChatStreamHandler {
             AtomicReference<RoutingHeaders.Committed> committed, SynchronousSink<DataBuffer> sink) {
         if (event instanceof StreamEvent.Text text) {
             sink.next(SseFrames.event(buffers, "chunk", json.writeValueAsBytes(new Delta(text.delta()))));
+        } else if (event instanceof StreamEvent.ToolCallDelta call) {
+            sink.next(SseFrames.event(buffers, "tool_call", json.writeValueAsBytes(NativeEvents.toolCall(call))));
+        } else if (event instanceof StreamEvent.Reasoning reasoning) {
+            sink.next(SseFrames.event(buffers, "reasoning", json.writeValueAsBytes(new Delta(reasoning.text()))));
         } else if (event instanceof StreamEvent.Done done) {
             sink.next(SseFrames.event(buffers, "done", json.writeValueAsBytes(ChatView.done(null, null, done.result()))));
         } else if (event instanceof StreamEvent.Committed c) {

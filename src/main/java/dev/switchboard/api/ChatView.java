@@ -3,6 +3,7 @@ package dev.switchboard.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.chat.ChatResult;
+import dev.switchboard.chat.ToolCall;
 import dev.switchboard.chat.Usage;
 import java.util.List;
 
@@ -16,6 +17,8 @@ public record ChatView(
         @JsonProperty("request_id") String requestId,
         String id,
         String content,
+        @JsonProperty("tool_calls") List<ToolCallView> toolCalls,
+        String reasoning,
         String provider,
         String model,
         String key,
@@ -35,22 +38,42 @@ public record ChatView(
     }
 
     private static ChatView of(String type, String clientId, ChatResult result, String content) {
+        List<ToolCallView> calls = result.toolCalls().isEmpty() ? null
+                : result.toolCalls().stream().map(ToolCallView::of).toList();
+        String reasoning = content == null ? null : result.choices().get(0).reasoning();
         return new ChatView(type, clientId == null ? null : result.id(), clientId == null ? result.id() : clientId,
-                content, result.route().provider(), result.route().model(), result.route().key(),
+                content, calls, reasoning, result.route().provider(), result.route().model(), result.route().key(),
                 result.route().path().code(), result.finishReason(), UsageView.of(result.usage()), result.latencyMs(),
                 ApiError.views(result.attempts()));
     }
 
-    /** Token usage; {@code estimated} only appears when the provider reported none. */
+    /** A tool call in OpenAI's shape; {@code arguments} is JSON text. */
+    public record ToolCallView(String id, String type, Function function) {
+
+        static ToolCallView of(ToolCall call) {
+            return new ToolCallView(call.id(), "function", new Function(call.name(), call.arguments()));
+        }
+
+        public record Function(String name, String arguments) {
+        }
+    }
+
+    /**
+     * Token usage; {@code estimated} only appears when the provider reported none, the prompt-cache and
+     * reasoning counts only when there were some.
+     */
     @JsonInclude(JsonInclude.Include.NON_DEFAULT)
     public record UsageView(
             @JsonProperty("prompt_tokens") @JsonInclude(JsonInclude.Include.ALWAYS) int promptTokens,
             @JsonProperty("completion_tokens") @JsonInclude(JsonInclude.Include.ALWAYS) int completionTokens,
             @JsonProperty("total_tokens") @JsonInclude(JsonInclude.Include.ALWAYS) int totalTokens,
-            boolean estimated) {
+            boolean estimated,
+            @JsonProperty("cached_tokens") int cachedTokens,
+            @JsonProperty("reasoning_tokens") int reasoningTokens) {
 
         static UsageView of(Usage usage) {
-            return new UsageView(usage.promptTokens(), usage.completionTokens(), usage.totalTokens(), usage.estimated());
+            return new UsageView(usage.promptTokens(), usage.completionTokens(), usage.totalTokens(), usage.estimated(),
+                    usage.cachedTokens(), usage.reasoningTokens());
         }
     }
 }

@@ -25,13 +25,15 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code /api/chat/ws}: several chat requests at once on one socket, each with an id.
  *
- * <p>In: a chat request ({@link ChatRequest}, optional {@code id}) or {@code {"type":"cancel","id"}}.
- * Out: {@code chunk} messages, then {@code done} (with the metadata) or {@code error}; {@code cancelled}
- * after a cancel. A bad message gets an {@code error} message and the socket stays open. Closing the
+ * <p>In: a chat request (as {@code /api/chat} takes it, with an optional {@code id}) or
+ * {@code {"type":"cancel","id"}}. Out: {@code chunk} messages ({@code tool_call} and {@code reasoning}
+ * messages when the model calls a tool or reasons), then {@code done} (with the metadata) or
+ * {@code error}; {@code cancelled} after a cancel. A bad message gets an {@code error} message and the socket stays open. Closing the
  * socket cancels every request on it, and with them their upstream calls.
  *
  * <p>Limits: messages over the socket's rate get an {@code error} ({@code too_many_messages}); a socket
@@ -95,14 +97,18 @@ public class ChatWebSocketHandler implements WebSocketHandler {
         }
 
         Flux<Map<String, Object>> onMessage(String text) {
-            ChatRequest request;
+            ObjectNode request;
+            String named;
+            String type;
             try {
                 request = commands.request(text.getBytes(StandardCharsets.UTF_8));
+                named = OpenAiVocabulary.optionalText(request, "id", "");
+                type = OpenAiVocabulary.optionalText(request, "type", "");
             } catch (GatewayException e) {
                 return Flux.just(errors.webSocketMessage(null, e, null));
             }
-            String id = request.id() != null && !request.id().isBlank() ? request.id() : "ws-" + unnamed.incrementAndGet();
-            if ("cancel".equals(request.type())) {
+            String id = named != null && !named.isBlank() ? named : "ws-" + unnamed.incrementAndGet();
+            if ("cancel".equals(type)) {
                 InFlight flight = inFlight.get(id);
                 if (flight == null) {
                     return Flux.just(refused(id, "unknown_request", "No request with id '" + id + "' is in flight.",
@@ -111,14 +117,14 @@ public class ChatWebSocketHandler implements WebSocketHandler {
                 flight.cancel();
                 return Flux.empty();
             }
-            if (request.type() != null && !"chat".equals(request.type())) {
+            if (type != null && !"chat".equals(type)) {
                 return Flux.just(refused(id, "unknown_type", "Message type must be 'chat' or 'cancel'.",
                         "invalid_request_error"));
             }
             return start(id, request);
         }
 
-        private Flux<Map<String, Object>> start(String id, ChatRequest request) {
+        private Flux<Map<String, Object>> start(String id, ObjectNode request) {
             InFlight flight = new InFlight();
             if (inFlight.putIfAbsent(id, flight) != null) {
                 return Flux.just(refused(id, "duplicate_id", "A request with id '" + id + "' is already in flight.",
@@ -141,6 +147,20 @@ public class ChatWebSocketHandler implements WebSocketHandler {
                 chunk.put("id", id);
                 chunk.put("delta", text.delta());
                 return Flux.just(chunk);
+            }
+            if (event instanceof StreamEvent.ToolCallDelta call) {
+                Map<String, Object> message = new LinkedHashMap<>(4);
+                message.put("type", "tool_call");
+                message.put("id", id);
+                message.putAll(json.convertValue(NativeEvents.toolCall(call), MAP));
+                return Flux.just(message);
+            }
+            if (event instanceof StreamEvent.Reasoning reasoning) {
+                Map<String, Object> message = new LinkedHashMap<>(4);
+                message.put("type", "reasoning");
+                message.put("id", id);
+                message.put("delta", reasoning.text());
+                return Flux.just(message);
             }
             if (event instanceof StreamEvent.Done done) {
                 return Flux.just(json.convertValue(ChatView.done("done", id, done.result()), MAP));

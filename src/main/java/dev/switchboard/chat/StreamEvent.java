@@ -51,8 +51,10 @@ public sealed interface StreamEvent {
     /**
      * One event of the provider's stream as it sent it ({@code event} empty when it had no name), for a
      * surface of the same wire format to relay.
+     *
+     * @param usageOnly an OpenAI chunk that only carries usage, for clients that asked for it
      */
-    record Relay(String event, String data) implements StreamEvent {
+    record Relay(String event, String data, boolean usageOnly) implements StreamEvent {
     }
 
     /** The stream ended normally. */

@@ -1,6 +1,8 @@
 package dev.switchboard.providers;
 
+import dev.switchboard.chat.Choice;
 import dev.switchboard.chat.ErrorClass;
+import dev.switchboard.chat.ToolCall;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.providers.sse.SseDecoder;
 import dev.switchboard.providers.sse.SseEvent;
@@ -67,11 +69,24 @@ public final class UpstreamExchange {
 
     /** The chunks a whole answer stands for, when one came where a stream was asked for. */
     public static Flux<ChatChunk> asChunks(Completion completion) {
-        List<ChatChunk> chunks = new ArrayList<>(3);
-        if (!completion.content().isEmpty()) {
-            chunks.add(new ChatChunk.Delta(completion.content()));
+        List<ChatChunk> chunks = new ArrayList<>(4);
+        for (Choice choice : completion.choices()) {
+            int index = choice.index();
+            if (choice.reasoning() != null && !choice.reasoning().isEmpty()) {
+                chunks.add(new ChatChunk.ReasoningDelta(index, choice.reasoning()));
+            }
+            if (!choice.content().isEmpty()) {
+                chunks.add(new ChatChunk.Delta(index, choice.content()));
+            }
+            if (choice.refusal() != null && !choice.refusal().isEmpty()) {
+                chunks.add(new ChatChunk.RefusalDelta(index, choice.refusal()));
+            }
+            for (int i = 0; i < choice.toolCalls().size(); i++) {
+                ToolCall call = choice.toolCalls().get(i);
+                chunks.add(new ChatChunk.ToolCallDelta(index, i, call.id(), call.name(), call.arguments()));
+            }
+            chunks.add(new ChatChunk.Finish(index, choice.finishReason()));
         }
-        chunks.add(new ChatChunk.Finish(completion.finishReason()));
         if (!completion.usage().estimated()) {
             chunks.add(new ChatChunk.UsageReport(completion.usage()));
         }

@@ -1,6 +1,7 @@
 package dev.switchboard.routing;
 
 import dev.switchboard.chat.ChatCommand;
+import dev.switchboard.chat.Passthrough;
 import dev.switchboard.chat.RouteInfo;
 import dev.switchboard.chat.RoutePath;
 import dev.switchboard.config.ModelProperties;
@@ -9,11 +10,27 @@ import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderClient;
 import dev.switchboard.providers.UpstreamRequest;
 
-/** One thing to try: a provider, one of its keys, a model, and the client to call it with. */
-public record Candidate(Provider provider, ApiKey key, String model, ProviderClient client, RoutePath path) {
+/**
+ * One thing to try: a provider, one of its keys, a model, and the client to call it with.
+ *
+ * @param withoutResponseFormat the command's optional response format is left out for this provider,
+ *     which cannot honour it
+ */
+public record Candidate(Provider provider, ApiKey key, String model, ProviderClient client, RoutePath path,
+        boolean withoutResponseFormat) {
+
+    public Candidate(Provider provider, ApiKey key, String model, ProviderClient client, RoutePath path) {
+        this(provider, key, model, client, path, false);
+    }
 
     public RouteInfo route() {
         return new RouteInfo(provider.name(), key.alias(), model, path);
+    }
+
+    /** Whether this provider speaks the client's wire format, so the client's body is relayed as it came. */
+    public boolean relays(ChatCommand command) {
+        Passthrough passthrough = command.passthrough();
+        return passthrough != null && passthrough.format() == provider.format();
     }
 
     /** The upstream request; {@code max_tokens} falls back to the model's configured default. */
@@ -22,6 +39,7 @@ public record Candidate(Provider provider, ApiKey key, String model, ProviderCli
         if (maxTokens == null) {
             maxTokens = provider.model(model).map(ModelProperties::maxTokens).orElse(null);
         }
-        return new UpstreamRequest(model, command.messages(), maxTokens, command.temperature());
+        return new UpstreamRequest(model, maxTokens, command, relays(command) ? command.passthrough() : null,
+                withoutResponseFormat ? null : command.responseFormat());
     }
 }

@@ -10,6 +10,7 @@ import dev.switchboard.providers.ProviderRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -61,8 +62,8 @@ public final class ChatRouter {
         String providerName = command.provider();
         boolean auto = model == null || model.isBlank() || "auto".equals(model);
         if (providerName == null && auto) {
-            return new DefaultModelPlan(preferredFirst(providerRotation(), command.preferredProvider()), clients, gate,
-                    maxRetries);
+            return new DefaultModelPlan(able(preferredFirst(providerRotation(), command.preferredProvider()), command),
+                    command, clients, gate, maxRetries);
         }
         if (providerName != null) {
             Provider provider = namedProvider(providerName);
@@ -87,7 +88,43 @@ public final class ChatRouter {
                     "The provider '" + provider.name()
                             + "' is failing and its circuit is open; try again later or use model auto.");
         }
-        return new NamedModelPlan(provider, model, command.modelFallback(), clients, gate, maxRetries);
+        ProviderClients.Fit fit = clients.fit(provider, model, command);
+        if (!fit.ok()) {
+            String param = fit.unsupported().get(0);
+            throw new InvalidRequestException("unsupported_parameter", "The provider '" + provider.name() + "' ("
+                    + provider.format().name().toLowerCase(Locale.ROOT) + " format, model '" + model
+                    + "') cannot honour " + quoted(fit.unsupported()) + "; see the README's fidelity table.", param);
+        }
+        return new NamedModelPlan(provider, model, command, clients, gate, maxRetries);
+    }
+
+    /**
+     * The providers whose default model can serve the command; a 400 naming what each one lacks when none
+     * can (a provider that cannot is never tried: a parameter is never dropped silently).
+     */
+    private List<Provider> able(List<Provider> providers, ChatCommand command) {
+        List<Provider> able = new ArrayList<>(providers.size());
+        StringBuilder why = new StringBuilder();
+        String param = null;
+        for (Provider provider : providers) {
+            ProviderClients.Fit fit = clients.fit(provider, provider.defaultModel(), command);
+            if (fit.ok()) {
+                able.add(provider);
+            } else {
+                param = param == null ? fit.unsupported().get(0) : param;
+                why.append(why.isEmpty() ? "" : "; ").append(provider.name()).append(" cannot honour ")
+                        .append(quoted(fit.unsupported()));
+            }
+        }
+        if (able.isEmpty() && param != null) {
+            throw new InvalidRequestException("unsupported_parameter", "No provider can serve this request: " + why
+                    + ". See the README's fidelity table.", param);
+        }
+        return able;
+    }
+
+    private static String quoted(List<String> params) {
+        return "'" + String.join("', '", params) + "'";
     }
 
     /** Routable providers starting one further than the previous request. */

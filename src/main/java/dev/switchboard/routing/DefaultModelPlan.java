@@ -1,5 +1,6 @@
 package dev.switchboard.routing;
 
+import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.RoutePath;
 import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.Provider;
@@ -12,12 +13,13 @@ import org.jspecify.annotations.Nullable;
  * Path A: the auto-routed providers, starting at the next one in the round-robin, each with its next
  * usable key and its default model (or, once that model is at its daily limit, the next by priority),
  * through the cached (provider, key) client. Providers with an open circuit or at their daily limit are
- * skipped. The first round gives every provider one try; further rounds try other keys, up to
+ * skipped, and so is a provider whose model cannot honour the request ({@link ProviderClients#fit}). The first round gives every provider one try; further rounds try other keys, up to
  * {@code maxPerProvider} per provider.
  */
 final class DefaultModelPlan implements RoutePlan {
 
     private final List<Provider> providers;
+    private final ChatCommand command;
     private final ProviderClients clients;
     private final CandidateGate gate;
     private final int maxPerProvider;
@@ -26,8 +28,10 @@ final class DefaultModelPlan implements RoutePlan {
     private final int[] tries;
     private int index;
 
-    DefaultModelPlan(List<Provider> providers, ProviderClients clients, CandidateGate gate, int maxPerProvider) {
+    DefaultModelPlan(List<Provider> providers, ChatCommand command, ProviderClients clients, CandidateGate gate,
+            int maxPerProvider) {
         this.providers = providers;
+        this.command = command;
         this.clients = clients;
         this.gate = gate;
         this.maxPerProvider = maxPerProvider;
@@ -66,12 +70,19 @@ final class DefaultModelPlan implements RoutePlan {
         if (model == null) {
             return null;
         }
+        ProviderClients.Fit fit = clients.fit(provider, model, command);
+        if (!fit.ok()) {
+            // this model cannot serve the request (its next model by priority may be chosen on a later day)
+            tries[i] = maxPerProvider;
+            return null;
+        }
         List<ApiKey> keys = rotation(i);
         while (cursors[i] < keys.size()) {
             ApiKey key = keys.get(cursors[i]++);
             if (gate.take(provider, key, model)) {
                 tries[i]++;
-                return new Candidate(provider, key, model, clients.cached(provider, key), RoutePath.DEFAULT);
+                return new Candidate(provider, key, model, clients.cached(provider, key), RoutePath.DEFAULT,
+                        fit.withoutResponseFormat());
             }
         }
         return null;

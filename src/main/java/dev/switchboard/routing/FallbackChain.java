@@ -164,13 +164,14 @@ public final class FallbackChain {
         long latency = now - tried.start();
         Candidate candidate = tried.candidate();
         Usage usage = completion.usage().estimated()
-                ? Usage.estimate(run.command().promptChars(), completion.content().length())
+                ? Usage.estimate(run.command().promptChars(), completion.chars())
                 : completion.usage();
-        run.succeeded(candidate, usage, completion.content().length(), completion.finishReason(),
-                keepStreamText ? completion.content() : null, latency, now);
+        int calls = completion.choices().stream().mapToInt(choice -> choice.toolCalls().size()).sum();
+        run.succeeded(candidate, usage, completion.chars(), completion.finishReason(),
+                keepStreamText ? completion.content() : null, calls, latency, now);
         listener.succeeded(candidate, latency);
-        return new ChatResult(run.command().requestId(), completion.content(), completion.finishReason(),
-                candidate.route(), usage, now - run.startMillis(), run.attempts());
+        return new ChatResult(run.command().requestId(), completion.choices(), candidate.route(), usage,
+                now - run.startMillis(), run.attempts(), candidate.relays(run.command()) ? completion.raw() : null);
     }
 
     /** The probe passed: announce the route, forward text, finish with the result. */
@@ -180,7 +181,8 @@ public final class FallbackChain {
         return Flux.concat(
                         Mono.fromSupplier(() -> {
                             run.firstToken(candidate.route(), clock.millis());
-                            return new StreamEvent.Committed(candidate.route(), run.attempts());
+                            return new StreamEvent.Committed(candidate.route(), run.attempts(),
+                                    candidate.relays(run.command()));
                         }),
                         chunks.handle(tally::accept),
                         Mono.fromSupplier(() -> streamDone(run, tried, tally)))
@@ -194,10 +196,11 @@ public final class FallbackChain {
         long now = clock.millis();
         Candidate candidate = tried.candidate();
         Usage usage = tally.usage(run.command().promptChars());
-        run.succeeded(candidate, usage, tally.chars(), tally.finishReason(), tally.text(), now - tried.start(), now);
+        run.succeeded(candidate, usage, tally.chars(), tally.finishReason(), tally.text(), tally.toolCallCount(),
+                now - tried.start(), now);
         listener.succeeded(candidate, now - tried.start());
-        return new StreamEvent.Done(new ChatResult(run.command().requestId(), "", tally.finishReason(),
-                candidate.route(), usage, now - run.startMillis(), run.attempts()));
+        return new StreamEvent.Done(new ChatResult(run.command().requestId(), tally.choices(), candidate.route(), usage,
+                now - run.startMillis(), run.attempts(), null));
     }
 
     private MidStreamException midStream(RequestRun run, Tried tried, StreamTally tally, Throwable error) {

@@ -5,7 +5,9 @@ import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.providers.ChatChunk;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -55,29 +57,56 @@ final class FirstChunkProbe {
     }
 
     /**
-     * Drops keep-alives, and holds a usage report that arrives before any content until the first
-     * content chunk (then emits it right after), so only real content can commit the stream.
+     * Drops keep-alives, and holds what arrives before the first content and is no content itself: a
+     * usage report (emitted right after the first content) and relayed upstream events (emitted, in order,
+     * right before it, so a relaying surface writes the provider's events in the order they came). Only
+     * real content can commit the stream.
      */
     private static Flux<ChatChunk> contentFirst(Flux<ChatChunk> chunks) {
         return Flux.defer(() -> {
-            ChatChunk[] heldUsage = new ChatChunk[1];
-            boolean[] seenContent = new boolean[1];
-            return chunks.concatMapIterable(chunk -> {
-                if (chunk == ChatChunk.KeepAlive.INSTANCE) {
-                    return List.of();
-                }
-                if (!seenContent[0] && !chunk.isContent()) {
-                    heldUsage[0] = chunk;
-                    return List.of();
-                }
-                if (!seenContent[0] && heldUsage[0] != null) {
-                    seenContent[0] = true;
-                    return List.of(chunk, heldUsage[0]);
-                }
-                seenContent[0] = true;
-                return List.of(chunk);
-            });
+            HeldBack held = new HeldBack();
+            return chunks.concatMapIterable(held::pass);
         });
+    }
+
+    /** What one stream holds back until its first content; per subscription. */
+    private static final class HeldBack {
+
+        private boolean seenContent;
+        private @Nullable ChatChunk usage;
+        private @Nullable List<ChatChunk> relayed;
+
+        List<ChatChunk> pass(ChatChunk chunk) {
+            if (chunk == ChatChunk.KeepAlive.INSTANCE) {
+                return List.of();
+            }
+            if (seenContent) {
+                return List.of(chunk);
+            }
+            if (chunk instanceof ChatChunk.Relay) {
+                if (relayed == null) {
+                    relayed = new ArrayList<>(2);
+                }
+                relayed.add(chunk);
+                return List.of();
+            }
+            if (!chunk.isContent()) {
+                usage = chunk;
+                return List.of();
+            }
+            seenContent = true;
+            if (relayed == null && usage == null) {
+                return List.of(chunk);
+            }
+            List<ChatChunk> out = relayed == null ? new ArrayList<>(2) : relayed;
+            out.add(chunk);
+            if (usage != null) {
+                out.add(usage);
+            }
+            relayed = null;
+            usage = null;
+            return out;
+        }
     }
 
     private Duration untilNextRead(long streamDeadline) {

@@ -1,5 +1,6 @@
 package dev.switchboard.routing;
 
+import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.RoutePath;
 import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.Provider;
@@ -16,6 +17,7 @@ final class NamedModelPlan implements RoutePlan {
 
     private final Provider provider;
     private final String model;
+    private final ChatCommand command;
     private final boolean modelFallback;
     private final ProviderClients clients;
     private final CandidateGate gate;
@@ -24,11 +26,12 @@ final class NamedModelPlan implements RoutePlan {
     private int cursor;
     private int tries;
 
-    NamedModelPlan(Provider provider, String model, boolean modelFallback, ProviderClients clients,
-            CandidateGate gate, int maxRetries) {
+    NamedModelPlan(Provider provider, String model, ChatCommand command, ProviderClients clients, CandidateGate gate,
+            int maxRetries) {
         this.provider = provider;
         this.model = model;
-        this.modelFallback = modelFallback;
+        this.command = command;
+        this.modelFallback = command.modelFallback();
         this.clients = clients;
         this.gate = gate;
         this.maxRetries = maxRetries;
@@ -53,11 +56,17 @@ final class NamedModelPlan implements RoutePlan {
         if (usableModel == null) {
             return null;
         }
+        ProviderClients.Fit fit = clients.fit(provider, usableModel, command);
+        if (!fit.ok()) {
+            // the named model was checked when the request was planned; a fallback model may not fit
+            return null;
+        }
         while (cursor < keys.size()) {
             ApiKey key = keys.get(cursor++);
             if (gate.take(provider, key, usableModel)) {
                 tries++;
-                return new Candidate(provider, key, usableModel, clients.onDemand(provider, key), RoutePath.MODEL);
+                return new Candidate(provider, key, usableModel, clients.onDemand(provider, key), RoutePath.MODEL,
+                        fit.withoutResponseFormat());
             }
         }
         return null;

@@ -44,6 +44,7 @@ public final class RequestRun {
     private long upstreamNanos;
     private @Nullable String finishReason;
     private @Nullable String responseText;
+    private int toolCalls;
 
     RequestRun(ChatCommand command, RoutePlan plan, Supplier<RoutePlan> replanner, int maxAttempts, Duration deadline,
             long nowMillis) {
@@ -119,8 +120,9 @@ public final class RequestRun {
     }
 
     void succeeded(Candidate candidate, Usage finalUsage, int chars, String finish, @Nullable String text,
-            long latencyMs, long nowMillis) {
+            int calls, long latencyMs, long nowMillis) {
         route = candidate.route();
+        toolCalls = calls;
         attempts.add(Attempt.succeeded(route, latencyMs));
         usage = finalUsage;
         completionChars = chars;
@@ -220,6 +222,11 @@ public final class RequestRun {
     /** Time to first token for streams, -1 otherwise. */
     public long firstTokenMs() {
         return firstTokenMillis;
+    }
+
+    /** Tool calls in the answer (all choices). */
+    public int toolCalls() {
+        return toolCalls;
     }
 
     public int completionChars() {

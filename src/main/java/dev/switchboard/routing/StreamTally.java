@@ -1,41 +1,102 @@
 package dev.switchboard.routing;
 
+import dev.switchboard.chat.Choice;
 import dev.switchboard.chat.StreamEvent;
+import dev.switchboard.chat.ToolCall;
 import dev.switchboard.chat.Usage;
 import dev.switchboard.providers.ChatChunk;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.SynchronousSink;
 
-/** Counts what one committed stream delivered: text length, finish reason, reported usage. */
+/**
+ * Forwards what one committed stream delivers to the surface and keeps its tally: characters (for an
+ * estimate when the provider reports no usage), finish reasons, tool calls (assembled from their
+ * fragments, for the result and the request log), reported usage. Per-stream state stays small: tool
+ * calls are kept only when there are some, text only when the request log stores it.
+ */
 final class StreamTally {
 
-    private final StringBuilder text;
+    private final @Nullable StringBuilder text;
     private int chars;
+    private int choices = 1;
+    private @Nullable Map<Integer, String> finishReasons;
     private String finishReason = "stop";
-    private Usage reported;
+    private @Nullable Map<Long, PendingCall> toolCalls;
+    private @Nullable Usage reported;
 
     /** @param keepText also keep the whole text (for the request log) */
     StreamTally(boolean keepText) {
         this.text = keepText ? new StringBuilder() : null;
     }
 
-    /** Forwards text to the client and keeps the rest. */
+    /** Forwards content to the client and keeps the rest. */
     void accept(ChatChunk chunk, SynchronousSink<StreamEvent> sink) {
         if (chunk instanceof ChatChunk.Delta delta) {
             if (!delta.text().isEmpty()) {
                 chars += delta.text().length();
-                if (text != null) {
+                if (text != null && delta.choice() == 0) {
                     text.append(delta.text());
                 }
-                sink.next(new StreamEvent.Text(delta.text()));
+                sink.next(delta.choice() == 0 ? new StreamEvent.Text(delta.text())
+                        : new StreamEvent.Text(choice(delta.choice()), delta.text()));
             }
+        } else if (chunk instanceof ChatChunk.Relay relay) {
+            sink.next(new StreamEvent.Relay(relay.event(), relay.data(), relay.usageOnly()));
+        } else if (chunk instanceof ChatChunk.ToolCallDelta call) {
+            toolCall(call);
+            sink.next(new StreamEvent.ToolCallDelta(choice(call.choice()), call.index(), call.id(), call.name(),
+                    call.arguments()));
+        } else if (chunk instanceof ChatChunk.ReasoningDelta reasoning) {
+            chars += reasoning.text().length();
+            sink.next(new StreamEvent.Reasoning(choice(reasoning.choice()), reasoning.text()));
+        } else if (chunk instanceof ChatChunk.RefusalDelta refusal) {
+            chars += refusal.text().length();
+            sink.next(new StreamEvent.Refusal(choice(refusal.choice()), refusal.text()));
         } else if (chunk instanceof ChatChunk.Finish finish) {
-            finishReason = finish.reason();
+            finished(finish);
         } else if (chunk instanceof ChatChunk.UsageReport report) {
             reported = report.usage();
         }
     }
 
-    String text() {
+    private int choice(int index) {
+        choices = Math.max(choices, index + 1);
+        return index;
+    }
+
+    private void finished(ChatChunk.Finish finish) {
+        if (finish.choice() == 0) {
+            finishReason = finish.reason();
+            return;
+        }
+        choice(finish.choice());
+        if (finishReasons == null) {
+            finishReasons = new TreeMap<>();
+        }
+        finishReasons.put(finish.choice(), finish.reason());
+    }
+
+    private void toolCall(ChatChunk.ToolCallDelta delta) {
+        if (toolCalls == null) {
+            toolCalls = new TreeMap<>();
+        }
+        long key = ((long) delta.choice() << 32) | delta.index();
+        PendingCall call = toolCalls.computeIfAbsent(key, k -> new PendingCall());
+        if (delta.id() != null) {
+            call.id = delta.id();
+        }
+        if (delta.name() != null) {
+            call.name = delta.name();
+        }
+        call.arguments.append(delta.arguments());
+        chars += delta.arguments().length();
+    }
+
+    @Nullable String text() {
         return text == null ? null : text.toString();
     }
 
@@ -47,8 +108,44 @@ final class StreamTally {
         return finishReason;
     }
 
+    /** Tool calls of all choices. */
+    int toolCallCount() {
+        return toolCalls == null ? 0 : toolCalls.size();
+    }
+
+    /** Each choice with its finish reason and tool calls; the text went out as it came, so it is not here. */
+    List<Choice> choices() {
+        List<Choice> out = new ArrayList<>(choices);
+        for (int i = 0; i < choices; i++) {
+            String finish = i == 0 ? finishReason
+                    : finishReasons == null ? "stop" : finishReasons.getOrDefault(i, "stop");
+            out.add(new Choice(i, i == 0 && text != null ? text.toString() : "", calls(i), null, null, finish));
+        }
+        return out;
+    }
+
+    private List<ToolCall> calls(int choice) {
+        if (toolCalls == null) {
+            return List.of();
+        }
+        List<ToolCall> out = new ArrayList<>();
+        toolCalls.forEach((key, call) -> {
+            if ((int) (key >>> 32) == choice) {
+                out.add(new ToolCall(call.id, call.name, call.arguments.toString()));
+            }
+        });
+        return out;
+    }
+
     /** The provider's usage when it sent one, otherwise an estimate marked as such. */
     Usage usage(int promptChars) {
         return reported != null && !reported.estimated() ? reported : Usage.estimate(promptChars, chars);
+    }
+
+    /** A tool call being assembled from its fragments. */
+    private static final class PendingCall {
+        private String id = "";
+        private String name = "";
+        private final StringBuilder arguments = new StringBuilder();
     }
 }

@@ -20,9 +20,13 @@ public final class JsonAnswer {
     }
 
     public static Mono<ServerResponse> ok(JsonMapper json, Object body, Consumer<HttpHeaders> headers) {
+        return raw(json.writeValueAsBytes(body), headers);
+    }
+
+    /** A 200 whose body is JSON already serialized (an upstream's answer relayed as it came). */
+    public static Mono<ServerResponse> raw(byte[] bytes, Consumer<HttpHeaders> headers) {
         return ServerResponse.ok().build((exchange, context) -> {
             ServerHttpResponse response = exchange.getResponse();
-            byte[] bytes = json.writeValueAsBytes(body);
             HttpHeaders responseHeaders = response.getHeaders();
             responseHeaders.setContentType(MediaType.APPLICATION_JSON);
             responseHeaders.setContentLength(bytes.length);

@@ -2,7 +2,6 @@ package dev.switchboard.providers.anthropic;
 
 import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.UpstreamException;
-import dev.switchboard.chat.Usage;
 import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.ChatChunk;
 import dev.switchboard.providers.Completion;
@@ -14,6 +13,7 @@ import dev.switchboard.providers.sse.EndMarker;
 import dev.switchboard.providers.sse.SseEvent;
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -52,14 +52,16 @@ public final class AnthropicClient implements ProviderClient {
 
     @Override
     public Mono<Completion> complete(UpstreamRequest request) {
-        return exchange.complete(http.post().uri(messagesUri).bodyValue(body(request, false)), this::toCompletion);
+        return exchange.complete(http.post().uri(messagesUri).bodyValue(body(request, false)),
+                body -> toCompletion(body, request.relayed(), jsonTool(request)));
     }
 
     /** A 200 with a JSON body on a stream request is an error envelope or a whole message. */
     @Override
     public Flux<ChatChunk> stream(UpstreamRequest request) {
-        return exchange.stream(http.post().uri(messagesUri).bodyValue(body(request, true)), this::chunks,
-                body -> UpstreamExchange.asChunks(toCompletion(body)));
+        return exchange.stream(http.post().uri(messagesUri).bodyValue(body(request, true)),
+                events -> chunks(events, request.relayed(), jsonTool(request)),
+                body -> UpstreamExchange.asChunks(toCompletion(body, false, jsonTool(request))));
     }
 
     /** {@code GET /v1/models?limit=1}: needs a valid key, costs no tokens. */
@@ -68,13 +70,13 @@ public final class AnthropicClient implements ProviderClient {
         return exchange.check(http.get().uri("/models?limit=1"));
     }
 
-    private Flux<ChatChunk> chunks(Flux<SseEvent> events) {
-        AnthropicStreamMapper mapper = new AnthropicStreamMapper(json, errors, key);
+    private Flux<ChatChunk> chunks(Flux<SseEvent> events, boolean relay, boolean jsonTool) {
+        AnthropicStreamMapper mapper = new AnthropicStreamMapper(json, errors, key, relay, jsonTool);
         return EndMarker.mapThrough(events, mapper::isDone, mapper::map)
                 .concatWith(Flux.defer(mapper::endOfStream));
     }
 
-    private Completion toCompletion(byte[] body) {
+    private Completion toCompletion(byte[] body, boolean keepRaw, boolean jsonTool) {
         JsonNode root = json.readTree(body);
         if ("error".equals(root.path("type").asString("")) || root.path("error").isObject()) {
             throw errors.inBand(root, key);
@@ -83,21 +85,13 @@ public final class AnthropicClient implements ProviderClient {
         if (message.content() == null) {
             throw UpstreamException.of(ErrorClass.SERVER_ERROR, "upstream answer has no content");
         }
-        StringBuilder text = new StringBuilder();
-        for (AnthropicWire.Block block : message.content()) {
-            if ("text".equals(block.type()) && block.text() != null) {
-                text.append(block.text());
-            }
-        }
-        return new Completion(text.toString(), AnthropicStreamMapper.stopReason(message.stopReason()),
-                usage(message.usage()));
+        return new Completion(List.of(AnthropicAnswers.choice(message, jsonTool)), AnthropicAnswers.usage(message.usage()),
+                keepRaw ? body : null);
     }
 
-    private static Usage usage(AnthropicWire.Usage usage) {
-        if (usage == null || usage.inputTokens() == null || usage.outputTokens() == null) {
-            return Usage.NONE;
-        }
-        return Usage.reported(AnthropicStreamMapper.inputTokens(usage), usage.outputTokens());
+    /** Whether the request's JSON response format went as the forced JSON tool (never for a relayed body). */
+    private static boolean jsonTool(UpstreamRequest request) {
+        return !request.relayed() && request.responseFormat() != null && request.responseFormat().json();
     }
 
     private byte[] body(UpstreamRequest request, boolean stream) {

@@ -99,21 +99,12 @@ public final class GeminiClient implements ProviderClient {
         }
         GeminiWire.Response response = json.treeToValue(root, GeminiWire.Response.class);
         if (response.promptFeedback() != null && response.promptFeedback().blockReason() != null) {
-            return new Completion("", "content_filter", GeminiStreamMapper.usage(response.usageMetadata()));
+            return new Completion("", "content_filter", GeminiAnswers.usage(response.usageMetadata()));
         }
         if (response.candidates() == null || response.candidates().isEmpty()) {
             throw UpstreamException.of(ErrorClass.SERVER_ERROR, "upstream answer has no candidates");
         }
-        GeminiWire.Candidate candidate = response.candidates().get(0);
-        StringBuilder text = new StringBuilder();
-        if (candidate.content() != null && candidate.content().parts() != null) {
-            for (GeminiWire.Part part : candidate.content().parts()) {
-                if (part.text() != null && !Boolean.TRUE.equals(part.thought())) {
-                    text.append(part.text());
-                }
-            }
-        }
-        String finish = candidate.finishReason() == null ? "stop" : GeminiStreamMapper.finishReason(candidate.finishReason());
-        return new Completion(text.toString(), finish, GeminiStreamMapper.usage(response.usageMetadata()));
+        return new Completion(GeminiAnswers.choices(response.candidates()), GeminiAnswers.usage(response.usageMetadata()),
+                null);
     }
 }

@@ -1,13 +1,16 @@
 package dev.switchboard.providers.gemini;
 
 import dev.switchboard.chat.ErrorClass;
+import dev.switchboard.chat.ToolCall;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.chat.Usage;
 import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.ChatChunk;
 import dev.switchboard.providers.sse.SseEvent;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
  * carried a {@code finishReason} (or the prompt was blocked). {@code usageMetadata} comes on every chunk
  * but only the last one is final, so usage is reported once, at the end, from the last chunk seen; it is
  * never summed. A blocked prompt ({@code promptFeedback.blockReason}) is a normal, empty answer with
- * finish reason {@code content_filter}: not an error, so neither a fallback nor a key penalty.
+ * finish reason {@code content_filter}: not an error, so neither a fallback nor a key penalty. Function calls
+ * come whole (each one fragment with its id, made up when Gemini gives none), thoughts as reasoning.
  */
 final class GeminiStreamMapper {
 
@@ -32,6 +36,8 @@ final class GeminiStreamMapper {
     private final JsonMapper json;
     private final GeminiErrors errors;
     private final ApiKey key;
+    /** Tool calls seen per choice, to number them and to tell a tool-calling finish from a plain one. */
+    private final Map<Integer, Integer> toolCalls = new HashMap<>();
     private GeminiWire.@Nullable UsageMetadata lastUsage;
     private boolean finished;
 
@@ -62,15 +68,9 @@ final class GeminiStreamMapper {
             finished = true;
             out.add(new ChatChunk.Finish("content_filter"));
         }
-        if (chunk.candidates() != null && !chunk.candidates().isEmpty()) {
-            GeminiWire.Candidate candidate = chunk.candidates().get(0);
-            ChatChunk content = content(candidate.content());
-            if (content != null) {
-                out.add(content);
-            }
-            if (candidate.finishReason() != null) {
-                finished = true;
-                out.add(new ChatChunk.Finish(finishReason(candidate.finishReason())));
+        if (chunk.candidates() != null) {
+            for (GeminiWire.Candidate candidate : chunk.candidates()) {
+                candidate(candidate, out);
             }
         }
         return out.isEmpty() ? KEEP_ALIVE : out;
@@ -82,56 +82,37 @@ final class GeminiStreamMapper {
             return Flux.error(UpstreamException.of(ErrorClass.NETWORK,
                     "upstream stream ended without a finishReason (truncated)"));
         }
-        Usage usage = usage(lastUsage);
+        Usage usage = GeminiAnswers.usage(lastUsage);
         return usage.estimated() ? Flux.empty() : Flux.just(new ChatChunk.UsageReport(usage));
     }
 
-    /** Text parts become text; thoughts and function calls are progress without text we could forward. */
-    private static @Nullable ChatChunk content(GeminiWire.@Nullable Content content) {
-        if (content == null || content.parts() == null) {
-            return null;
-        }
-        StringBuilder text = new StringBuilder();
-        boolean progress = false;
-        for (GeminiWire.Part part : content.parts()) {
-            if (Boolean.TRUE.equals(part.thought())) {
-                progress |= part.text() != null && !part.text().isEmpty();
-            } else if (part.text() != null) {
-                text.append(part.text());
-            } else if (part.functionCall() != null) {
-                progress = true;
+    /** Text, thoughts (reasoning) and whole function calls (Gemini does not split them) of one candidate. */
+    private void candidate(GeminiWire.Candidate candidate, List<ChatChunk> out) {
+        int choice = candidate.index() == null ? 0 : candidate.index();
+        if (candidate.content() != null && candidate.content().parts() != null) {
+            StringBuilder text = new StringBuilder();
+            for (GeminiWire.Part part : candidate.content().parts()) {
+                if (part.functionCall() != null) {
+                    ToolCall call = GeminiAnswers.toolCall(part.functionCall());
+                    int index = toolCalls.merge(choice, 1, Integer::sum) - 1;
+                    out.add(new ChatChunk.ToolCallDelta(choice, index, call.id(), call.name(), call.arguments()));
+                } else if (Boolean.TRUE.equals(part.thought())) {
+                    if (part.text() != null && !part.text().isEmpty()) {
+                        out.add(new ChatChunk.ReasoningDelta(choice, part.text()));
+                    }
+                } else if (part.text() != null) {
+                    text.append(part.text());
+                }
+            }
+            if (!text.isEmpty()) {
+                out.add(new ChatChunk.Delta(choice, text.toString()));
             }
         }
-        if (!text.isEmpty()) {
-            return new ChatChunk.Delta(text.toString());
+        if (candidate.finishReason() != null) {
+            finished = true;
+            out.add(new ChatChunk.Finish(choice, GeminiAnswers.finishReason(candidate.finishReason(),
+                    toolCalls.getOrDefault(choice, 0) > 0)));
         }
-        return progress ? new ChatChunk.Delta("") : null;
-    }
-
-    static String finishReason(String finishReason) {
-        return switch (finishReason) {
-            case "STOP" -> "stop";
-            case "MAX_TOKENS" -> "length";
-            case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY" -> "content_filter";
-            default -> {
-                log.debug("Gemini finishReason {} reported as stop", finishReason);
-                yield "stop";
-            }
-        };
-    }
-
-    /**
-     * Prompt and completion in OpenAI's sense: thinking tokens are output tokens (OpenAI counts reasoning
-     * in {@code completion_tokens} too).
-     */
-    static Usage usage(GeminiWire.@Nullable UsageMetadata usage) {
-        if (usage == null || usage.promptTokenCount() == null) {
-            return Usage.NONE;
-        }
-        int prompt = usage.promptTokenCount();
-        int completion = nonNull(usage.candidatesTokenCount()) + nonNull(usage.thoughtsTokenCount());
-        int total = usage.totalTokenCount() != null ? usage.totalTokenCount() : prompt + completion;
-        return new Usage(prompt, completion, total, false);
     }
 
     private static int nonNull(@Nullable Integer n) {

@@ -1,39 +1,15 @@
 package dev.switchboard.providers.gemini;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Gemini {@code generateContent} wire records. The request carries only fields Gemini knows: it rejects
- * unknown ones with 400 INVALID_ARGUMENT, so nothing OpenAI-only ({@code stream}, {@code stream_options})
- * may ever be added here.
+ * Gemini {@code generateContent} wire records for what comes in; requests are built as JSON trees
+ * ({@link GeminiRequests}), with only fields Gemini knows.
  */
 final class GeminiWire {
 
     private GeminiWire() {
-    }
-
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Request(Content systemInstruction, List<Content> contents, GenerationConfig generationConfig) {
-    }
-
-    /** Role is {@code user} or {@code model}; absent for {@code systemInstruction}. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Content(String role, List<Part> parts) {
-    }
-
-    /** Only {@code text} is written; {@code thought} and {@code functionCall} are read. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Part(String text, Boolean thought, JsonNode functionCall) {
-
-        static Part text(String text) {
-            return new Part(text, null, null);
-        }
-    }
-
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record GenerationConfig(Double temperature, Integer maxOutputTokens) {
     }
 
     /** One whole answer, and also every stream chunk (each holds only the new text). */
@@ -41,11 +17,22 @@ final class GeminiWire {
             JsonNode error) {
     }
 
-    record Candidate(Content content, String finishReason) {
+    record Candidate(Content content, String finishReason, Integer index) {
+    }
+
+    /** Role is {@code user} or {@code model}. */
+    record Content(String role, List<Part> parts) {
+    }
+
+    /** A part: {@code text} (a thought when {@code thought} is true) or a {@code functionCall}. */
+    record Part(String text, Boolean thought, FunctionCall functionCall) {
+    }
+
+    record FunctionCall(String id, String name, JsonNode args) {
     }
 
     record UsageMetadata(Integer promptTokenCount, Integer candidatesTokenCount, Integer totalTokenCount,
-            Integer thoughtsTokenCount) {
+            Integer thoughtsTokenCount, Integer cachedContentTokenCount) {
     }
 
     record PromptFeedback(String blockReason) {

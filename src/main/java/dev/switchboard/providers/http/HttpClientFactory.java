@@ -1,12 +1,17 @@
 package dev.switchboard.providers.http;
 
+import dev.switchboard.chat.ChatCommand;
+import dev.switchboard.chat.WireFormat;
 import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderClient;
 import dev.switchboard.providers.ProviderClients;
 import dev.switchboard.providers.anthropic.AnthropicClient;
+import dev.switchboard.providers.anthropic.AnthropicRequests;
 import dev.switchboard.providers.gemini.GeminiClient;
+import dev.switchboard.providers.gemini.GeminiRequests;
 import dev.switchboard.providers.openai.OpenAiClient;
+import dev.switchboard.providers.openai.OpenAiRequests;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +56,15 @@ public final class HttpClientFactory implements ProviderClients.Factory {
                     "anthropic-version", ANTHROPIC_VERSION), provider.baseUrl(), key, json, clock, MAX_LINE_BYTES);
             case GEMINI -> new GeminiClient(webClient(provider, "x-goog-api-key", key.secret()),
                     key, json, clock, MAX_LINE_BYTES);
+        };
+    }
+
+    @Override
+    public List<String> unsupported(WireFormat format, ChatCommand command) {
+        return switch (format) {
+            case OPENAI -> OpenAiRequests.unsupported(command);
+            case ANTHROPIC -> AnthropicRequests.unsupported(command);
+            case GEMINI -> GeminiRequests.unsupported(command);
         };
     }
 

@@ -1,6 +1,5 @@
 package dev.switchboard.providers.openai;
 
-import dev.switchboard.chat.ChatMessage;
 import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.providers.ApiKey;
@@ -14,8 +13,6 @@ import dev.switchboard.providers.sse.EndMarker;
 import dev.switchboard.providers.sse.SseEvent;
 import java.net.URI;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -55,13 +52,14 @@ public final class OpenAiClient implements ProviderClient {
 
     @Override
     public Mono<Completion> complete(UpstreamRequest request) {
-        return exchange.complete(http.post().uri(completionsUri).bodyValue(body(request, false)), this::toCompletion);
+        return exchange.complete(http.post().uri(completionsUri).bodyValue(OpenAiRequests.body(json, request, false)),
+                body -> toCompletion(body, request.relayed()));
     }
 
     @Override
     public Flux<ChatChunk> stream(UpstreamRequest request) {
-        return exchange.stream(http.post().uri(completionsUri).bodyValue(body(request, true)), this::chunks,
-                this::jsonInsteadOfStream);
+        return exchange.stream(http.post().uri(completionsUri).bodyValue(OpenAiRequests.body(json, request, true)),
+                events -> chunks(events, request.relayed()), this::jsonInsteadOfStream);
     }
 
     @Override
@@ -69,8 +67,8 @@ public final class OpenAiClient implements ProviderClient {
         return exchange.check(http.get().uri(keyCheckPath));
     }
 
-    private Flux<ChatChunk> chunks(Flux<SseEvent> events) {
-        OpenAiStreamMapper mapper = new OpenAiStreamMapper(json, errors, key, clock);
+    private Flux<ChatChunk> chunks(Flux<SseEvent> events, boolean relay) {
+        OpenAiStreamMapper mapper = new OpenAiStreamMapper(json, errors, key, clock, relay);
         return EndMarker.mapThrough(events, mapper::isDone, mapper::map)
                 .concatWith(Flux.defer(mapper::endOfStream));
     }
@@ -80,10 +78,10 @@ public final class OpenAiClient implements ProviderClient {
      * {@link #toCompletion}, so the stream fails with it) or a whole answer.
      */
     private Flux<ChatChunk> jsonInsteadOfStream(byte[] body) {
-        return UpstreamExchange.asChunks(toCompletion(body));
+        return UpstreamExchange.asChunks(toCompletion(body, false));
     }
 
-    private Completion toCompletion(byte[] body) {
+    private Completion toCompletion(byte[] body, boolean keepRaw) {
         OpenAiWire.Response response = json.readValue(body, OpenAiWire.Response.class);
         if (response.error() != null && !response.error().isNull()) {
             throw errors.inBand(response.error(), key, clock.instant());
@@ -91,19 +89,7 @@ public final class OpenAiClient implements ProviderClient {
         if (response.choices() == null || response.choices().isEmpty()) {
             throw UpstreamException.of(ErrorClass.SERVER_ERROR, "upstream answer has no choices");
         }
-        OpenAiWire.Choice choice = response.choices().get(0);
-        String content = choice.message() == null || choice.message().content() == null ? "" : choice.message().content();
-        String finish = choice.finishReason() == null ? "stop" : choice.finishReason();
-        return new Completion(content, finish, OpenAiStreamMapper.usage(response.usage()));
-    }
-
-    private byte[] body(UpstreamRequest request, boolean stream) {
-        List<OpenAiWire.Message> messages = new ArrayList<>(request.messages().size());
-        for (ChatMessage m : request.messages()) {
-            messages.add(new OpenAiWire.Message(m.role(), m.content()));
-        }
-        return json.writeValueAsBytes(new OpenAiWire.Request(request.model(), messages, request.maxTokens(),
-                request.temperature(), stream ? Boolean.TRUE : null,
-                stream ? new OpenAiWire.StreamOptions(true) : null));
+        return new Completion(OpenAiAnswers.choices(response.choices()), OpenAiAnswers.usage(response.usage()),
+                keepRaw ? body : null);
     }
 }

@@ -2,7 +2,6 @@ package dev.switchboard.providers.openai;
 
 import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.UpstreamException;
-import dev.switchboard.chat.Usage;
 import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.ChatChunk;
 import dev.switchboard.providers.sse.SseEvent;
@@ -15,8 +14,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns the SSE events of one OpenAI-family stream into {@link ChatChunk}s; one instance per stream.
- * Role-only chunks, empty-choice chunks and comments become keep-alives, so they never commit the
- * stream. An error object (top level or in {@code x_groq}) or {@code finish_reason: "error"} fails it.
+ * Text, reasoning ({@code reasoning_content} or OpenRouter's {@code reasoning}), refusals and tool-call
+ * fragments are content, for every choice; role-only chunks, empty-choice chunks and comments are
+ * keep-alives, so they never commit the stream. An error object (top level or in {@code x_groq}) or
+ * {@code finish_reason: "error"} fails it. When the request is relayed, every event also comes as it was
+ * sent ({@link ChatChunk.Relay}), ahead of what it means.
  */
 final class OpenAiStreamMapper {
 
@@ -26,10 +28,13 @@ final class OpenAiStreamMapper {
     private final OpenAiErrors errors;
     private final ApiKey key;
     private final Clock clock;
+    private final boolean relay;
     private boolean done;
     private boolean finished;
 
-    OpenAiStreamMapper(JsonMapper json, OpenAiErrors errors, ApiKey key, Clock clock) {
+    /** @param relay also emit every event as it came, for a client of this wire format */
+    OpenAiStreamMapper(JsonMapper json, OpenAiErrors errors, ApiKey key, Clock clock, boolean relay) {
+        this.relay = relay;
         this.json = json;
         this.errors = errors;
         this.key = key;
@@ -49,8 +54,11 @@ final class OpenAiStreamMapper {
      * operator queue between the two, and they still have to be mapped.
      */
     List<ChatChunk> map(SseEvent event) {
-        if (event.isPulse() || event.data().startsWith("[DONE]")) {
+        if (event.isPulse()) {
             return KEEP_ALIVE;
+        }
+        if (event.data().startsWith("[DONE]")) {
+            return relay ? List.of(new ChatChunk.Relay(event.event(), event.data(), false)) : KEEP_ALIVE;
         }
         if ("error".equals(event.event())) {
             throw errors.inBand(json.readTree(event.data()).path("error"), key, clock.instant());
@@ -62,31 +70,55 @@ final class OpenAiStreamMapper {
         if (chunk.xGroq() != null && chunk.xGroq().error() != null && !chunk.xGroq().error().isNull()) {
             throw errors.inBand(chunk.xGroq().error(), key, clock.instant());
         }
-        List<ChatChunk> out = new ArrayList<>(2);
-        if (chunk.choices() != null && !chunk.choices().isEmpty()) {
-            OpenAiWire.Choice choice = chunk.choices().get(0);
-            OpenAiWire.Delta delta = choice.delta();
-            if (delta != null) {
-                if (delta.content() != null && !delta.content().isEmpty()) {
-                    out.add(new ChatChunk.Delta(delta.content()));
-                } else if (notEmpty(delta.reasoning()) || notEmpty(delta.reasoningContent())) {
-                    out.add(new ChatChunk.Delta(""));
-                }
-            }
-            if (choice.finishReason() != null) {
-                if ("error".equals(choice.finishReason())) {
-                    throw UpstreamException.of(ErrorClass.SERVER_ERROR, "upstream ended the stream with finish_reason error");
-                }
-                finished = true;
-                out.add(new ChatChunk.Finish(choice.finishReason()));
-            }
-        }
+        List<ChatChunk> out = new ArrayList<>(3);
+        boolean noChoices = chunk.choices() == null || chunk.choices().isEmpty();
         OpenAiWire.Usage usage = chunk.usage() != null ? chunk.usage()
                 : chunk.xGroq() != null ? chunk.xGroq().usage() : null;
+        if (relay) {
+            out.add(new ChatChunk.Relay("message".equals(event.event()) ? "" : event.event(), event.data(),
+                    noChoices && usage != null));
+        }
+        if (!noChoices) {
+            for (OpenAiWire.Choice choice : chunk.choices()) {
+                choice(choice, out);
+            }
+        }
         if (usage != null) {
-            out.add(new ChatChunk.UsageReport(usage(usage)));
+            out.add(new ChatChunk.UsageReport(OpenAiAnswers.usage(usage)));
         }
         return out.isEmpty() ? KEEP_ALIVE : out;
+    }
+
+    /** One choice's delta: text, reasoning, refusal and tool-call fragments, then its finish reason. */
+    private void choice(OpenAiWire.Choice choice, List<ChatChunk> out) {
+        int index = choice.index() == null ? 0 : choice.index();
+        OpenAiWire.Delta delta = choice.delta();
+        if (delta != null) {
+            String reasoning = delta.reasoningContent() != null ? delta.reasoningContent() : delta.reasoning();
+            if (notEmpty(reasoning)) {
+                out.add(new ChatChunk.ReasoningDelta(index, reasoning));
+            }
+            if (notEmpty(delta.content())) {
+                out.add(new ChatChunk.Delta(index, delta.content()));
+            }
+            if (notEmpty(delta.refusal())) {
+                out.add(new ChatChunk.RefusalDelta(index, delta.refusal()));
+            }
+            if (delta.toolCalls() != null) {
+                for (OpenAiWire.ToolCall call : delta.toolCalls()) {
+                    OpenAiWire.Function f = call.function();
+                    out.add(new ChatChunk.ToolCallDelta(index, call.index() == null ? 0 : call.index(), call.id(),
+                            f == null ? null : f.name(), f == null || f.arguments() == null ? "" : f.arguments()));
+                }
+            }
+        }
+        if (choice.finishReason() != null) {
+            if ("error".equals(choice.finishReason())) {
+                throw UpstreamException.of(ErrorClass.SERVER_ERROR, "upstream ended the stream with finish_reason error");
+            }
+            finished = true;
+            out.add(new ChatChunk.Finish(index, choice.finishReason()));
+        }
     }
 
     /** End of body: fine after {@code [DONE]} or a finish reason (lenient), a truncation otherwise. */
@@ -95,16 +127,6 @@ final class OpenAiStreamMapper {
             return Flux.empty();
         }
         return Flux.error(UpstreamException.of(ErrorClass.NETWORK, "upstream stream ended before it was complete"));
-    }
-
-    static Usage usage(OpenAiWire.@Nullable Usage usage) {
-        if (usage == null || usage.promptTokens() == null) {
-            return Usage.NONE;
-        }
-        int prompt = usage.promptTokens();
-        int completion = usage.completionTokens() == null ? 0 : usage.completionTokens();
-        int total = usage.totalTokens() == null ? prompt + completion : usage.totalTokens();
-        return new Usage(prompt, completion, total, false);
     }
 
     private static boolean notEmpty(@Nullable String s) {

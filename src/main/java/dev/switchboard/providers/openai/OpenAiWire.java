@@ -1,30 +1,16 @@
 package dev.switchboard.providers.openai;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
-/** OpenAI chat-completions wire records (request out, response and stream chunks in). */
+/**
+ * OpenAI chat-completions wire records for what comes in (answers and stream chunks). Unknown fields are
+ * ignored; requests are built as JSON trees ({@link OpenAiRequests}) because tool schemas are free-form.
+ */
 final class OpenAiWire {
 
     private OpenAiWire() {
-    }
-
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Request(
-            String model,
-            List<Message> messages,
-            @JsonProperty("max_tokens") Integer maxTokens,
-            Double temperature,
-            Boolean stream,
-            @JsonProperty("stream_options") StreamOptions streamOptions) {
-    }
-
-    record Message(String role, String content) {
-    }
-
-    record StreamOptions(@JsonProperty("include_usage") boolean includeUsage) {
     }
 
     record Response(List<Choice> choices, Usage usage, JsonNode error) {
@@ -34,16 +20,34 @@ final class OpenAiWire {
             @JsonProperty("finish_reason") String finishReason) {
     }
 
-    record ResponseMessage(String role, String content) {
+    record ResponseMessage(String role, String content, String refusal,
+            @JsonProperty("tool_calls") List<ToolCall> toolCalls, String reasoning,
+            @JsonProperty("reasoning_content") String reasoningContent) {
     }
 
-    record Delta(String role, String content, String reasoning,
-            @JsonProperty("reasoning_content") String reasoningContent) {
+    record Delta(String role, String content, String refusal, String reasoning,
+            @JsonProperty("reasoning_content") String reasoningContent,
+            @JsonProperty("tool_calls") List<ToolCall> toolCalls) {
+    }
+
+    /** A tool call; in a stream delta only {@code index} is sure, the rest comes in its first fragment. */
+    record ToolCall(Integer index, String id, String type, Function function) {
+    }
+
+    record Function(String name, String arguments) {
     }
 
     record Usage(@JsonProperty("prompt_tokens") Integer promptTokens,
             @JsonProperty("completion_tokens") Integer completionTokens,
-            @JsonProperty("total_tokens") Integer totalTokens) {
+            @JsonProperty("total_tokens") Integer totalTokens,
+            @JsonProperty("prompt_tokens_details") PromptDetails promptDetails,
+            @JsonProperty("completion_tokens_details") CompletionDetails completionDetails) {
+    }
+
+    record PromptDetails(@JsonProperty("cached_tokens") Integer cachedTokens) {
+    }
+
+    record CompletionDetails(@JsonProperty("reasoning_tokens") Integer reasoningTokens) {
     }
 
     /** One stream chunk; Groq puts usage into {@code x_groq.usage} when include_usage is absent. */

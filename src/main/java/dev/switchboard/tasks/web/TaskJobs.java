@@ -1,6 +1,6 @@
 package dev.switchboard.tasks.web;
 
-import dev.switchboard.api.ChatCommands;
+import dev.switchboard.api.OpenAiVocabulary;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.GatewayException;
 import dev.switchboard.config.TaskProperties;
@@ -129,8 +129,8 @@ final class TaskJobs {
     }
 
     private static void validateOptions(TaskRequest request) {
-        ChatCommands.maxTokens(request.maxTokens());
-        ChatCommands.temperature(request.temperature());
+        OpenAiVocabulary.maxTokens(request.maxTokens());
+        OpenAiVocabulary.temperature(request.temperature());
         Map<String, Object> variables = request.variables();
         if (variables == null) {
             return;

@@ -22,7 +22,7 @@ class AnthropicStreamMapperTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final AnthropicStreamMapper mapper = new AnthropicStreamMapper(JSON, new AnthropicErrors(JSON),
-            new ApiKey("claude#1", "sk-ant-x", 100, 0, true));
+            new ApiKey("claude#1", "sk-ant-x", 100, 0, true), false, false);
 
     private List<ChatChunk> map(String event, String data) {
         SseEvent sse = new SseEvent(event, data);
@@ -37,18 +37,24 @@ class AnthropicStreamMapperTest {
                 .containsExactly(ChatChunk.KeepAlive.INSTANCE);
         assertThat(map("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},"
                 + "\"usage\":{\"output_tokens\":7}}"))
-                .containsExactly(new ChatChunk.Finish("stop"), new ChatChunk.UsageReport(Usage.reported(115, 7)));
+                .containsExactly(new ChatChunk.Finish("stop"),
+                        new ChatChunk.UsageReport(Usage.reported(115, 7).withDetails(100, 5, 0)));
         assertThat(map("message_delta", "{\"type\":\"message_delta\",\"delta\":{},"
                 + "\"usage\":{\"input_tokens\":12,\"output_tokens\":9}}"))
-                .containsExactly(new ChatChunk.UsageReport(Usage.reported(12, 9)));
+                .containsExactly(new ChatChunk.UsageReport(Usage.reported(12, 9).withDetails(100, 5, 0)));
     }
 
     @Test
-    void thinkingAndToolInputDeltasCommitWithoutText() {
+    void thinkingIsReasoningAndToolInputDeltasAreFragmentsOfTheirToolCall() {
         assertThat(map("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
-                + "{\"type\":\"thinking_delta\",\"thinking\":\"Let me see\"}}")).containsExactly(new ChatChunk.Delta(""));
+                + "{\"type\":\"thinking_delta\",\"thinking\":\"Let me see\"}}"))
+                .containsExactly(new ChatChunk.ReasoningDelta(0, "Let me see"));
+        assertThat(map("content_block_start", "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":"
+                + "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"get_weather\",\"input\":{}}}"))
+                .containsExactly(new ChatChunk.ToolCallDelta(0, 0, "toolu_1", "get_weather", ""));
         assertThat(map("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":"
-                + "{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"a\\\"\"}}")).containsExactly(new ChatChunk.Delta(""));
+                + "{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"a\\\"\"}}"))
+                .containsExactly(new ChatChunk.ToolCallDelta(0, 0, null, null, "{\"a\""));
     }
 
     @Test
@@ -75,6 +81,6 @@ class AnthropicStreamMapperTest {
     @CsvSource({"end_turn, stop", "stop_sequence, stop", "pause_turn, stop", "max_tokens, length",
         "model_context_window_exceeded, length", "tool_use, tool_calls", "refusal, content_filter", "something_new, stop"})
     void stopReasonsMapToOpenAisFinishReasons(String stopReason, String finishReason) {
-        assertThat(AnthropicStreamMapper.stopReason(stopReason)).isEqualTo(finishReason);
+        assertThat(AnthropicAnswers.stopReason(stopReason)).isEqualTo(finishReason);
     }
 }

@@ -34,16 +34,17 @@ class GeminiStreamMapperTest {
     }
 
     @Test
-    void thoughtsAndFunctionCallsCommitWithoutTextAndThoughtTokensAreOutput() {
+    void thoughtsAreReasoningFunctionCallsAreToolCallsAndThoughtTokensAreOutput() {
         assertThat(map("{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"Considering\", \"thought\": true}]}}]}"))
-                .containsExactly(new ChatChunk.Delta(""));
-        assertThat(map("{\"candidates\": [{\"content\": {\"parts\": [{\"functionCall\": {\"name\": \"f\", \"args\": {}}}]},"
-                + "\"finishReason\": \"STOP\"}],\"usageMetadata\": {\"promptTokenCount\": 5,\"candidatesTokenCount\": 3,"
-                + "\"thoughtsTokenCount\": 20,\"totalTokenCount\": 28}}"))
-                .containsExactly(new ChatChunk.Delta(""), new ChatChunk.Finish("stop"));
+                .containsExactly(new ChatChunk.ReasoningDelta(0, "Considering"));
+        assertThat(map("{\"candidates\": [{\"content\": {\"parts\": [{\"functionCall\": {\"id\": \"c1\", \"name\": \"f\", "
+                + "\"args\": {\"x\": 1}}}]},\"finishReason\": \"STOP\"}],\"usageMetadata\": {\"promptTokenCount\": 5,"
+                + "\"candidatesTokenCount\": 3,\"thoughtsTokenCount\": 20,\"totalTokenCount\": 28}}"))
+                .containsExactly(new ChatChunk.ToolCallDelta(0, 0, "c1", "f", "{\"x\":1}"),
+                        new ChatChunk.Finish("tool_calls"));
 
         StepVerifier.create(mapper.endOfStream())
-                .expectNext(new ChatChunk.UsageReport(new Usage(5, 23, 28, false)))
+                .expectNext(new ChatChunk.UsageReport(new Usage(5, 23, 28, false, 0, 0, 20)))
                 .expectComplete().verify(Duration.ofSeconds(5));
     }
 
@@ -71,6 +72,6 @@ class GeminiStreamMapperTest {
         "BLOCKLIST, content_filter", "PROHIBITED_CONTENT, content_filter", "SPII, content_filter",
         "IMAGE_SAFETY, content_filter", "LANGUAGE, stop", "OTHER, stop", "FINISH_REASON_UNSPECIFIED, stop"})
     void finishReasonsMapToOpenAisVocabulary(String finishReason, String expected) {
-        assertThat(GeminiStreamMapper.finishReason(finishReason)).isEqualTo(expected);
+        assertThat(GeminiAnswers.finishReason(finishReason, false)).isEqualTo(expected);
     }
 }
