@@ -16,7 +16,8 @@ import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
 
 /**
- * Sends the JSON error answer that {@link ErrorAnswers} decides for any exception that reaches WebFlux. It
+ * Sends the JSON error answer that {@link ErrorAnswers} decides for any exception that reaches WebFlux, in
+ * OpenAI's shape, or in Anthropic's for {@code /v1/messages} (whose clients are Anthropic SDKs). It
  * also serves streams that failed before their first chunk: WebFlux has not committed the response then,
  * so the stream's 200 and {@code text/event-stream} are replaced by a plain JSON error.
  */
@@ -53,6 +54,8 @@ public class ApiErrorHandler implements WebExceptionHandler {
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(answer.retryAfterSeconds()));
         }
         response.setStatusCode(HttpStatusCode.valueOf(answer.status()));
-        return response.writeWith(Mono.just(response.bufferFactory().wrap(answers.json(answer, requestId))));
+        byte[] body = exchange.getRequest().getPath().pathWithinApplication().value().equals(ErrorAnswers.ANTHROPIC_SHAPED)
+                ? answers.anthropicJson(answer, requestId) : answers.json(answer, requestId);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
     }
 }

@@ -42,6 +42,9 @@ public class ErrorAnswers {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorAnswers.class);
 
+    /** The path whose errors are written in Anthropic's shape: {@code POST /v1/messages}. */
+    public static final String ANTHROPIC_SHAPED = "/v1/messages";
+
     /** What the client is told. */
     public record Answer(int status, String type, String code, String message, @Nullable Duration retryAfter,
             @Nullable String param, List<AttemptView> attempts, @Nullable MidStreamException midStream) {
@@ -124,6 +127,43 @@ public class ErrorAnswers {
     /** OpenAI's in-band error chunk ({@code data: {"error":{...}}}); the SDKs raise on it. No {@code [DONE]} follows. */
     public DataBuffer openAiChunk(DataBufferFactory buffers, Throwable error, @Nullable String requestId) {
         return SseFrames.data(buffers, json(of(error, requestId), requestId));
+    }
+
+    /**
+     * The same answer in Anthropic's error shape, for {@code /v1/messages}:
+     * {@code {"type":"error","error":{"type","message"},"request_id"}}.
+     */
+    public byte[] anthropicJson(Answer answer, @Nullable String requestId) {
+        Map<String, Object> error = new LinkedHashMap<>(3);
+        error.put("type", anthropicType(answer));
+        error.put("message", answer.message());
+        error.put("code", answer.code());
+        Map<String, Object> out = new LinkedHashMap<>(3);
+        out.put("type", "error");
+        out.put("error", error);
+        out.put("request_id", requestId);
+        return json.writeValueAsBytes(out);
+    }
+
+    /** {@code event: error} in Anthropic's shape: the last event of an Anthropic stream that broke. */
+    public DataBuffer anthropicEvent(DataBufferFactory buffers, Throwable error, @Nullable String requestId) {
+        return SseFrames.event(buffers, "error", anthropicJson(of(error, requestId), requestId));
+    }
+
+    /** Anthropic's error types by status ({@code https://docs.anthropic.com/en/api/errors}). */
+    private static String anthropicType(Answer answer) {
+        return switch (answer.status()) {
+            case 400, 422 -> "invalid_request_error";
+            case 401 -> "authentication_error";
+            case 402 -> "billing_error";
+            case 403 -> "permission_error";
+            case 404 -> "not_found_error";
+            case 413 -> "request_too_large";
+            case 429 -> "rate_limit_error";
+            case 503, 529 -> "overloaded_error";
+            case 504 -> "timeout_error";
+            default -> "api_error";
+        };
     }
 
     /** {@code {"type":"error","id":...,"error":{...}}}: the WebSocket's answer to a failed or refused request. */

@@ -2,7 +2,7 @@ package dev.switchboard.chat;
 
 /** Where a request came in. */
 public enum Surface {
-    SYNC("sync"), SSE("sse"), WEBSOCKET("websocket"), OPENAI("openai"), TASK("task");
+    SYNC("sync"), SSE("sse"), WEBSOCKET("websocket"), OPENAI("openai"), ANTHROPIC("anthropic"), TASK("task");
 
     private final String code;
 

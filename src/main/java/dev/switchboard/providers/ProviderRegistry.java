@@ -16,6 +16,7 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
 /**
  * All configured providers, ordered by priority then name, each with its key pool. Providers that are
  * disabled stay listed (for status pages) but are not routable; enabled providers without any key
@@ -101,6 +102,12 @@ public final class ProviderRegistry {
     }
 
     /** The first provider (by priority) that lists this model. */
+    /** Whether a model name names a route: {@code provider/model} with a configured provider, or a configured model. */
+    public boolean routes(String model) {
+        int slash = model.indexOf('/');
+        return slash > 0 && get(model.substring(0, slash)).isPresent() || findByModel(model).isPresent();
+    }
+
     public Optional<Provider> findByModel(String model) {
         for (Provider p : snapshot.byName.values()) {
             if (p.serves(model)) {

@@ -109,11 +109,13 @@ public class OpenAiCompatHandler {
         OpenAiStreamWriter writer = new OpenAiStreamWriter(json, buffers, "chatcmpl-" + command.requestId(),
                 epochSeconds(), includeUsage);
         Flux<DataBuffer> frames = chat.stream(command)
-                .<DataBuffer>handle((event, sink) -> {
+                .concatMapIterable(event -> {
                     if (event instanceof StreamEvent.Committed c) {
                         committed.set(new RoutingHeaders.Committed(c.route(), c.attempts().size() + 1));
                     }
-                    writer.write(event, sink);
+                    List<DataBuffer> written = new ArrayList<>(2);
+                    writer.write(event, written::add);
+                    return written;
                 })
                 .onErrorResume(MidStreamException.class,
                         e -> Mono.just(errors.openAiChunk(buffers, e, command.requestId())));

@@ -5,10 +5,10 @@ import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.web.SseFrames;
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
-import reactor.core.publisher.SynchronousSink;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -21,6 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class OpenAiStreamWriter {
 
+    private static final String NULL_USAGE = ",\"usage\":null}";
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final JsonMapper json;
@@ -42,7 +43,7 @@ final class OpenAiStreamWriter {
         this.includeUsage = includeUsage;
     }
 
-    void write(StreamEvent event, SynchronousSink<DataBuffer> sink) {
+    void write(StreamEvent event, Consumer<DataBuffer> sink) {
         if (event instanceof StreamEvent.Committed c) {
             chunks = new OpenAiChunks(json, id, created, c.route().model(), includeUsage);
         } else if (event instanceof StreamEvent.Relay relay) {
@@ -54,13 +55,21 @@ final class OpenAiStreamWriter {
         }
     }
 
-    private void relay(StreamEvent.Relay relay, SynchronousSink<DataBuffer> sink) {
+    private void relay(StreamEvent.Relay relay, Consumer<DataBuffer> sink) {
         relayedSeen = true;
         if (Boolean.FALSE.equals(relaying) || relay.usageOnly() && !includeUsage) {
             return;
         }
         doneRelayed |= relay.data().startsWith("[DONE]");
-        sink.next(SseFrames.data(buffers, relay.data()));
+        sink.accept(SseFrames.data(buffers, includeUsage ? relay.data() : withoutNullUsage(relay.data())));
+    }
+
+    /**
+     * A chunk without the {@code "usage":null} OpenAI adds to every chunk when usage was asked for (the
+     * gateway asks for it to count usage; this client did not).
+     */
+    private static String withoutNullUsage(String data) {
+        return data.endsWith(NULL_USAGE) ? data.substring(0, data.length() - NULL_USAGE.length()) + "}" : data;
     }
 
     private boolean relaying(StreamEvent event) {
@@ -70,34 +79,34 @@ final class OpenAiStreamWriter {
         return relaying;
     }
 
-    private void content(StreamEvent event, SynchronousSink<DataBuffer> sink) {
+    private void content(StreamEvent event, Consumer<DataBuffer> sink) {
         if (event instanceof StreamEvent.Text text) {
             role(text.choice(), sink);
-            sink.next(SseFrames.data(buffers, chunks.content(text.choice(), text.delta())));
+            sink.accept(SseFrames.data(buffers, chunks.content(text.choice(), text.delta())));
         } else if (event instanceof StreamEvent.ToolCallDelta call) {
             role(call.choice(), sink);
-            sink.next(SseFrames.data(buffers, chunks.toolCall(call)));
+            sink.accept(SseFrames.data(buffers, chunks.toolCall(call)));
         } else if (event instanceof StreamEvent.Reasoning reasoning) {
             role(reasoning.choice(), sink);
-            sink.next(SseFrames.data(buffers, chunks.reasoning(reasoning.choice(), reasoning.text())));
+            sink.accept(SseFrames.data(buffers, chunks.reasoning(reasoning.choice(), reasoning.text())));
         } else if (event instanceof StreamEvent.Refusal refusal) {
             role(refusal.choice(), sink);
-            sink.next(SseFrames.data(buffers, chunks.refusal(refusal.choice(), refusal.text())));
+            sink.accept(SseFrames.data(buffers, chunks.refusal(refusal.choice(), refusal.text())));
         }
     }
 
     /** The role chunk a choice starts with, as OpenAI sends it. */
-    private void role(int choice, SynchronousSink<DataBuffer> sink) {
+    private void role(int choice, Consumer<DataBuffer> sink) {
         if (!roleSent.get(choice)) {
             roleSent.set(choice);
-            sink.next(SseFrames.data(buffers, chunks.role(choice)));
+            sink.accept(SseFrames.data(buffers, chunks.role(choice)));
         }
     }
 
-    private void done(ChatResult result, SynchronousSink<DataBuffer> sink) {
+    private void done(ChatResult result, Consumer<DataBuffer> sink) {
         if (Boolean.TRUE.equals(relaying)) {
             if (!doneRelayed) {
-                sink.next(buffers.wrap(DONE));
+                sink.accept(buffers.wrap(DONE));
             }
             return;
         }
@@ -112,6 +121,6 @@ final class OpenAiStreamWriter {
             tail.append("data: ").append(chunks.usage(result)).append("\n\n");
         }
         tail.append("data: [DONE]\n\n");
-        sink.next(buffers.wrap(tail.toString().getBytes(StandardCharsets.UTF_8)));
+        sink.accept(buffers.wrap(tail.toString().getBytes(StandardCharsets.UTF_8)));
     }
 }

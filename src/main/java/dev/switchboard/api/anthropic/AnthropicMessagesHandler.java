@@ -1,0 +1,87 @@
+package dev.switchboard.api.anthropic;
+
+import dev.switchboard.api.ErrorAnswers;
+import dev.switchboard.api.RoutingHeaders;
+import dev.switchboard.chat.ChatCommand;
+import dev.switchboard.chat.MidStreamException;
+import dev.switchboard.chat.StreamEvent;
+import dev.switchboard.providers.ProviderRegistry;
+import dev.switchboard.routing.ChatService;
+import dev.switchboard.web.ClientIdentity;
+import dev.switchboard.web.JsonAnswer;
+import dev.switchboard.web.JsonBodies;
+import dev.switchboard.web.RequestIds;
+import dev.switchboard.web.SseResponse;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code POST /v1/messages}: Anthropic's Messages API in front of every provider, so the Anthropic SDKs and
+ * tools built on them use the gateway's key pools. The client key comes as {@code x-api-key} (what the SDK
+ * sends) or bearer; {@code anthropic-version} is accepted and not required. Errors have Anthropic's shape
+ * ({@link ErrorAnswers}), streams Anthropic's event sequence.
+ */
+@Component
+public class AnthropicMessagesHandler {
+
+    private final ChatService chat;
+    private final JsonBodies bodies;
+    private final ProviderRegistry providers;
+    private final JsonMapper json;
+    private final ErrorAnswers errors;
+
+    public AnthropicMessagesHandler(ChatService chat, JsonBodies bodies, ProviderRegistry providers, JsonMapper json,
+            ErrorAnswers errors) {
+        this.chat = chat;
+        this.bodies = bodies;
+        this.providers = providers;
+        this.json = json;
+        this.errors = errors;
+    }
+
+    public Mono<ServerResponse> messages(ServerRequest request) {
+        String requestId = RequestIds.of(request.exchange());
+        return request.bodyToMono(byte[].class)
+                .defaultIfEmpty(new byte[0])
+                .flatMap(bytes -> {
+                    ObjectNode body = bodies.parse(bytes, ObjectNode.class);
+                    ChatCommand command = AnthropicRequestReader.read(body, requestId, providers::routes)
+                            .withClient(ClientIdentity.of(request.exchange()));
+                    return AnthropicRequestReader.streaming(body) ? stream(request, command) : complete(command);
+                });
+    }
+
+    private Mono<ServerResponse> complete(ChatCommand command) {
+        return chat.complete(command).flatMap(result -> result.raw() != null
+                ? JsonAnswer.raw(result.raw(), h -> RoutingHeaders.set(h, result.route(), result.attempts().size()))
+                : JsonAnswer.ok(json, AnthropicMessage.of(json, result),
+                        h -> RoutingHeaders.set(h, result.route(), result.attempts().size())));
+    }
+
+    private Mono<ServerResponse> stream(ServerRequest request, ChatCommand command) {
+        DataBufferFactory buffers = request.exchange().getResponse().bufferFactory();
+        var committed = RoutingHeaders.onCommit(request.exchange().getResponse());
+        AnthropicStreamWriter writer = new AnthropicStreamWriter(json, buffers, "msg_" + command.requestId());
+        Flux<DataBuffer> frames = chat.stream(command)
+                .concatMapIterable(event -> {
+                    if (event instanceof StreamEvent.Committed c) {
+                        committed.set(new RoutingHeaders.Committed(c.route(), c.attempts().size() + 1));
+                    }
+                    List<DataBuffer> written = new ArrayList<>(2);
+                    writer.write(event, written::add);
+                    return written;
+                })
+                .onErrorResume(MidStreamException.class,
+                        e -> Mono.just(errors.anthropicEvent(buffers, e, command.requestId())));
+        return SseResponse.of(frames);
+    }
+}

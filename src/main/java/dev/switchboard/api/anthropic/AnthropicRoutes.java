@@ -1,0 +1,20 @@
+package dev.switchboard.api.anthropic;
+
+import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
+
+import dev.switchboard.api.ErrorAnswers;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/** The Anthropic-compatible endpoint, {@code POST /v1/messages}. */
+@Configuration(proxyBeanMethods = false)
+public class AnthropicRoutes {
+
+    @Bean
+    RouterFunction<ServerResponse> anthropicEndpoints(AnthropicMessagesHandler messages) {
+        return RouterFunctions.route(POST(ErrorAnswers.ANTHROPIC_SHAPED), messages::messages);
+    }
+}
