@@ -22,6 +22,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ResponseStatusException;
+import tools.jackson.databind.exc.JsonNodeException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -95,6 +96,11 @@ public class ErrorAnswers {
             return new Answer(502, "upstream_error", "stream_interrupted",
                     "The upstream stream failed after it started: " + mid.failure().getMessage(), null, null, List.of(),
                     mid);
+        }
+        if (error instanceof JsonNodeException) {
+            // a value read from a parsed body that has no Java form (a number out of range): the client's fault
+            return answer(400, "invalid_request_error", "invalid_type",
+                    "A value in the request has the wrong type or is out of range.", null);
         }
         if (error instanceof InvalidMediaTypeException) {
             return answer(400, "invalid_request_error", "invalid_content_type",

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -294,7 +295,7 @@ public final class OpenAiVocabulary {
         if (!node.isNumber()) {
             throw invalidType("'temperature'", "a number");
         }
-        return temperature(node.doubleValue());
+        return temperature(number(node));
     }
 
     /** A text field: null when absent or null, a 400 when it is not a string. */
@@ -346,11 +347,21 @@ public final class OpenAiVocabulary {
         if (value.isMissingNode() || value.isNull()) {
             return null;
         }
-        if (!value.isNumber() || value.doubleValue() < min || value.doubleValue() > max) {
+        if (!value.isNumber() || !(number(value) >= min && number(value) <= max)) {
             throw GatewayException.badRequest("invalid_" + field, "'" + field + "' must be a number between " + format(min)
                     + " and " + format(max) + ".");
         }
-        return value.doubleValue();
+        return number(value);
+    }
+
+    /** A JSON number as a double; NaN when it is out of a double's range (JSON allows any length). */
+    public static double number(JsonNode node) {
+        try {
+            double value = node.doubleValue();
+            return Double.isFinite(value) ? value : Double.NaN;
+        } catch (JacksonException outOfRange) {
+            return Double.NaN;
+        }
     }
 
     private static @Nullable Integer integer(JsonNode body, String field, int min, int max) {

@@ -26,7 +26,8 @@ import java.util.function.Function;
  *   <li>{@code switchboard.ttft} (timer): time to first token of streams, by surface and provider
  *   <li>{@code switchboard.upstream.attempts} (counter): provider, key, result (ok or error class)
  *   <li>{@code switchboard.fallbacks} (counter): attempts beyond the first, by surface and path
- *   <li>{@code switchboard.tokens} (counter): provider, kind (prompt, completion)
+ *   <li>{@code switchboard.tokens} (counter): provider, kind (prompt, completion, and the parts of them that
+ *       were cached prompt tokens or reasoning)
  *   <li>{@code switchboard.key.state.changes} (counter): provider, key, state
  * </ul>
  */
@@ -88,6 +89,12 @@ public final class GatewayMetrics implements RequestObserver, AttemptListener {
         if (usage != null && route != null) {
             tokens(provider, "prompt").increment(usage.promptTokens());
             tokens(provider, "completion").increment(usage.completionTokens());
+            if (usage.cachedTokens() > 0) {
+                tokens(provider, "cached").increment(usage.cachedTokens());
+            }
+            if (usage.reasoningTokens() > 0) {
+                tokens(provider, "reasoning").increment(usage.reasoningTokens());
+            }
         }
     }
 

@@ -45,6 +45,7 @@ public final class RequestRun {
     private @Nullable String finishReason;
     private @Nullable String responseText;
     private int toolCalls;
+    private boolean relayed;
 
     RequestRun(ChatCommand command, RoutePlan plan, Supplier<RoutePlan> replanner, int maxAttempts, Duration deadline,
             long nowMillis) {
@@ -123,6 +124,7 @@ public final class RequestRun {
             int calls, long latencyMs, long nowMillis) {
         route = candidate.route();
         toolCalls = calls;
+        relayed = candidate.relays(command);
         attempts.add(Attempt.succeeded(route, latencyMs));
         usage = finalUsage;
         completionChars = chars;
@@ -222,6 +224,11 @@ public final class RequestRun {
     /** Time to first token for streams, -1 otherwise. */
     public long firstTokenMs() {
         return firstTokenMillis;
+    }
+
+    /** Whether the answer came from a provider of the client's wire format, relayed as it was sent. */
+    public boolean relayed() {
+        return relayed;
     }
 
     /** Tool calls in the answer (all choices). */

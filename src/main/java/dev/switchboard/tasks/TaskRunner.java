@@ -3,6 +3,8 @@ package dev.switchboard.tasks;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.ChatMessage;
 import dev.switchboard.chat.ChatResult;
+import dev.switchboard.chat.ResponseFormat;
+import dev.switchboard.tasks.templates.TaskSchema;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.Surface;
 import dev.switchboard.routing.ChatService;
@@ -134,6 +136,7 @@ public final class TaskRunner {
                 .maxTokens(maxTokens(job))
                 .temperature(temperature(job))
                 .preferredProvider(named ? null : job.preferredProvider())
+                .responseFormat(responseFormat(job), true)
                 .client(job.clientId())
                 .build();
     }
@@ -146,8 +149,29 @@ public final class TaskRunner {
                 .model(answered.route().model())
                 .maxTokens(maxTokens(job))
                 .temperature(temperature(job))
+                .responseFormat(responseFormat(job), true)
                 .client(job.clientId())
                 .build();
+    }
+
+    /**
+     * A JSON task asks the provider for JSON (matching the task's schema, when it has one) wherever the
+     * provider can honour it (structured output), so fewer answers need the repair round; a provider that
+     * cannot is still used, without it, and the answer is checked as before.
+     */
+    static @Nullable ResponseFormat responseFormat(TaskJob job) {
+        if (!job.task().profile().expectsJson()) {
+            return null;
+        }
+        TaskSchema schema = job.task().schema();
+        return schema == null ? ResponseFormat.JSON_OBJECT
+                : ResponseFormat.schema(schemaName(job.task().name()), schema.json(), null);
+    }
+
+    /** OpenAI allows letters, digits, '_' and '-' in a schema name, 64 at most. */
+    private static String schemaName(String task) {
+        String name = task.replaceAll("[^A-Za-z0-9_-]", "_");
+        return name.length() > 64 ? name.substring(0, 64) : name;
     }
 
     private static @Nullable Integer maxTokens(TaskJob job) {

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -91,6 +92,31 @@ public final class RequestLogRecorder implements RequestObserver {
         meta.put("fallback", command.fallback());
         meta.put("messages", command.messages().size());
         meta.put("completion_chars", run.completionChars());
+        if (!command.tools().isEmpty()) {
+            meta.put("tools", command.tools().size());
+        }
+        if (run.toolCalls() > 0) {
+            meta.put("tool_calls", run.toolCalls());
+        }
+        if (command.images() > 0) {
+            meta.put("images", command.images());
+        }
+        if (command.responseFormat() != null) {
+            meta.put("response_format", command.responseFormat().type().name().toLowerCase(Locale.ROOT));
+        }
+        Usage usage = run.usage();
+        if (usage != null && usage.cachedTokens() > 0) {
+            meta.put("cached_tokens", usage.cachedTokens());
+        }
+        if (usage != null && usage.cacheWriteTokens() > 0) {
+            meta.put("cache_write_tokens", usage.cacheWriteTokens());
+        }
+        if (usage != null && usage.reasoningTokens() > 0) {
+            meta.put("reasoning_tokens", usage.reasoningTokens());
+        }
+        if (run.relayed()) {
+            meta.put("relayed", true);
+        }
         meta.put("gateway_overhead_us", run.overheadNanos() / 1000);
         return meta;
     }

@@ -35,7 +35,8 @@ public final class UsageLedger implements RequestObserver {
     /** Counters of one (day, provider, key, model) row, in the order of {@link #UPSERT}'s parameters. */
     enum Column {
         REQUESTS, SUCCESSES, CANCELLED, RATE_LIMITED, INVALID_KEY, QUOTA, SERVER_ERROR, OVERLOADED, NETWORK, TIMEOUT,
-        BAD_REQUEST, PROMPT_TOKENS, COMPLETION_TOKENS, ESTIMATED_TOKENS, LATENCY_MS
+        BAD_REQUEST, PROMPT_TOKENS, COMPLETION_TOKENS, ESTIMATED_TOKENS, LATENCY_MS, CACHED_TOKENS, CACHE_WRITE_TOKENS,
+        REASONING_TOKENS, TOOL_CALLS, IMAGE_INPUTS
     }
 
     /** Counters of one (day, surface, path, outcome) row, in the order of {@link #TOTALS_UPSERT}'s parameters. */
@@ -46,8 +47,9 @@ public final class UsageLedger implements RequestObserver {
     private static final String UPSERT = "insert into usage_daily (day, provider, key_alias, model, requests, successes, "
             + "cancelled, failed_rate_limited, failed_invalid_key, failed_quota, failed_server_error, failed_overloaded, "
             + "failed_network, failed_timeout, failed_bad_request, prompt_tokens, completion_tokens, estimated_tokens, "
-            + "total_latency_ms, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
-            + "$16, $17, $18, $19, now()) on conflict (day, provider, key_alias, model) do update set "
+            + "total_latency_ms, cached_tokens, cache_write_tokens, reasoning_tokens, tool_calls, image_inputs, updated_at) "
+            + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, "
+            + "$22, $23, $24, now()) on conflict (day, provider, key_alias, model) do update set "
             + "requests = usage_daily.requests + excluded.requests, successes = usage_daily.successes + excluded.successes, "
             + "cancelled = usage_daily.cancelled + excluded.cancelled, "
             + "failed_rate_limited = usage_daily.failed_rate_limited + excluded.failed_rate_limited, "
@@ -61,7 +63,12 @@ public final class UsageLedger implements RequestObserver {
             + "prompt_tokens = usage_daily.prompt_tokens + excluded.prompt_tokens, "
             + "completion_tokens = usage_daily.completion_tokens + excluded.completion_tokens, "
             + "estimated_tokens = usage_daily.estimated_tokens + excluded.estimated_tokens, "
-            + "total_latency_ms = usage_daily.total_latency_ms + excluded.total_latency_ms, updated_at = now()";
+            + "total_latency_ms = usage_daily.total_latency_ms + excluded.total_latency_ms, "
+            + "cached_tokens = usage_daily.cached_tokens + excluded.cached_tokens, "
+            + "cache_write_tokens = usage_daily.cache_write_tokens + excluded.cache_write_tokens, "
+            + "reasoning_tokens = usage_daily.reasoning_tokens + excluded.reasoning_tokens, "
+            + "tool_calls = usage_daily.tool_calls + excluded.tool_calls, "
+            + "image_inputs = usage_daily.image_inputs + excluded.image_inputs, updated_at = now()";
 
     private static final String TOTALS_UPSERT = "insert into requests_daily (day, surface, path, outcome, requests, "
             + "total_latency_ms, prompt_tokens, completion_tokens, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, now()) "
@@ -117,6 +124,11 @@ public final class UsageLedger implements RequestObserver {
             if (usage.estimated()) {
                 attempts.add(row, Column.ESTIMATED_TOKENS, usage.totalTokens());
             }
+            attempts.add(row, Column.CACHED_TOKENS, usage.cachedTokens());
+            attempts.add(row, Column.CACHE_WRITE_TOKENS, usage.cacheWriteTokens());
+            attempts.add(row, Column.REASONING_TOKENS, usage.reasoningTokens());
+            attempts.add(row, Column.TOOL_CALLS, run.toolCalls());
+            attempts.add(row, Column.IMAGE_INPUTS, run.command().images());
         }
     }
 

@@ -233,8 +233,8 @@ final class AnthropicRequestReader {
         JsonNode topP = body.path("top_p");
         JsonNode topK = body.path("top_k");
         JsonNode user = body.path("metadata").path("user_id");
-        return new GenerationOptions(stop, topP.isNumber() ? topP.doubleValue() : null,
-                topK.isIntegralNumber() ? topK.intValue() : null, null, null, null, null, null, null, null,
+        return new GenerationOptions(stop, topP.isNumber() ? OpenAiVocabulary.number(topP) : null,
+                topK.isIntegralNumber() && topK.canConvertToInt() ? topK.intValue() : null, null, null, null, null, null, null, null,
                 user.isString() ? user.stringValue() : null, null, budget, parallel);
     }
 
@@ -243,10 +243,11 @@ final class AnthropicRequestReader {
         if (t.isMissingNode() || t.isNull()) {
             return null;
         }
-        if (!t.isNumber() || t.doubleValue() < 0 || t.doubleValue() > 1) {
+        double value = t.isNumber() ? OpenAiVocabulary.number(t) : Double.NaN;
+        if (!(value >= 0 && value <= 1)) {
             throw GatewayException.badRequest("invalid_temperature", "'temperature' must be between 0 and 1.");
         }
-        return t.doubleValue();
+        return value;
     }
 
     private static Passthrough passthrough(ObjectNode body) {

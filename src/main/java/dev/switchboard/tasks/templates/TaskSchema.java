@@ -12,10 +12,17 @@ public final class TaskSchema {
 
     private final Schema schema;
     private final String text;
+    private final JsonNode json;
 
-    public TaskSchema(Schema schema, String text) {
+    public TaskSchema(Schema schema, String text, JsonNode json) {
         this.schema = schema;
         this.text = text;
+        this.json = json;
+    }
+
+    /** The schema itself, for a provider's structured output ({@code response_format}). */
+    public JsonNode json() {
+        return json;
     }
 
     /** The schema as pretty JSON, for templates ({@code {{ schema }}}) and repair prompts. */

@@ -292,7 +292,7 @@ public final class TaskTemplates {
             }
             Schema schema = schemas.getSchema(source);
             schema.initializeValidators();
-            return new TaskSchema(schema, json.writerWithDefaultPrettyPrinter().writeValueAsString(source));
+            return new TaskSchema(schema, json.writerWithDefaultPrettyPrinter().writeValueAsString(source), source);
         } catch (SchemaException | IllegalArgumentException | IllegalStateException e) {
             problems.add(new TemplateProblem(r.self().source(), r.self().name(), "schema", "not a valid JSON schema"
                     + where + ": " + e.getMessage()));
