@@ -95,7 +95,7 @@ class TaskProcessIT {
 
     @Test
     void aStrictTaskThatStaysInvalidFailsClearlyAndIsStored() {
-        JsonNode record = ok("{\"task_type\":\"jd_parsing\",\"model\":\"alpha/alpha-1\",\"input_data\":\"Engineer\"}");
+        JsonNode record = ok("{\"task_type\":\"jd_parsing\",\"model\":\"alpha/alpha-text\",\"input_data\":\"Engineer\"}");
 
         assertThat(record.path("success").asBoolean()).isFalse();
         assertThat(record.path("error_message").asString())
