@@ -3,6 +3,7 @@ import { authHeaders, httpUrl, mountSettings } from './settings.js';
 import { readEvents, errorOf } from './sse.js';
 import { el, errorBox, routeCard } from './render.js';
 import { loadModels } from './models.js';
+import { toolCalls, withTools } from './tools.js';
 
 const transcript = document.getElementById('transcript');
 const composer = document.getElementById('composer');
@@ -10,6 +11,7 @@ const message = document.getElementById('message');
 const model = document.getElementById('model');
 const send = document.getElementById('send');
 const stop = document.getElementById('stop');
+const offerTool = document.getElementById('offer-tool');
 const history = [];
 let controller = null;
 
@@ -60,7 +62,7 @@ function setState(turn, name, text) {
 
 /** Streams one answer into the turn; returns the text when it completed, null otherwise. */
 async function ask(turn, signal) {
-  const body = { messages: history.slice() };
+  const body = withTools({ messages: history.slice() }, offerTool);
   if (model.value) body.model = model.value;
   let response;
   try {
@@ -86,6 +88,7 @@ async function ask(turn, signal) {
   setState(turn, 'streaming', committed.length ? `streaming from ${committed.join(' · ')}` : 'streaming');
   let text = '';
   let ttft;
+  const toolCall = toolCalls(turn.meta);
   try {
     for await (const event of readEvents(response)) {
       const data = JSON.parse(event.data);
@@ -95,10 +98,15 @@ async function ask(turn, signal) {
         turn.answer.textContent = text;
         turn.chunks += 1;
         turn.bubble.dataset.chunks = String(turn.chunks);
+      } else if (event.event === 'tool_call') {
+        if (ttft === undefined) ttft = performance.now() - turn.started;
+        toolCall(data);
+        turn.chunks += 1;
+        turn.bubble.dataset.chunks = String(turn.chunks);
       } else if (event.event === 'done') {
-        setState(turn, 'done', 'done');
+        setState(turn, 'done', data.tool_calls ? 'done · the model called a tool' : 'done');
         turn.meta.append(routeCard(data, { ttft }));
-        return text;
+        return text || (data.tool_calls ? null : text);
       } else if (event.event === 'error') {
         setState(turn, 'error', 'stream interrupted');
         turn.meta.append(errorBox(data.error || data, 'The stream broke after it started'));

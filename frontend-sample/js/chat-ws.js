@@ -2,11 +2,13 @@
 import { mountSettings, wsUrl } from './settings.js';
 import { el, errorBox, routeCard } from './render.js';
 import { loadModels } from './models.js';
+import { toolCalls, withTools } from './tools.js';
 
 const list = document.getElementById('requests');
 const composer = document.getElementById('composer');
 const message = document.getElementById('message');
 const model = document.getElementById('model');
+const offerTool = document.getElementById('offer-tool');
 const dot = document.getElementById('socket-dot');
 const socketState = document.getElementById('socket-state');
 const inFlightLabel = document.getElementById('in-flight');
@@ -59,7 +61,7 @@ composer.addEventListener('submit', (e) => {
     return;
   }
   const id = `r${++counter}`;
-  const body = { id, messages: [{ role: 'user', content: text }] };
+  const body = withTools({ id, messages: [{ role: 'user', content: text }] }, offerTool);
   if (model.value) body.model = model.value;
   requests.set(id, newCard(id, text, model.value));
   socket.send(JSON.stringify(body));
@@ -74,7 +76,8 @@ function newCard(id, text, route) {
   const card = el('article.panel.request-card', { id: `req-${id}`, dataset: { id, state: 'waiting' } },
     el('header', {}, el('b', {}, `#${id}`), el('span.prompt', { title: text }, `${text}${route ? ' · ' + route : ''}`), state, cancel),
     answer, meta);
-  const request = { id, card, state, answer, meta, cancel, text: '', finished: false, started: performance.now() };
+  const request = { id, card, state, answer, meta, cancel, text: '', finished: false, started: performance.now(),
+    toolCall: toolCalls(meta) };
   cancel.addEventListener('click', () => {
     if (request.finished || !socket || socket.readyState !== WebSocket.OPEN) return;
     cancel.disabled = true;
@@ -114,9 +117,14 @@ function onMessage(msg) {
       r.card.dataset.chunks = String((Number(r.card.dataset.chunks) || 0) + 1);
       if (r.card.dataset.state === 'waiting') setState(r, 'streaming', 'streaming');
       break;
+    case 'tool_call':
+      if (r.ttft === undefined) r.ttft = performance.now() - r.started;
+      r.toolCall(msg);
+      if (r.card.dataset.state === 'waiting') setState(r, 'streaming', 'streaming');
+      break;
     case 'done':
       r.meta.append(routeCard(msg, { ttft: r.ttft }));
-      finish(r, 'done', 'done');
+      finish(r, 'done', msg.tool_calls ? 'done · the model called a tool' : 'done');
       break;
     case 'cancelled':
       finish(r, 'cancelled', `cancelled after ${r.card.dataset.chunks || 0} chunks`);

@@ -75,6 +75,22 @@ class FrontendBrowserIT {
     }
 
     @Test
+    void bothChatPagesShowAToolCallWhenTheModelCallsTheOfferedTool() {
+        for (String page : List.of("/chat-sse.html", "/chat-ws.html")) {
+            browser.open(url(page));
+            awaitRouteOption("claude/claude-1");
+            browser.find("#offer-tool").click();
+            send("What is the weather in Paris", "claude/claude-1");
+
+            WebElement call = browser.awaitElement(".tool-calls[data-calls='1'] .tool-call", WAIT);
+            browser.awaitElement("[data-state='done']", WAIT);
+            assertThat(call.findElement(By.cssSelector(".tool-name")).getText()).isEqualTo("get_weather(…)");
+            assertThat(call.findElement(By.cssSelector(".tool-args")).getText()).contains("\"city\": \"Paris\"");
+            browser.screenshot(page.equals("/chat-sse.html") ? "chat-sse-tool-call" : "chat-ws-tool-call");
+        }
+    }
+
+    @Test
     void theSsePageRendersAStreamedAnswerTokenByTokenThenWhoAnsweredAndAMidStreamError() {
         browser.open(url("/chat-sse.html"));
         awaitRouteOption("midfail/mf-1");
