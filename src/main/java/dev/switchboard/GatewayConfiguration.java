@@ -15,16 +15,17 @@ import dev.switchboard.providers.KeySources;
 import dev.switchboard.providers.ProviderClients;
 import dev.switchboard.providers.ProviderRegistry;
 import dev.switchboard.providers.http.HttpClientFactory;
+import dev.switchboard.routing.AttemptBookkeeping;
 import dev.switchboard.routing.AttemptListener;
 import dev.switchboard.routing.Candidate;
 import dev.switchboard.routing.CandidateGate;
 import dev.switchboard.routing.ChatRouter;
 import dev.switchboard.routing.ChatService;
 import dev.switchboard.routing.FallbackChain;
-import dev.switchboard.routing.KeyHealthListener;
 import dev.switchboard.routing.ProviderGuards;
 import dev.switchboard.routing.RequestAdmission;
 import dev.switchboard.routing.RequestObserver;
+import dev.switchboard.routing.UnknownModels;
 import dev.switchboard.simulator.SimulatorServer;
 import dev.switchboard.support.SchedulerClock;
 import dev.switchboard.support.StartupGate;
@@ -87,14 +88,20 @@ public class GatewayConfiguration {
         return new ProviderGuards(properties.resilience(), clock);
     }
 
+    /** Models providers answered "not found" for, remembered for ten minutes (or until a reload). */
     @Bean
-    CandidateGate candidateGate(KeyHealth health, DailyLimits limits, ProviderGuards guards) {
-        return new CandidateGate(health, limits, guards);
+    UnknownModels unknownModels(Clock clock) {
+        return new UnknownModels(clock, Duration.ofMinutes(10));
     }
 
     @Bean
-    KeyHealthListener keyHealthListener(KeyHealth health) {
-        return new KeyHealthListener(health);
+    CandidateGate candidateGate(KeyHealth health, DailyLimits limits, ProviderGuards guards, UnknownModels unknown) {
+        return new CandidateGate(health, limits, guards, unknown);
+    }
+
+    @Bean
+    AttemptBookkeeping attemptBookkeeping(KeyHealth health, DailyLimits limits, UnknownModels unknown) {
+        return new AttemptBookkeeping(health, limits, unknown);
     }
 
     @Bean

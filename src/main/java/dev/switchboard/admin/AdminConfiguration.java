@@ -7,6 +7,7 @@ import dev.switchboard.keys.DailyLimits;
 import dev.switchboard.keys.KeyHealth;
 import dev.switchboard.keys.KeyHealthChecker;
 import dev.switchboard.providers.ProviderRegistry;
+import dev.switchboard.routing.UnknownModels;
 import dev.switchboard.simulator.SimulatorServer;
 import dev.switchboard.status.KeyPoolReport;
 import dev.switchboard.web.JsonBodies;
@@ -25,9 +26,11 @@ public class AdminConfiguration {
 
     @Bean
     ConfigReloader configReloader(ConfigurableEnvironment environment, ProviderRegistry registry, KeyHealth health,
-            DailyLimits limits, KeyHealthChecker checker, ObjectProvider<SimulatorServer> simulator) {
+            DailyLimits limits, KeyHealthChecker checker, UnknownModels unknownModels,
+            ObjectProvider<SimulatorServer> simulator) {
         SimulatorServer sim = simulator.getIfAvailable();
-        return new ConfigReloader(environment, registry, health, limits, checker, sim == null ? null : sim.baseUrl());
+        return new ConfigReloader(environment, registry, health, limits, checker, unknownModels,
+                sim == null ? null : sim.baseUrl());
     }
 
     @Bean

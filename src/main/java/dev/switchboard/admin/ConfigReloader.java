@@ -8,6 +8,7 @@ import dev.switchboard.keys.KeyHealthChecker;
 import dev.switchboard.providers.KeySources;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderRegistry;
+import dev.switchboard.routing.UnknownModels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -47,6 +48,7 @@ public final class ConfigReloader {
     public record Result(List<String> files, Map<String, Integer> keysByProvider) {
     }
 
+    private final UnknownModels unknownModels;
     private final ConfigurableEnvironment environment;
     private final ProviderRegistry registry;
     private final KeyHealth health;
@@ -55,7 +57,8 @@ public final class ConfigReloader {
     private final @Nullable String simulatorUrl;
 
     public ConfigReloader(ConfigurableEnvironment environment, ProviderRegistry registry, KeyHealth health,
-            DailyLimits limits, KeyHealthChecker checker, @Nullable String simulatorUrl) {
+            DailyLimits limits, KeyHealthChecker checker, UnknownModels unknownModels, @Nullable String simulatorUrl) {
+        this.unknownModels = unknownModels;
         this.environment = environment;
         this.registry = registry;
         this.health = health;
@@ -79,6 +82,7 @@ public final class ConfigReloader {
                 limits::keyRemaining);
         registry.replace(providers);
         providers.forEach(health::register);
+        unknownModels.clear();
         checker.checkFormats();
         Map<String, Integer> keys = new LinkedHashMap<>();
         registry.all().forEach(p -> keys.put(p.name(), p.keys().size()));

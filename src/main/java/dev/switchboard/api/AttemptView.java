@@ -18,7 +18,7 @@ public record AttemptView(
         @JsonProperty("latency_ms") long latencyMs) {
 
     static AttemptView of(Attempt a) {
-        return new AttemptView(a.provider(), a.key(), a.model(), a.success() ? "ok" : "error", a.errorClass(),
+        return new AttemptView(a.provider(), a.key(), a.model(), a.outcome(), a.errorClass(),
                 a.status() > 0 ? a.status() : null, a.message(), a.latencyMs());
     }
 }

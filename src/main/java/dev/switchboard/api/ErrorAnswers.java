@@ -4,6 +4,7 @@ import dev.switchboard.chat.CandidatesExhaustedException;
 import dev.switchboard.chat.GatewayException;
 import dev.switchboard.chat.InvalidRequestException;
 import dev.switchboard.chat.MidStreamException;
+import dev.switchboard.chat.ModelNotFoundException;
 import dev.switchboard.chat.ProviderUnavailableException;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.web.SseFrames;
@@ -81,6 +82,10 @@ public class ErrorAnswers {
             return unavailable.reason() == ProviderUnavailableException.Reason.AT_CONCURRENCY_LIMIT
                     ? answer(429, "rate_limit_error", "provider_busy", unavailable.getMessage(), Duration.ofSeconds(1))
                     : answer(503, "service_unavailable", "provider_unavailable", unavailable.getMessage(), null);
+        }
+        if (error instanceof ModelNotFoundException missing) {
+            return new Answer(404, "invalid_request_error", "model_not_found", missing.getMessage(), null, "model",
+                    List.of(), null);
         }
         if (error instanceof InvalidRequestException invalid) {
             return new Answer(400, "invalid_request_error", invalid.code(), invalid.getMessage(), null, invalid.param(),
@@ -200,7 +205,7 @@ public class ErrorAnswers {
         int status = switch (e.reason()) {
             case DEADLINE_EXCEEDED -> 504;
             case NO_USABLE_KEY -> 429;
-            case NO_USABLE_PROVIDER, ALL_PROVIDERS_FAILED -> 503;
+            case NO_USABLE_PROVIDER, ALL_PROVIDERS_FAILED, NO_VALID_KEY -> 503;
             case ALL_KEYS_FAILED -> e.onlyLimits() && e.retryAfter() != null ? 429 : 503;
         };
         String type = status == 504 ? "timeout_error" : status == 429 ? "rate_limit_error" : "service_unavailable";

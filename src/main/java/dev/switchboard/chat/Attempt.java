@@ -21,4 +21,14 @@ public record Attempt(
     public static Attempt succeeded(RouteInfo route, long latencyMs) {
         return new Attempt(route.provider(), route.key(), route.model(), true, null, 200, null, latencyMs);
     }
+
+    /** {@code ok}, {@code waited} (a wait for a key to come back, not a call) or {@code error}. */
+    public String outcome() {
+        return success ? "ok" : errorClass == ErrorClass.WAITED ? "waited" : "error";
+    }
+
+    /** Whether this was a call upstream (a wait is listed among the attempts but is none). */
+    public boolean upstream() {
+        return errorClass != ErrorClass.WAITED;
+    }
 }

@@ -22,7 +22,9 @@ public final class CandidatesExhaustedException extends RuntimeException {
         /** Path B: every key that was tried failed. */
         ALL_KEYS_FAILED("all_keys_failed"),
         /** Path A: every provider that was tried failed. */
-        ALL_PROVIDERS_FAILED("all_providers_failed");
+        ALL_PROVIDERS_FAILED("all_providers_failed"),
+        /** Every key there is is invalid or disabled: nothing comes back by itself, so no retry hint. */
+        NO_VALID_KEY("no_valid_key");
 
         private final String code;
 
@@ -68,6 +70,7 @@ public final class CandidatesExhaustedException extends RuntimeException {
 
     /** Every attempt failed on a limit of the key's account (rate or quota), none on a fault. */
     public boolean onlyLimits() {
-        return !attempts.isEmpty() && attempts.stream().allMatch(a -> a.errorClass() != null && a.errorClass().limit());
+        return !attempts.isEmpty() && attempts.stream().allMatch(a -> a.errorClass() != null
+                && (a.errorClass().limit() || a.errorClass() == ErrorClass.WAITED));
     }
 }

@@ -17,8 +17,16 @@ public enum ErrorClass {
     TIMEOUT("timeout", true),
     /** The request itself is wrong (validation, context length, content filter): no retry anywhere. */
     BAD_REQUEST("bad_request", false),
+    /**
+     * The provider does not know the model (OpenAI {@code model_not_found}, Anthropic
+     * {@code not_found_error}, Gemini {@code NOT_FOUND}): a typo or a model the provider dropped. No key,
+     * circuit or daily counter is charged; Path B answers 404 at once, Path A skips the provider.
+     */
+    MODEL_NOT_FOUND("model_not_found", false),
     /** The client went away after the stream was committed: no fault of the key or the provider. */
-    CANCELLED("cancelled", false);
+    CANCELLED("cancelled", false),
+    /** Not an attempt: the request waited for a cooling key to come back (shown among the attempts). */
+    WAITED("waited", false);
 
     private final String code;
     private final boolean movesOn;

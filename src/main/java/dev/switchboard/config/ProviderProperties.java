@@ -4,6 +4,7 @@ import dev.switchboard.chat.WireFormat;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -27,20 +28,67 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxConcurrent bulkhead: concurrent upstream calls; null = {@code switchboard.resilience.max-concurrent-calls}
  * @param errorOverrides overrides of the adapter's error classification, first match wins
  * @param keyStrategy this provider's key order; null = {@code switchboard.routing.key-strategy}
+ * @param keyFormatCheck {@code false} skips the load-time key format checks (a service that speaks this
+ *     provider type's API with keys of its own shape); prefix rules apply only to the official hosts anyway
  */
 public record ProviderProperties(
         @Nullable ProviderType type,
-        @DefaultValue("openai") WireFormat format,
+        WireFormat format,
         @Nullable String baseUrl,
         @Nullable String defaultModel,
-        @DefaultValue List<ModelProperties> models,
-        @DefaultValue("100") int priority,
-        @DefaultValue("true") boolean enabled,
-        @DefaultValue("true") boolean autoRoute,
-        @DefaultValue List<KeyProperties> apiKeys,
-        @DefaultValue Map<String, String> headers,
+        List<ModelProperties> models,
+        int priority,
+        boolean enabled,
+        boolean autoRoute,
+        List<KeyProperties> apiKeys,
+        Map<String, String> headers,
         @Nullable Long dailyLimit,
         @Nullable Integer maxConcurrent,
-        @DefaultValue List<ErrorOverride> errorOverrides,
-        RoutingProperties.@Nullable KeyStrategy keyStrategy) {
+        List<ErrorOverride> errorOverrides,
+        RoutingProperties.@Nullable KeyStrategy keyStrategy,
+        boolean keyFormatCheck) {
+
+    @ConstructorBinding
+    public ProviderProperties(
+            @Nullable ProviderType type,
+            @DefaultValue("openai") WireFormat format,
+            @Nullable String baseUrl,
+            @Nullable String defaultModel,
+            @DefaultValue List<ModelProperties> models,
+            @DefaultValue("100") int priority,
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("true") boolean autoRoute,
+            @DefaultValue List<KeyProperties> apiKeys,
+            @DefaultValue Map<String, String> headers,
+            @Nullable Long dailyLimit,
+            @Nullable Integer maxConcurrent,
+            @DefaultValue List<ErrorOverride> errorOverrides,
+            RoutingProperties.@Nullable KeyStrategy keyStrategy,
+            @DefaultValue("true") boolean keyFormatCheck) {
+        this.type = type;
+        this.format = format;
+        this.baseUrl = baseUrl;
+        this.defaultModel = defaultModel;
+        this.models = models;
+        this.priority = priority;
+        this.enabled = enabled;
+        this.autoRoute = autoRoute;
+        this.apiKeys = apiKeys;
+        this.headers = headers;
+        this.dailyLimit = dailyLimit;
+        this.maxConcurrent = maxConcurrent;
+        this.errorOverrides = errorOverrides;
+        this.keyStrategy = keyStrategy;
+        this.keyFormatCheck = keyFormatCheck;
+    }
+
+    /** A provider whose keys get the format checks. */
+    public ProviderProperties(@Nullable ProviderType type, WireFormat format, @Nullable String baseUrl,
+            @Nullable String defaultModel, List<ModelProperties> models, int priority, boolean enabled, boolean autoRoute,
+            List<KeyProperties> apiKeys, Map<String, String> headers, @Nullable Long dailyLimit,
+            @Nullable Integer maxConcurrent, List<ErrorOverride> errorOverrides,
+            RoutingProperties.@Nullable KeyStrategy keyStrategy) {
+        this(type, format, baseUrl, defaultModel, models, priority, enabled, autoRoute, apiKeys, headers, dailyLimit,
+                maxConcurrent, errorOverrides, keyStrategy, true);
+    }
 }

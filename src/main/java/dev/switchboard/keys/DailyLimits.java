@@ -83,6 +83,17 @@ public final class DailyLimits {
         return true;
     }
 
+    /**
+     * Gives back a call counted by {@link #tryAcquire} that the provider did not charge for (it did not know
+     * the model). Written with the next flush like any count, as a negative delta.
+     */
+    public void refund(Provider provider, ApiKey key, String model) {
+        LocalDate day = today();
+        counter(day, Scope.KEY, provider.name(), key.alias()).release();
+        counter(day, Scope.MODEL, provider.name(), model).release();
+        counter(day, Scope.PROVIDER, provider.name(), "").release();
+    }
+
     public boolean keyExhausted(Provider provider, ApiKey key) {
         return exhausted(key.dailyLimit(), used(Scope.KEY, provider.name(), key.alias()));
     }

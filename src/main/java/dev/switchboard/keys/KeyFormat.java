@@ -8,8 +8,11 @@ import java.util.Optional;
 
 /**
  * Cheap format checks at load, per provider type: keys that cannot be right (wrong prefix, whitespace,
- * far too short) are reported and kept out. The prefixes are the providers' documented ones; an
- * OpenAI-compatible provider on an unknown host only gets the generic checks.
+ * far too short) are reported and kept out. Prefix rules apply only to each provider's official host
+ * (api.openai.com, openrouter.ai, api.groq.com, api.x.ai, api.cerebras.ai, api.anthropic.com,
+ * generativelanguage.googleapis.com): many services speak these APIs with keys of their own shape, and
+ * proxies put their own keys in front of the providers'. Any other host gets the generic checks only, and a
+ * provider with {@code key-format-check: false} none at all.
  */
 public final class KeyFormat {
 
@@ -18,6 +21,9 @@ public final class KeyFormat {
 
     /** The problem with the key, if any (never includes the key). */
     public static Optional<String> problem(Provider provider, ApiKey key) {
+        if (!provider.keyFormatCheck()) {
+            return Optional.empty();
+        }
         String secret = key.secret();
         if (secret.length() < 8) {
             return Optional.of("key is too short to be real");
@@ -38,8 +44,8 @@ public final class KeyFormat {
     private static String expectedPrefix(Provider provider) {
         return switch (provider.type()) {
             case SIMULATOR -> "sim-";
-            case ANTHROPIC -> "sk-ant-";
-            case GEMINI -> "AIza";
+            case ANTHROPIC -> host(provider).equals("api.anthropic.com") ? "sk-ant-" : null;
+            case GEMINI -> host(provider).equals("generativelanguage.googleapis.com") ? "AIza" : null;
             case OPENAI -> openAiFamilyPrefix(host(provider));
         };
     }

@@ -129,7 +129,7 @@ public final class KeyHealth {
 
     /** A key whose format cannot be right: kept out and reported. */
     public void malformed(Provider provider, ApiKey key, String why) {
-        publish(state(provider.name(), key).extend(KeyStatus.INVALID, why, Long.MAX_VALUE - 1, now()));
+        publish(state(provider.name(), key).extend(KeyStatus.INVALID, why, KeyStateChange.UNTIL_FIXED, now()));
     }
 
     /** Adopts a persisted state or one published by another instance; ignored if the key changed. */
@@ -263,7 +263,7 @@ public final class KeyHealth {
         if (untilMillis == 0) {
             return "";
         }
-        if (untilMillis >= Long.MAX_VALUE - 1) {
+        if (KeyStateChange.indefinite(untilMillis)) {
             return " until further notice";
         }
         return " until " + Instant.ofEpochMilli(untilMillis);

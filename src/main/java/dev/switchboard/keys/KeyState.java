@@ -124,7 +124,10 @@ final class KeyState {
     synchronized KeyView view(String masked, long callsToday, long dailyLimit) {
         long total = successes + failures;
         return new KeyView(provider, alias, masked, status.code(), reason,
-                status == KeyStatus.ACTIVE || untilMillis == Long.MAX_VALUE ? null : Instant.ofEpochMilli(untilMillis),
+                status == KeyStatus.ACTIVE || KeyStateChange.indefinite(untilMillis) ? null
+                        : Instant.ofEpochMilli(untilMillis),
+                status == KeyStatus.ACTIVE ? null : status == KeyStatus.DISABLED ? "until_enabled"
+                        : untilMillis == KeyStateChange.UNTIL_FIXED ? "until_fixed" : "until_time",
                 consecutiveFailures, successes, failures, total == 0 ? null : (double) successes / total,
                 successes == 0 ? null : latencyTotalMs / successes, callsToday, dailyLimit,
                 lastErrorClass, lastErrorMessage, lastErrorAtMillis == 0 ? null : Instant.ofEpochMilli(lastErrorAtMillis),

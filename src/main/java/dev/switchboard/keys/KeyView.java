@@ -4,7 +4,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
-/** A key as status pages show it: alias and masked key only. */
+/**
+ * A key as status pages show it: alias and masked key only.
+ *
+ * @param cooldownUntil when a key that is out comes back by itself; null when it is active or out until
+ *     someone acts
+ * @param outUntil why a key that is out stays out: {@code until_time} (see {@code cooldown_until}),
+ *     {@code until_fixed} (its format cannot be right) or {@code until_enabled} (disabled); null when active
+ */
 public record KeyView(
         String provider,
         String alias,
@@ -12,6 +19,7 @@ public record KeyView(
         String status,
         @Nullable String reason,
         @JsonProperty("cooldown_until") @Nullable Instant cooldownUntil,
+        @JsonProperty("out_until") @Nullable String outUntil,
         @JsonProperty("consecutive_failures") int consecutiveFailures,
         long successes,
         long failures,

@@ -2,6 +2,7 @@ package dev.switchboard.observability;
 
 import dev.switchboard.keys.DailyLimits;
 import dev.switchboard.keys.KeyHealth;
+import dev.switchboard.keys.KeyStateChange;
 import dev.switchboard.keys.KeyStatus;
 import dev.switchboard.keys.KeyView;
 import dev.switchboard.providers.ApiKey;
@@ -23,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <ul>
  *   <li>{@code switchboard.key.state}: 0 active, 1 rate_limited, 2 cooling, 3 invalid, 4 quota_exceeded, 5 disabled
- *   <li>{@code switchboard.key.cooldown.until}: epoch seconds the key is out until, 0 when active
+ *   <li>{@code switchboard.key.cooldown.until}: epoch seconds the key is out until, 0 when active or out
+ *       until someone fixes or enables it
  *   <li>{@code switchboard.key.calls.today}, {@code switchboard.key.calls.remaining} (-1 when unlimited)
  *   <li>{@code switchboard.key.limit.reset}: epoch seconds of the next 00:00 UTC
  *   <li>{@code switchboard.key.last.error}: 1 on the series of the key's last error class
@@ -76,8 +78,9 @@ public final class KeyGauges {
                 .tags(tags).register(registry);
         Gauge.builder("switchboard.key.cooldown.until", () -> {
             long at = health.usableAt(provider, key);
-            return health.status(provider, key) == KeyStatus.ACTIVE || at == Long.MAX_VALUE ? 0 : at / 1000.0;
-        }).description("Epoch seconds the key is out until, 0 when active").tags(tags).register(registry);
+            return health.status(provider, key) == KeyStatus.ACTIVE || KeyStateChange.indefinite(at) ? 0 : at / 1000.0;
+        }).description("Epoch seconds the key is out until, 0 when active or out until fixed or enabled")
+                .tags(tags).register(registry);
         Gauge.builder("switchboard.key.calls.today",
                 () -> limits.used(DailyLimits.Scope.KEY, provider.name(), key.alias()))
                 .description("Calls made with the key today (UTC)").tags(tags).register(registry);

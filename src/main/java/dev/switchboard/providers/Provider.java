@@ -7,6 +7,7 @@ import dev.switchboard.config.ProviderType;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+
 /**
  * A configured, validated provider with its key pool.
  *
@@ -14,6 +15,7 @@ import java.util.Optional;
  * @param models models by priority, the default model included
  * @param dailyLimit calls per UTC day for the whole provider, 0 = unlimited
  * @param maxConcurrent concurrent upstream calls allowed (bulkhead)
+ * @param keyFormatCheck whether its keys get the load-time format checks
  */
 public record Provider(
         String name,
@@ -29,7 +31,16 @@ public record Provider(
         long dailyLimit,
         int maxConcurrent,
         List<ErrorOverride> errorOverrides,
-        KeyPool keys) {
+        KeyPool keys,
+        boolean keyFormatCheck) {
+
+    /** A provider whose keys get the format checks. */
+    public Provider(String name, ProviderType type, WireFormat format, String baseUrl, String defaultModel,
+            List<ModelProperties> models, int priority, boolean enabled, boolean autoRoute, Map<String, String> headers,
+            long dailyLimit, int maxConcurrent, List<ErrorOverride> errorOverrides, KeyPool keys) {
+        this(name, type, format, baseUrl, defaultModel, models, priority, enabled, autoRoute, headers, dailyLimit,
+                maxConcurrent, errorOverrides, keys, true);
+    }
 
     public Optional<ModelProperties> model(String modelName) {
         for (ModelProperties m : models) {

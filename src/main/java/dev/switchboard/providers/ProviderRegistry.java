@@ -76,7 +76,7 @@ public final class ProviderRegistry {
                     p.maxConcurrent() != null ? p.maxConcurrent() : defaults.maxConcurrent(),
                     List.copyOf(p.errorOverrides()),
                     new KeyPool(name, keys, p.keyStrategy() != null ? p.keyStrategy() : defaults.strategy(),
-                            callsRemaining)));
+                            callsRemaining), p.keyFormatCheck()));
             log.info("Provider {} ({}): {} key(s) [{}], default model {}", name, p.type().name().toLowerCase(),
                     keys.size(), String.join(", ", keys.stream().map(ApiKey::alias).toList()), p.defaultModel());
         });

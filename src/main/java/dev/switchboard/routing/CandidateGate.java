@@ -3,6 +3,7 @@ package dev.switchboard.routing;
 import dev.switchboard.config.ModelProperties;
 import dev.switchboard.keys.DailyLimits;
 import dev.switchboard.keys.KeyHealth;
+import dev.switchboard.keys.KeyStatus;
 import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.Provider;
 import org.jspecify.annotations.Nullable;
@@ -16,11 +17,13 @@ public final class CandidateGate {
     private final KeyHealth health;
     private final DailyLimits limits;
     private final ProviderGuards guards;
+    private final UnknownModels unknownModels;
 
-    public CandidateGate(KeyHealth health, DailyLimits limits, ProviderGuards guards) {
+    public CandidateGate(KeyHealth health, DailyLimits limits, ProviderGuards guards, UnknownModels unknownModels) {
         this.health = health;
         this.limits = limits;
         this.guards = guards;
+        this.unknownModels = unknownModels;
     }
 
     /** Closed circuit (or half-open) and not at the provider's daily limit. */
@@ -56,13 +59,58 @@ public final class CandidateGate {
         return key.enabled() && health.usable(provider, key) && limits.tryAcquire(provider, key, model);
     }
 
+    /** Whether some key of the provider could take a call for this model now (without taking it). */
+    public boolean anyUsable(Provider provider, String model) {
+        if (limits.providerExhausted(provider) || limits.modelExhausted(provider, model)) {
+            return false;
+        }
+        for (ApiKey key : provider.keys().keys()) {
+            if (key.enabled() && health.usable(provider, key) && !limits.keyExhausted(provider, key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether some key of the provider is neither invalid nor disabled (it works, or will by itself). */
+    public boolean anyValid(Provider provider) {
+        for (ApiKey key : provider.keys().keys()) {
+            if (valid(provider, key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
-     * Epoch millis when a key that is out now (cooling, or this key, model or provider at its daily
-     * limit) comes back; Long.MAX_VALUE when it is usable now (nothing to wait for) or will not come back
-     * by itself (disabled).
+     * The first key of the provider that is out now and comes back by itself for this model: a cooldown
+     * that ends, or a key, model or provider daily limit that resets at 00:00 UTC. Invalid and disabled keys
+     * come back only when fixed; null when no key will come back by itself, or one is usable now.
      */
-    public long recoversAt(Provider provider, ApiKey key, String model) {
-        if (!key.enabled()) {
+    public RoutePlan.@Nullable Recovery earliestRecovery(Provider provider, String model) {
+        RoutePlan.Recovery earliest = null;
+        for (ApiKey key : provider.keys().keys()) {
+            long at = recoversAt(provider, key, model);
+            if (at != Long.MAX_VALUE) {
+                earliest = RoutePlan.Recovery.earlier(earliest,
+                        new RoutePlan.Recovery(at, provider.name(), key.alias(), model));
+            }
+        }
+        return earliest;
+    }
+
+    /** Whether the provider said it does not know this model, lately. */
+    public boolean modelUnknown(Provider provider, String model) {
+        return unknownModels.unknown(provider, model);
+    }
+
+    /**
+     * Epoch millis when a key that is out now (cooling, or this key, model or provider at its daily limit)
+     * comes back; Long.MAX_VALUE when it is usable now (nothing to wait for) or will not come back by itself
+     * (disabled, or invalid until a check passes).
+     */
+    long recoversAt(Provider provider, ApiKey key, String model) {
+        if (!valid(provider, key)) {
             return Long.MAX_VALUE;
         }
         boolean healthy = health.usable(provider, key);
@@ -73,6 +121,14 @@ public final class CandidateGate {
         }
         long at = healthy ? 0 : health.usableAt(provider, key);
         return limited ? Math.max(at, limits.nextReset().toEpochMilli()) : at;
+    }
+
+    private boolean valid(Provider provider, ApiKey key) {
+        if (!key.enabled()) {
+            return false;
+        }
+        KeyStatus status = health.status(provider, key);
+        return status != KeyStatus.INVALID && status != KeyStatus.DISABLED;
     }
 
     public ProviderGuards guards() {

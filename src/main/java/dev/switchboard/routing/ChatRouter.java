@@ -2,6 +2,7 @@ package dev.switchboard.routing;
 
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.InvalidRequestException;
+import dev.switchboard.chat.ModelNotFoundException;
 import dev.switchboard.chat.ProviderUnavailableException;
 import dev.switchboard.config.RoutingProperties;
 import dev.switchboard.providers.Provider;
@@ -87,6 +88,9 @@ public final class ChatRouter {
             throw new ProviderUnavailableException(provider.name(), ProviderUnavailableException.Reason.CIRCUIT_OPEN,
                     "The provider '" + provider.name()
                             + "' is failing and its circuit is open; try again later or use model auto.");
+        }
+        if (gate.modelUnknown(provider, model)) {
+            throw new ModelNotFoundException(provider.name(), model, "it answered so lately; no key was used");
         }
         ProviderClients.Fit fit = clients.fit(provider, model, command);
         if (!fit.ok()) {

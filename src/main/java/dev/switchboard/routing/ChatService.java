@@ -2,6 +2,7 @@ package dev.switchboard.routing;
 
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.ChatResult;
+import dev.switchboard.chat.ModelNotFoundException;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.routing.RequestRun.Outcome;
@@ -96,6 +97,6 @@ public final class ChatService {
 
     private static Outcome outcomeOf(Throwable error) {
         return error instanceof UpstreamException upstream && !upstream.errorClass().movesOn()
-                ? Outcome.REJECTED : Outcome.FAILED;
+                || error instanceof ModelNotFoundException ? Outcome.REJECTED : Outcome.FAILED;
     }
 }

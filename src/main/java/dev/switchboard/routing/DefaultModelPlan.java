@@ -1,6 +1,7 @@
 package dev.switchboard.routing;
 
 import dev.switchboard.chat.ChatCommand;
+import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.RoutePath;
 import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.Provider;
@@ -13,8 +14,10 @@ import org.jspecify.annotations.Nullable;
  * Path A: the auto-routed providers, starting at the next one in the round-robin, each with its next
  * usable key and its default model (or, once that model is at its daily limit, the next by priority),
  * through the cached (provider, key) client. Providers with an open circuit or at their daily limit are
- * skipped, and so is a provider whose model cannot honour the request ({@link ProviderClients#fit}). The first round gives every provider one try; further rounds try other keys, up to
- * {@code maxPerProvider} per provider.
+ * skipped, and so is a provider whose model cannot honour the request ({@link ProviderClients#fit}) or
+ * does not exist upstream ({@link UnknownModels}). The first round gives every provider one try; further
+ * rounds try other keys, until a provider has failed {@code maxPerProvider} times for reasons of its own
+ * (see {@link RoutePlan} for the budget rule).
  */
 final class DefaultModelPlan implements RoutePlan {
 
@@ -25,7 +28,8 @@ final class DefaultModelPlan implements RoutePlan {
     private final int maxPerProvider;
     private final List<List<ApiKey>> rotations = new ArrayList<>();
     private final int[] cursors;
-    private final int[] tries;
+    private final int[] troubles;
+    private final boolean[] unfit;
     private int index;
 
     DefaultModelPlan(List<Provider> providers, ChatCommand command, ProviderClients clients, CandidateGate gate,
@@ -36,7 +40,8 @@ final class DefaultModelPlan implements RoutePlan {
         this.gate = gate;
         this.maxPerProvider = maxPerProvider;
         this.cursors = new int[providers.size()];
-        this.tries = new int[providers.size()];
+        this.troubles = new int[providers.size()];
+        this.unfit = new boolean[providers.size()];
     }
 
     @Override
@@ -47,15 +52,12 @@ final class DefaultModelPlan implements RoutePlan {
     @Override
     public @Nullable Candidate next() {
         int n = providers.size();
-        for (int step = 0; step < n * (maxPerProvider + 1); step++) {
+        for (int step = 0; step < n; step++) {
             int i = index;
-            index = (index + 1) % Math.max(1, n);
+            index = (index + 1) % n;
             Candidate candidate = candidateOf(i);
             if (candidate != null) {
                 return candidate;
-            }
-            if (allDone()) {
-                return null;
             }
         }
         return null;
@@ -63,7 +65,7 @@ final class DefaultModelPlan implements RoutePlan {
 
     private @Nullable Candidate candidateOf(int i) {
         Provider provider = providers.get(i);
-        if (tries[i] >= maxPerProvider || !gate.providerOpen(provider)) {
+        if (unfit[i] || troubles[i] >= maxPerProvider || !gate.providerOpen(provider)) {
             return null;
         }
         String model = gate.model(provider, provider.defaultModel(), true);
@@ -71,16 +73,14 @@ final class DefaultModelPlan implements RoutePlan {
             return null;
         }
         ProviderClients.Fit fit = clients.fit(provider, model, command);
-        if (!fit.ok()) {
-            // this model cannot serve the request (its next model by priority may be chosen on a later day)
-            tries[i] = maxPerProvider;
+        if (!fit.ok() || gate.modelUnknown(provider, model)) {
+            unfit[i] = true;
             return null;
         }
         List<ApiKey> keys = rotation(i);
         while (cursors[i] < keys.size()) {
             ApiKey key = keys.get(cursors[i]++);
             if (gate.take(provider, key, model)) {
-                tries[i]++;
                 return new Candidate(provider, key, model, clients.cached(provider, key), RoutePath.DEFAULT,
                         fit.withoutResponseFormat());
             }
@@ -88,13 +88,14 @@ final class DefaultModelPlan implements RoutePlan {
         return null;
     }
 
-    private boolean allDone() {
-        for (int i = 0; i < providers.size(); i++) {
-            if (tries[i] < maxPerProvider && cursors[i] < rotation(i).size()) {
-                return false;
+    @Override
+    public void failed(Candidate candidate, ErrorClass errorClass) {
+        if (errorClass.providerTrouble()) {
+            int i = providers.indexOf(candidate.provider());
+            if (i >= 0) {
+                troubles[i]++;
             }
         }
-        return true;
     }
 
     /** The provider's key order for this request, taken once (advancing its round-robin once). */
@@ -106,16 +107,35 @@ final class DefaultModelPlan implements RoutePlan {
     }
 
     @Override
-    public long earliestRecovery(long now) {
-        long earliest = Long.MAX_VALUE;
-        for (Provider provider : providers) {
-            if (gate.circuitOpen(provider)) {
-                continue;
+    public boolean usableNow() {
+        for (int i = 0; i < providers.size(); i++) {
+            Provider provider = providers.get(i);
+            if (!unfit[i] && gate.providerOpen(provider) && gate.anyUsable(provider, provider.defaultModel())) {
+                return true;
             }
-            for (ApiKey key : provider.keys().keys()) {
-                earliest = Math.min(earliest, gate.recoversAt(provider, key, provider.defaultModel()));
+        }
+        return false;
+    }
+
+    @Override
+    public @Nullable Recovery earliestRecovery(long now) {
+        Recovery earliest = null;
+        for (int i = 0; i < providers.size(); i++) {
+            Provider provider = providers.get(i);
+            if (!unfit[i] && !gate.circuitOpen(provider)) {
+                earliest = Recovery.earlier(earliest, gate.earliestRecovery(provider, provider.defaultModel()));
             }
         }
         return earliest;
+    }
+
+    @Override
+    public boolean noValidKey() {
+        for (int i = 0; i < providers.size(); i++) {
+            if (!unfit[i] && gate.anyValid(providers.get(i))) {
+                return false;
+            }
+        }
+        return !providers.isEmpty();
     }
 }

@@ -6,6 +6,7 @@ import dev.switchboard.chat.CandidatesExhaustedException.Reason;
 import dev.switchboard.chat.ChatResult;
 import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.MidStreamException;
+import dev.switchboard.chat.ModelNotFoundException;
 import dev.switchboard.chat.ProviderUnavailableException;
 import dev.switchboard.chat.RoutePath;
 import dev.switchboard.chat.StreamEvent;
@@ -230,6 +231,12 @@ public final class FallbackChain {
         UpstreamException failure = ErrorOverrides.apply(candidate.provider(), UpstreamFailures.classify(error));
         run.failed(candidate, failure, clock.millis() - start);
         listener.failed(candidate, failure);
+        run.plan().failed(candidate, failure.errorClass());
+        if (failure.errorClass() == ErrorClass.MODEL_NOT_FOUND) {
+            // a model the provider does not know: the client's typo on Path B, a configuration problem on Path A
+            return pathB ? new ModelNotFoundException(candidate.provider().name(), candidate.model(),
+                    failure.getMessage()) : new NextAttempt(0, failure.errorClass().code());
+        }
         if (!failure.errorClass().movesOn()) {
             return failure;
         }
@@ -246,15 +253,20 @@ public final class FallbackChain {
     }
 
     /**
-     * The plan has nothing usable left. If a key comes back within the deadline, wait for it and
-     * re-plan; otherwise this is the request's final error.
+     * The plan has nothing left to try. The request waits for a key to come back only when no key of the
+     * plan is usable at all (every one cooling or at a limit) and one comes back within the deadline; the
+     * wait shows among the attempts. Otherwise (the providers used their budgets, or nothing will come back in
+     * time) this is the request's final error, at once.
      */
     private Throwable noCandidate(RequestRun run, long now) {
-        if (run.mayWaitForRecovery(now) && run.waits() < MAX_RECOVERY_WAITS) {
-            long earliest = run.plan().earliestRecovery(now);
-            if (earliest > now && earliest < Long.MAX_VALUE && earliest <= run.deadlineMillis()) {
+        RoutePlan plan = run.plan();
+        if (run.mayWaitForRecovery(now) && run.waits() < MAX_RECOVERY_WAITS && !plan.usableNow()) {
+            RoutePlan.Recovery recovery = plan.earliestRecovery(now);
+            if (recovery != null && recovery.atMillis() > now && recovery.atMillis() <= run.deadlineMillis()) {
+                long wait = recovery.atMillis() - now + 1;
+                run.waitedFor(recovery, wait);
                 run.replanBeforeNextAttempt();
-                return new NextAttempt(earliest - now + 1, "waiting for a key to recover");
+                return new NextAttempt(wait, "waiting for a key to recover");
             }
         }
         return exhausted(run, now);
@@ -262,15 +274,24 @@ public final class FallbackChain {
 
     private CandidatesExhaustedException exhausted(RequestRun run, long now) {
         List<Attempt> attempts = run.attempts();
-        long earliest = run.plan().earliestRecovery(now);
-        Duration retryAfter = earliest > now && earliest < Long.MAX_VALUE ? Duration.ofMillis(earliest - now) : null;
-        boolean pathB = run.plan().path() == RoutePath.MODEL;
-        if (run.deadlinePassed(now) && !attempts.isEmpty()) {
+        RoutePlan plan = run.plan();
+        RoutePlan.Recovery recovery = plan.earliestRecovery(now);
+        Duration retryAfter = recovery != null && recovery.atMillis() > now
+                ? Duration.ofMillis(recovery.atMillis() - now) : null;
+        boolean pathB = plan.path() == RoutePath.MODEL;
+        if (run.deadlinePassed(now) && run.attemptCount() > 0) {
             return new CandidatesExhaustedException(Reason.DEADLINE_EXCEEDED, "The request deadline passed after "
-                    + attempts.size() + " attempt(s): " + summary(attempts), attempts, null);
+                    + run.attemptCount() + " attempt(s): " + summary(attempts), attempts, null);
         }
-        if (attempts.isEmpty()) {
-            String when = retryAfter == null ? "" : "; the first is back at " + Instant.ofEpochMilli(earliest);
+        if (plan.noValidKey()) {
+            return new CandidatesExhaustedException(Reason.NO_VALID_KEY, (pathB ? "Every key of the provider"
+                    : "Every key of every provider") + " is invalid or disabled: fix or enable the keys, or add new "
+                    + "ones (GET /admin/keys shows them)." + (attempts.isEmpty() ? "" : " Tried: " + summary(attempts)),
+                    attempts, null);
+        }
+        if (run.attemptCount() == 0) {
+            String when = retryAfter == null ? "" : "; the first is back at " + Instant.ofEpochMilli(recovery.atMillis())
+                    + " (" + recovery.key() + ")";
             return pathB
                     ? new CandidatesExhaustedException(Reason.NO_USABLE_KEY, "Every key of the provider is "
                             + "cooling, disabled or at its daily limit" + when + ".", attempts, retryAfter)
@@ -279,7 +300,7 @@ public final class FallbackChain {
         }
         String what = pathB ? "Every key of the provider failed" : "Every provider failed";
         return new CandidatesExhaustedException(pathB ? Reason.ALL_KEYS_FAILED : Reason.ALL_PROVIDERS_FAILED,
-                what + " (" + attempts.size() + " attempt(s)): " + summary(attempts), attempts, retryAfter);
+                what + " (" + run.attemptCount() + " attempt(s)): " + summary(attempts), attempts, retryAfter);
     }
 
     private static String summary(List<Attempt> attempts) {

@@ -1,6 +1,7 @@
 package dev.switchboard.routing;
 
 import dev.switchboard.chat.ChatCommand;
+import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.RoutePath;
 import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.Provider;
@@ -10,8 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Path B: one provider and the named model (or, with model fallback allowed, the provider's next model
- * by priority once it is at its daily limit), each usable key in rotation order up to
- * {@code maxRetries}, through on-demand clients.
+ * by priority once it is at its daily limit), each usable key in rotation order until the provider has
+ * failed {@code maxRetries} times for reasons of its own (see {@link RoutePlan}), through on-demand clients.
  */
 final class NamedModelPlan implements RoutePlan {
 
@@ -24,7 +25,7 @@ final class NamedModelPlan implements RoutePlan {
     private final int maxRetries;
     private final List<ApiKey> keys;
     private int cursor;
-    private int tries;
+    private int troubles;
 
     NamedModelPlan(Provider provider, String model, ChatCommand command, ProviderClients clients, CandidateGate gate,
             int maxRetries) {
@@ -49,7 +50,7 @@ final class NamedModelPlan implements RoutePlan {
 
     @Override
     public @Nullable Candidate next() {
-        if (tries >= maxRetries || limitReached()) {
+        if (troubles >= maxRetries || limitReached()) {
             return null;
         }
         String usableModel = gate.model(provider, model, modelFallback);
@@ -64,7 +65,6 @@ final class NamedModelPlan implements RoutePlan {
         while (cursor < keys.size()) {
             ApiKey key = keys.get(cursor++);
             if (gate.take(provider, key, usableModel)) {
-                tries++;
                 return new Candidate(provider, key, usableModel, clients.onDemand(provider, key), RoutePath.MODEL,
                         fit.withoutResponseFormat());
             }
@@ -77,11 +77,24 @@ final class NamedModelPlan implements RoutePlan {
     }
 
     @Override
-    public long earliestRecovery(long now) {
-        long earliest = Long.MAX_VALUE;
-        for (ApiKey key : provider.keys().keys()) {
-            earliest = Math.min(earliest, gate.recoversAt(provider, key, model));
+    public void failed(Candidate candidate, ErrorClass errorClass) {
+        if (errorClass.providerTrouble()) {
+            troubles++;
         }
-        return earliest;
+    }
+
+    @Override
+    public boolean usableNow() {
+        return gate.providerOpen(provider) && gate.anyUsable(provider, model);
+    }
+
+    @Override
+    public @Nullable Recovery earliestRecovery(long now) {
+        return gate.earliestRecovery(provider, model);
+    }
+
+    @Override
+    public boolean noValidKey() {
+        return !gate.anyValid(provider);
     }
 }

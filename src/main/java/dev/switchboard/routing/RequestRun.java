@@ -31,6 +31,7 @@ public final class RequestRun {
     private final long startMillis;
     private final long deadlineMillis;
     private final List<Attempt> attempts = new ArrayList<>(2);
+    private int upstreamAttempts;
     private @Nullable RouteInfo route;
     private @Nullable Usage usage;
     private @Nullable ErrorClass errorClass;
@@ -79,7 +80,8 @@ public final class RequestRun {
     }
 
     private boolean mayContinue(long nowMillis) {
-        return attempts.size() < maxAttempts && (command.fallback() || attempts.isEmpty()) && nowMillis < deadlineMillis;
+        return upstreamAttempts < maxAttempts && (command.fallback() || upstreamAttempts == 0)
+                && nowMillis < deadlineMillis;
     }
 
     /** Waiting for a key to come back only makes sense while attempts and fallback allow another try. */
@@ -108,7 +110,14 @@ public final class RequestRun {
         return nowMillis >= deadlineMillis;
     }
 
+    /** The request waits for a key to come back; the wait shows among the attempts. */
+    void waitedFor(RoutePlan.Recovery recovery, long waitMillis) {
+        attempts.add(new Attempt(recovery.provider(), recovery.key(), recovery.model(), false, ErrorClass.WAITED, 0,
+                "waited " + waitMillis + " ms for key " + recovery.key() + " to come back", waitMillis));
+    }
+
     void failed(Candidate candidate, UpstreamException failure, long latencyMs) {
+        upstreamAttempts++;
         attempts.add(new Attempt(candidate.provider().name(), candidate.key().alias(), candidate.model(), false,
                 failure.errorClass(), failure.status(), failure.getMessage(), latencyMs));
         errorClass = failure.errorClass();
@@ -139,6 +148,7 @@ public final class RequestRun {
 
     /** After commit: the client went away; what was delivered still counts. */
     void cancelledMidStream(Candidate candidate, Usage partialUsage, int chars, long latencyMs) {
+        upstreamAttempts++;
         attempts.add(new Attempt(candidate.provider().name(), candidate.key().alias(), candidate.model(), false,
                 ErrorClass.CANCELLED, 200, "the client cancelled the stream", latencyMs));
         usage = partialUsage;
@@ -193,8 +203,9 @@ public final class RequestRun {
         return List.copyOf(attempts);
     }
 
+    /** Upstream attempts made (waits for a key are listed among the attempts but not counted). */
     public int attemptCount() {
-        return attempts.size();
+        return upstreamAttempts;
     }
 
     public @Nullable RouteInfo route() {

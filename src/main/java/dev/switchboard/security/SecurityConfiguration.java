@@ -115,7 +115,8 @@ public class SecurityConfiguration {
         if (properties.demoMode()) {
             log.warn("""
                     DEMO MODE: no client keys are required and /admin, actuator and the status endpoints are open \
-                    to anyone who can reach this port. For local experiments only; any other profile needs \
+                    to anyone who can reach this port (the demo profile listens on 127.0.0.1 unless server.address \
+                    says otherwise). For local experiments only; any other profile needs \
                     switchboard.security.admin-token (SWITCHBOARD_ADMIN_TOKEN) and client keys.""");
         } else {
             log.info("Security: client keys required on /api and /v1, admin token on /admin, actuator and status "

@@ -2,6 +2,7 @@ package dev.switchboard.security;
 
 import dev.switchboard.chat.GatewayException;
 import dev.switchboard.web.ClientIdentity;
+import java.security.Principal;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
@@ -21,6 +22,7 @@ final class SecurityFilter implements WebFilter, Ordered {
 
     static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 20;
     private static final String CHALLENGE = "Bearer realm=\"switchboard\"";
+    private static final Mono<Principal> ADMIN_PRINCIPAL = Mono.just(() -> ClientLimits.ADMIN);
 
     private final AdminToken adminToken;
     private final ClientDirectory clients;
@@ -43,7 +45,8 @@ final class SecurityFilter implements WebFilter, Ordered {
         String credential = Credentials.of(exchange.getRequest());
         if (adminToken.matches(credential)) {
             ClientIdentity.set(exchange, ClientLimits.ADMIN);
-            return chain.filter(exchange);
+            // the operator's principal: actuator shows health details to authorized callers only
+            return chain.filter(exchange.mutate().principal(ADMIN_PRINCIPAL).build());
         }
         return switch (access) {
             case PUBLIC -> chain.filter(exchange);

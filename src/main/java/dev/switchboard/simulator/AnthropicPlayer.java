@@ -70,6 +70,12 @@ final class AnthropicPlayer implements WirePlayer {
     }
 
     @Override
+    public HttpAnswer modelNotFound(SimulatedCall call) {
+        return new HttpAnswer(404, Map.of(), "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\","
+                + "\"message\":\"model: " + call.model() + "\"},\"request_id\":\"req_sim\"}");
+    }
+
+    @Override
     public HttpAnswer error(SimulatorKey fault, SimulatedCall call) {
         return switch (fault.fault()) {
             case RATE_LIMITED -> new HttpAnswer(429, Map.of("retry-after", Integer.toString(fault.arg())),

@@ -91,6 +91,13 @@ final class GeminiPlayer implements WirePlayer {
     }
 
     @Override
+    public HttpAnswer modelNotFound(SimulatedCall call) {
+        return new HttpAnswer(404, Map.of(), "{\"error\":{\"code\":404,\"message\":\"models/" + call.model()
+                + " is not found for API version v1beta, or is not supported for generateContent.\","
+                + "\"status\":\"NOT_FOUND\"}}");
+    }
+
+    @Override
     public HttpAnswer error(SimulatorKey fault, SimulatedCall call) {
         return switch (fault.fault()) {
             case RATE_LIMITED -> new HttpAnswer(429, Map.of(), resourceExhausted(call,

@@ -64,6 +64,13 @@ final class OpenAiPlayer implements WirePlayer {
     }
 
     @Override
+    public HttpAnswer modelNotFound(SimulatedCall call) {
+        return new HttpAnswer(404, Map.of(), "{\"error\":{\"message\":\"The model `" + call.model()
+                + "` does not exist or you do not have access to it.\",\"type\":\"invalid_request_error\","
+                + "\"param\":null,\"code\":\"model_not_found\"}}");
+    }
+
+    @Override
     public HttpAnswer error(SimulatorKey fault, SimulatedCall call) {
         return switch (fault.fault()) {
             case RATE_LIMITED -> new HttpAnswer(429, Map.of("retry-after", Integer.toString(fault.arg())),

@@ -43,6 +43,9 @@ public final class SimulatorServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SimulatorServer.class);
 
+    /** Models whose name starts with this do not exist: each format's 404 (see the README's fault table). */
+    static final String MISSING_MODEL = "missing-";
+
     private final SimulatorProperties settings;
     private final JsonMapper json;
     private final SimulatorStats stats = new SimulatorStats();
@@ -138,6 +141,9 @@ public final class SimulatorServer implements AutoCloseable {
     }
 
     private Mono<Void> play(WirePlayer player, SimulatorKey fault, SimulatedCall call, HttpServerResponse res) {
+        if (call.model().startsWith(MISSING_MODEL)) {
+            return send(res, player.modelNotFound(call));
+        }
         switch (fault.fault()) {
             case DROP:
                 return Mono.fromRunnable(() -> res.withConnection(connection -> connection.channel().close()));

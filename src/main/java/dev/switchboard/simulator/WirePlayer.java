@@ -40,6 +40,9 @@ interface WirePlayer {
         return SimulatorAnswer.chunks(arguments, 7);
     }
 
+    /** The format's 404 for a model the provider does not know. */
+    HttpAnswer modelNotFound(SimulatedCall call);
+
     /** An HTTP error answer. */
     HttpAnswer error(SimulatorKey fault, SimulatedCall call);
 

@@ -62,6 +62,9 @@ public final class AlertMonitor implements RequestObserver {
             bucket.incrementAndGet(FAILURES);
         }
         for (Attempt attempt : run.attempts()) {
+            if (!attempt.upstream()) {
+                continue;
+            }
             bucket.incrementAndGet(ATTEMPTS);
             if (!attempt.success() && attempt.errorClass() != ErrorClass.CANCELLED) {
                 bucket.incrementAndGet(ERRORS);

@@ -5,6 +5,7 @@ import dev.switchboard.keys.KeyHealth;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderRegistry;
 import dev.switchboard.routing.ProviderGuards;
+import dev.switchboard.routing.UnknownModels;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.List;
 import java.util.Locale;
@@ -16,12 +17,15 @@ public final class KeyPoolReport {
     private final KeyHealth health;
     private final DailyLimits limits;
     private final ProviderGuards guards;
+    private final UnknownModels unknownModels;
 
-    public KeyPoolReport(ProviderRegistry registry, KeyHealth health, DailyLimits limits, ProviderGuards guards) {
+    public KeyPoolReport(ProviderRegistry registry, KeyHealth health, DailyLimits limits, ProviderGuards guards,
+            UnknownModels unknownModels) {
         this.registry = registry;
         this.health = health;
         this.limits = limits;
         this.guards = guards;
+        this.unknownModels = unknownModels;
     }
 
     public List<ProviderPoolView> pools() {
@@ -33,11 +37,13 @@ public final class KeyPoolReport {
         int usable = health.usableCount(provider);
         long calls = limits.used(DailyLimits.Scope.PROVIDER, provider.name(), "");
         boolean limitReached = limits.providerExhausted(provider);
+        List<String> unknown = unknownModels.of(provider.name());
         String status;
         if (!provider.enabled() || provider.keys().size() == 0 || circuit == CircuitBreaker.State.OPEN
                 || circuit == CircuitBreaker.State.FORCED_OPEN) {
             status = "down";
-        } else if (usable == 0 || limitReached || circuit == CircuitBreaker.State.HALF_OPEN) {
+        } else if (usable == 0 || limitReached || circuit == CircuitBreaker.State.HALF_OPEN
+                || unknown.contains(provider.defaultModel())) {
             status = "degraded";
         } else {
             status = "healthy";
@@ -46,6 +52,6 @@ public final class KeyPoolReport {
                 provider.format().name().toLowerCase(Locale.ROOT), status, circuit.name().toLowerCase(Locale.ROOT),
                 usable, provider.keys().size(), calls, provider.dailyLimit(),
                 provider.dailyLimit() == 0 ? null : Math.max(0, provider.dailyLimit() - calls), limits.nextReset(),
-                provider.defaultModel(), health.view(provider));
+                provider.defaultModel(), unknown, health.view(provider));
     }
 }

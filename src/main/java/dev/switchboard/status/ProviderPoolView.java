@@ -8,8 +8,10 @@ import java.util.List;
 /**
  * One provider's key pool as operators see it.
  *
- * @param status {@code healthy}, {@code degraded} (no usable key now, circuit half-open or daily limit
- *     reached) or {@code down} (disabled, circuit open, or no keys)
+ * @param status {@code healthy}, {@code degraded} (no usable key now, circuit half-open, daily limit
+ *     reached, or its default model unknown upstream) or {@code down} (disabled, circuit open, or no keys)
+ * @param unknownModels models the provider answered "not found" for lately (a typo in the configuration
+ *     when the default model is among them: Path A skips the provider)
  * @param remainingCalls calls left today for the provider, null when unlimited
  */
 public record ProviderPoolView(
@@ -25,5 +27,6 @@ public record ProviderPoolView(
         @JsonProperty("remaining_calls") Long remainingCalls,
         @JsonProperty("next_reset") Instant nextReset,
         @JsonProperty("default_model") String defaultModel,
+        @JsonProperty("unknown_models") List<String> unknownModels,
         List<KeyView> keys) {
 }

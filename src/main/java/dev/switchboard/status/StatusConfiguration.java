@@ -7,6 +7,7 @@ import dev.switchboard.keys.DailyLimits;
 import dev.switchboard.keys.KeyHealth;
 import dev.switchboard.providers.ProviderRegistry;
 import dev.switchboard.routing.ProviderGuards;
+import dev.switchboard.routing.UnknownModels;
 import dev.switchboard.support.BackgroundJobs;
 import dev.switchboard.usage.RequestLogWriter;
 import java.time.Clock;
@@ -24,8 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
 public class StatusConfiguration {
 
     @Bean
-    KeyPoolReport keyPoolReport(ProviderRegistry registry, KeyHealth health, DailyLimits limits, ProviderGuards guards) {
-        return new KeyPoolReport(registry, health, limits, guards);
+    KeyPoolReport keyPoolReport(ProviderRegistry registry, KeyHealth health, DailyLimits limits, ProviderGuards guards,
+            UnknownModels unknownModels) {
+        return new KeyPoolReport(registry, health, limits, guards, unknownModels);
     }
 
     @Bean

@@ -26,7 +26,7 @@ public record FallbackStep(
 
     public static FallbackStep of(String round, Attempt attempt) {
         return new FallbackStep(round, attempt.provider(), attempt.key(), attempt.model(),
-                attempt.success() ? "ok" : "error", attempt.errorClass(), attempt.status() > 0 ? attempt.status() : null,
+                attempt.outcome(), attempt.errorClass(), attempt.status() > 0 ? attempt.status() : null,
                 attempt.message(), attempt.latencyMs());
     }
 }

@@ -69,7 +69,7 @@ public final class RequestLogRecorder implements RequestObserver {
             step.put("provider", a.provider());
             step.put("key", a.key());
             step.put("model", a.model());
-            step.put("outcome", a.success() ? "ok" : "error");
+            step.put("outcome", a.outcome());
             if (a.errorClass() != null) {
                 step.put("error_class", a.errorClass().code());
             }

@@ -101,6 +101,9 @@ public final class UsageLedger implements RequestObserver {
     public void ended(RequestRun run) {
         LocalDate day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
         for (Attempt attempt : run.attempts()) {
+            if (!attempt.upstream()) {
+                continue;
+            }
             Row row = new Row(day, attempt.provider(), attempt.key(), attempt.model());
             attempts.increment(row, Column.REQUESTS);
             attempts.add(row, Column.LATENCY_MS, attempt.latencyMs());
@@ -199,9 +202,9 @@ public final class UsageLedger implements RequestObserver {
             case OVERLOADED -> Column.OVERLOADED;
             case NETWORK -> Column.NETWORK;
             case TIMEOUT -> Column.TIMEOUT;
-            case BAD_REQUEST -> Column.BAD_REQUEST;
+            case BAD_REQUEST, MODEL_NOT_FOUND -> Column.BAD_REQUEST;
             case CANCELLED -> Column.CANCELLED;
-            case SERVER_ERROR -> Column.SERVER_ERROR;
+            case SERVER_ERROR, WAITED -> Column.SERVER_ERROR;
         };
     }
 }

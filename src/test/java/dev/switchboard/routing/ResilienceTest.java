@@ -196,7 +196,7 @@ class ResilienceTest {
                 Duration.ofMillis(6999));
         assertThat(outcome.done).as("still waiting for the key").isFalse();
         time.advanceTimeBy(Duration.ofMillis(5));
-        assertThat(outcome.value.attempts()).extracting(at -> at.errorClass() == null ? null : at.errorClass().code()).containsExactly("rate_limited", null);
+        assertThat(outcome.value.attempts()).extracting(at -> at.errorClass() == null ? null : at.errorClass().code()).containsExactly("rate_limited", "waited", null);
     }
 
     @Test

@@ -8,15 +8,17 @@ import dev.switchboard.keys.DailyLimits;
 import dev.switchboard.keys.KeyHealth;
 import dev.switchboard.providers.ProviderClients;
 import dev.switchboard.providers.ProviderRegistry;
+import dev.switchboard.routing.AttemptBookkeeping;
 import dev.switchboard.routing.AttemptListener;
 import dev.switchboard.routing.Candidate;
 import dev.switchboard.routing.CandidateGate;
 import dev.switchboard.routing.ChatRouter;
 import dev.switchboard.routing.FallbackChain;
-import dev.switchboard.routing.KeyHealthListener;
 import dev.switchboard.routing.ProviderGuards;
+import dev.switchboard.routing.UnknownModels;
 import dev.switchboard.support.SchedulerClock;
 import java.time.Clock;
+import java.time.Duration;
 
 /** The routing machinery without Spring: health, limits, guards, router and chain on one clock. */
 public final class TestRouting {
@@ -25,6 +27,7 @@ public final class TestRouting {
     public final DailyLimits limits = new DailyLimits(clock);
     public final KeyHealth health;
     public final ProviderGuards guards;
+    public final UnknownModels unknownModels;
     public final CandidateGate gate;
     public final ChatRouter router;
     public final FallbackChain chain;
@@ -39,9 +42,10 @@ public final class TestRouting {
         this.health = new KeyHealth(keys, clock, limits);
         registry.all().forEach(health::register);
         this.guards = new ProviderGuards(resilience, clock);
-        this.gate = new CandidateGate(health, limits, guards);
+        this.unknownModels = new UnknownModels(clock, Duration.ofMinutes(10));
+        this.gate = new CandidateGate(health, limits, guards, unknownModels);
         this.router = new ChatRouter(registry, clients, routing, gate, resilience.maxRetries(), clock);
-        KeyHealthListener healthListener = new KeyHealthListener(health);
+        AttemptBookkeeping healthListener = new AttemptBookkeeping(health, limits, unknownModels);
         this.chain = new FallbackChain(routing, resilience, guards, new AttemptListener() {
             @Override
             public void succeeded(Candidate candidate, long latencyMs) {

@@ -121,13 +121,13 @@ public final class LiveFeed implements RequestObserver, AutoCloseable {
     }
 
     private static LiveEvent.AttemptSummary summary(Attempt a) {
-        return new LiveEvent.AttemptSummary(a.provider(), a.key(), a.model(), a.success() ? "ok" : "error",
+        return new LiveEvent.AttemptSummary(a.provider(), a.key(), a.model(), a.outcome(),
                 a.errorClass(), a.status() > 0 ? a.status() : null, a.latencyMs());
     }
 
     private static LiveEvent.KeyChanged keyChanged(KeyStateChange change) {
         boolean timed = change.status() != KeyStatus.ACTIVE && change.status() != KeyStatus.DISABLED
-                && change.untilMillis() > 0 && change.untilMillis() < Long.MAX_VALUE - 1;
+                && change.untilMillis() > 0 && !KeyStateChange.indefinite(change.untilMillis());
         return new LiveEvent.KeyChanged("key", Instant.ofEpochMilli(change.atMillis()), change.provider(),
                 change.alias(), change.status().code(), change.reason(),
                 timed ? Instant.ofEpochMilli(change.untilMillis()) : null, change.consecutiveFailures());

@@ -84,7 +84,10 @@ final class AnthropicErrors {
         if (status == 408) {
             return ErrorClass.TIMEOUT;
         }
-        // 404 (a model this provider does not serve), 409, 500 api_error, 504 timeout_error, unknown types:
+        if (status == 404 || type.equals("not_found_error")) {
+            return ErrorClass.MODEL_NOT_FOUND;
+        }
+        // 409, 500 api_error, 504 timeout_error, unknown types:
         // not the request's fault as far as we can tell, so another candidate may serve it.
         return ErrorClass.SERVER_ERROR;
     }

@@ -94,7 +94,10 @@ final class GeminiErrors {
         if (status == 408) {
             return ErrorClass.TIMEOUT;
         }
-        // 404 NOT_FOUND (a model this provider does not serve), 499, 500 INTERNAL, 504 DEADLINE_EXCEEDED
+        if (status == 404 || grpcStatus.equals("NOT_FOUND")) {
+            return ErrorClass.MODEL_NOT_FOUND;
+        }
+        // 499, 500 INTERNAL, 504 DEADLINE_EXCEEDED
         return ErrorClass.SERVER_ERROR;
     }
 

@@ -91,6 +91,9 @@ final class OpenAiErrors {
         if (quotaCode || status == 402) {
             return ErrorClass.QUOTA_EXCEEDED;
         }
+        if (status == 404 || code.equals("model_not_found")) {
+            return ErrorClass.MODEL_NOT_FOUND;
+        }
         if (error.flagged) {
             // OpenRouter's moderation 403: the input was refused, the key is fine
             return ErrorClass.BAD_REQUEST;

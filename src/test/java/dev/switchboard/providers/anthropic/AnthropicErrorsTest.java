@@ -41,7 +41,7 @@ class AnthropicErrorsTest {
         "529, overloaded_error, Overloaded, OVERLOADED",
         "400, invalid_request_error, messages: roles must alternate, BAD_REQUEST",
         "413, request_too_large, Request exceeds the maximum allowed number of bytes, BAD_REQUEST",
-        "404, not_found_error, model: claude-9, SERVER_ERROR",
+        "404, not_found_error, model: claude-9, MODEL_NOT_FOUND",
         "500, api_error, Internal server error, SERVER_ERROR",
         "504, timeout_error, Request timed out, SERVER_ERROR"
     })

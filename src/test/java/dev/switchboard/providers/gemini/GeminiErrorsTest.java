@@ -40,7 +40,7 @@ class GeminiErrorsTest {
         "503|UNAVAILABLE|The model is overloaded. Please try again later.|OVERLOADED",
         "500|INTERNAL|An internal error has occurred.|SERVER_ERROR",
         "504|DEADLINE_EXCEEDED|Deadline expired before operation could complete.|SERVER_ERROR",
-        "404|NOT_FOUND|models/gemini-9 is not found for API version v1beta|SERVER_ERROR",
+        "404|NOT_FOUND|models/gemini-9 is not found for API version v1beta|MODEL_NOT_FOUND",
         "400|INVALID_ARGUMENT|Invalid JSON payload received. Unknown name \\\"stream_options\\\"|BAD_REQUEST"
     })
     void httpErrorsAreClassifiedByStatusAndGrpcStatus(int code, String status, String message, ErrorClass expected) {

@@ -63,7 +63,7 @@ class OpenAiErrorsTest {
         "401|{\"error\":{\"message\":\"User not found.\",\"code\":401}}|INVALID_KEY",
         "401|{\"message\":\"Wrong API Key\",\"type\":\"invalid_request_error\",\"param\":\"api_key\",\"code\":\"wrong_api_key\"}|INVALID_KEY",
         "403|{\"detail\":\"Not authenticated\"}|INVALID_KEY",
-        "404|{\"message\":\"Model x does not exist or you do not have access to it.\",\"type\":\"not_found_error\",\"param\":\"model\",\"code\":\"model_not_found\"}|SERVER_ERROR",
+        "404|{\"message\":\"Model x does not exist or you do not have access to it.\",\"type\":\"not_found_error\",\"param\":\"model\",\"code\":\"model_not_found\"}|MODEL_NOT_FOUND",
         "503|{\"error\":{\"message\":\"The engine is currently overloaded, please try again later.\",\"type\":\"server_error\"}}|OVERLOADED",
         "498|{\"error\":{\"message\":\"Flex tier capacity exceeded.\",\"type\":\"capacity_exceeded\"}}|OVERLOADED",
         "413|{\"error\":{\"message\":\"Request too large for model\",\"type\":\"tokens\",\"code\":\"rate_limit_exceeded\"}}|BAD_REQUEST",
