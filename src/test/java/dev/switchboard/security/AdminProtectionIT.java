@@ -59,6 +59,22 @@ class AdminProtectionIT {
     }
 
     @Test
+    void anonymousHealthShowsTheStatusOnlyAndTheAdminTokenSeesTheDetails() {
+        String clientKey = gateway.createClient("health-reader", 0, 0, 0);
+        JsonNode anonymous = http.get().uri("/actuator/health").exchange().expectStatus().isOk()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        JsonNode client = http.get().uri("/actuator/health").header("authorization", "Bearer " + clientKey).exchange()
+                .expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody();
+        JsonNode operator = gateway.admin().get().uri("/actuator/health").exchange().expectStatus().isOk()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+
+        assertThat(anonymous.propertyNames()).containsExactly("status");
+        assertThat(client.propertyNames()).containsExactly("status");
+        assertThat(operator.path("components").propertyNames()).contains("diskSpace", "r2dbc");
+        assertThat(operator.path("components").path("diskSpace").path("details").has("path")).isTrue();
+    }
+
+    @Test
     void refusalsAreOpenAiShapedAndNameNoRoute() {
         http.get().uri("/admin/keys").exchange()
                 .expectStatus().isUnauthorized()

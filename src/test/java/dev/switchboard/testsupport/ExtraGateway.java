@@ -19,8 +19,16 @@ public final class ExtraGateway {
     }
 
     public static ConfigurableApplicationContext start(String profile) {
+        return start(profile, new String[0]);
+    }
+
+    /** A gateway with these profiles (comma-separated) and extra command-line arguments. */
+    public static ConfigurableApplicationContext start(String profiles, String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "--server.port=0";
+        System.arraycopy(args, 0, all, 1, args.length);
         ConfigurableApplicationContext context = new SpringApplicationBuilder(SwitchboardApplication.class)
-                .profiles(profile)
+                .profiles(profiles.split(","))
                 .initializers(ctx -> ctx.getBeanFactory().addBeanPostProcessor(new BeanPostProcessor() {
                     @Override
                     public Object postProcessBeforeInitialization(Object bean, String name) {
@@ -30,7 +38,7 @@ public final class ExtraGateway {
                         return bean;
                     }
                 }))
-                .run("--server.port=0");
+                .run(all);
         context.getBean(StartupGate.class).whenOpen().block(Duration.ofSeconds(20));
         return context;
     }
