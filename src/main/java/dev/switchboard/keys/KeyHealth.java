@@ -192,7 +192,7 @@ public final class KeyHealth {
         List<KeyView> out = new ArrayList<>();
         for (ApiKey key : provider.keys().keys()) {
             usable(provider, key);
-            out.add(state(provider.name(), key).view(key.masked(),
+            out.add(state(provider.name(), key).view(key.masked(), key.enabled(),
                     limits.used(DailyLimits.Scope.KEY, provider.name(), key.alias()), key.dailyLimit()));
         }
         return out;

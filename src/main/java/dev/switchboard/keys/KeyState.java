@@ -121,12 +121,14 @@ final class KeyState {
         return status;
     }
 
-    synchronized KeyView view(String masked, long callsToday, long dailyLimit) {
+    /** @param enabled false when the configuration disables the key (then it shows as disabled) */
+    synchronized KeyView view(String masked, boolean enabled, long callsToday, long dailyLimit) {
         long total = successes + failures;
-        return new KeyView(provider, alias, masked, status.code(), reason,
-                status == KeyStatus.ACTIVE || KeyStateChange.indefinite(untilMillis) ? null
+        KeyStatus shown = enabled ? status : KeyStatus.DISABLED;
+        return new KeyView(provider, alias, masked, shown.code(), enabled ? reason : "disabled in the configuration",
+                shown == KeyStatus.ACTIVE || shown == KeyStatus.DISABLED || KeyStateChange.indefinite(untilMillis) ? null
                         : Instant.ofEpochMilli(untilMillis),
-                status == KeyStatus.ACTIVE ? null : status == KeyStatus.DISABLED ? "until_enabled"
+                shown == KeyStatus.ACTIVE ? null : shown == KeyStatus.DISABLED ? "until_enabled"
                         : untilMillis == KeyStateChange.UNTIL_FIXED ? "until_fixed" : "until_time",
                 consecutiveFailures, successes, failures, total == 0 ? null : (double) successes / total,
                 successes == 0 ? null : latencyTotalMs / successes, callsToday, dailyLimit,

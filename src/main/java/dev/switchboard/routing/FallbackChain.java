@@ -248,7 +248,8 @@ public final class FallbackChain {
         if (!failure.errorClass().providerTrouble() || candidate.path() != RoutePath.MODEL) {
             return 0;
         }
-        long waited = backoff.apply(Math.max(1, run.attemptCount()));
+        // grows with this provider's own failures in the request, not with keys that left the pool
+        long waited = backoff.apply(Math.max(1, run.troubles(candidate.provider().name())));
         return Math.min(waited, Math.max(0, run.deadlineMillis() - clock.millis() - 1));
     }
 

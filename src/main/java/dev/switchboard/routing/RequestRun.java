@@ -203,6 +203,18 @@ public final class RequestRun {
         return List.copyOf(attempts);
     }
 
+    /** Failures of this provider's own (server error, network, timeout, overload) in this request so far. */
+    int troubles(String provider) {
+        int n = 0;
+        for (Attempt attempt : attempts) {
+            if (!attempt.success() && attempt.errorClass() != null && attempt.errorClass().providerTrouble()
+                    && attempt.provider().equals(provider)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Upstream attempts made (waits for a key are listed among the attempts but not counted). */
     public int attemptCount() {
         return upstreamAttempts;

@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,16 +101,16 @@ class RoutingFaultsIT {
     }
 
     @Test
-    void aRequestWaitsForAKeyOnlyWhenEveryKeyIsCoolingAndSaysSo() throws InterruptedException {
+    void aRequestWaitsForAKeyOnlyWhenEveryKeyIsCoolingAndSaysSo() {
         fake.on("sk-cool-a-1111", Script.json(429, OPENAI_429_RATE_LIMIT).header("retry-after", "1"))
                 .on("sk-cool-b-2222", Script.json(429, OPENAI_429_RATE_LIMIT).header("retry-after", "1"));
-        var result = http.post().uri("/api/chat").contentType(MediaType.APPLICATION_JSON)
+        // both keys fail and cool for a second, so the request waits; meanwhile the keys recover upstream
+        CompletableFuture.runAsync(() -> fake.on("sk-cool-a-1111", Script.json(200, openAiWhole()))
+                .on("sk-cool-b-2222", Script.json(200, openAiWhole())),
+                CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
+        JsonNode answer = http.post().uri("/api/chat").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"provider\":\"cooling\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
-                .exchange();
-        // both keys failed and cool for a second: the request waits; meanwhile the keys recover upstream
-        Thread.sleep(300);
-        fake.on("sk-cool-a-1111", Script.json(200, openAiWhole())).on("sk-cool-b-2222", Script.json(200, openAiWhole()));
-        JsonNode answer = result.expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody();
+                .exchange().expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody();
 
         List<String> outcomes = answer.path("attempts").findValuesAsString("outcome");
         assertThat(outcomes).containsExactly("error", "error", "waited", "ok");
@@ -127,8 +129,8 @@ class RoutingFaultsIT {
                 .expectBody(JsonNode.class).returnResult().getResponseBody();
         assertThat(geminiCheck.toString()).contains("\"passed\":true").doesNotContain("malformed");
 
-        assertThat(chat("anyclaude").path("content").asString()).isEqualTo("Hello!");
-        assertThat(chat("anygemini").path("content").asString()).startsWith("French: pomme de terre");
+        assertThat(streamedText("anyclaude")).isEqualTo("Hello!");
+        assertThat(streamedText("anygemini")).startsWith("French: pomme de terre");
         assertThat(fake.requestsWith("proxy-key-for-claude-0001")).extracting(FakeUpstream.Recorded::method)
                 .contains("GET", "POST");
     }
@@ -207,10 +209,15 @@ class RoutingFaultsIT {
         throw new AssertionError("no provider " + provider + " in " + keys);
     }
 
-    private static JsonNode chat(String provider) {
-        return http.post().uri("/api/chat").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{\"provider\":\"" + provider + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
-                .exchange().expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody();
+    private static String streamedText(String provider) {
+        StringBuilder text = new StringBuilder();
+        for (Sse.Frame frame : stream("{\"provider\":\"" + provider + "\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"Hi\"}]}")) {
+            if ("chunk".equals(frame.event())) {
+                text.append(JSON.readTree(frame.data()).path("delta").asString());
+            }
+        }
+        return text.toString();
     }
 
     private static List<Sse.Frame> stream(String body) {
