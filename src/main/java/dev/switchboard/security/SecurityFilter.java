@@ -2,10 +2,13 @@ package dev.switchboard.security;
 
 import dev.switchboard.chat.GatewayException;
 import dev.switchboard.web.ClientIdentity;
-import java.security.Principal;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -22,7 +25,8 @@ final class SecurityFilter implements WebFilter, Ordered {
 
     static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 20;
     private static final String CHALLENGE = "Bearer realm=\"switchboard\"";
-    private static final Mono<Principal> ADMIN_PRINCIPAL = Mono.just(() -> ClientLimits.ADMIN);
+    private static final Authentication OPERATOR = UsernamePasswordAuthenticationToken.authenticated(ClientLimits.ADMIN,
+            null, List.of());
 
     private final AdminToken adminToken;
     private final ClientDirectory clients;
@@ -45,8 +49,8 @@ final class SecurityFilter implements WebFilter, Ordered {
         String credential = Credentials.of(exchange.getRequest());
         if (adminToken.matches(credential)) {
             ClientIdentity.set(exchange, ClientLimits.ADMIN);
-            // the operator's principal: actuator shows health details to authorized callers only
-            return chain.filter(exchange.mutate().principal(ADMIN_PRINCIPAL).build());
+            // the operator is authenticated for the actuator, which shows health details to authorized callers only
+            return chain.filter(exchange).contextWrite(ReactiveSecurityContextHolder.withAuthentication(OPERATOR));
         }
         return switch (access) {
             case PUBLIC -> chain.filter(exchange);
