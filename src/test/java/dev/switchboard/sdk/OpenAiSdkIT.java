@@ -13,15 +13,20 @@ import static dev.switchboard.sdk.SdkFixtures.TOOL_PROPERTIES;
 import static dev.switchboard.sdk.SdkFixtures.TOOL_REQUIRED;
 import static dev.switchboard.sdk.SdkFixtures.tree;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.HttpResponseFor;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
+import com.openai.errors.InternalServerException;
+import com.openai.errors.SseException;
 import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
+import com.openai.models.ReasoningEffort;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionContentPart;
@@ -69,6 +74,8 @@ class OpenAiSdkIT {
                 .apiKey(API_KEY)
                 .timeout(TIMEOUT)
                 .maxRetries(0)
+                // every answer is checked against the SDK's typed model at once: a missing or mistyped field fails
+                .responseValidation(true)
                 .build();
     }
 
@@ -263,6 +270,47 @@ class OpenAiSdkIT {
                 .startsWith(IMAGE_ANSWER_START + "Simulated answer to \u201cDescribe this picture\u201d:");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {SdkFixtures.OPENAI_FORMAT, SdkFixtures.ANTHROPIC_FORMAT, GEMINI_FORMAT})
+    void reasoningEffortBringsBackReasoningAndCountsItsTokens(String model) {
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
+                .model(model)
+                .addUserMessage("Hello there")
+                .reasoningEffort(ReasoningEffort.LOW)
+                .build();
+
+        ChatCompletion completion = client.chat().completions().create(params);
+
+        ChatCompletionMessage message = completion.choices().get(0).message();
+        assertThat(message.content().orElseThrow()).startsWith("Simulated answer to \u201cHello there\u201d:");
+        // not in the SDK's typed model: the de-facto reasoning_content field, kept as an additional property
+        assertThat(message._additionalProperties().get("reasoning_content"))
+                .isEqualTo(JsonValue.from("Thinking about: Hello there"));
+        if (!model.equals(SdkFixtures.ANTHROPIC_FORMAT)) {
+            // OpenAI (reasoning_tokens) and Gemini (thoughtsTokenCount) count reasoning apart; the simulated
+            // Anthropic usage does not (it only has output_tokens), so there is nothing to pass on
+            assertThat(completion.usage().orElseThrow().completionTokensDetails().orElseThrow().reasoningTokens())
+                    .hasValueSatisfying(tokens -> assertThat(tokens).isPositive());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"midfail/mf-1", "claudemid/cm-1", "geminimid/gm-1"})
+    void streamThatBreaksAfterItsFirstChunkSurfacesAsAnSseException(String model) {
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
+                .model(model)
+                .addUserMessage("Hello there")
+                .build();
+        List<String> deltas = new ArrayList<>();
+
+        assertThatThrownBy(() -> {
+            try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params)) {
+                stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(deltas::add)));
+            }
+        }).isInstanceOfSatisfying(SseException.class, e -> assertThat(e.getMessage()).isNotBlank());
+        assertThat(String.join("", deltas)).startsWith("Simulated answer");
+    }
+
     @Test
     void plainTextOverPathAStreamsIntoTheSameAnswerAsTheWholeCall() {
         ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
@@ -278,5 +326,36 @@ class OpenAiSdkIT {
 
         assertThat(whole).startsWith("Simulated answer to \u201cHello there\u201d:");
         assertThat(accumulator.chatCompletion().choices().get(0).message().content()).contains(whole);
+    }
+
+    @Test
+    void invalidParameterIsABadRequestExceptionCarryingTheGatewaysError() {
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
+                .model(SdkFixtures.OPENAI_FORMAT)
+                .addUserMessage("Hello there")
+                .temperature(3.0)
+                .build();
+
+        assertThatThrownBy(() -> client.chat().completions().create(params))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.type()).contains("invalid_request_error");
+                    assertThat(e.code()).contains("invalid_temperature");
+                    assertThat(e.getMessage()).contains("'temperature' must be between 0 and 2.");
+                });
+    }
+
+    @Test
+    void everyCandidateFailingIsAServerErrorOfTheSdk() {
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
+                .model("allfail/af-1")
+                .addUserMessage("Hello there")
+                .build();
+
+        assertThatThrownBy(() -> client.chat().completions().create(params))
+                .isInstanceOfSatisfying(InternalServerException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(503);
+                    assertThat(e.headers().values("X-Request-Id")).singleElement().asString().isNotBlank();
+                });
     }
 }
