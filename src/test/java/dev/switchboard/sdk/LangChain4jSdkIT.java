@@ -11,6 +11,8 @@ import static dev.switchboard.sdk.SdkFixtures.TOOL_DESCRIPTION;
 import static dev.switchboard.sdk.SdkFixtures.TOOL_NAME;
 import static dev.switchboard.sdk.SdkFixtures.tree;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
@@ -19,6 +21,8 @@ import dev.langchain4j.data.message.ImageContent;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.exception.InternalServerException;
+import dev.langchain4j.exception.InvalidRequestException;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.request.ResponseFormatType;
@@ -35,7 +39,9 @@ import dev.switchboard.testsupport.GatewayIT;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -283,5 +289,58 @@ class LangChain4jSdkIT {
         assertThat(String.join("", collector.text)).isEqualTo(response.aiMessage().text());
         assertThat(collector.text).hasSizeGreaterThan(1);
         assertThat(response.finishReason()).isEqualTo(FinishReason.STOP);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {SdkFixtures.OPENAI_FORMAT, SdkFixtures.ANTHROPIC_FORMAT, GEMINI_FORMAT})
+    void reasoningComesBackAsThinkingWhenAskedFor(String model) throws Exception {
+        String base = "http://127.0.0.1:" + port + "/v1";
+        ChatRequest hello = ChatRequest.builder().messages(UserMessage.from("Hello there")).build();
+        OpenAiChatModel chat = OpenAiChatModel.builder().baseUrl(base).apiKey(API_KEY).modelName(model)
+                .timeout(TIMEOUT).maxRetries(0).reasoningEffort("low").returnThinking(true).build();
+        OpenAiStreamingChatModel streaming = OpenAiStreamingChatModel.builder().baseUrl(base).apiKey(API_KEY)
+                .modelName(model).timeout(TIMEOUT).reasoningEffort("low").returnThinking(true).build();
+
+        AiMessage whole = chat.chat(hello).aiMessage();
+        Collector collector = new Collector();
+        streaming.chat(hello, collector);
+        AiMessage streamed = collector.await().aiMessage();
+
+        assertThat(whole.thinking()).isEqualTo("Thinking about: Hello there");
+        assertThat(whole.text()).startsWith("Simulated answer to \u201cHello there\u201d:");
+        assertThat(streamed.thinking()).isEqualTo(whole.thinking());
+        assertThat(streamed.text()).isEqualTo(whole.text());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"midfail/mf-1", "claudemid/cm-1", "geminimid/gm-1"})
+    void streamThatBreaksAfterItsFirstChunkEndsInOnError(String model) {
+        Collector collector = new Collector();
+        streamingModel(model).chat(ChatRequest.builder().messages(UserMessage.from("Hello there")).build(), collector);
+
+        Throwable failure = catchThrowable(collector::await);
+
+        assertThat(String.join("", collector.text)).startsWith("Simulated answer");
+        assertThat(failure)
+                .as("a stream that broke must end in onError, not complete as %s",
+                        collector.done.isCompletedExceptionally() ? "-" : collector.done.getNow(null))
+                .isInstanceOf(ExecutionException.class);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {SdkFixtures.OPENAI_FORMAT, SdkFixtures.ANTHROPIC_FORMAT})
+    void invalidParameterIsAnInvalidRequestException(String model) {
+        OpenAiChatModel chat = OpenAiChatModel.builder().baseUrl("http://127.0.0.1:" + port + "/v1").apiKey(API_KEY)
+                .modelName(model).timeout(TIMEOUT).maxRetries(0).temperature(3.0).build();
+
+        assertThatThrownBy(() -> chat.chat(UserMessage.from("Hello there")))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("'temperature' must be between 0 and 2.");
+    }
+
+    @Test
+    void everyCandidateFailingIsAnInternalServerException() {
+        assertThatThrownBy(() -> chatModel("allfail/af-1").chat(UserMessage.from("Hello there")))
+                .isInstanceOf(InternalServerException.class);
     }
 }
