@@ -121,7 +121,7 @@ final class AnthropicPlayer implements WirePlayer {
                         + ",\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":" + call.promptTokens()
                         + ",\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":1}}}")
                 + (call.reasoning().isEmpty() ? answerBlockStart(call)
-                        : blockStart(0, "{\"type\":\"thinking\",\"thinking\":\"\"}"))
+                        : blockStart(0, "{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}"))
                 + event("ping", "{\"type\": \"ping\"}");
     }
 
