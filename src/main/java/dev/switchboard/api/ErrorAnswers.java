@@ -135,9 +135,13 @@ public class ErrorAnswers {
         return SseFrames.event(buffers, "error", json(of(error, requestId), requestId));
     }
 
-    /** OpenAI's in-band error chunk ({@code data: {"error":{...}}}); the SDKs raise on it. No {@code [DONE]} follows. */
+    /**
+     * OpenAI's in-band error chunk ({@code data: {"error":{...}}}), sent as an {@code event: error} frame: the
+     * official SDKs raise on the {@code error} field either way, and clients that only look at the event name
+     * (LangChain4j) see it too instead of taking a broken stream for a finished one. No {@code [DONE]} follows.
+     */
     public DataBuffer openAiChunk(DataBufferFactory buffers, Throwable error, @Nullable String requestId) {
-        return SseFrames.data(buffers, json(of(error, requestId), requestId));
+        return SseFrames.event(buffers, "error", json(of(error, requestId), requestId));
     }
 
     /**

@@ -88,6 +88,8 @@ class OpenAiCompatIT {
         List<Sse.Frame> frames = Sse.parse(body);
         JsonNode last = json.readTree(frames.get(frames.size() - 1).data());
         assertThat(last.path("error").path("code").asString()).isEqualTo("stream_interrupted");
+        assertThat(frames.get(frames.size() - 1).event()).as("clients that read only event names see it too")
+                .isEqualTo("error");
         assertThat(body).doesNotContain("[DONE]");
     }
 

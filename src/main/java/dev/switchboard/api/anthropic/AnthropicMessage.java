@@ -21,11 +21,24 @@ final class AnthropicMessage {
     private AnthropicMessage() {
     }
 
+    /**
+     * A thinking block of a provider that does not sign its reasoning: Anthropic's clients require a
+     * {@code signature}, so it is empty; an empty signature is what marks the block as the gateway's when the
+     * conversation comes back ({@code AnthropicRequests} drops such blocks before relaying to Anthropic).
+     */
+    static Map<String, Object> thinkingBlock(String thinking) {
+        Map<String, Object> block = new LinkedHashMap<>();
+        block.put("type", "thinking");
+        block.put("thinking", thinking);
+        block.put("signature", "");
+        return block;
+    }
+
     static Map<String, Object> of(JsonMapper json, ChatResult result) {
         Choice choice = result.choices().get(0);
         List<Map<String, Object>> content = new ArrayList<>();
         if (choice.reasoning() != null) {
-            content.add(block("thinking", "thinking", choice.reasoning()));
+            content.add(thinkingBlock(choice.reasoning()));
         }
         if (!choice.content().isEmpty() || choice.toolCalls().isEmpty()) {
             content.add(block("text", "text", choice.content()));

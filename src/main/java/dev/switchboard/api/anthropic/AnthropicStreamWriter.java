@@ -94,7 +94,7 @@ final class AnthropicStreamWriter {
             open(Block.TEXT, -1, sink, Map.of("type", "text", "text", ""));
             delta(sink, Map.of("type", "text_delta", "text", text.delta()));
         } else if (event instanceof StreamEvent.Reasoning reasoning && reasoning.choice() == 0) {
-            open(Block.THINKING, -1, sink, Map.of("type", "thinking", "thinking", ""));
+            open(Block.THINKING, -1, sink, AnthropicMessage.thinkingBlock(""));
             delta(sink, Map.of("type", "thinking_delta", "thinking", reasoning.text()));
         } else if (event instanceof StreamEvent.ToolCallDelta call && call.choice() == 0) {
             Map<String, Object> block = new LinkedHashMap<>();

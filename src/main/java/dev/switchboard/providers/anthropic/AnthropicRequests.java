@@ -87,6 +87,7 @@ public final class AnthropicRequests {
     private static ObjectNode relayed(UpstreamRequest request, boolean stream) {
         ObjectNode body = request.relay().body().deepCopy();
         body.put("model", request.model());
+        dropUnsignedThinking(body);
         if (!body.has("max_tokens")) {
             body.put("max_tokens", request.maxTokens() != null ? request.maxTokens() : AnthropicClient.DEFAULT_MAX_TOKENS);
         }
@@ -94,6 +95,24 @@ public final class AnthropicRequests {
             body.put("stream", true);
         }
         return body;
+    }
+
+    /**
+     * Thinking blocks with an empty signature are the gateway's own rendering of another provider's reasoning
+     * (Anthropic signs every block it sends); Anthropic refuses them, so they leave the history.
+     */
+    private static void dropUnsignedThinking(ObjectNode body) {
+        for (JsonNode message : body.path("messages")) {
+            if (message.path("content") instanceof ArrayNode blocks) {
+                for (int i = blocks.size() - 1; i >= 0; i--) {
+                    JsonNode block = blocks.get(i);
+                    if ("thinking".equals(block.path("type").asString(""))
+                            && block.path("signature").asString("").isEmpty()) {
+                        blocks.remove(i);
+                    }
+                }
+            }
+        }
     }
 
     private static ObjectNode built(UpstreamRequest request, boolean stream) {

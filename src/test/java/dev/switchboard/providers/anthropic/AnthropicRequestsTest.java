@@ -3,11 +3,14 @@ package dev.switchboard.providers.anthropic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.chat.ChatMessage;
+import dev.switchboard.chat.Passthrough;
+import dev.switchboard.chat.WireFormat;
 import dev.switchboard.providers.UpstreamRequest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 class AnthropicRequestsTest {
 
@@ -40,5 +43,27 @@ class AnthropicRequestsTest {
         assertThat(body.path("temperature").asDouble()).isEqualTo(1.0);
         assertThat(body.has("system")).isFalse();
         assertThat(body.has("stream")).isFalse();
+    }
+
+    @Test
+    void relayedHistoryLosesOnlyTheGatewaysUnsignedThinkingBlocks() {
+        ObjectNode sent = (ObjectNode) JSON.readTree("""
+                {"model":"claude-1","max_tokens":50,"messages":[
+                  {"role":"user","content":"Hi"},
+                  {"role":"assistant","content":[
+                    {"type":"thinking","thinking":"mapped from another provider","signature":""},
+                    {"type":"thinking","thinking":"Anthropic's own","signature":"c2lnbmVk"},
+                    {"type":"text","text":"Hello"}]},
+                  {"role":"user","content":"Again"}]}""");
+        UpstreamRequest plain = new UpstreamRequest("claude-sonnet-4-5", List.of(new ChatMessage("user", "Hi")), 50, null);
+        UpstreamRequest relayed = new UpstreamRequest("claude-sonnet-4-5", 50, plain.command(),
+                new Passthrough(WireFormat.ANTHROPIC, sent, List.of()), null);
+
+        JsonNode blocks = wire(relayed, false).path("messages").get(1).path("content");
+
+        assertThat(blocks).hasSize(2);
+        assertThat(blocks.get(0).path("signature").asString()).isEqualTo("c2lnbmVk");
+        assertThat(blocks.get(1).path("text").asString()).isEqualTo("Hello");
+        assertThat(sent.path("messages").get(1).path("content")).as("the client's body is not modified").hasSize(3);
     }
 }
