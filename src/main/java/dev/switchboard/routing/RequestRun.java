@@ -131,6 +131,7 @@ public final class RequestRun {
 
     void succeeded(Candidate candidate, Usage finalUsage, int chars, String finish, @Nullable String text,
             int calls, long latencyMs, long nowMillis) {
+        upstreamAttempts++;
         route = candidate.route();
         toolCalls = calls;
         relayed = candidate.relays(command);

@@ -66,8 +66,9 @@ class FallbackChainTest {
         scripts.put("p#1", ScriptedClient.streaming(() -> Flux.concat(Flux.just(ChatChunk.KeepAlive.INSTANCE),
                 Flux.error(failure(ErrorClass.SERVER_ERROR)))));
         scripts.put("p#2", ScriptedClient.streaming(() -> answer("Hello", " world")));
+        RequestRun run = router.begin(named("m", true));
 
-        StepVerifier.create(chain.stream(router.begin(named("m", true))))
+        StepVerifier.create(chain.stream(run))
                 .assertNext(event -> {
                     StreamEvent.Committed committed = (StreamEvent.Committed) event;
                     assertThat(committed.route().key()).isEqualTo("p#2");
@@ -83,6 +84,8 @@ class FallbackChainTest {
                 })
                 .expectComplete().verify(Duration.ofSeconds(5));
         assertThat(scripts.get("p#3")).isNull();
+        assertThat(run.attemptCount()).as("the failed attempt and the answering one, as metrics and the dashboard count")
+                .isEqualTo(2);
     }
 
     @Test
