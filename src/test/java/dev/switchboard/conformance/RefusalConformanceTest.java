@@ -11,6 +11,7 @@ import dev.switchboard.chat.InvalidRequestException;
 import dev.switchboard.chat.ResponseFormat;
 import dev.switchboard.chat.Surface;
 import dev.switchboard.chat.Tool;
+import dev.switchboard.chat.ToolChoice;
 import dev.switchboard.chat.WireFormat;
 import dev.switchboard.config.ModelProperties.Capability;
 import dev.switchboard.providers.Provider;
@@ -106,6 +107,59 @@ class RefusalConformanceTest {
         refused(gateway, named("claude", b -> b.temperature(0.5).options(Options.reasoningEffort("low"))), "claude",
                 "anthropic", "temperature");
         assertThat(fake.requests()).isEmpty();
+    }
+
+    /**
+     * Extended thinking cannot go with forced tool use (Anthropic answers 400 to {@code tool_choice} any or tool
+     * with thinking on), and the JSON answer is a forced tool: reasoning with a required or named tool, or with a
+     * JSON format, is refused here rather than failing at Anthropic.
+     */
+    @Test
+    void anthropicRefusesForcedToolUseAndJsonFormatsWithReasoning() {
+        Gateway gateway = gateway(claude);
+
+        refused(gateway, named("claude", b -> b.tools(List.of(WEATHER)).toolChoice(ToolChoice.REQUIRED)
+                .options(Options.reasoningEffort("low"))), "claude", "anthropic", "tool_choice");
+        refused(gateway, named("claude", b -> b.tools(List.of(WEATHER)).toolChoice(ToolChoice.named("get_weather"))
+                .options(Options.with().thinkingBudget(2048).build())), "claude", "anthropic", "tool_choice");
+        refused(gateway, named("claude", b -> b.responseFormat(ResponseFormat.JSON_OBJECT)
+                .options(Options.reasoningEffort("medium"))), "claude", "anthropic", "response_format");
+        assertThat(fake.requests()).isEmpty();
+    }
+
+    /** Tools the model may call (auto, none) go with reasoning. */
+    @Test
+    void anthropicTakesReasoningWithToolsItMayCall() {
+        Gateway gateway = gateway(claude);
+        fake.on("sk-ant", Script.json(200, ANTHROPIC_ANSWER));
+
+        for (ToolChoice choice : new ToolChoice[] {null, ToolChoice.AUTO, ToolChoice.NONE}) {
+            assertThat(gateway.complete(named("claude", b -> b.tools(List.of(WEATHER)).toolChoice(choice)
+                    .options(Options.reasoningEffort("low")))).block(TIMEOUT).content()).isEqualTo("Hello!");
+        }
+
+        assertThat(fake.requestsWith("sk-ant")).extracting(r -> JSON.readTree(r.body()).path("thinking"))
+                .containsOnly(JSON.readTree("{\"type\":\"enabled\",\"budget_tokens\":1024}"));
+    }
+
+    /**
+     * Path A: a JSON answer with reasoning goes to a provider that can give both. Were it sent to Anthropic, its 400
+     * (a bad request, which does not move on) would end the request although another provider could answer.
+     */
+    @Test
+    void pathASkipsAnthropicForAJsonAnswerWithReasoning() {
+        Gateway gateway = gateway(claude, openAi);
+        fake.on("sk-oa", Script.json(200, OPENAI_ANSWER));
+        // [U] the exact message; the type and status are Anthropic's for a request it cannot take
+        fake.on("sk-ant", Script.json(400, "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","
+                + "\"message\":\"Thinking may not be enabled when tool_choice forces tool use.\"}}"));
+
+        for (int i = 0; i < 2; i++) {
+            assertThat(gateway.complete(anyProvider(b -> b.responseFormat(ResponseFormat.JSON_OBJECT)
+                    .options(Options.reasoningEffort("low")))).block(TIMEOUT).route().provider()).isEqualTo("openai");
+        }
+
+        assertThat(fake.requestsWith("sk-ant")).isEmpty();
     }
 
     @Test
