@@ -303,6 +303,26 @@ class ToolCallConformanceTest {
         assertThat(seen.result().usage()).isEqualTo(new Usage(60, 18, 78, false));
     }
 
+    /** Text before a call in one chunk comes before it, as a model that says what it is about to do means it. */
+    @Test
+    void streamsGeminiTextAndFunctionCallPartsInTheirOrder() {
+        fake.on("AIza-g", Script.sse().write("data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": "
+                + "\"Let me check.\"},{\"functionCall\": {\"name\": \"get_time\",\"args\": {\"tz\": \"Europe/Paris\"}}},"
+                + "{\"text\": \" One moment.\"}],\"role\": \"model\"},\"finishReason\": \"STOP\",\"index\": 0}],"
+                + "\"usageMetadata\": {\"promptTokenCount\": 60,\"candidatesTokenCount\": 14,\"totalTokenCount\": 74}}"
+                + "\r\n\r\n"));
+
+        Streamed seen = Streamed.of(gateway.stream(ask("gemini").build()));
+
+        List<String> order = seen.events().stream()
+                .filter(e -> e instanceof StreamEvent.Text || e instanceof StreamEvent.ToolCallDelta)
+                .map(e -> e instanceof StreamEvent.Text text ? "text:" + text.delta()
+                        : "call:" + ((StreamEvent.ToolCallDelta) e).name())
+                .toList();
+        assertThat(order).containsExactly("text:Let me check.", "call:get_time", "text: One moment.");
+        assertThat(seen.result().finishReason()).isEqualTo("tool_calls");
+    }
+
     // --- round trips -------------------------------------------------------------------------------------
 
     @Test
