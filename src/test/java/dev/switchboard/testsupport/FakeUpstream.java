@@ -257,6 +257,31 @@ public final class FakeUpstream implements AutoCloseable {
             return write(Arrays.copyOfRange(bytes, from, bytes.length));
         }
 
+        /**
+         * The text as several writes, cut where each mark's {@code |} stands, with a short pause between them
+         * (as {@link #writeInPieces}): {@code "Par|is"} cuts between "Par" and "is" at the first "Paris" after
+         * the previous cut. One SSE event can so arrive in several reads, cut inside its {@code data:} prefix,
+         * a JSON string, an escape or its line ending.
+         */
+        public Script writeCut(String text, String... marks) {
+            int[] cuts = new int[marks.length];
+            int from = 0;
+            for (int i = 0; i < marks.length; i++) {
+                int bar = marks[i].indexOf('|');
+                if (bar < 0) {
+                    throw new IllegalArgumentException("a mark needs a | where the cut goes: " + marks[i]);
+                }
+                String plain = marks[i].substring(0, bar) + marks[i].substring(bar + 1);
+                int at = text.indexOf(plain, from);
+                if (at < 0) {
+                    throw new IllegalArgumentException("mark not found after the previous cut: " + marks[i]);
+                }
+                from = at + bar;
+                cuts[i] = text.substring(0, from).getBytes(StandardCharsets.UTF_8).length;
+            }
+            return writeInPieces(text.getBytes(StandardCharsets.UTF_8), cuts);
+        }
+
         public Script pause(Duration pause) {
             steps.add(res -> Mono.delay(pause).then(Mono.<ByteBuf>empty()));
             return this;

@@ -12,6 +12,7 @@ import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.chat.WireFormat;
 import dev.switchboard.config.KeyHealthProperties;
 import dev.switchboard.config.ModelProperties;
+import dev.switchboard.config.ModelProperties.Capability;
 import dev.switchboard.config.ProviderType;
 import dev.switchboard.config.ResilienceProperties;
 import dev.switchboard.config.RoutingProperties;
@@ -38,6 +39,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.unit.DataSize;
@@ -64,6 +66,13 @@ public final class Gateway implements AutoCloseable {
      * enough for the first exchange of a cold JVM on a busy machine. Cases about timeouts set tighter ones.
      */
     public static final RoutingProperties ROUTING = routing(Duration.ofSeconds(2), Duration.ofSeconds(1));
+
+    /**
+     * Roomier timeouts for cases that are not about timing (what goes on the wire and what comes back): the
+     * first exchange of a cold JVM on a loaded two-core machine has been seen to take longer than {@link #ROUTING}
+     * allows.
+     */
+    public static final RoutingProperties UNHURRIED = routing(Duration.ofSeconds(8), Duration.ofSeconds(5));
 
     /** The production cap on a non-streamed upstream body read into memory. */
     public static final int MAX_IN_MEMORY = 4 * 1024 * 1024;
@@ -158,6 +167,28 @@ public final class Gateway implements AutoCloseable {
     public static Provider withHeaders(Provider p, Map<String, String> headers) {
         return new Provider(p.name(), p.type(), p.format(), p.baseUrl(), p.defaultModel(), p.models(), p.priority(),
                 p.enabled(), p.autoRoute(), headers, p.dailyLimit(), p.maxConcurrent(), p.errorOverrides(), p.keys());
+    }
+
+    /**
+     * The same provider whose models can do only these things beyond text, as
+     * {@code switchboard.providers.<name>.models[].capabilities} says.
+     */
+    public static Provider withCapabilities(Provider p, Capability... capabilities) {
+        List<ModelProperties> models = p.models().stream().map(m -> new ModelProperties(m.name(), m.priority(),
+                m.maxTokens(), m.dailyLimit(), Set.of(capabilities))).toList();
+        return new Provider(p.name(), p.type(), p.format(), p.baseUrl(), p.defaultModel(), models, p.priority(),
+                p.enabled(), p.autoRoute(), p.headers(), p.dailyLimit(), p.maxConcurrent(), p.errorOverrides(),
+                p.keys());
+    }
+
+    /** A streamed request as the command says (its path, tools, images, response format, parameters). */
+    public Flux<StreamEvent> stream(ChatCommand command) {
+        return service.stream(command);
+    }
+
+    /** A whole answer to the command. */
+    public Mono<ChatResult> complete(ChatCommand command) {
+        return service.complete(command);
     }
 
     /** A streamed request that names the provider (Path B: falls back across its keys only). */

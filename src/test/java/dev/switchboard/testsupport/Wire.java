@@ -31,6 +31,9 @@ public final class Wire {
     public static final String OPENAI_400_CONTEXT = "{\"error\":{\"message\":\"This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens. Please reduce the length of the messages.\",\"type\":\"invalid_request_error\",\"param\":\"messages\",\"code\":\"context_length_exceeded\"}}";
     public static final String XAI_400_BAD_KEY = "{\"code\":\"Client specified an invalid argument\",\"error\":\"Incorrect API key provided: xa***EY. You can obtain an API key from https://console.x.ai.\"}";
 
+    /** Section 1.3: a whole (non-streamed) answer. */
+    public static final String OPENAI_ANSWER = "{\"id\":\"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT\",\"object\":\"chat.completion\",\"created\":1741569952,\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hello!\",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":19,\"completion_tokens\":3,\"total_tokens\":22,\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},\"service_tier\":\"default\",\"system_fingerprint\":\"fp_44709d6fcb\"}";
+
     // --- OpenRouter (section 1.6.1) ---------------------------------------------------------------------
 
     public static final String OPENROUTER_PROCESSING = ": OPENROUTER PROCESSING\n\n";
@@ -66,6 +69,9 @@ public final class Wire {
             + anthropicText("Hello") + anthropicText("!") + ANTHROPIC_BLOCK_STOP + ANTHROPIC_MESSAGE_DELTA
             + ANTHROPIC_MESSAGE_STOP;
 
+    /** Section 2.3: a whole (non-streamed) message. */
+    public static final String ANTHROPIC_ANSWER = "{\"id\":\"msg_013Zva2CMHLNAmqYWvI1xIK9\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5-20250929\",\"content\":[{\"type\":\"text\",\"text\":\"Hello!\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":12,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":6,\"service_tier\":\"standard\"}}";
+
     public static final String ANTHROPIC_529 = "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"},\"request_id\":\"req_011CSLsW7mFqvHHnzrKdKjAE\"}";
     public static final String ANTHROPIC_400_CREDIT = "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.\"},\"request_id\":\"req_011CSLsW7mFqvHHnzrKdKjAE\"}";
     /** [U exact JSON] per the reference: the details object is taken from a third-party summary. */
@@ -78,6 +84,9 @@ public final class Wire {
     public static final String GEMINI_CHUNK_2 = "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"me de terre\\nGerman: Kartoffel\"}],\"role\": \"model\"}}],\"usageMetadata\": {\"promptTokenCount\": 10,\"totalTokenCount\": 10,\"promptTokensDetails\": [{\"modality\": \"TEXT\",\"tokenCount\": 10}]},\"modelVersion\": \"gemini-2.0-flash\",\"responseId\": \"ibRCaOfLGfuQ1PIPqNma8Aw\"}";
     public static final String GEMINI_CHUNK_3 = "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"\\nJapanese: ジャガイモ\"}],\"role\": \"model\"},\"finishReason\": \"STOP\"}],\"usageMetadata\": {\"promptTokenCount\": 10,\"candidatesTokenCount\": 49,\"totalTokenCount\": 59,\"promptTokensDetails\": [{\"modality\": \"TEXT\",\"tokenCount\": 10}],\"candidatesTokensDetails\": [{\"modality\": \"TEXT\",\"tokenCount\": 49}]},\"modelVersion\": \"gemini-2.0-flash\",\"responseId\": \"ibRCaOfLGfuQ1PIPqNma8Aw\"}";
     public static final String GEMINI_TEXT = "French: pomme de terre\nGerman: Kartoffel\nJapanese: ジャガイモ";
+
+    /** Section 3.3: a whole (non-streamed) answer. */
+    public static final String GEMINI_ANSWER = "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"Hello!\"}],\"role\": \"model\"},\"finishReason\": \"STOP\",\"index\": 0,\"avgLogprobs\": -0.06}],\"usageMetadata\": {\"promptTokenCount\": 8,\"candidatesTokenCount\": 3,\"totalTokenCount\": 11,\"promptTokensDetails\": [{\"modality\": \"TEXT\",\"tokenCount\": 8}],\"candidatesTokensDetails\": [{\"modality\": \"TEXT\",\"tokenCount\": 3}]},\"modelVersion\": \"gemini-2.0-flash\",\"responseId\": \"Y8tsaInkFYLsx_APseqW6QY\"}";
 
     /** The captured stream framed with {@code sep} after each event (the service's {@code \r\n\r\n}, or {@code \n\n}). */
     public static String geminiStream(String sep) {

@@ -34,7 +34,9 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>a JSON response format becomes one forced tool, {@value #JSON_TOOL}, whose input schema is the
  *       answer's schema; its input comes back as the answer text;
  *   <li>{@code reasoning_effort} becomes a {@code thinking} budget (low 1,024, medium 4,096, high 16,384
- *       tokens; {@code max_tokens} grows to leave 1,024 tokens for the answer); {@code stop} is
+ *       tokens; {@code max_tokens} grows to leave 1,024 tokens for the answer), which the API takes only
+ *       without a temperature other than 1 and without forced tool use ({@link #unsupported} refuses a
+ *       {@code required} or named tool choice and a JSON format with it); {@code stop} is
  *       {@code stop_sequences}, {@code user} is {@code metadata.user_id}.
  * </ul>
  */
@@ -74,8 +76,20 @@ public final class AnthropicRequests {
         if (command.responseFormat() != null && command.responseFormat().json() && !command.tools().isEmpty()) {
             out.add("response_format");
         }
-        if (thinkingBudget(o) != null && command.temperature() != null && command.temperature() != 1.0) {
-            out.add("temperature");
+        if (thinkingBudget(o) != null) {
+            // extended thinking takes only temperature 1 and no forced tool use (tool_choice any or tool); the
+            // JSON answer is a forced tool too
+            if (command.temperature() != null && command.temperature() != 1.0) {
+                out.add("temperature");
+            }
+            ToolChoice choice = command.toolChoice();
+            if (choice != null && choice.mode() != ToolChoice.Mode.NONE && choice.mode() != ToolChoice.Mode.AUTO) {
+                out.add("tool_choice");
+            }
+            ResponseFormat format = command.responseFormat();
+            if (format != null && format.json() && !out.contains("response_format")) {
+                out.add("response_format");
+            }
         }
         return out;
     }

@@ -86,32 +86,43 @@ final class GeminiStreamMapper {
         return usage.estimated() ? Flux.empty() : Flux.just(new ChatChunk.UsageReport(usage));
     }
 
-    /** Text, thoughts (reasoning) and whole function calls (Gemini does not split them) of one candidate. */
+    /**
+     * Text, thoughts (reasoning) and whole function calls (Gemini does not split them) of one candidate, in the
+     * order of its parts; neighbouring text parts become one delta.
+     */
     private void candidate(GeminiWire.Candidate candidate, List<ChatChunk> out) {
         int choice = candidate.index() == null ? 0 : candidate.index();
         if (candidate.content() != null && candidate.content().parts() != null) {
             StringBuilder text = new StringBuilder();
             for (GeminiWire.Part part : candidate.content().parts()) {
                 if (part.functionCall() != null) {
+                    flush(choice, text, out);
                     ToolCall call = GeminiAnswers.toolCall(part.functionCall());
                     int index = toolCalls.merge(choice, 1, Integer::sum) - 1;
                     out.add(new ChatChunk.ToolCallDelta(choice, index, call.id(), call.name(), call.arguments()));
                 } else if (Boolean.TRUE.equals(part.thought())) {
                     if (part.text() != null && !part.text().isEmpty()) {
+                        flush(choice, text, out);
                         out.add(new ChatChunk.ReasoningDelta(choice, part.text()));
                     }
                 } else if (part.text() != null) {
                     text.append(part.text());
                 }
             }
-            if (!text.isEmpty()) {
-                out.add(new ChatChunk.Delta(choice, text.toString()));
-            }
+            flush(choice, text, out);
         }
         if (candidate.finishReason() != null) {
             finished = true;
             out.add(new ChatChunk.Finish(choice, GeminiAnswers.finishReason(candidate.finishReason(),
                     toolCalls.getOrDefault(choice, 0) > 0)));
+        }
+    }
+
+    /** The text gathered so far as one delta, ahead of what follows it. */
+    private static void flush(int choice, StringBuilder text, List<ChatChunk> out) {
+        if (!text.isEmpty()) {
+            out.add(new ChatChunk.Delta(choice, text.toString()));
+            text.setLength(0);
         }
     }
 
