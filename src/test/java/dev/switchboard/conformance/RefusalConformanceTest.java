@@ -109,6 +109,21 @@ class RefusalConformanceTest {
         assertThat(fake.requests()).isEmpty();
     }
 
+    /** Extended thinking takes top_p from 0.95 only, and no top_k; 0.95 itself goes through. */
+    @Test
+    void anthropicRefusesALowTopPAndTopKWithReasoning() {
+        Gateway gateway = gateway(claude);
+        fake.on("sk-ant", Script.json(200, ANTHROPIC_ANSWER));
+
+        refused(gateway, named("claude", b -> b.options(Options.with().effort("low").topP(0.9).build())), "claude",
+                "anthropic", "top_p");
+        refused(gateway, named("claude", b -> b.options(Options.with().thinkingBudget(2048).topK(40).build())),
+                "claude", "anthropic", "top_k");
+        assertThat(fake.requests()).isEmpty();
+        assertThat(gateway.complete(named("claude", b -> b.options(Options.with().effort("low").topP(0.95).build())))
+                .block(TIMEOUT).content()).isEqualTo("Hello!");
+    }
+
     /**
      * Extended thinking cannot go with forced tool use (Anthropic answers 400 to {@code tool_choice} any or tool
      * with thinking on), and the JSON answer is a forced tool: reasoning with a required or named tool, or with a

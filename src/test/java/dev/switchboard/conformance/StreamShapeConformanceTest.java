@@ -10,6 +10,7 @@ import dev.switchboard.testsupport.FakeUpstream.Recorded;
 import dev.switchboard.testsupport.FakeUpstream.Script;
 import dev.switchboard.testsupport.Gateway;
 import dev.switchboard.testsupport.Seen;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -22,7 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
 class StreamShapeConformanceTest {
 
     private final FakeUpstream fake = FakeUpstream.start();
-    private final Gateway gateway = new Gateway(
+    /** The first-chunk timeout of case 01 stays short; a cold JVM gets time between chunks. */
+    private final Gateway gateway = new Gateway(Gateway.routing(Duration.ofSeconds(2), Duration.ofSeconds(5)),
             Gateway.provider("openai", WireFormat.OPENAI, fake.url("/v1"), "sk-one", "sk-two"),
             Gateway.provider("claude", WireFormat.ANTHROPIC, fake.url("/v1"), "sk-ant-one", "sk-ant-two"),
             Gateway.provider("gemini", WireFormat.GEMINI, fake.url("/v1beta"), "AIza-one", "AIza-two"));

@@ -45,6 +45,9 @@ public final class AnthropicRequests {
     /** The forced tool that carries a JSON answer (Anthropic has no JSON mode). */
     static final String JSON_TOOL = "json_answer";
 
+    /** With extended thinking Anthropic takes {@code top_p} from 0.95 to 1 only. */
+    private static final double MIN_TOP_P_WITH_THINKING = 0.95;
+
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -77,10 +80,16 @@ public final class AnthropicRequests {
             out.add("response_format");
         }
         if (thinkingBudget(o) != null) {
-            // extended thinking takes only temperature 1 and no forced tool use (tool_choice any or tool); the
-            // JSON answer is a forced tool too
+            // extended thinking takes only temperature 1, top_p from 0.95, no top_k and no forced tool use
+            // (tool_choice any or tool); the JSON answer is a forced tool too
             if (command.temperature() != null && command.temperature() != 1.0) {
                 out.add("temperature");
+            }
+            if (o.topP() != null && o.topP() < MIN_TOP_P_WITH_THINKING) {
+                out.add("top_p");
+            }
+            if (o.topK() != null) {
+                out.add("top_k");
             }
             ToolChoice choice = command.toolChoice();
             if (choice != null && choice.mode() != ToolChoice.Mode.NONE && choice.mode() != ToolChoice.Mode.AUTO) {
