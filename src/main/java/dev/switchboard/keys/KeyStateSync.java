@@ -1,11 +1,9 @@
 package dev.switchboard.keys;
 
 import dev.switchboard.database.OutageNotice;
+import dev.switchboard.database.PostgresChannel;
 import dev.switchboard.support.BackgroundJobs;
-import io.r2dbc.postgresql.api.PostgresqlConnection;
-import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
-import io.r2dbc.spi.Wrapped;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class KeyStateSync extends BackgroundJobs {
 
-    static final String CHANNEL = "switchboard_key_state";
+    static final PostgresChannel CHANNEL = new PostgresChannel("switchboard_key_state");
     private static final Logger log = LoggerFactory.getLogger(KeyStateSync.class);
 
     private final OutageNotice rereads = new OutageNotice();
@@ -74,17 +72,8 @@ public final class KeyStateSync extends BackgroundJobs {
                 })));
     }
 
-    /** One dedicated connection, held for as long as it lives, that receives the notifications. */
     private Flux<String> listen() {
-        return Flux.usingWhen(Mono.from(connections.create()),
-                connection -> {
-                    PostgresqlConnection postgres = unwrap(connection);
-                    return postgres.createStatement("LISTEN " + CHANNEL).execute()
-                            .flatMap(result -> result.getRowsUpdated())
-                            .thenMany(postgres.getNotifications())
-                            .mapNotNull(notification -> notification.getParameter());
-                },
-                connection -> connection.close());
+        return CHANNEL.listen(connections);
     }
 
     private Mono<Void> announce(KeyStateChange change) {
@@ -98,10 +87,7 @@ public final class KeyStateSync extends BackgroundJobs {
         payload.put("until", change.untilMillis());
         payload.put("failures", change.consecutiveFailures());
         payload.put("at", change.atMillis());
-        return database.sql("select pg_notify(:channel, :payload)")
-                .bind("channel", CHANNEL)
-                .bind("payload", json.writeValueAsString(payload))
-                .fetch().rowsUpdated().then();
+        return CHANNEL.notify(database, json.writeValueAsString(payload));
     }
 
     private void adopt(String payload) {
@@ -117,17 +103,6 @@ public final class KeyStateSync extends BackgroundJobs {
         } catch (RuntimeException e) {
             log.warn("Ignoring a malformed key-state notification: {}", e.toString());
         }
-    }
-
-    private static PostgresqlConnection unwrap(Connection connection) {
-        Object current = connection;
-        while (current instanceof Wrapped<?> wrapped && !(current instanceof PostgresqlConnection)) {
-            current = wrapped.unwrap();
-        }
-        if (current instanceof PostgresqlConnection postgres) {
-            return postgres;
-        }
-        throw new IllegalStateException("Key-state sharing needs a PostgreSQL R2DBC connection");
     }
 
     private static String abbreviate(String s) {

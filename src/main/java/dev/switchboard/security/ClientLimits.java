@@ -3,6 +3,7 @@ package dev.switchboard.security;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.GatewayException;
 import dev.switchboard.chat.Usage;
+import dev.switchboard.web.ClientIdentity;
 import dev.switchboard.routing.RequestAdmission;
 import dev.switchboard.routing.RequestObserver;
 import dev.switchboard.routing.RequestRun;
@@ -28,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ClientLimits implements RequestAdmission, RequestObserver {
 
     /** The client id of requests made with the admin token. */
-    public static final String ADMIN = "admin";
+    public static final String ADMIN = ClientIdentity.ADMIN;
     private static final long MINUTE = 60_000;
 
     private final ClientDirectory directory;

@@ -22,5 +22,7 @@ public enum SimulatorFault {
     /** N content chunks, then silence. */
     STALL_AFTER_CHUNKS,
     /** The connection is closed before any response. */
-    DROP
+    DROP,
+    /** A healthy answer whose first token comes after the milliseconds given in the key. */
+    SLOW
 }

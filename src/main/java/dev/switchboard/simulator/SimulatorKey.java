@@ -18,11 +18,12 @@ import java.util.Random;
  * sim-stall                 headers, then silence
  * sim-stall-after-N         N chunks, then silence
  * sim-drop                  connection closed before any response
+ * sim-slow[-MILLIS]         healthy, but the first token comes after MILLIS ms (default 5,000)
  * sim-chaos-PERCENT         one of the faults above at random in PERCENT % of calls
  * anything else             healthy (e.g. sim-ok-1)
  * </pre>
  *
- * @param arg seconds, status or chunk count, depending on the fault
+ * @param arg seconds, status, chunk count or milliseconds, depending on the fault
  */
 public record SimulatorKey(SimulatorFault fault, int arg, double chaos) {
 
@@ -61,6 +62,9 @@ public record SimulatorKey(SimulatorFault fault, int arg, double chaos) {
         if (rest.startsWith("drop")) {
             return new SimulatorKey(SimulatorFault.DROP, 0, 0);
         }
+        if (rest.startsWith("slow")) {
+            return new SimulatorKey(SimulatorFault.SLOW, number(rest, "slow", 5000), 0);
+        }
         if (rest.startsWith("chaos")) {
             return new SimulatorKey(SimulatorFault.NONE, 0, number(rest, "chaos", 10) / 100.0);
         }
@@ -69,7 +73,7 @@ public record SimulatorKey(SimulatorFault fault, int arg, double chaos) {
 
     /** The fault for one call, rolling the dice for chaos keys and for global fault probabilities. */
     public SimulatorKey roll(Random random, FaultProbabilities global) {
-        if (fault != SimulatorFault.NONE) {
+        if (fault != SimulatorFault.NONE && fault != SimulatorFault.SLOW) {
             return this;
         }
         if (chaos > 0 && random.nextDouble() < chaos) {

@@ -156,7 +156,7 @@ public final class SimulatorServer implements AutoCloseable {
             return switch (fault.fault()) {
                 case FAIL_BEFORE_FIRST_CHUNK -> send(res, player.error(new SimulatorKey(SimulatorFault.SERVER_ERROR, 500, 0), call));
                 case STALL, STALL_AFTER_CHUNKS -> tracked(Mono.<Void>never());
-                default -> Mono.delay(totalTime(call))
+                default -> tracked(Mono.delay(totalTime(fault, call)))
                         .then(Mono.from(res.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
                                 .sendString(Mono.fromSupplier(() -> player.completion(call)))));
             };
@@ -175,19 +175,19 @@ public final class SimulatorServer implements AutoCloseable {
         return switch (fault.fault()) {
             case FAIL_BEFORE_FIRST_CHUNK -> start.concatWith(
                     Mono.delay(settings.firstTokenDelay()).map(t -> player.streamError(call)));
-            case FAIL_AFTER_CHUNKS -> start.concatWith(tokens(player, call, fault.arg()))
+            case FAIL_AFTER_CHUNKS -> start.concatWith(tokens(player, fault, call, fault.arg()))
                     .concatWith(Mono.fromSupplier(() -> player.streamError(call)));
-            case STALL_AFTER_CHUNKS -> start.concatWith(tokens(player, call, fault.arg())).concatWith(Flux.never());
-            default -> start.concatWith(tokens(player, call, Integer.MAX_VALUE))
+            case STALL_AFTER_CHUNKS -> start.concatWith(tokens(player, fault, call, fault.arg())).concatWith(Flux.never());
+            default -> start.concatWith(tokens(player, fault, call, Integer.MAX_VALUE))
                     .concatWith(Mono.fromSupplier(() -> player.streamEnd(call)));
         };
     }
 
     /** The first {@code count} content events, timed: reasoning tokens, then the answer's. */
-    private Flux<String> tokens(WirePlayer player, SimulatedCall call, int count) {
+    private Flux<String> tokens(WirePlayer player, SimulatorKey fault, SimulatedCall call, int count) {
         List<Supplier<String>> all = pieces(player, call);
         List<Supplier<String>> pieces = all.subList(0, Math.min(count, all.size()));
-        Duration first = settings.firstTokenDelay();
+        Duration first = firstTokenDelay(fault);
         Duration each = settings.tokenDelay();
         if (first.isZero() && each.isZero()) {
             return Flux.fromIterable(pieces).map(Supplier::get);
@@ -223,8 +223,13 @@ public final class SimulatorServer implements AutoCloseable {
                 .doFinally(signal -> stats.streamClosed(signal == SignalType.CANCEL));
     }
 
-    private Duration totalTime(SimulatedCall call) {
-        return settings.firstTokenDelay().plus(settings.tokenDelay().multipliedBy(Math.max(0, call.completionTokens() - 1)));
+    private Duration totalTime(SimulatorKey fault, SimulatedCall call) {
+        return firstTokenDelay(fault).plus(settings.tokenDelay().multipliedBy(Math.max(0, call.completionTokens() - 1)));
+    }
+
+    /** The configured delay, or a slow key's own. */
+    private Duration firstTokenDelay(SimulatorKey fault) {
+        return fault.fault() == SimulatorFault.SLOW ? Duration.ofMillis(fault.arg()) : settings.firstTokenDelay();
     }
 
     private Mono<Void> send(HttpServerResponse res, WirePlayer.HttpAnswer answer) {

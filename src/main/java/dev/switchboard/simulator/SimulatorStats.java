@@ -6,7 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** What the simulator saw: calls per key, streams open, streams the client cancelled. */
+/**
+ * What the simulator saw: calls per key, answers in progress and answers the client cancelled ("streams":
+ * streamed answers, and whole ones while they are being prepared).
+ */
 public final class SimulatorStats {
 
     private final Map<String, AtomicLong> callsByKey = new ConcurrentHashMap<>();

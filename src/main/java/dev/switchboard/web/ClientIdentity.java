@@ -13,6 +13,9 @@ public final class ClientIdentity {
 
     public static final String ATTRIBUTE = ClientIdentity.class.getName() + ".client";
 
+    /** The client of every request made with the admin token: it may see every client's jobs and results. */
+    public static final String ADMIN = "admin";
+
     private ClientIdentity() {
     }
 
@@ -25,6 +28,10 @@ public final class ClientIdentity {
     public static String of(WebSocketSession session) {
         Object client = session.getAttributes().get(ATTRIBUTE);
         return client instanceof String id ? id : ChatCommand.ANONYMOUS;
+    }
+
+    public static boolean isAdmin(ServerWebExchange exchange) {
+        return ADMIN.equals(of(exchange));
     }
 
     public static void set(ServerWebExchange exchange, String clientId) {

@@ -26,7 +26,8 @@ class DemoBindIT {
     @Test
     void theDemoListensOnLoopbackOnly() throws IOException {
         try (ConfigurableApplicationContext demo = ExtraGateway.start("demo",
-                "--switchboard.database.embedded-data-dir=target/demo-postgres", "--switchboard.keys.check-on-startup=false")) {
+                "--switchboard.database.embedded-data-dir=target/demo-postgres", "--switchboard.keys.check-on-startup=false",
+                "--switchboard.jobs.concurrency=0")) {
             int port = port(demo);
             assertThat(demo.getEnvironment().getProperty("server.address")).isEqualTo("127.0.0.1");
             try (Socket loopback = new Socket()) {
@@ -47,6 +48,7 @@ class DemoBindIT {
     void anExplicitServerAddressWins() {
         try (ConfigurableApplicationContext demo = ExtraGateway.start("demo",
                 "--switchboard.database.embedded-data-dir=target/demo-postgres", "--switchboard.keys.check-on-startup=false",
+                "--switchboard.jobs.concurrency=0",
                 "--server.address=0.0.0.0")) {
             assertThat(demo.getEnvironment().getProperty("server.address")).isEqualTo("0.0.0.0");
         }

@@ -7,6 +7,7 @@ import dev.switchboard.routing.ProviderGuards;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import java.time.Clock;
 import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
@@ -26,8 +27,9 @@ public class LiveConfiguration {
     static final int BUFFER_PER_LISTENER = 1024;
 
     @Bean(destroyMethod = "close")
-    LiveFeed liveFeed(Clock clock, KeyHealth health, ProviderGuards guards) {
-        return new LiveFeed(clock, WINDOW, TICK, () -> inFlight(guards), BUFFER_PER_LISTENER).follow(health.changes());
+    LiveFeed liveFeed(Clock clock, KeyHealth health, ProviderGuards guards, ObjectProvider<QueueReadout> queue) {
+        return new LiveFeed(clock, WINDOW, TICK, () -> inFlight(guards), BUFFER_PER_LISTENER, queue.getIfAvailable())
+                .follow(health.changes());
     }
 
     @Bean

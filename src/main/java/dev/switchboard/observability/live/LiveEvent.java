@@ -71,6 +71,7 @@ public sealed interface LiveEvent {
      * @param requestsPerSecond requests ended per second, averaged over the window
      * @param inFlight upstream calls in progress now (the providers' bulkheads)
      * @param droppedEvents events dropped for listeners too slow to read them, since startup
+     * @param queue the background job queue, when the jobs feature runs
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Snapshot(
@@ -87,6 +88,7 @@ public sealed interface LiveEvent {
             @JsonProperty("ttft_p95_ms") @Nullable Long ttftP95Ms,
             @JsonProperty("in_flight") int inFlight,
             int listeners,
-            @JsonProperty("dropped_events") long droppedEvents) implements LiveEvent {
+            @JsonProperty("dropped_events") long droppedEvents,
+            QueueReadout.@Nullable Reading queue) implements LiveEvent {
     }
 }

@@ -38,6 +38,7 @@ public final class LiveFeed implements RequestObserver, AutoCloseable {
     private final Clock clock;
     private final RequestWindow window;
     private final IntSupplier inFlight;
+    private final @Nullable QueueReadout queue;
     private final int bufferPerListener;
     private final Sinks.Many<LiveEvent> events = Sinks.many().multicast().directBestEffort();
     private final Flux<LiveEvent> ticks;
@@ -48,9 +49,12 @@ public final class LiveFeed implements RequestObserver, AutoCloseable {
     /**
      * @param inFlight upstream calls in progress now
      * @param bufferPerListener events held for one slow listener before its oldest are dropped
+     * @param queue the job queue's figures, or null without one
      */
-    public LiveFeed(Clock clock, Duration window, Duration tick, IntSupplier inFlight, int bufferPerListener) {
+    public LiveFeed(Clock clock, Duration window, Duration tick, IntSupplier inFlight, int bufferPerListener,
+            @Nullable QueueReadout queue) {
         this.clock = clock;
+        this.queue = queue;
         this.window = new RequestWindow(window.toMillis(), 32_768);
         this.inFlight = inFlight;
         this.bufferPerListener = bufferPerListener;
@@ -94,7 +98,7 @@ public final class LiveFeed implements RequestObserver, AutoCloseable {
         return new LiveEvent.Snapshot("snapshot", Instant.ofEpochMilli(clock.millis()),
                 (int) (window.windowMillis() / 1000), Math.round(s.perSecond() * 100) / 100.0, s.requests(),
                 s.errors(), s.fallbacks(), s.latencyP50(), s.latencyP95(), s.ttftP50(), s.ttftP95(),
-                inFlight.getAsInt(), listeners.get(), dropped.get());
+                inFlight.getAsInt(), listeners.get(), dropped.get(), queue == null ? null : queue.read());
     }
 
     /** The sink takes one emitter at a time; the section is a handful of queue offers. */

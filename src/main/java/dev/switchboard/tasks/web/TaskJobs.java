@@ -33,7 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class TaskJobs {
 
     private static final Set<String> FORM_FIELDS = Set.of("input_data", "task_type", "preferred_provider", "model",
-            "max_tokens", "temperature", "variables", TaskUploads.FILE_FIELD);
+            "max_tokens", "temperature", "variables", "priority", TaskUploads.FILE_FIELD);
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
     private static final int MAX_VARIABLES = 64;
 
@@ -54,21 +54,53 @@ final class TaskJobs {
         this.maxInputChars = properties.maxInputChars();
     }
 
+    /** A task to run now ({@code /api/v1/brain/process}); a {@code priority} is for jobs only. */
     Mono<TaskJob> read(ServerRequest request) {
-        String client = ClientIdentity.of(request.exchange());
-        return readJob(request).map(job -> job.withClient(client));
+        return submission(request).map(submitted -> {
+            if (submitted.priority() != null) {
+                throw GatewayException.badRequest("unsupported_parameter", "'priority' orders background jobs; "
+                        + "submit the task to /api/v1/brain/jobs to use it.");
+            }
+            return submitted.job();
+        });
     }
 
-    private Mono<TaskJob> readJob(ServerRequest request) {
+    /** A task and its priority, for the job queue ({@code /api/v1/brain/jobs}). */
+    Mono<Submission> submission(ServerRequest request) {
+        String client = ClientIdentity.of(request.exchange());
+        return readJob(request).map(submitted -> new Submission(submitted.job().withClient(client),
+                submitted.priority()));
+    }
+
+    /** A validated task and the job priority it asked for, if any (0 to 9). */
+    record Submission(TaskJob job, @Nullable Integer priority) {
+    }
+
+    private Mono<Submission> readJob(ServerRequest request) {
         long start = System.nanoTime();
         String requestId = RequestIds.of(request.exchange());
         MediaType type = request.headers().contentType().orElse(null);
         if (type != null && MediaType.MULTIPART_FORM_DATA.isCompatibleWith(type)) {
-            return uploads.read(request).flatMap(form -> fromForm(form, requestId, start));
+            return uploads.read(request).flatMap(form -> {
+                TaskRequest fields = formRequest(form.fields());
+                return fromForm(form, fields, requestId, start).map(job -> new Submission(job, priority(fields)));
+            });
         }
         return request.bodyToMono(byte[].class)
                 .defaultIfEmpty(new byte[0])
-                .map(body -> fromText(bodies.parse(body, TaskRequest.class), requestId, start));
+                .map(body -> {
+                    TaskRequest fields = bodies.parse(body, TaskRequest.class);
+                    return new Submission(fromText(fields, requestId, start), priority(fields));
+                });
+    }
+
+    private static @Nullable Integer priority(TaskRequest request) {
+        Integer priority = request.priority();
+        if (priority != null && (priority < 0 || priority > 9)) {
+            throw GatewayException.badRequest("invalid_priority", "'priority' must be an integer from 0 to 9 "
+                    + "(higher runs sooner); got " + priority + ".");
+        }
+        return priority;
     }
 
     private TaskJob fromText(TaskRequest request, String requestId, long start) {
@@ -85,14 +117,7 @@ final class TaskJobs {
         return job(request, task, requestId, start, TaskJob.TEXT, text, null, Map.of());
     }
 
-    private Mono<TaskJob> fromForm(TaskUploads.Form form, String requestId, long start) {
-        for (String name : form.fields().keySet()) {
-            if (!FORM_FIELDS.contains(name)) {
-                throw GatewayException.badRequest("unknown_field", "Unknown form field '" + name + "'; known: "
-                        + String.join(", ", FORM_FIELDS.stream().sorted().toList()) + ".");
-            }
-        }
-        TaskRequest request = formRequest(form.fields());
+    private Mono<TaskJob> fromForm(TaskUploads.Form form, TaskRequest request, String requestId, long start) {
         UploadedFile file = form.file();
         if (file == null) {
             return Mono.just(fromText(request, requestId, start));
@@ -115,9 +140,16 @@ final class TaskJobs {
     }
 
     private TaskRequest formRequest(Map<String, String> fields) {
+        for (String name : fields.keySet()) {
+            if (!FORM_FIELDS.contains(name)) {
+                throw GatewayException.badRequest("unknown_field", "Unknown form field '" + name + "'; known: "
+                        + String.join(", ", FORM_FIELDS.stream().sorted().toList()) + ".");
+            }
+        }
         return new TaskRequest(fields.get("input_data"), fields.get("task_type"), fields.get("preferred_provider"),
-                fields.get("model"), integer(fields.get("max_tokens")), number(fields.get("temperature")),
-                variables(fields.get("variables")));
+                fields.get("model"), integer("max_tokens", fields.get("max_tokens")),
+                number(fields.get("temperature")), variables(fields.get("variables")),
+                integer("priority", fields.get("priority")));
     }
 
     private TaskJob job(TaskRequest request, TaskDefinition task, String requestId, long start, String inputType,
@@ -163,14 +195,14 @@ final class TaskJobs {
         }
     }
 
-    private static @Nullable Integer integer(@Nullable String value) {
+    private static @Nullable Integer integer(String field, @Nullable String value) {
         if (value == null || value.isBlank()) {
             return null;
         }
         try {
             return Integer.valueOf(value.strip());
         } catch (NumberFormatException e) {
-            throw GatewayException.badRequest("invalid_type", "'max_tokens' must be an integer.");
+            throw GatewayException.badRequest("invalid_type", "'" + field + "' must be an integer.");
         }
     }
 

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param model a model name (Path B, as in {@code /api/chat}); with {@code preferred_provider}, that
  *     provider's model
  * @param variables extra template values, e.g. {@code {"instruction": "Summarise in French"}}
+ * @param priority jobs only ({@code /api/v1/brain/jobs}): 0 to 9, higher runs sooner; 5 when not given
  */
 record TaskRequest(
         @JsonProperty("input_data") @Nullable String inputData,
@@ -20,5 +21,6 @@ record TaskRequest(
         @Nullable String model,
         @JsonProperty("max_tokens") @Nullable Integer maxTokens,
         @Nullable Double temperature,
-        @Nullable Map<String, Object> variables) {
+        @Nullable Map<String, Object> variables,
+        @Nullable Integer priority) {
 }

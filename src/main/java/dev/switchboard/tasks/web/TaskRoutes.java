@@ -1,9 +1,16 @@
 package dev.switchboard.tasks.web;
 
+import static org.springframework.web.reactive.function.server.RequestPredicates.DELETE;
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
 
+import dev.switchboard.config.JobProperties;
 import dev.switchboard.config.TaskProperties;
+import dev.switchboard.observability.live.QueueReadout;
+import dev.switchboard.tasks.jobs.JobQueue;
+import dev.switchboard.tasks.jobs.JobWorker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.r2dbc.spi.ConnectionFactory;
 import dev.switchboard.routing.ChatService;
 import dev.switchboard.tasks.StrictJson;
 import dev.switchboard.tasks.TaskResultStore;
@@ -22,14 +29,18 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The Task API's endpoint table and wiring. */
+/** The Task API's endpoint table and wiring: run a task now, or queue it as a background job. */
 @Configuration(proxyBeanMethods = false)
 public class TaskRoutes {
 
     @Bean
-    RouterFunction<ServerResponse> taskEndpoints(TaskHandler tasks, TaskStreamHandler sse) {
+    RouterFunction<ServerResponse> taskEndpoints(TaskHandler tasks, TaskStreamHandler sse, JobHandler jobs) {
         return RouterFunctions
                 .route(POST("/api/v1/brain/process"), tasks::process)
+                .andRoute(POST(JobHandler.PATH), jobs::submit)
+                .andRoute(GET(JobHandler.PATH), jobs::list)
+                .andRoute(GET(JobHandler.PATH + "/{id}"), jobs::get)
+                .andRoute(DELETE(JobHandler.PATH + "/{id}"), jobs::cancel)
                 .andRoute(POST("/api/v1/brain/process/stream"), sse::stream)
                 .andRoute(GET("/api/v1/brain/results/{id}"), tasks::result)
                 .andRoute(GET("/api/v1/brain/tasks"), tasks::tasks)
@@ -61,6 +72,28 @@ public class TaskRoutes {
     @Bean
     TaskHandler taskHandler(TaskJobs jobs, TaskRunner runner, TaskResultStore store, TaskCatalog catalog) {
         return new TaskHandler(jobs, runner, store, catalog);
+    }
+
+    @Bean
+    JobQueue jobQueue(DatabaseClient database, JsonMapper json, JobProperties properties) {
+        return new JobQueue(database, json, properties.maxQueued());
+    }
+
+    @Bean
+    JobWorker jobWorker(JobQueue queue, TaskRunner runner, TaskCatalog catalog, ConnectionFactory connections,
+            MeterRegistry registry, JobProperties properties) {
+        return new JobWorker(queue, runner, catalog, connections, registry, properties);
+    }
+
+    /** The live dashboard's queue figures. */
+    @Bean
+    QueueReadout jobQueueReadout(JobWorker worker) {
+        return worker.metrics();
+    }
+
+    @Bean
+    JobHandler jobHandler(TaskJobs requests, JobQueue queue, TaskResultStore results, JobProperties properties) {
+        return new JobHandler(requests, queue, results, properties.maxAttempts());
     }
 
     @Bean

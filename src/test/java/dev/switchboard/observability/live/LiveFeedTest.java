@@ -23,7 +23,7 @@ class LiveFeedTest {
 
     private final Sinks.Many<KeyStateChange> keyChanges = Sinks.many().multicast().directBestEffort();
     private final LiveFeed feed = new LiveFeed(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC),
-            Duration.ofSeconds(10), Duration.ofHours(1), () -> 3, 4).follow(keyChanges.asFlux());
+            Duration.ofSeconds(10), Duration.ofHours(1), () -> 3, 4, null).follow(keyChanges.asFlux());
 
     @AfterEach
     void close() {
