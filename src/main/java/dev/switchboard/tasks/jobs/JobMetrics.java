@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntSupplier;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The job queue's meters:
@@ -28,11 +28,10 @@ public final class JobMetrics implements QueueReadout {
     private final Map<JobStatus, Timer> durations = new EnumMap<>(JobStatus.class);
     private final Counter retakes;
     private final Counter abandoned;
-    private final IntSupplier runningHere;
+    private final AtomicInteger runningHere = new AtomicInteger();
     private volatile QueueStats last = QueueStats.EMPTY;
 
-    public JobMetrics(MeterRegistry registry, IntSupplier runningHere) {
-        this.runningHere = runningHere;
+    public JobMetrics(MeterRegistry registry) {
         for (JobStatus status : JobStatus.values()) {
             Gauge.builder("switchboard.jobs.queue", () -> last.count(status))
                     .description("Background jobs in each status, over every instance")
@@ -40,7 +39,7 @@ public final class JobMetrics implements QueueReadout {
         }
         Gauge.builder("switchboard.jobs.oldest.queued", () -> last.oldestQueued().toMillis() / 1000.0)
                 .description("How long the oldest queued job has waited").baseUnit("seconds").register(registry);
-        Gauge.builder("switchboard.jobs.running.here", runningHere::getAsInt)
+        Gauge.builder("switchboard.jobs.running.here", runningHere::get)
                 .description("Jobs this instance runs now").register(registry);
         for (JobStatus end : new JobStatus[] {JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED}) {
             durations.put(end, Timer.builder("switchboard.jobs.duration")
@@ -62,7 +61,12 @@ public final class JobMetrics implements QueueReadout {
      * One start of a job ended: succeeded or failed as recorded, or cancelled (stopped, or no longer ours); a
      * start put back in the queue ({@code queued}, its client over its limits) is not timed.
      */
+    void started() {
+        runningHere.incrementAndGet();
+    }
+
     void ended(JobStatus outcome, long nanos) {
+        runningHere.decrementAndGet();
         Timer timer = durations.get(outcome);
         if (timer != null) {
             timer.record(nanos, TimeUnit.NANOSECONDS);
@@ -82,6 +86,6 @@ public final class JobMetrics implements QueueReadout {
     public Reading read() {
         QueueStats stats = last;
         return new Reading(stats.count(JobStatus.QUEUED), stats.count(JobStatus.RUNNING),
-                stats.oldestQueued().toSeconds(), runningHere.getAsInt());
+                stats.oldestQueued().toSeconds(), runningHere.get());
     }
 }

@@ -8,7 +8,6 @@ import dev.switchboard.tasks.TaskJob;
 import dev.switchboard.tasks.TaskRecord;
 import dev.switchboard.tasks.TaskRunner;
 import dev.switchboard.tasks.templates.TaskCatalog;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.ConnectionFactory;
 import java.time.Duration;
 import java.util.HashSet;
@@ -56,18 +55,13 @@ public final class JobWorker extends BackgroundJobs {
     private volatile boolean stopping;
 
     public JobWorker(JobQueue queue, TaskRunner runner, TaskCatalog catalog, ConnectionFactory connections,
-            MeterRegistry registry, JobProperties properties) {
+            JobMetrics metrics, JobProperties properties) {
         this.queue = queue;
         this.runner = runner;
         this.catalog = catalog;
         this.connections = connections;
-        this.metrics = new JobMetrics(registry, this::running);
+        this.metrics = metrics;
         this.properties = properties;
-    }
-
-    /** The queue's meters, and the figures the live dashboard shows. */
-    public JobMetrics metrics() {
-        return metrics;
     }
 
     /** This instance's worker id, as jobs show it ({@code worker}). */
@@ -165,6 +159,7 @@ public final class JobWorker extends BackgroundJobs {
         Disposable.Swap slot = Disposables.swap();
         active.put(claimed.id(), slot);
         long startNanos = System.nanoTime();
+        metrics.started();
         JobStatus[] outcome = {JobStatus.CANCELLED};
         slot.update(run(claimed, outcome)
                 .doFinally(signal -> {

@@ -6,7 +6,7 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 
 import dev.switchboard.config.JobProperties;
 import dev.switchboard.config.TaskProperties;
-import dev.switchboard.observability.live.QueueReadout;
+import dev.switchboard.tasks.jobs.JobMetrics;
 import dev.switchboard.tasks.jobs.JobQueue;
 import dev.switchboard.tasks.jobs.JobWorker;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -81,14 +81,14 @@ public class TaskRoutes {
 
     @Bean
     JobWorker jobWorker(JobQueue queue, TaskRunner runner, TaskCatalog catalog, ConnectionFactory connections,
-            MeterRegistry registry, JobProperties properties) {
-        return new JobWorker(queue, runner, catalog, connections, registry, properties);
+            JobMetrics metrics, JobProperties properties) {
+        return new JobWorker(queue, runner, catalog, connections, metrics, properties);
     }
 
-    /** The live dashboard's queue figures. */
+    /** The queue's meters; also the live dashboard's queue figures ({@code QueueReadout}). */
     @Bean
-    QueueReadout jobQueueReadout(JobWorker worker) {
-        return worker.metrics();
+    JobMetrics jobMetrics(MeterRegistry registry) {
+        return new JobMetrics(registry);
     }
 
     @Bean
