@@ -85,7 +85,7 @@ class JobsIT {
         JsonNode record = done.path("result");
         assertThat(record.path("success").asBoolean()).isTrue();
         assertThat(record.path("id").asString()).isEqualTo(done.path("result_id").asString());
-        assertThat(record.path("response").asString()).startsWith("Simulated answer to “Say hello from a job”");
+        assertThat(record.path("response").asString()).startsWith("Simulated answer to “Say hello from");
         assertThat(record.path("metadata").path("request_id").asString()).isEqualTo(accepted.path("job_id").asString());
         http.get().uri("/api/v1/brain/results/{id}", done.path("result_id").asString()).exchange()
                 .expectStatus().isOk().expectBody().jsonPath("$.response").isEqualTo(record.path("response").asString());
@@ -105,7 +105,7 @@ class JobsIT {
 
         assertThat(record.path("input_type").asString()).isEqualTo("file");
         assertThat(record.path("input_data").asString()).isEqualTo("notes.txt");
-        assertThat(record.path("response").asString()).contains("Notes from the meeting");
+        assertThat(record.path("response").asString()).contains("Notes from the");
     }
 
     @Test
