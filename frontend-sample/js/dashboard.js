@@ -86,6 +86,11 @@ function onSnapshot(s) {
   $('kpi-inflight').textContent = String(s.in_flight);
   $('kpi-errors').replaceChildren(String(s.errors), el('small', {}, ` · ${s.fallbacks}`));
   $('kpi-window').textContent = `(last ${s.window_seconds}s)`;
+  if (s.queue) {
+    $('kpi-jobs').replaceChildren(String(s.queue.queued), el('small', {}, ` · ${s.queue.running}`));
+    $('kpi-jobs').dataset.queued = String(s.queue.queued);
+    $('kpi-jobs-oldest').textContent = s.queue.queued ? `(oldest ${s.queue.oldest_queued_seconds}s)` : '';
+  }
   setLive('open', `live · ${s.listeners} listener${s.listeners === 1 ? '' : 's'}${s.dropped_events ? ` · ${s.dropped_events} events dropped for slow listeners` : ''}`);
   charts.rps.push(now, [s.requests_per_second, perSecond(s.errors)]);
   charts.latency.push(now, [s.latency_p50_ms, s.latency_p95_ms]);

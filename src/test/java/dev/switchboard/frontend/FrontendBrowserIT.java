@@ -175,6 +175,7 @@ class FrontendBrowserIT {
                 d -> !browser.find("#kpi-rps").getText().equals("–") && !browser.find("#kpi-rps").getText().equals("0.0"));
         assertThat(browser.find("#kpi-latency").getText()).matches("\\d+ ms · \\d+ ms");
         assertThat(browser.find("#kpi-ttft").getText()).matches("\\d+ ms · \\d+ ms");
+        assertThat(browser.find("#kpi-jobs").getText()).as("the job queue's tile").matches("\\d+ · \\d+");
         browser.screenshot("dashboard");
         browser.script("arguments[0].scrollIntoView({block: 'center'})", browser.find(".provider-card[data-provider='dashcool']"));
         browser.screenshot("dashboard-cooldown");

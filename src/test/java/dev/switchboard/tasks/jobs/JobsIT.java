@@ -8,6 +8,7 @@ import dev.switchboard.testsupport.GatewayIT;
 import dev.switchboard.testsupport.MultipartForm;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,6 +32,9 @@ class JobsIT {
 
     @Autowired
     SimulatorServer simulator;
+
+    @Autowired
+    MeterRegistry meters;
 
     @AfterEach
     void workerRunsAgain() {
@@ -188,5 +192,22 @@ class JobsIT {
                 "application/json").exchange().expectStatus().isOk().expectBody(JsonNode.class).returnResult()
                 .getResponseBody();
         assertThat(succeeded.path("data")).extracting(job -> job.path("job_id").asString()).contains(first, second);
+    }
+
+    @Test
+    void theQueueIsMeteredAndTheLiveFeedShowsIt() {
+        String id = submit(http, "{\"task_type\":\"generic\",\"input_data\":\"count me\"}").path("job_id").asString();
+        awaitStatus(http, id, "succeeded");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> meters.find("switchboard.jobs.queue").tag("status", "succeeded")
+                .gauge().value() >= 1);
+        assertThat(meters.find("switchboard.jobs.duration").tag("outcome", "succeeded").timer().count()).isPositive();
+        assertThat(meters.find("switchboard.jobs.queue").tag("status", "queued").gauge()).isNotNull();
+        assertThat(meters.find("switchboard.jobs.oldest.queued").gauge()).isNotNull();
+        assertThat(meters.find("switchboard.jobs.retakes").counter()).isNotNull();
+
+        String snapshot = http.get().uri("/api/v1/live").accept(MediaType.TEXT_EVENT_STREAM).exchange()
+                .expectStatus().isOk().returnResult(String.class).getResponseBody().take(1).blockFirst(FINISH);
+        assertThat(snapshot).contains("\"queue\":{\"queued\":").contains("\"running_here\":");
     }
 }
