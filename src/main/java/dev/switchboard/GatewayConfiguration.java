@@ -1,6 +1,9 @@
 package dev.switchboard;
 
+import dev.switchboard.cache.CacheSweeper;
+import dev.switchboard.cache.ResponseCache;
 import dev.switchboard.chat.UpstreamException;
+import dev.switchboard.config.CacheProperties;
 import dev.switchboard.config.PropertiesValidator;
 import dev.switchboard.config.SwitchboardProperties;
 import dev.switchboard.config.UsageProperties;
@@ -157,9 +160,20 @@ public class GatewayConfiguration {
 
     @Bean
     ChatService chatService(ChatRouter router, FallbackChain chain, List<RequestObserver> observers, StartupGate gate,
-            ObjectProvider<RequestAdmission> admission, Clock clock) {
+            ObjectProvider<RequestAdmission> admission, Clock clock, ResponseCache cache) {
         return new ChatService(router, chain, observers, gate, admission.getIfAvailable(() -> RequestAdmission.OPEN),
-                clock);
+                clock, cache);
+    }
+
+    @Bean
+    ResponseCache responseCache(CacheProperties properties, JsonMapper json, DatabaseClient database, Clock clock,
+            MeterRegistry registry) {
+        return new ResponseCache(properties, json, database, clock, registry);
+    }
+
+    @Bean
+    CacheSweeper cacheSweeper(ResponseCache cache, CacheProperties properties) {
+        return new CacheSweeper(cache, properties.sweepInterval());
     }
 
     @Bean

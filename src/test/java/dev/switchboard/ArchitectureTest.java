@@ -31,6 +31,7 @@ class ArchitectureTest {
         LAYERS.put("simulator", new String[] {"dev.switchboard.simulator.."});
         LAYERS.put("providers", new String[] {"dev.switchboard.providers.."});
         LAYERS.put("keys", new String[] {"dev.switchboard.keys.."});
+        LAYERS.put("cache", new String[] {"dev.switchboard.cache.."});
         LAYERS.put("routing", new String[] {"dev.switchboard.routing.."});
         LAYERS.put("usage", new String[] {"dev.switchboard.usage.."});
         LAYERS.put("observability", new String[] {"dev.switchboard.observability.."});

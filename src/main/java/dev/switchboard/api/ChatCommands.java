@@ -1,5 +1,6 @@
 package dev.switchboard.api;
 
+import dev.switchboard.chat.CacheDirective;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.Surface;
 import dev.switchboard.web.ClientIdentity;
@@ -7,6 +8,7 @@ import dev.switchboard.web.JsonBodies;
 import dev.switchboard.web.RequestIds;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -35,7 +37,18 @@ public class ChatCommands {
 
     /** The command of an HTTP request body: its request id and client come from the exchange. */
     public ChatCommand read(byte[] body, ServerWebExchange exchange, Surface surface) {
-        return toCommand(request(body), RequestIds.of(exchange), surface).withClient(ClientIdentity.of(exchange));
+        JsonNode request = request(body);
+        ChatCommand command = toCommand(request, RequestIds.of(exchange), surface);
+        return command.toBuilder()
+                .client(ClientIdentity.of(exchange))
+                .cache(cacheDirective(exchange, OpenAiVocabulary.bool(request, "cache")))
+                .build();
+    }
+
+    /** {@code Cache-Control} of the request, unless the body turned the cache off with {@code "cache": false}. */
+    public static CacheDirective cacheDirective(ServerWebExchange exchange, @Nullable Boolean bodyCache) {
+        return CacheDirective.fromCacheControl(exchange.getRequest().getHeaders().getFirst(HttpHeaders.CACHE_CONTROL))
+                .orOff(bodyCache);
     }
 
     public ChatCommand toCommand(JsonNode body, String requestId, Surface surface) {
@@ -50,6 +63,7 @@ public class ChatCommands {
                 .toolChoice(OpenAiVocabulary.toolChoice(body.path("tool_choice")))
                 .responseFormat(OpenAiVocabulary.responseFormat(body.path("response_format")))
                 .options(OpenAiVocabulary.options(body))
+                .cache(CacheDirective.DEFAULT.orOff(OpenAiVocabulary.bool(body, "cache")))
                 .build();
     }
 

@@ -34,6 +34,6 @@ public class ChatHandler {
 
     private Mono<ServerResponse> respond(ChatResult result) {
         return JsonAnswer.ok(json, ChatView.of(result),
-                headers -> RoutingHeaders.set(headers, result.route(), result.attempts().size()));
+                headers -> RoutingHeaders.set(headers, result.route(), result.attempts().size(), result.cache()));
     }
 }

@@ -67,7 +67,7 @@ public class ChatStreamHandler {
         } else if (event instanceof StreamEvent.Done done) {
             sink.next(SseFrames.event(buffers, "done", json.writeValueAsBytes(ChatView.done(null, null, done.result()))));
         } else if (event instanceof StreamEvent.Committed c) {
-            committed.set(new RoutingHeaders.Committed(c.route(), c.attempts().size() + 1));
+            committed.set(new RoutingHeaders.Committed(c));
         }
     }
 

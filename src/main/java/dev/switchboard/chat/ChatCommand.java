@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param options the other generation parameters
  * @param passthrough the client's body, relayed to providers of the same wire format; null for the
  *     native surfaces
+ * @param cache what the request lets the response cache do
  */
 public record ChatCommand(
         String requestId,
@@ -41,7 +42,8 @@ public record ChatCommand(
         @Nullable ResponseFormat responseFormat,
         boolean formatOptional,
         GenerationOptions options,
-        @Nullable Passthrough passthrough) {
+        @Nullable Passthrough passthrough,
+        CacheDirective cache) {
 
     public static final String ANONYMOUS = "anonymous";
 
@@ -57,6 +59,7 @@ public record ChatCommand(
         clientId = clientId == null ? ANONYMOUS : clientId;
         tools = List.copyOf(tools);
         options = options == null ? GenerationOptions.NONE : options;
+        cache = cache == null ? CacheDirective.DEFAULT : cache;
     }
 
     /** The same command, sent by this client. */
@@ -69,7 +72,8 @@ public record ChatCommand(
         return builder(requestId, surface, messages).provider(provider).model(model).maxTokens(maxTokens)
                 .temperature(temperature).fallback(fallback).preferredProvider(preferredProvider)
                 .modelFallback(modelFallback).client(clientId).tools(tools).toolChoice(toolChoice)
-                .responseFormat(responseFormat, formatOptional).options(options).passthrough(passthrough);
+                .responseFormat(responseFormat, formatOptional).options(options).passthrough(passthrough)
+                .cache(cache);
     }
 
     /** Images in all messages. */
@@ -113,6 +117,7 @@ public record ChatCommand(
         private boolean formatOptional;
         private GenerationOptions options = GenerationOptions.NONE;
         private @Nullable Passthrough passthrough;
+        private CacheDirective cache = CacheDirective.DEFAULT;
 
         private Builder(String requestId, Surface surface, List<ChatMessage> messages) {
             this.requestId = requestId;
@@ -197,10 +202,16 @@ public record ChatCommand(
             return this;
         }
 
+        /** What the response cache may do with this request. */
+        public Builder cache(CacheDirective cache) {
+            this.cache = cache;
+            return this;
+        }
+
         public ChatCommand build() {
             return new ChatCommand(requestId, surface, messages, provider, model, maxTokens, temperature, fallback,
                     preferredProvider, modelFallback, clientId, tools, toolChoice, responseFormat, formatOptional,
-                    options, passthrough);
+                    options, passthrough, cache);
         }
     }
 }

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
  * @param choices the answers, choice 0 first ({@code n} > 1 asks for more); a streamed result carries the
  *     finish reasons and tool calls but no text (the text went out as it came)
  * @param raw the provider's answer as it sent it, when it speaks the client's wire format (relayed as is)
+ * @param cache how the response cache took part
  */
 public record ChatResult(
         String id,
@@ -17,7 +18,8 @@ public record ChatResult(
         Usage usage,
         long latencyMs,
         List<Attempt> attempts,
-        byte @Nullable [] raw) {
+        byte @Nullable [] raw,
+        CacheStatus cache) {
 
     public ChatResult {
         if (choices.isEmpty()) {
@@ -25,6 +27,17 @@ public record ChatResult(
         }
         choices = List.copyOf(choices);
         attempts = List.copyOf(attempts);
+        cache = cache == null ? CacheStatus.NONE : cache;
+    }
+
+    /** A result the cache had no part in. */
+    public ChatResult(String id, List<Choice> choices, RouteInfo route, Usage usage, long latencyMs,
+            List<Attempt> attempts, byte @Nullable [] raw) {
+        this(id, choices, route, usage, latencyMs, attempts, raw, CacheStatus.NONE);
+    }
+
+    public ChatResult withCache(CacheStatus status) {
+        return status == cache ? this : new ChatResult(id, choices, route, usage, latencyMs, attempts, raw, status);
     }
 
     /** A one-choice text result. */

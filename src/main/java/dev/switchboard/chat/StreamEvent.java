@@ -16,11 +16,25 @@ public sealed interface StreamEvent {
      *
      * @param relayed the provider speaks the client's wire format: {@link Relay} events carry its events as
      *     it sent them, for the surface to write unchanged (the other events still come, for everyone else)
+     * @param cache how the response cache took part (a hit replays the stored answer as these same events)
      */
-    record Committed(RouteInfo route, List<Attempt> attempts, boolean relayed) implements StreamEvent {
+    record Committed(RouteInfo route, List<Attempt> attempts, boolean relayed, CacheStatus cache)
+            implements StreamEvent {
+
+        public Committed {
+            cache = cache == null ? CacheStatus.NONE : cache;
+        }
+
+        public Committed(RouteInfo route, List<Attempt> attempts, boolean relayed) {
+            this(route, attempts, relayed, CacheStatus.NONE);
+        }
 
         public Committed(RouteInfo route, List<Attempt> attempts) {
             this(route, attempts, false);
+        }
+
+        public Committed withCache(CacheStatus status) {
+            return new Committed(route, attempts, relayed, status);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.routing;
 
+import dev.switchboard.cache.ResponseCache;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.ChatResult;
 import dev.switchboard.chat.ModelNotFoundException;
@@ -12,14 +13,15 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
 /**
- * The one entry point of every surface: admit the request (per-client limits), plan the route, run the
- * fallback chain, tell the observers how it ended. Lazy: nothing happens before subscription, and
+ * The one entry point of every surface: admit the request (per-client limits), plan the route, serve it
+ * from the response cache or run the fallback chain, tell the observers how it ended. Lazy: nothing happens before subscription, and
  * cancelling cancels the upstream call.
  */
 public final class ChatService {
@@ -30,10 +32,18 @@ public final class ChatService {
     private final StartupGate startup;
     private final RequestAdmission admission;
     private final Clock clock;
+    private final CachedAnswers answers;
     private final AtomicInteger inFlight = new AtomicInteger();
 
     public ChatService(ChatRouter router, FallbackChain chain, List<RequestObserver> observers, StartupGate startup,
             RequestAdmission admission, Clock clock) {
+        this(router, chain, observers, startup, admission, clock, null);
+    }
+
+    /** @param cache the response cache, consulted after planning and before any provider; null for none */
+    public ChatService(ChatRouter router, FallbackChain chain, List<RequestObserver> observers, StartupGate startup,
+            RequestAdmission admission, Clock clock, @Nullable ResponseCache cache) {
+        this.answers = new CachedAnswers(cache, clock);
         this.router = router;
         this.chain = chain;
         this.observers = List.copyOf(observers);
@@ -44,12 +54,12 @@ public final class ChatService {
 
     /** One JSON answer. */
     public Mono<ChatResult> complete(ChatCommand command) {
-        return Mono.fromDirect(run(command, chain::complete));
+        return Mono.fromDirect(run(command, run -> answers.complete(run, chain::complete)));
     }
 
     /** A stream whose first event is {@link StreamEvent.Committed}, sent only once real content arrived. */
     public Flux<StreamEvent> stream(ChatCommand command) {
-        return run(command, chain::stream);
+        return run(command, run -> answers.stream(run, chain::stream));
     }
 
     /** Requests running right now (every one that started and has not ended, however it ends). */

@@ -1,7 +1,9 @@
 package dev.switchboard.routing;
 
+import dev.switchboard.cache.CachedAnswer;
 import dev.switchboard.chat.Attempt;
 import dev.switchboard.chat.ChatCommand;
+import dev.switchboard.chat.Choice;
 import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.RouteInfo;
 import dev.switchboard.chat.UpstreamException;
@@ -47,6 +49,7 @@ public final class RequestRun {
     private @Nullable String responseText;
     private int toolCalls;
     private boolean relayed;
+    private @Nullable Usage cachedUsage;
 
     RequestRun(ChatCommand command, RoutePlan plan, Supplier<RoutePlan> replanner, int maxAttempts, Duration deadline,
             long nowMillis) {
@@ -145,6 +148,37 @@ public final class RequestRun {
         outcome = Outcome.SUCCESS;
         errorClass = null;
         errorMessage = null;
+    }
+
+    /**
+     * Answered from the response cache: no provider was asked, so no tokens were used now; the answer's
+     * original usage is kept apart ({@link #cachedUsage}).
+     */
+    void servedFromCache(CachedAnswer answer, long nowMillis) {
+        RouteInfo original = answer.route();
+        route = new RouteInfo(original.provider(), original.key(), original.model(), plan.path());
+        usage = new Usage(0, 0, 0, false);
+        cachedUsage = answer.usage();
+        Choice first = answer.choices().get(0);
+        completionChars = first.content().length();
+        finishReason = first.finishReason();
+        responseText = first.content();
+        firstTokenMillis = nowMillis - startMillis;
+        endMillis = nowMillis;
+        endNanos = System.nanoTime();
+        outcome = Outcome.SUCCESS;
+        errorClass = null;
+        errorMessage = null;
+    }
+
+    /** Whether the response cache answered. */
+    public boolean cacheHit() {
+        return cachedUsage != null;
+    }
+
+    /** For a cache hit: what the stored answer cost when it was made; null otherwise. */
+    public @Nullable Usage cachedUsage() {
+        return cachedUsage;
     }
 
     /** After commit: the client went away; what was delivered still counts. */

@@ -1,5 +1,6 @@
 package dev.switchboard.tasks;
 
+import dev.switchboard.chat.CacheDirective;
 import dev.switchboard.tasks.templates.PromptInput;
 import dev.switchboard.tasks.templates.TaskDefinition;
 import java.util.Map;
@@ -12,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param preferredProvider tried first in Path A, or the provider of {@code model} in Path B
  * @param startNanos when the request arrived, for {@code response_time}
  * @param clientId the gateway client that sent it; its commands carry it into limits, usage and the request log
+ * @param cache what the request lets the response cache do ({@code Cache-Control}, {@code "cache": false})
  */
 public record TaskJob(
         String requestId,
@@ -26,14 +28,20 @@ public record TaskJob(
         @Nullable Integer maxTokens,
         @Nullable Double temperature,
         long startNanos,
-        String clientId) {
+        String clientId,
+        CacheDirective cache) {
 
     public static final String TEXT = "text";
     public static final String FILE = "file";
 
     public TaskJob withClient(String client) {
         return new TaskJob(requestId, task, inputType, text, fileName, fileInfo, variables, preferredProvider, model,
-                maxTokens, temperature, startNanos, client);
+                maxTokens, temperature, startNanos, client, cache);
+    }
+
+    public TaskJob withCache(CacheDirective directive) {
+        return new TaskJob(requestId, task, inputType, text, fileName, fileInfo, variables, preferredProvider, model,
+                maxTokens, temperature, startNanos, clientId, directive);
     }
 
     public PromptInput promptInput() {

@@ -53,6 +53,9 @@ public final class TaskRun {
     }
 
     public void answered(ChatResult result) {
+        if (result.cache().header() != null) {
+            extra.merge("cache", result.cache().header(), (first, later) -> first + "," + later);
+        }
         for (Attempt attempt : result.attempts()) {
             steps.add(FallbackStep.of(round, attempt));
         }

@@ -1,5 +1,6 @@
 package dev.switchboard.tasks;
 
+import dev.switchboard.chat.CacheDirective;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.ChatMessage;
 import dev.switchboard.chat.ChatResult;
@@ -10,7 +11,9 @@ import dev.switchboard.chat.Surface;
 import dev.switchboard.routing.ChatService;
 import dev.switchboard.tasks.templates.TaskProfile;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -29,9 +32,13 @@ public final class TaskRunner {
     private final TaskResultStore store;
 
     private final Clock clock;
+    private final Function<String, Duration> cacheTtl;
 
-    public TaskRunner(ChatService chat, StrictJson strictJson, TaskResultStore store, Clock clock) {
+    /** @param cacheTtl a task type's time to live in the response cache (the operator's) */
+    public TaskRunner(ChatService chat, StrictJson strictJson, TaskResultStore store, Clock clock,
+            Function<String, Duration> cacheTtl) {
         this.clock = clock;
+        this.cacheTtl = cacheTtl;
         this.chat = chat;
         this.strictJson = strictJson;
         this.store = store;
@@ -56,7 +63,7 @@ public final class TaskRunner {
         return Mono.defer(() -> {
             List<ChatMessage> prompt = job.task().render(job.promptInput());
             TaskRun run = new TaskRun(job, false, clock);
-            return chat.complete(firstCommand(job, prompt))
+            return chat.complete(firstCommand(job, prompt, cache(job)))
                     .flatMap(result -> judge(job, run, prompt, result))
                     .onErrorResume(TaskRun::reachedProviders, error -> Mono.just(run.failed(error, "")));
         }).flatMap(store::save);
@@ -67,7 +74,7 @@ public final class TaskRunner {
             List<ChatMessage> prompt = job.task().render(job.promptInput());
             TaskRun run = new TaskRun(job, true, clock);
             StringBuilder text = new StringBuilder();
-            return chat.stream(firstCommand(job, prompt))
+            return chat.stream(firstCommand(job, prompt, cache(job)))
                     .concatMap(event -> onStreamEvent(job, run, prompt, text, event))
                     .onErrorResume(TaskRun::reachedProviders,
                             error -> Mono.just(new Event.Finished(run.failed(error, text.toString()))));
@@ -110,7 +117,7 @@ public final class TaskRunner {
         }
         run.repairing(verdict);
         List<ChatMessage> repair = strictJson.repairConversation(prompt, result.content(), verdict, job.task().schema());
-        return chat.complete(repairCommand(job, result, repair))
+        return chat.complete(repairCommand(job, result, repair, cache(job)))
                 .map(second -> {
                     run.answered(second);
                     StrictJson.Verdict again = strictJson.check(second.content(), job.task().schema());
@@ -128,7 +135,11 @@ public final class TaskRunner {
      * The first round. With a model: Path B (on {@code preferred_provider} when given); without: Path A
      * with {@code preferred_provider} tried first.
      */
-    public static ChatCommand firstCommand(TaskJob job, List<ChatMessage> prompt) {
+    private CacheDirective cache(TaskJob job) {
+        return job.cache().withOperatorTtl(cacheTtl.apply(job.task().name()));
+    }
+
+    static ChatCommand firstCommand(TaskJob job, List<ChatMessage> prompt, CacheDirective cache) {
         boolean named = job.model() != null;
         return ChatCommand.builder(job.requestId(), Surface.TASK, prompt)
                 .provider(named ? job.preferredProvider() : null)
@@ -138,11 +149,13 @@ public final class TaskRunner {
                 .preferredProvider(named ? null : job.preferredProvider())
                 .responseFormat(responseFormat(job), true)
                 .client(job.clientId())
+                .cache(cache)
                 .build();
     }
 
     /** The repair round goes to the provider and model that gave the rejected answer (their keys may rotate). */
-    public static ChatCommand repairCommand(TaskJob job, ChatResult answered, List<ChatMessage> conversation) {
+    static ChatCommand repairCommand(TaskJob job, ChatResult answered, List<ChatMessage> conversation,
+            CacheDirective cache) {
         String id = job.requestId().length() > 57 ? job.requestId().substring(0, 57) : job.requestId();
         return ChatCommand.builder(id + "-repair", Surface.TASK, conversation)
                 .provider(answered.route().provider())
@@ -151,6 +164,7 @@ public final class TaskRunner {
                 .temperature(temperature(job))
                 .responseFormat(responseFormat(job), true)
                 .client(job.clientId())
+                .cache(cache)
                 .build();
     }
 

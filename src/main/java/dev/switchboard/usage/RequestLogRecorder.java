@@ -117,6 +117,13 @@ public final class RequestLogRecorder implements RequestObserver {
         if (run.relayed()) {
             meta.put("relayed", true);
         }
+        Usage original = run.cachedUsage();
+        if (original != null) {
+            // answered from the response cache: no tokens now; what the answer cost when it was made
+            meta.put("cache_hit", true);
+            meta.put("cached_usage", Map.of("prompt_tokens", original.promptTokens(),
+                    "completion_tokens", original.completionTokens(), "total_tokens", original.totalTokens()));
+        }
         meta.put("gateway_overhead_us", run.overheadNanos() / 1000);
         return meta;
     }

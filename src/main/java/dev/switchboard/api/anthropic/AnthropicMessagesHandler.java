@@ -2,6 +2,7 @@ package dev.switchboard.api.anthropic;
 
 import dev.switchboard.api.ErrorAnswers;
 import dev.switchboard.api.RoutingHeaders;
+import dev.switchboard.api.ChatCommands;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.MidStreamException;
 import dev.switchboard.chat.StreamEvent;
@@ -55,16 +56,19 @@ public class AnthropicMessagesHandler {
                 .flatMap(bytes -> {
                     ObjectNode body = bodies.parse(bytes, ObjectNode.class);
                     ChatCommand command = AnthropicRequestReader.read(body, requestId, providers::routes)
-                            .withClient(ClientIdentity.of(request.exchange()));
+                            .toBuilder()
+                            .client(ClientIdentity.of(request.exchange()))
+                            .cache(ChatCommands.cacheDirective(request.exchange(), null))
+                            .build();
                     return AnthropicRequestReader.streaming(body) ? stream(request, command) : complete(command);
                 });
     }
 
     private Mono<ServerResponse> complete(ChatCommand command) {
         return chat.complete(command).flatMap(result -> result.raw() != null
-                ? JsonAnswer.raw(result.raw(), h -> RoutingHeaders.set(h, result.route(), result.attempts().size()))
+                ? JsonAnswer.raw(result.raw(), h -> RoutingHeaders.set(h, result.route(), result.attempts().size(), result.cache()))
                 : JsonAnswer.ok(json, AnthropicMessage.of(json, result),
-                        h -> RoutingHeaders.set(h, result.route(), result.attempts().size())));
+                        h -> RoutingHeaders.set(h, result.route(), result.attempts().size(), result.cache())));
     }
 
     private Mono<ServerResponse> stream(ServerRequest request, ChatCommand command) {
@@ -74,7 +78,7 @@ public class AnthropicMessagesHandler {
         Flux<DataBuffer> frames = chat.stream(command)
                 .concatMapIterable(event -> {
                     if (event instanceof StreamEvent.Committed c) {
-                        committed.set(new RoutingHeaders.Committed(c.route(), c.attempts().size() + 1));
+                        committed.set(new RoutingHeaders.Committed(c));
                     }
                     List<DataBuffer> written = new ArrayList<>(2);
                     writer.write(event, written::add);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.api.ErrorAnswers;
 import dev.switchboard.api.RoutingHeaders;
+import dev.switchboard.api.ChatCommands;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.MidStreamException;
 import dev.switchboard.chat.StreamEvent;
@@ -69,7 +70,10 @@ public class OpenAiCompatHandler {
                 .flatMap(bytes -> {
                     ObjectNode body = bodies.parse(bytes, ObjectNode.class);
                     ChatCommand command = OpenAiRequestReader.read(body, requestId, preferredProvider(request))
-                            .withClient(ClientIdentity.of(request.exchange()));
+                            .toBuilder()
+                            .client(ClientIdentity.of(request.exchange()))
+                            .cache(ChatCommands.cacheDirective(request.exchange(), null))
+                            .build();
                     return OpenAiRequestReader.streaming(body)
                             ? stream(request, command, OpenAiRequestReader.includeUsage(body))
                             : complete(command);
@@ -98,9 +102,9 @@ public class OpenAiCompatHandler {
     /** The provider's own body when it speaks OpenAI's format; otherwise the answer written from the canonical one. */
     private Mono<ServerResponse> complete(ChatCommand command) {
         return chat.complete(command).flatMap(result -> result.raw() != null
-                ? JsonAnswer.raw(result.raw(), h -> RoutingHeaders.set(h, result.route(), result.attempts().size()))
+                ? JsonAnswer.raw(result.raw(), h -> RoutingHeaders.set(h, result.route(), result.attempts().size(), result.cache()))
                 : JsonAnswer.ok(json, OpenAiAnswer.of(result, epochSeconds()),
-                        h -> RoutingHeaders.set(h, result.route(), result.attempts().size())));
+                        h -> RoutingHeaders.set(h, result.route(), result.attempts().size(), result.cache())));
     }
 
     private Mono<ServerResponse> stream(ServerRequest request, ChatCommand command, boolean includeUsage) {
@@ -111,7 +115,7 @@ public class OpenAiCompatHandler {
         Flux<DataBuffer> frames = chat.stream(command)
                 .concatMapIterable(event -> {
                     if (event instanceof StreamEvent.Committed c) {
-                        committed.set(new RoutingHeaders.Committed(c.route(), c.attempts().size() + 1));
+                        committed.set(new RoutingHeaders.Committed(c));
                     }
                     List<DataBuffer> written = new ArrayList<>(2);
                     writer.write(event, written::add);

@@ -1,6 +1,7 @@
 package dev.switchboard.tasks.jobs;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.switchboard.chat.CacheDirective;
 import dev.switchboard.tasks.TaskJob;
 import dev.switchboard.tasks.templates.TaskDefinition;
 import java.util.Map;
@@ -21,7 +22,8 @@ public record JobRequest(
         @JsonProperty("preferred_provider") @Nullable String preferredProvider,
         @Nullable String model,
         @JsonProperty("max_tokens") @Nullable Integer maxTokens,
-        @Nullable Double temperature) {
+        @Nullable Double temperature,
+        @Nullable CacheDirective cache) {
 
     public JobRequest {
         fileInfo = fileInfo == null ? Map.of() : fileInfo;
@@ -30,12 +32,12 @@ public record JobRequest(
 
     public static JobRequest of(TaskJob job) {
         return new JobRequest(job.task().name(), job.inputType(), job.text(), job.fileName(), job.fileInfo(),
-                job.variables(), job.preferredProvider(), job.model(), job.maxTokens(), job.temperature());
+                job.variables(), job.preferredProvider(), job.model(), job.maxTokens(), job.temperature(), job.cache());
     }
 
     /** The task to run now, under the request id of this run and the client that submitted it. */
     public TaskJob toTaskJob(String requestId, TaskDefinition task, String clientId, long startNanos) {
         return new TaskJob(requestId, task, inputType, text, fileName, fileInfo, variables, preferredProvider, model,
-                maxTokens, temperature, startNanos, clientId);
+                maxTokens, temperature, startNanos, clientId, cache == null ? CacheDirective.DEFAULT : cache);
     }
 }

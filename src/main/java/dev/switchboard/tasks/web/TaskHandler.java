@@ -36,7 +36,10 @@ final class TaskHandler {
     Mono<ServerResponse> process(ServerRequest request) {
         return jobs.read(request)
                 .flatMap(runner::process)
-                .flatMap(TaskHandler::json);
+                .flatMap(record -> record.metadata().get("cache") instanceof String cache
+                        ? ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                                .header("x-switchboard-cache", cache).bodyValue(record)
+                        : json(record));
     }
 
     Mono<ServerResponse> result(ServerRequest request) {

@@ -1,6 +1,7 @@
 package dev.switchboard.tasks.web;
 
 import dev.switchboard.api.OpenAiVocabulary;
+import dev.switchboard.chat.CacheDirective;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.GatewayException;
 import dev.switchboard.config.TaskProperties;
@@ -14,10 +15,12 @@ import dev.switchboard.web.ClientIdentity;
 import dev.switchboard.web.JsonBodies;
 import dev.switchboard.web.RequestIds;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import reactor.core.publisher.Mono;
@@ -33,7 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class TaskJobs {
 
     private static final Set<String> FORM_FIELDS = Set.of("input_data", "task_type", "preferred_provider", "model",
-            "max_tokens", "temperature", "variables", "priority", TaskUploads.FILE_FIELD);
+            "max_tokens", "temperature", "variables", "priority", "cache", TaskUploads.FILE_FIELD);
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
     private static final int MAX_VARIABLES = 64;
 
@@ -68,8 +71,12 @@ final class TaskJobs {
     /** A task and its priority, for the job queue ({@code /api/v1/brain/jobs}). */
     Mono<Submission> submission(ServerRequest request) {
         String client = ClientIdentity.of(request.exchange());
-        return readJob(request).map(submitted -> new Submission(submitted.job().withClient(client),
-                submitted.priority()));
+        CacheDirective header = CacheDirective.fromCacheControl(request.headers().firstHeader(HttpHeaders.CACHE_CONTROL));
+        return readJob(request).map(submitted -> {
+            TaskJob job = submitted.job();
+            CacheDirective cache = job.cache().equals(CacheDirective.OFF) ? CacheDirective.OFF : header;
+            return new Submission(job.withClient(client).withCache(cache), submitted.priority());
+        });
     }
 
     /** A validated task and the job priority it asked for, if any (0 to 9). */
@@ -149,7 +156,7 @@ final class TaskJobs {
         return new TaskRequest(fields.get("input_data"), fields.get("task_type"), fields.get("preferred_provider"),
                 fields.get("model"), integer("max_tokens", fields.get("max_tokens")),
                 number(fields.get("temperature")), variables(fields.get("variables")),
-                integer("priority", fields.get("priority")));
+                bool("cache", fields.get("cache")), integer("priority", fields.get("priority")));
     }
 
     private TaskJob job(TaskRequest request, TaskDefinition task, String requestId, long start, String inputType,
@@ -157,7 +164,8 @@ final class TaskJobs {
         validateOptions(request);
         return new TaskJob(requestId, task, inputType, text, fileName, fileInfo,
                 request.variables() == null ? Map.of() : request.variables(), blankToNull(request.preferredProvider()),
-                blankToNull(request.model()), request.maxTokens(), request.temperature(), start, ChatCommand.ANONYMOUS);
+                blankToNull(request.model()), request.maxTokens(), request.temperature(), start, ChatCommand.ANONYMOUS,
+                CacheDirective.DEFAULT.orOff(request.cache()));
     }
 
     private static void validateOptions(TaskRequest request) {
@@ -193,6 +201,17 @@ final class TaskJobs {
         } catch (JacksonException e) {
             throw GatewayException.badRequest("invalid_type", "'variables' must be a JSON object.");
         }
+    }
+
+    private static @Nullable Boolean bool(String field, @Nullable String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw GatewayException.badRequest("invalid_type", "'" + field + "' must be true or false.");
+        };
     }
 
     private static @Nullable Integer integer(String field, @Nullable String value) {

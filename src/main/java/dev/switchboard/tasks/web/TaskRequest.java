@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param model a model name (Path B, as in {@code /api/chat}); with {@code preferred_provider}, that
  *     provider's model
  * @param variables extra template values, e.g. {@code {"instruction": "Summarise in French"}}
+ * @param cache false: the response cache neither serves nor stores this task's answer
  * @param priority jobs only ({@code /api/v1/brain/jobs}): 0 to 9, higher runs sooner; 5 when not given
  */
 record TaskRequest(
@@ -22,5 +23,6 @@ record TaskRequest(
         @JsonProperty("max_tokens") @Nullable Integer maxTokens,
         @Nullable Double temperature,
         @Nullable Map<String, Object> variables,
+        @Nullable Boolean cache,
         @Nullable Integer priority) {
 }

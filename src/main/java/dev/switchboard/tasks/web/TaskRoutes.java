@@ -4,6 +4,7 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
 
+import dev.switchboard.config.CacheProperties;
 import dev.switchboard.config.JobProperties;
 import dev.switchboard.config.TaskProperties;
 import dev.switchboard.tasks.jobs.JobMetrics;
@@ -59,8 +60,9 @@ public class TaskRoutes {
     }
 
     @Bean
-    TaskRunner taskRunner(ChatService chat, JsonMapper json, TaskResultStore store, Clock clock) {
-        return new TaskRunner(chat, new StrictJson(json), store, clock);
+    TaskRunner taskRunner(ChatService chat, JsonMapper json, TaskResultStore store, Clock clock,
+            CacheProperties cache) {
+        return new TaskRunner(chat, new StrictJson(json), store, clock, cache::taskTtl);
     }
 
     @Bean
