@@ -70,7 +70,7 @@ public final class GatewayMetrics implements RequestObserver, AttemptListener {
                         .publishPercentiles(0.5, 0.99)
                         .register(registry))
                 .record(run.overheadNanos(), TimeUnit.NANOSECONDS);
-        if (run.firstTokenMs() >= 0) {
+        if (run.firstTokenMs() >= 0 && !run.cacheHit()) {
             ttft.get(List.of(surface, provider), t -> Timer.builder("switchboard.ttft")
                             .description("Time to first token of streamed requests")
                             .tags("surface", t.get(0), "provider", t.get(1))

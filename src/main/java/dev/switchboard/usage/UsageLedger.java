@@ -118,9 +118,10 @@ public final class UsageLedger implements RequestObserver {
             requests.add(totals, TotalsColumn.PROMPT_TOKENS, usage.promptTokens());
             requests.add(totals, TotalsColumn.COMPLETION_TOKENS, usage.completionTokens());
         }
-        // the route is set once content was delivered: by the success, or by the stream that broke or was cancelled
+        // the route is set once content was delivered: by the success, or by the stream that broke or was cancelled;
+        // a cache hit asked no key
         RouteInfo route = run.route();
-        if (usage != null && route != null) {
+        if (usage != null && route != null && !run.cacheHit()) {
             Row row = new Row(day, route.provider(), route.key(), route.model());
             attempts.add(row, Column.PROMPT_TOKENS, usage.promptTokens());
             attempts.add(row, Column.COMPLETION_TOKENS, usage.completionTokens());
