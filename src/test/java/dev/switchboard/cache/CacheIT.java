@@ -8,6 +8,7 @@ import dev.switchboard.testsupport.ExtraGateway;
 import dev.switchboard.testsupport.GatewayIT;
 import dev.switchboard.testsupport.Sse;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.r2dbc.postgresql.codec.Json;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +93,7 @@ class CacheIT {
         assertThat(row.get("outcome")).isEqualTo("success");
         assertThat(row.get("prompt_tokens")).isEqualTo(0);
         assertThat(row.get("completion_tokens")).isEqualTo(0);
-        JsonNode metadata = json.readTree(row.get("metadata").toString());
+        JsonNode metadata = json.readTree(((Json) row.get("metadata")).asString());
         assertThat(metadata.path("cache_hit").asBoolean()).isTrue();
         assertThat(metadata.path("cached_usage").path("completion_tokens").asInt()).isPositive();
     }
