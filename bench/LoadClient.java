@@ -27,6 +27,7 @@ import reactor.netty.resources.LoopResources;
  * hold   URL BODY CONCURRENCY         that many streams at once over HTTP/2 (h2c), all must complete
  * cancel URL BODY COUNT CHUNKS        streams cancelled after CHUNKS data events
  * serial URL BODY COUNT PAUSE_MS      one request at a time with a pause between (an idle machine's latency)
+ * submit URL BODY COUNT CONCURRENCY   COUNT posts, CONCURRENCY at a time, no warm-up (e.g. jobs); counts the 2xx
  * </pre>
  *
  * Sends {@code Authorization: $AUTH} when that variable is set, and the headers in {@code HEADERS}
@@ -51,6 +52,7 @@ public final class LoadClient {
             case "hold" -> hold(http, url, body, Integer.parseInt(args[3]));
             case "cancel" -> cancel(http, url, body, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             case "serial" -> serial(http, url, body, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            case "submit" -> submit(http, url, body, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             default -> throw new IllegalArgumentException(mode);
         }
         System.exit(0);
@@ -93,6 +95,15 @@ public final class LoadClient {
         return http.post().uri(url).send(oneWrite(body))
                 .responseSingle((response, content) -> content.asByteArray().defaultIfEmpty(new byte[0])
                         .map(bytes -> response.status().code()));
+    }
+
+    static void submit(HttpClient http, String url, String body, int count, int concurrency) {
+        long start = System.nanoTime();
+        List<Integer> statuses = Flux.range(0, count).flatMap(i -> post(http, url, body).onErrorReturn(-1), concurrency)
+                .collectList().block(Duration.ofMinutes(5));
+        long accepted = statuses.stream().filter(status -> status >= 200 && status < 300).count();
+        System.out.printf("accepted=%d refused=%d wall_s=%.2f%n", accepted, count - accepted,
+                (System.nanoTime() - start) / 1e9);
     }
 
     static void rate(HttpClient http, String url, String body, int rps, int seconds) throws Exception {
