@@ -1,7 +1,11 @@
 package dev.switchboard.tasks;
 
+import dev.switchboard.chat.ChatMessage;
+import dev.switchboard.chat.ContentPart;
 import dev.switchboard.tasks.templates.PromptInput;
 import dev.switchboard.tasks.templates.TaskDefinition;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -12,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param preferredProvider tried first in Path A, or the provider of {@code model} in Path B
  * @param startNanos when the request arrived, for {@code response_time}
  * @param clientId the gateway client that sent it; its commands carry it into limits, usage and the request log
+ * @param images images that go to the model with the prompt (an uploaded image, for a task with
+ *     {@code images: vision}); empty otherwise
  */
 public record TaskJob(
         String requestId,
@@ -26,18 +32,43 @@ public record TaskJob(
         @Nullable Integer maxTokens,
         @Nullable Double temperature,
         long startNanos,
-        String clientId) {
+        String clientId,
+        List<ContentPart.Image> images) {
 
     public static final String TEXT = "text";
     public static final String FILE = "file";
 
+    public TaskJob {
+        images = List.copyOf(images);
+    }
+
     public TaskJob withClient(String client) {
         return new TaskJob(requestId, task, inputType, text, fileName, fileInfo, variables, preferredProvider, model,
-                maxTokens, temperature, startNanos, client);
+                maxTokens, temperature, startNanos, client, images);
     }
 
     public PromptInput promptInput() {
         return new PromptInput(text, inputType, fileName, variables);
+    }
+
+    /** The task's messages for this input, the images attached to the last user message. */
+    public List<ChatMessage> prompt() {
+        List<ChatMessage> messages = task.render(promptInput());
+        if (images.isEmpty()) {
+            return messages;
+        }
+        List<ChatMessage> withImages = new ArrayList<>(messages);
+        for (int i = withImages.size() - 1; i >= 0; i--) {
+            ChatMessage message = withImages.get(i);
+            if ("user".equals(message.role())) {
+                List<ContentPart> parts = new ArrayList<>(message.parts());
+                parts.addAll(images);
+                withImages.set(i, new ChatMessage("user", parts, message.toolCalls(), message.toolCallId(),
+                        message.name()));
+                break;
+            }
+        }
+        return withImages;
     }
 
     /** What {@code input_data} shows: the text, or the file name. */

@@ -69,11 +69,11 @@ final class TaskHandler {
     /** A task type as {@code GET /api/v1/brain/tasks} lists it. */
     record TaskView(String name, String description, List<String> lineage, Map<String, Object> profile,
             List<String> parts, @JsonProperty("has_schema") boolean hasSchema,
-            @JsonProperty("max_tokens") Integer maxTokens, Double temperature) {
+            @JsonProperty("max_tokens") Integer maxTokens, Double temperature, String images) {
 
         static TaskView of(TaskDefinition task) {
             return new TaskView(task.name(), task.description(), task.lineage(), task.profile().asTemplateValue(),
-                    task.partNames(), task.schema() != null, task.maxTokens(), task.temperature());
+                    task.partNames(), task.schema() != null, task.maxTokens(), task.temperature(), task.images());
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.switchboard.tasks.web;
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
 
+import dev.switchboard.config.TaskDocumentProperties;
 import dev.switchboard.config.TaskProperties;
 import dev.switchboard.routing.ChatService;
 import dev.switchboard.tasks.StrictJson;
@@ -47,15 +48,21 @@ public class TaskRoutes {
         return new TaskResultStore(database, json, properties);
     }
 
+    /** One per gateway: it holds the OCR concurrency limit and what is known about Tesseract. */
+    @Bean
+    DocumentText documentText(TaskProperties properties, TaskDocumentProperties documents) {
+        return new DocumentText(properties, documents);
+    }
+
     @Bean
     TaskRunner taskRunner(ChatService chat, JsonMapper json, TaskResultStore store, Clock clock) {
         return new TaskRunner(chat, new StrictJson(json), store, clock);
     }
 
     @Bean
-    TaskJobs taskJobs(TaskCatalog catalog, JsonBodies bodies, JsonMapper json, TaskProperties properties) {
-        return new TaskJobs(catalog, bodies, new TaskUploads(properties), new DocumentText(properties), json,
-                properties);
+    TaskJobs taskJobs(TaskCatalog catalog, JsonBodies bodies, JsonMapper json, TaskProperties properties,
+            DocumentText documents) {
+        return new TaskJobs(catalog, bodies, new TaskUploads(properties), documents, json, properties);
     }
 
     @Bean
