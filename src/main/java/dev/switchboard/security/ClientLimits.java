@@ -7,6 +7,7 @@ import dev.switchboard.routing.RequestAdmission;
 import dev.switchboard.routing.RequestObserver;
 import dev.switchboard.routing.RequestRun;
 import dev.switchboard.support.TokenBucket;
+import dev.switchboard.web.ClientIdentity;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -28,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ClientLimits implements RequestAdmission, RequestObserver {
 
     /** The client id of requests made with the admin token. */
-    public static final String ADMIN = "admin";
+    public static final String ADMIN = ClientIdentity.ADMIN;
     private static final long MINUTE = 60_000;
 
     private final ClientDirectory directory;

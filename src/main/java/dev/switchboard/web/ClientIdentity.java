@@ -12,6 +12,8 @@ import org.springframework.web.server.ServerWebExchange;
 public final class ClientIdentity {
 
     public static final String ATTRIBUTE = ClientIdentity.class.getName() + ".client";
+    /** The client id of requests made with the admin token. */
+    public static final String ADMIN = "admin";
 
     private ClientIdentity() {
     }
@@ -19,6 +21,11 @@ public final class ClientIdentity {
     public static String of(ServerWebExchange exchange) {
         String client = exchange.getAttribute(ATTRIBUTE);
         return client != null ? client : ChatCommand.ANONYMOUS;
+    }
+
+    /** Whether the exchange was made with the admin token. */
+    public static boolean isAdmin(ServerWebExchange exchange) {
+        return ADMIN.equals(exchange.getAttribute(ATTRIBUTE));
     }
 
     /** The client of a WebSocket: the handshake's attribute, copied into the session by the WebSocket service. */

@@ -39,12 +39,18 @@ final class TaskHandler {
                 .flatMap(TaskHandler::json);
     }
 
+    /** A stored record, if the caller may see it: its own, or any for the admin token (404 otherwise, as if absent). */
     Mono<ServerResponse> result(ServerRequest request) {
         String id = request.pathVariable("id");
-        return store.find(id)
+        return store.find(id, ResultQueries.owner(request))
                 .switchIfEmpty(Mono.error(() -> new GatewayException(404, "invalid_request_error", "result_not_found",
                         "No task result with id '" + (id.length() > 64 ? id.substring(0, 64) : id) + "'.", null)))
                 .flatMap(TaskHandler::json);
+    }
+
+    /** {@code GET /api/v1/brain/results}: the caller's stored results (everyone's for the admin token), newest first. */
+    Mono<ServerResponse> results(ServerRequest request) {
+        return Mono.fromSupplier(() -> ResultQueries.of(request)).flatMap(store::list).flatMap(TaskHandler::json);
     }
 
     Mono<ServerResponse> tasks(ServerRequest request) {

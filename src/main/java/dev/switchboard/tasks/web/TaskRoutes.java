@@ -5,8 +5,10 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 
 import dev.switchboard.config.TaskDocumentProperties;
 import dev.switchboard.config.TaskProperties;
+import dev.switchboard.config.TaskResultProperties;
 import dev.switchboard.routing.ChatService;
 import dev.switchboard.tasks.StrictJson;
+import dev.switchboard.tasks.TaskResultRetention;
 import dev.switchboard.tasks.TaskResultStore;
 import dev.switchboard.tasks.TaskRunner;
 import dev.switchboard.tasks.documents.DocumentText;
@@ -32,6 +34,7 @@ public class TaskRoutes {
         return RouterFunctions
                 .route(POST("/api/v1/brain/process"), tasks::process)
                 .andRoute(POST("/api/v1/brain/process/stream"), sse::stream)
+                .andRoute(GET("/api/v1/brain/results"), tasks::results)
                 .andRoute(GET("/api/v1/brain/results/{id}"), tasks::result)
                 .andRoute(GET("/api/v1/brain/tasks"), tasks::tasks)
                 .andRoute(POST("/api/v1/brain/config/reload"), tasks::reload);
@@ -44,8 +47,14 @@ public class TaskRoutes {
     }
 
     @Bean
-    TaskResultStore taskResultStore(DatabaseClient database, JsonMapper json, TaskProperties properties) {
-        return new TaskResultStore(database, json, properties);
+    TaskResultStore taskResultStore(DatabaseClient database, JsonMapper json, TaskProperties properties, Clock clock,
+            TaskResultProperties results) {
+        return new TaskResultStore(database, json, properties, clock, results);
+    }
+
+    @Bean
+    TaskResultRetention taskResultRetention(TaskResultStore store, Clock clock, TaskResultProperties results) {
+        return new TaskResultRetention(store::deleteCreatedBefore, clock, results);
     }
 
     /** One per gateway: it holds the OCR concurrency limit and what is known about Tesseract. */
