@@ -13,7 +13,6 @@ import java.util.regex.Pattern;
 import org.apache.poi.poifs.crypt.Decryptor;
 import org.apache.poi.poifs.filesystem.FileMagic;
 import org.apache.poi.poifs.filesystem.POIFSFileSystem;
-import org.apache.tika.detect.EncodingDetector;
 import org.apache.tika.exception.EncryptedDocumentException;
 import org.apache.tika.exception.TikaException;
 import org.apache.tika.exception.WriteLimitReachedException;
@@ -38,7 +37,8 @@ import org.xml.sax.SAXException;
  * The text of the formats Apache Tika reads for us: Word 97–2003 ({@code .doc}), Excel ({@code .xls},
  * {@code .xlsx}: every sheet, rows as lines, cells separated by tabs), OpenDocument text, RTF and HTML (the
  * body's text: no scripts, styles or markup; the character set from the page or detected). Each format has
- * its own parser, called directly: no type detection, no parser discovery, and no embedded documents
+ * its own parser, made when needed (so their classes load on first use, not at startup) and called
+ * directly: no type detection, no parser discovery, and no embedded documents
  * (attachments inside a file are not opened). CSV is kept as written (delimiters, quotes: models read it
  * well, and Tika's CSV parser would turn it into a table only when it is sure it is one): UTF-8 when it
  * is valid UTF-8, else in the character set Tika's detector finds (Excel on Windows saves windows-1252).
@@ -52,12 +52,6 @@ final class TikaText {
     private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
     private static final Pattern JAVA_NAME = Pattern.compile("\\b[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*\\.[A-Za-z]");
 
-    private final Parser office = new OfficeParser();
-    private final Parser ooxml = new OOXMLParser();
-    private final Parser openDocument = new OpenDocumentParser();
-    private final Parser rtf = new RTFParser();
-    private final Parser html = new JSoupParser();
-    private final EncodingDetector charsets = new UniversalEncodingDetector();
     private final int maxChars;
 
     TikaText(int maxChars) {
@@ -111,7 +105,7 @@ final class TikaText {
                 if (isEncryptedContainer(file)) {
                     throw DocumentErrors.encrypted(file.fileName());
                 }
-                yield office;
+                yield new OfficeParser();
             }
             case XLSX -> {
                 if (magic == FileMagic.OLE2 && isEncryptedContainer(file)) {
@@ -120,26 +114,26 @@ final class TikaText {
                 if (magic != FileMagic.OOXML) {
                     throw DocumentErrors.unreadable(file.fileName(), "it is not an Excel .xlsx workbook");
                 }
-                yield ooxml;
+                yield new OOXMLParser();
             }
             case ODT -> {
                 if (magic != FileMagic.OOXML) { // a zip archive, as OOXML is
                     throw DocumentErrors.unreadable(file.fileName(), "it is not an OpenDocument .odt file");
                 }
-                yield openDocument;
+                yield new OpenDocumentParser();
             }
             case RTF -> {
                 if (!new String(file.bytes(), 0, Math.min(5, file.size()), StandardCharsets.ISO_8859_1)
                         .equals("{\\rtf")) {
                     throw DocumentErrors.unreadable(file.fileName(), "it is not an RTF document");
                 }
-                yield rtf;
+                yield new RTFParser();
             }
             case HTML -> {
                 if (looksBinary(file.bytes())) {
                     throw DocumentErrors.unreadable(file.fileName(), "it contains binary data, not text");
                 }
-                yield html;
+                yield new JSoupParser();
             }
             default -> throw new IllegalArgumentException("not a Tika kind: " + kind);
         };
@@ -157,7 +151,7 @@ final class TikaText {
 
     private Charset detected(byte[] bytes) {
         try (TikaInputStream in = TikaInputStream.get(bytes)) {
-            Charset charset = charsets.detect(in, new Metadata());
+            Charset charset = new UniversalEncodingDetector().detect(in, new Metadata());
             return charset != null ? charset : WINDOWS_1252;
         } catch (IOException e) {
             return WINDOWS_1252;
