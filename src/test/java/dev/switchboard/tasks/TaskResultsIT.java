@@ -96,6 +96,11 @@ class TaskResultsIT {
         // a summary: the answer and the fallback chain are read by id
         assertThat(newest.has("response")).isFalse();
         assertThat(newest.has("fallback_chain")).isFalse();
+        JsonNode full = http.get().uri("/api/v1/brain/results/" + third).exchange().expectStatus().isOk()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(full.path("response").asString()).startsWith("Simulated answer to “Third input”");
+        assertThat(full.has("clientId")).isFalse();
+        assertThat(full.has("client_id")).isFalse();
     }
 
     @Test
