@@ -16,9 +16,9 @@ RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -Dmaven.test.skip=true pa
     && cp target/switchboard-*.jar /src/switchboard.jar
 
 FROM eclipse-temurin:17-jre
-# curl for the health check only.
+# curl for the health check; Tesseract (with its English data) for OCR of images and scanned PDFs in tasks.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends curl \
+    && apt-get install -y --no-install-recommends curl tesseract-ocr tesseract-ocr-eng \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 switchboard \
     && useradd --system --uid 10001 --gid switchboard --home-dir /app --shell /usr/sbin/nologin switchboard \

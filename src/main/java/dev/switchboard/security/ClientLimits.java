@@ -8,6 +8,7 @@ import dev.switchboard.routing.RequestAdmission;
 import dev.switchboard.routing.RequestObserver;
 import dev.switchboard.routing.RequestRun;
 import dev.switchboard.support.TokenBucket;
+import dev.switchboard.web.ClientIdentity;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.switchboard.tasks;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -17,6 +18,9 @@ import tools.jackson.databind.JsonNode;
  * @param parsed the answer parsed as JSON, for tasks whose profile asks for JSON
  * @param responseTime seconds from receiving the request to the answer, extraction included
  * @param fallbackChain every upstream attempt in order, both rounds of a repaired strict task included
+ * @param clientId the gateway client that asked ({@code anonymous} without a key, {@code admin} for the admin
+ *     token): it alone (and the admin token) can read the record back; null for records stored before owners
+ *     were recorded. Not part of the answer.
  */
 public record TaskRecord(
         String id,
@@ -34,7 +38,8 @@ public record TaskRecord(
         Map<String, Object> metadata,
         @JsonProperty("fallback_chain") List<FallbackStep> fallbackChain,
         @JsonProperty("total_attempts") int totalAttempts,
-        @JsonProperty("created_at") Instant createdAt) {
+        @JsonProperty("created_at") Instant createdAt,
+        @JsonIgnore @Nullable String clientId) {
 
     public TaskRecord {
         fallbackChain = List.copyOf(fallbackChain);
@@ -45,6 +50,6 @@ public record TaskRecord(
         Map<String, Object> more = new LinkedHashMap<>(metadata);
         more.put(key, value);
         return new TaskRecord(id, success, taskType, inputType, inputData, provider, model, response, parsed, usage,
-                responseTime, errorMessage, more, fallbackChain, totalAttempts, createdAt);
+                responseTime, errorMessage, more, fallbackChain, totalAttempts, createdAt, clientId);
     }
 }

@@ -137,7 +137,7 @@ public final class TaskRun {
             @Nullable String response, @Nullable JsonNode parsed, @Nullable String error, Map<String, Object> meta) {
         double seconds = Math.round((System.nanoTime() - job.startNanos()) / 1_000_000.0) / 1000.0;
         return new TaskRecord(id, success, job.task().name(), job.inputType(), job.inputData(), provider, model,
-                response, parsed, usage, seconds, error, meta, steps, steps.size(), clock.instant());
+                response, parsed, usage, seconds, error, meta, steps, steps.size(), clock.instant(), job.clientId());
     }
 
     private @Nullable FallbackStep lastWithProvider() {

@@ -61,7 +61,7 @@ public final class TaskRunner {
 
     public Mono<TaskRecord> process(TaskJob job) {
         return Mono.defer(() -> {
-            List<ChatMessage> prompt = job.task().render(job.promptInput());
+            List<ChatMessage> prompt = job.prompt();
             TaskRun run = new TaskRun(job, false, clock);
             return chat.complete(firstCommand(job, prompt, cache(job)))
                     .flatMap(result -> judge(job, run, prompt, result))
@@ -71,7 +71,7 @@ public final class TaskRunner {
 
     public Flux<Event> stream(TaskJob job) {
         return Flux.defer(() -> {
-            List<ChatMessage> prompt = job.task().render(job.promptInput());
+            List<ChatMessage> prompt = job.prompt();
             TaskRun run = new TaskRun(job, true, clock);
             StringBuilder text = new StringBuilder();
             return chat.stream(firstCommand(job, prompt, cache(job)))

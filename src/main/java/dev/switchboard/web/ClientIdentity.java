@@ -12,8 +12,7 @@ import org.springframework.web.server.ServerWebExchange;
 public final class ClientIdentity {
 
     public static final String ATTRIBUTE = ClientIdentity.class.getName() + ".client";
-
-    /** The client of every request made with the admin token: it may see every client's jobs and results. */
+    /** The client id of requests made with the admin token. */
     public static final String ADMIN = "admin";
 
     private ClientIdentity() {
@@ -24,14 +23,15 @@ public final class ClientIdentity {
         return client != null ? client : ChatCommand.ANONYMOUS;
     }
 
+    /** Whether the exchange was made with the admin token. */
+    public static boolean isAdmin(ServerWebExchange exchange) {
+        return ADMIN.equals(exchange.getAttribute(ATTRIBUTE));
+    }
+
     /** The client of a WebSocket: the handshake's attribute, copied into the session by the WebSocket service. */
     public static String of(WebSocketSession session) {
         Object client = session.getAttributes().get(ATTRIBUTE);
         return client instanceof String id ? id : ChatCommand.ANONYMOUS;
-    }
-
-    public static boolean isAdmin(ServerWebExchange exchange) {
-        return ADMIN.equals(of(exchange));
     }
 
     public static void set(ServerWebExchange exchange, String clientId) {

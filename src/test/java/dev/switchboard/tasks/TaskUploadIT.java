@@ -1,12 +1,17 @@
 package dev.switchboard.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.switchboard.config.TaskDocumentProperties;
+import dev.switchboard.tasks.documents.TesseractOcr;
 import dev.switchboard.testsupport.GatewayIT;
 import dev.switchboard.testsupport.MultipartForm;
 import dev.switchboard.testsupport.TestDocuments;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
@@ -124,11 +129,107 @@ class TaskUploadIT {
 
     @Test
     void anUnsupportedTypeIsA415() {
-        JsonNode error = error(upload("photo.png", MediaType.IMAGE_PNG, new byte[] {(byte) 0x89, 'P', 'N', 'G'},
+        JsonNode error = error(upload("photo.webp", MediaType.parseMediaType("image/webp"), new byte[] {'R', 'I', 'F', 'F'},
                 "task_type", "generic"), 415);
 
         assertThat(error.path("code").asString()).isEqualTo("unsupported_file_type");
-        assertThat(error.path("message").asString()).contains(".png").contains("PDF");
+        assertThat(error.path("message").asString()).contains(".webp").contains("PDF").contains(".png");
+    }
+
+    @Test
+    void wordExcelOpenDocumentRtfHtmlAndCsvFilesAreReadThroughTika() {
+        Map<String, List<List<Object>>> sheet = Map.of("People", List.of(List.of("Ada Lovelace", "analyst")));
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("cv.doc", TestDocuments.doc());
+        files.put("people.xlsx", TestDocuments.xlsx(sheet));
+        files.put("people.xls", TestDocuments.xls(sheet));
+        files.put("cv.odt", TestDocuments.odt(List.of("Grace Hopper", "Rear admiral")));
+        files.put("cv.rtf", TestDocuments.rtf(List.of("Grace Hopper", "Rear admiral")));
+        files.put("jd.html", "<html><body><h1>Senior engineer</h1><p>Java</p></body></html>".getBytes(StandardCharsets.UTF_8));
+        files.put("people.csv", "name,role\nAda Lovelace,analyst\n".getBytes(StandardCharsets.UTF_8));
+        Map<String, String> excerpts = Map.of(
+                "cv.doc", "Grace Hopper Rear admiral and COBOL pioneer",
+                "people.xlsx", "People Ada Lovelace analyst",
+                "people.xls", "People Ada Lovelace analyst",
+                "cv.odt", "Grace Hopper Rear admiral",
+                "cv.rtf", "Grace Hopper Rear admiral",
+                "jd.html", "Senior engineer Java",
+                "people.csv", "name,role Ada Lovelace,analyst");
+
+        files.forEach((name, bytes) -> {
+            JsonNode record = ok(upload(name, MediaType.APPLICATION_OCTET_STREAM, bytes, "task_type", "generic",
+                    "model", "sim-json"));
+
+            assertThat(record.path("success").asBoolean()).as(name).isTrue();
+            assertThat(excerpt(record)).as(name).isEqualTo(excerpts.get(name));
+            JsonNode file = record.path("metadata").path("file");
+            assertThat(file.path("kind").asString()).as(name).isEqualTo(name.substring(name.indexOf('.') + 1));
+            assertThat(file.path("extraction").asString()).as(name).isEqualTo("text");
+        });
+    }
+
+    @Test
+    void aDamagedSpreadsheetIsA422() {
+        JsonNode error = error(upload("broken.xlsx", MediaType.APPLICATION_OCTET_STREAM, "not a workbook".getBytes(
+                StandardCharsets.UTF_8), "task_type", "generic"), 422);
+
+        assertThat(error.path("code").asString()).isEqualTo("unreadable_file");
+        assertThat(error.path("message").asString()).contains("broken.xlsx");
+    }
+
+    @Test
+    void anImageForAnOcrTaskIsReadWithTesseract() {
+        assumeTesseract();
+
+        JsonNode record = ok(upload("cv.png", MediaType.IMAGE_PNG, TestDocuments.png(List.of("Ada Lovelace analyst")),
+                "task_type", "generic", "model", "sim-json"));
+
+        assertThat(excerpt(record)).isEqualTo("Ada Lovelace analyst");
+        JsonNode file = record.path("metadata").path("file");
+        assertThat(file.path("kind").asString()).isEqualTo("png");
+        assertThat(file.path("extraction").asString()).isEqualTo("ocr");
+    }
+
+    @Test
+    void aScannedPdfIsReadWithTesseract() {
+        assumeTesseract();
+
+        JsonNode record = ok(upload("scan.pdf", MediaType.APPLICATION_PDF, TestDocuments.scannedPdf(
+                List.of("Grace Hopper", "Rear admiral")), "task_type", "generic", "model", "sim-json"));
+
+        assertThat(excerpt(record)).isEqualTo("Grace Hopper Rear admiral");
+        assertThat(record.path("metadata").path("file").path("ocr_pages").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void anImageForAVisionTaskGoesToAVisionModelAsAnImagePart() {
+        byte[] jpeg = TestDocuments.jpeg(List.of("a chart"));
+
+        JsonNode record = ok(upload("chart.jpg", MediaType.IMAGE_JPEG, jpeg, "task_type", "describe_image",
+                "model", "alpha-1"));
+
+        assertThat(record.path("success").asBoolean()).isTrue();
+        // the simulator names the images of the last user message it was sent
+        assertThat(record.path("response").asString()).startsWith("I see 1 image (image/jpeg).");
+        JsonNode file = record.path("metadata").path("file");
+        assertThat(file.path("extraction").asString()).isEqualTo("vision");
+        assertThat(file.path("size_bytes").asInt()).isEqualTo(jpeg.length);
+        assertThat(record.path("input_data").asString()).isEqualTo("chart.jpg");
+    }
+
+    @Test
+    void anImageForAVisionTaskIsRefusedByATextOnlyModelBeforeAnythingIsSent() {
+        JsonNode error = error(upload("chart.png", MediaType.IMAGE_PNG, TestDocuments.png(List.of("a chart")),
+                "task_type", "describe_image", "model", "alpha-text"), 400);
+
+        assertThat(error.path("code").asString()).isEqualTo("unsupported_parameter");
+        assertThat(error.path("message").asString()).contains("image_url");
+    }
+
+    private static void assumeTesseract() {
+        TesseractOcr.Availability tesseract = new TesseractOcr(new TaskDocumentProperties.Ocr(true, "tesseract", "eng",
+                300, 1)).availability();
+        assumeTrue(tesseract.available(), () -> "OCR tests skipped: " + tesseract.detail());
     }
 
     @Test

@@ -20,6 +20,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TaskDefinition {
 
+    /** {@code images: ocr}, the default: an uploaded image is read by OCR and its text is the input. */
+    public static final String IMAGES_OCR = "ocr";
+    /** {@code images: vision}: an uploaded image goes to the model as an image part. */
+    public static final String IMAGES_VISION = "vision";
+    static final Set<String> IMAGE_SETTINGS = Set.of(IMAGES_OCR, IMAGES_VISION);
+
     /** Names every template sees; request variables with these names do not replace them. */
     static final Set<String> RESERVED = Set.of("input", "input_type", "file_name", "task", "profile", "schema",
             "variables");
@@ -32,10 +38,17 @@ public final class TaskDefinition {
     private final @Nullable TaskSchema schema;
     private final @Nullable Integer maxTokens;
     private final @Nullable Double temperature;
+    private final String images;
 
     public TaskDefinition(String name, String description, List<String> lineage, TaskProfile profile,
             Map<PromptPart, CompiledPart> parts, @Nullable TaskSchema schema, @Nullable Integer maxTokens,
             @Nullable Double temperature) {
+        this(name, description, lineage, profile, parts, schema, maxTokens, temperature, IMAGES_OCR);
+    }
+
+    public TaskDefinition(String name, String description, List<String> lineage, TaskProfile profile,
+            Map<PromptPart, CompiledPart> parts, @Nullable TaskSchema schema, @Nullable Integer maxTokens,
+            @Nullable Double temperature, String images) {
         this.name = name;
         this.description = description;
         this.lineage = List.copyOf(lineage);
@@ -44,6 +57,7 @@ public final class TaskDefinition {
         this.schema = schema;
         this.maxTokens = maxTokens;
         this.temperature = temperature;
+        this.images = images;
     }
 
     public String name() {
@@ -73,6 +87,16 @@ public final class TaskDefinition {
 
     public @Nullable Double temperature() {
         return temperature;
+    }
+
+    /** {@code ocr} or {@code vision}: what an uploaded image becomes. */
+    public String images() {
+        return images;
+    }
+
+    /** Whether an uploaded image goes to the model as an image part rather than through OCR. */
+    public boolean imagesToModel() {
+        return IMAGES_VISION.equals(images);
     }
 
     public List<String> partNames() {

@@ -13,6 +13,8 @@ import tools.jackson.databind.JsonNode;
  * @param base the task this one inherits parts, profile, schema and defaults from
  * @param isAbstract a building block only: it cannot be requested, only inherited from
  * @param schema a JSON schema (written as YAML) the parsed answer must match; needs a strict profile
+ * @param images what an uploaded image becomes: {@code ocr} (the default) reads its text with Tesseract,
+ *     {@code vision} sends the image itself to a vision-capable model as an image part
  */
 public record TaskSpec(
         @Nullable String base,
@@ -25,7 +27,8 @@ public record TaskSpec(
         @Nullable String assistant,
         @Nullable JsonNode schema,
         @JsonProperty("max_tokens") @Nullable Integer maxTokens,
-        @Nullable Double temperature) {
+        @Nullable Double temperature,
+        @Nullable String images) {
 
     @Nullable String part(PromptPart part) {
         return switch (part) {

@@ -131,7 +131,7 @@ public final class TaskTemplates {
             } catch (UnrecognizedPropertyException e) {
                 problems.add(new TemplateProblem(source.name(), name, e.getPropertyName(), "unknown field; known: "
                         + "base, abstract, description, profile (role, expertise, output_format, strict), system, "
-                        + "developer, user, assistant, schema, max_tokens, temperature"));
+                        + "developer, user, assistant, schema, max_tokens, temperature, images"));
             } catch (JacksonException e) {
                 problems.add(new TemplateProblem(source.name(), name, field(e), e.getOriginalMessage()));
             }
@@ -182,6 +182,7 @@ public final class TaskTemplates {
         String schemaOwner = null;
         Integer maxTokens = null;
         Double temperature = null;
+        String images = null;
         for (int i = chain.size() - 1; i >= 0; i--) {
             Declared d = chain.get(i);
             TaskSpec spec = d.spec();
@@ -201,12 +202,13 @@ public final class TaskTemplates {
             }
             maxTokens = spec.maxTokens() != null ? spec.maxTokens() : maxTokens;
             temperature = spec.temperature() != null ? spec.temperature() : temperature;
+            images = spec.images() != null ? spec.images() : images;
         }
         List<String> lineage = chain.stream().map(Declared::name).toList();
         boolean userDeclared = chain.stream().anyMatch(d -> d.spec().part(PromptPart.USER) != null);
         boolean brokenPart = chain.stream().anyMatch(d -> !d.failed().isEmpty());
         return new Resolved(self, lineage, description, profile, parts, userDeclared, brokenPart, schemaSource,
-                schemaOwner, maxTokens, temperature);
+                schemaOwner, maxTokens, temperature, images == null ? TaskDefinition.IMAGES_OCR : images);
     }
 
     private TaskDefinition.@Nullable CompiledPart compiledPart(Declared d, PromptPart part,
@@ -253,6 +255,9 @@ public final class TaskTemplates {
         if (r.temperature() != null && (r.temperature() < 0 || r.temperature() > 2)) {
             problems.add(new TemplateProblem(source, name, "temperature", "must be between 0 and 2"));
         }
+        if (!TaskDefinition.IMAGE_SETTINGS.contains(r.images())) {
+            problems.add(new TemplateProblem(source, name, "images", "'" + r.images() + "' is not one of ocr, vision"));
+        }
         TaskSchema schema = null;
         if (r.schemaSource() != null) {
             if (!profile.strict()) {
@@ -266,7 +271,7 @@ public final class TaskTemplates {
             return null; // a part that failed to compile was reported where it is defined
         }
         TaskDefinition definition = new TaskDefinition(name, r.description(), r.lineage(), profile, r.parts(), schema,
-                r.maxTokens(), r.temperature());
+                r.maxTokens(), r.temperature(), r.images());
         try {
             definition.renderParts(PromptInput.sample());
         } catch (TaskDefinition.PartFailure e) {
@@ -321,6 +326,6 @@ public final class TaskTemplates {
     private record Resolved(Declared self, List<String> lineage, String description, TaskProfile profile,
             Map<PromptPart, TaskDefinition.CompiledPart> parts, boolean userDeclared, boolean brokenPart,
             @Nullable JsonNode schemaSource,
-            @Nullable String schemaOwner, @Nullable Integer maxTokens, @Nullable Double temperature) {
+            @Nullable String schemaOwner, @Nullable Integer maxTokens, @Nullable Double temperature, String images) {
     }
 }

@@ -58,7 +58,8 @@ final class JobHandler {
     Mono<ServerResponse> get(ServerRequest request) {
         return visible(request)
                 .flatMap(job -> job.resultId() == null ? Mono.just(JobView.of(job, null, maxAttempts))
-                        : results.find(job.resultId())
+                        // the caller may see the job, so its record (the record's owner is the job's client)
+                        : results.find(job.resultId(), null)
                                 .map(record -> JobView.of(job, record, maxAttempts))
                                 .defaultIfEmpty(JobView.of(job, null, maxAttempts)))
                 .flatMap(JobHandler::json);

@@ -42,12 +42,18 @@ final class TaskHandler {
                         : json(record));
     }
 
+    /** A stored record, if the caller may see it: its own, or any for the admin token (404 otherwise, as if absent). */
     Mono<ServerResponse> result(ServerRequest request) {
         String id = request.pathVariable("id");
-        return store.find(id)
+        return store.find(id, ResultQueries.owner(request))
                 .switchIfEmpty(Mono.error(() -> new GatewayException(404, "invalid_request_error", "result_not_found",
                         "No task result with id '" + (id.length() > 64 ? id.substring(0, 64) : id) + "'.", null)))
                 .flatMap(TaskHandler::json);
+    }
+
+    /** {@code GET /api/v1/brain/results}: the caller's stored results (everyone's for the admin token), newest first. */
+    Mono<ServerResponse> results(ServerRequest request) {
+        return Mono.fromSupplier(() -> ResultQueries.of(request)).flatMap(store::list).flatMap(TaskHandler::json);
     }
 
     Mono<ServerResponse> tasks(ServerRequest request) {
@@ -72,11 +78,11 @@ final class TaskHandler {
     /** A task type as {@code GET /api/v1/brain/tasks} lists it. */
     record TaskView(String name, String description, List<String> lineage, Map<String, Object> profile,
             List<String> parts, @JsonProperty("has_schema") boolean hasSchema,
-            @JsonProperty("max_tokens") Integer maxTokens, Double temperature) {
+            @JsonProperty("max_tokens") Integer maxTokens, Double temperature, String images) {
 
         static TaskView of(TaskDefinition task) {
             return new TaskView(task.name(), task.description(), task.lineage(), task.profile().asTemplateValue(),
-                    task.partNames(), task.schema() != null, task.maxTokens(), task.temperature());
+                    task.partNames(), task.schema() != null, task.maxTokens(), task.temperature(), task.images());
         }
     }
 }

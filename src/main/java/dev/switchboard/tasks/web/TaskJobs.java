@@ -3,6 +3,7 @@ package dev.switchboard.tasks.web;
 import dev.switchboard.api.OpenAiVocabulary;
 import dev.switchboard.chat.CacheDirective;
 import dev.switchboard.chat.ChatCommand;
+import dev.switchboard.chat.ContentPart;
 import dev.switchboard.chat.GatewayException;
 import dev.switchboard.config.TaskProperties;
 import dev.switchboard.tasks.TaskJob;
@@ -15,6 +16,7 @@ import dev.switchboard.web.ClientIdentity;
 import dev.switchboard.web.JsonBodies;
 import dev.switchboard.web.RequestIds;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -121,7 +123,7 @@ final class TaskJobs {
             throw new GatewayException(413, "invalid_request_error", "input_too_long", "'input_data' has "
                     + text.length() + " characters; at most " + maxInputChars + " are accepted.", null);
         }
-        return job(request, task, requestId, start, TaskJob.TEXT, text, null, Map.of());
+        return job(request, task, requestId, start, TaskJob.TEXT, text, null, Map.of(), List.of());
     }
 
     private Mono<TaskJob> fromForm(TaskUploads.Form form, TaskRequest request, String requestId, long start) {
@@ -134,16 +136,9 @@ final class TaskJobs {
         }
         TaskDefinition task = catalog.require(request.taskType());
         validateOptions(request);
-        return documents.extract(file).map(extracted -> {
-            Map<String, Object> info = new LinkedHashMap<>();
-            info.put("name", file.fileName());
-            info.put("kind", extracted.kind().code());
-            info.put("size_bytes", file.size());
-            if (extracted.pages() > 0) {
-                info.put("pages", extracted.pages());
-            }
-            return job(request, task, requestId, start, TaskJob.FILE, extracted.text(), file.fileName(), info);
-        });
+        return documents.extract(file, task.imagesToModel()).map(extracted -> job(request, task, requestId, start,
+                TaskJob.FILE, extracted.text(), file.fileName(), extracted.info(file),
+                extracted.image() == null ? List.of() : List.of(extracted.image())));
     }
 
     private TaskRequest formRequest(Map<String, String> fields) {
@@ -160,12 +155,12 @@ final class TaskJobs {
     }
 
     private TaskJob job(TaskRequest request, TaskDefinition task, String requestId, long start, String inputType,
-            String text, @Nullable String fileName, Map<String, Object> fileInfo) {
+            String text, @Nullable String fileName, Map<String, Object> fileInfo, List<ContentPart.Image> images) {
         validateOptions(request);
         return new TaskJob(requestId, task, inputType, text, fileName, fileInfo,
                 request.variables() == null ? Map.of() : request.variables(), blankToNull(request.preferredProvider()),
                 blankToNull(request.model()), request.maxTokens(), request.temperature(), start, ChatCommand.ANONYMOUS,
-                CacheDirective.DEFAULT.orOff(request.cache()));
+                images, CacheDirective.DEFAULT.orOff(request.cache()));
     }
 
     private static void validateOptions(TaskRequest request) {

@@ -6,7 +6,9 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 
 import dev.switchboard.config.CacheProperties;
 import dev.switchboard.config.JobProperties;
+import dev.switchboard.config.TaskDocumentProperties;
 import dev.switchboard.config.TaskProperties;
+import dev.switchboard.config.TaskResultProperties;
 import dev.switchboard.tasks.jobs.JobMetrics;
 import dev.switchboard.tasks.jobs.JobQueue;
 import dev.switchboard.tasks.jobs.JobWorker;
@@ -14,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.ConnectionFactory;
 import dev.switchboard.routing.ChatService;
 import dev.switchboard.tasks.StrictJson;
+import dev.switchboard.tasks.TaskResultRetention;
 import dev.switchboard.tasks.TaskResultStore;
 import dev.switchboard.tasks.TaskRunner;
 import dev.switchboard.tasks.documents.DocumentText;
@@ -43,6 +46,7 @@ public class TaskRoutes {
                 .andRoute(GET(JobHandler.PATH + "/{id}"), jobs::get)
                 .andRoute(DELETE(JobHandler.PATH + "/{id}"), jobs::cancel)
                 .andRoute(POST("/api/v1/brain/process/stream"), sse::stream)
+                .andRoute(GET("/api/v1/brain/results"), tasks::results)
                 .andRoute(GET("/api/v1/brain/results/{id}"), tasks::result)
                 .andRoute(GET("/api/v1/brain/tasks"), tasks::tasks)
                 .andRoute(POST("/api/v1/brain/config/reload"), tasks::reload);
@@ -55,8 +59,20 @@ public class TaskRoutes {
     }
 
     @Bean
-    TaskResultStore taskResultStore(DatabaseClient database, JsonMapper json, TaskProperties properties) {
-        return new TaskResultStore(database, json, properties);
+    TaskResultStore taskResultStore(DatabaseClient database, JsonMapper json, TaskProperties properties, Clock clock,
+            TaskResultProperties results) {
+        return new TaskResultStore(database, json, properties, clock, results);
+    }
+
+    @Bean
+    TaskResultRetention taskResultRetention(TaskResultStore store, Clock clock, TaskResultProperties results) {
+        return new TaskResultRetention(store::deleteCreatedBefore, clock, results);
+    }
+
+    /** One per gateway: it holds the OCR concurrency limit and what is known about Tesseract. */
+    @Bean
+    DocumentText documentText(TaskProperties properties, TaskDocumentProperties documents) {
+        return new DocumentText(properties, documents);
     }
 
     @Bean
@@ -66,9 +82,9 @@ public class TaskRoutes {
     }
 
     @Bean
-    TaskJobs taskJobs(TaskCatalog catalog, JsonBodies bodies, JsonMapper json, TaskProperties properties) {
-        return new TaskJobs(catalog, bodies, new TaskUploads(properties), new DocumentText(properties), json,
-                properties);
+    TaskJobs taskJobs(TaskCatalog catalog, JsonBodies bodies, JsonMapper json, TaskProperties properties,
+            DocumentText documents) {
+        return new TaskJobs(catalog, bodies, new TaskUploads(properties), documents, json, properties);
     }
 
     @Bean

@@ -30,7 +30,7 @@ class JobQueueIT {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String CLIENT = "job-queue-it";
     private static final JobRequest REQUEST = new JobRequest("generic", "text", "queued by JobQueueIT", null, Map.of(),
-            Map.of(), null, null, null, null, null);
+            Map.of(), null, null, null, null, null, null);
 
     @Autowired
     JobQueue queue;

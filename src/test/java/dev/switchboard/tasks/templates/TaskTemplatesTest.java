@@ -119,6 +119,33 @@ class TaskTemplatesTest {
     }
 
     @Test
+    void imagesAreReadByOcrUnlessATaskOrItsBaseSendsThemToAVisionModel() {
+        Map<String, TaskDefinition> tasks = load("""
+                tasks:
+                  plain: {user: "{{ input }}"}
+                  looker: {images: vision, user: "Describe: {{ input }}"}
+                  heir: {base: looker}
+                  reader: {base: looker, images: ocr}
+                """);
+
+        assertThat(tasks.get("plain").images()).isEqualTo("ocr");
+        assertThat(tasks.get("plain").imagesToModel()).isFalse();
+        assertThat(tasks.get("looker").imagesToModel()).isTrue();
+        assertThat(tasks.get("heir").imagesToModel()).isTrue();
+        assertThat(tasks.get("reader").imagesToModel()).isFalse();
+    }
+
+    @Test
+    void anUnknownImagesSettingNamesTheTaskAndTheChoices() {
+        TaskTemplateException e = problemsOf(() -> load("""
+                tasks:
+                  squint: {images: telescope, user: "{{ input }}"}
+                """));
+
+        assertThat(e.getMessage()).contains("task 'squint', part 'images': 'telescope' is not one of ocr, vision");
+    }
+
+    @Test
     void anUnknownBaseAndACycleAreReportedTogether() {
         TaskTemplateException e = problemsOf(() -> load("""
                 tasks:
