@@ -19,14 +19,19 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The demo profile (what {@code ./mvnw spring-boot:run} starts, with {@code /admin} open) listens on the
- * loopback address only, unless {@code server.address} is set on purpose.
+ * loopback address only, unless {@code server.address} is set on purpose. It runs on the tests' database:
+ * the JVM's one embedded PostgreSQL starts with the data directory of whichever context comes first, and
+ * every later context shares it, so that directory must be the clean test one.
  */
 class DemoBindIT {
+
+    private static final String DATABASE = "--switchboard.database.embedded-data-dir=target/test-postgres";
+    private static final String CLEAN = "--switchboard.database.embedded-clean=true";
 
     @Test
     void theDemoListensOnLoopbackOnly() throws IOException {
         try (ConfigurableApplicationContext demo = ExtraGateway.start("demo",
-                "--switchboard.database.embedded-data-dir=target/demo-postgres", "--switchboard.keys.check-on-startup=false",
+                DATABASE, CLEAN, "--switchboard.keys.check-on-startup=false",
                 "--switchboard.jobs.concurrency=0")) {
             int port = port(demo);
             assertThat(demo.getEnvironment().getProperty("server.address")).isEqualTo("127.0.0.1");
@@ -47,7 +52,7 @@ class DemoBindIT {
     @Test
     void anExplicitServerAddressWins() {
         try (ConfigurableApplicationContext demo = ExtraGateway.start("demo",
-                "--switchboard.database.embedded-data-dir=target/demo-postgres", "--switchboard.keys.check-on-startup=false",
+                DATABASE, CLEAN, "--switchboard.keys.check-on-startup=false",
                 "--switchboard.jobs.concurrency=0",
                 "--server.address=0.0.0.0")) {
             assertThat(demo.getEnvironment().getProperty("server.address")).isEqualTo("0.0.0.0");
