@@ -76,6 +76,22 @@ class TaskProcessIT {
         assertThat(record.path("metadata").path("rounds").asInt()).isEqualTo(1);
     }
 
+    /**
+     * The same model the next test repairs, on a provider whose models have structured output: the task's
+     * schema goes upstream as {@code response_format}, so the first answer is already valid.
+     */
+    @Test
+    void aStrictTaskOnAModelWithStructuredOutputNeedsNoRepairRound() {
+        JsonNode record = ok("{\"task_type\":\"resume_parsing\",\"model\":\"alpha/sim-json-repair\","
+                + "\"input_data\":\"Grace Hopper, rear admiral\"}");
+
+        assertThat(record.path("success").asBoolean()).isTrue();
+        assertThat(record.path("parsed").path("source").asString()).isEqualTo("switchboard-simulator");
+        assertThat(record.path("metadata").path("repaired").asBoolean()).isFalse();
+        assertThat(record.path("metadata").path("rounds").asInt()).isEqualTo(1);
+        assertThat(record.path("fallback_chain").findValuesAsString("round")).containsExactly("answer");
+    }
+
     @Test
     void aStrictTaskWhoseFirstAnswerIsInvalidJsonIsRepairedOnTheSameModel() {
         JsonNode record = ok("{\"task_type\":\"resume_parsing\",\"model\":\"sim-json-repair\","
