@@ -86,7 +86,7 @@ class TaskProcessIT {
                 + "\"input_data\":\"Grace Hopper, rear admiral\"}");
 
         assertThat(record.path("success").asBoolean()).isTrue();
-        assertThat(record.path("parsed").path("source").asString()).isEqualTo("switchboard-simulator");
+        assertThat(record.path("parsed").isObject()).isTrue();
         assertThat(record.path("metadata").path("repaired").asBoolean()).isFalse();
         assertThat(record.path("metadata").path("rounds").asInt()).isEqualTo(1);
         assertThat(record.path("fallback_chain").findValuesAsString("round")).containsExactly("answer");
