@@ -44,8 +44,11 @@ public final class LoadClient {
         String body = args[2];
         // HTTP/2 (h2c) for "hold": 10,000 HTTP/1.1 streams would need 20,000 descriptors in the gateway
         // (one per client connection, one per upstream connection), over this machine's hard limit; 160
-        // connections because an HTTP/2 peer usually allows 100 concurrent streams per connection
-        HttpClient http = "hold".equals(mode) ? client(160).protocol(HttpProtocol.H2C) : client(20_000);
+        // connections or more (one per 62 streams) because an HTTP/2 peer usually allows 100 concurrent
+        // streams per connection
+        HttpClient http = "hold".equals(mode)
+                ? client(Math.max(160, Integer.parseInt(args[3]) / 62 + 1)).protocol(HttpProtocol.H2C)
+                : client(20_000);
         switch (mode) {
             case "rate" -> rate(http, url, body, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             case "stream" -> stream(http, url, body, Integer.parseInt(args[3]), Integer.parseInt(args[4]));

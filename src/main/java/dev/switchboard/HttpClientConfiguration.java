@@ -4,7 +4,7 @@ import dev.switchboard.config.RoutingProperties;
 import dev.switchboard.config.SwitchboardProperties;
 import dev.switchboard.providers.UpstreamBodyLimit;
 import dev.switchboard.providers.http.EventLoopLocalConnector;
-import io.netty.channel.ChannelOption;
+import dev.switchboard.providers.http.UpstreamClientOptions;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
@@ -45,10 +45,7 @@ public class HttpClientConfiguration {
                         .maxIdleTime(Duration.ofSeconds(30))
                         .evictInBackground(Duration.ofSeconds(30))
                         .build(),
-                http -> http
-                        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) routing.connectTimeout().toMillis())
-                        .disableRetry(true)
-                        .keepAlive(true));
+                UpstreamClientOptions.of(routing));
     }
 
     /** The loops the web server runs on: Spring's resource factory's once it has started them. */

@@ -19,7 +19,12 @@ import org.springframework.util.unit.DataSize;
  * @param maxStreamBytes cap on the bytes of one upstream response body, streamed or not: a stream that
  *     sends more (garbage, or a provider that never stops) is cut off with a clear error
  * @param upstreamMaxConnections upstream connections in total (all providers together); every open
- *     stream holds one. Each event loop has its own pool with an equal share ({@link EventLoopLocalConnector})
+ *     stream holds one over HTTP/1.1. Each event loop has its own pool with an equal share
+ *     ({@code providers.http.EventLoopLocalConnector})
+ * @param upstreamHttp2 speak HTTP/2 to the upstreams: over TLS negotiated with ALPN ({@code h2}), over
+ *     plain HTTP with prior knowledge ({@code h2c}, for local upstreams known to speak it). Many streams
+ *     then share one connection instead of holding one each, which is what lets one instance hold more open
+ *     streams than it has file descriptors. Off by default: every provider API speaks HTTP/1.1
  */
 public record RoutingProperties(
         Duration requestTimeout,
@@ -30,7 +35,8 @@ public record RoutingProperties(
         int maxAttempts,
         KeyStrategy keyStrategy,
         DataSize maxStreamBytes,
-        int upstreamMaxConnections) {
+        int upstreamMaxConnections,
+        boolean upstreamHttp2) {
 
     public static final DataSize DEFAULT_MAX_STREAM_BYTES = DataSize.ofMegabytes(32);
     public static final int DEFAULT_UPSTREAM_MAX_CONNECTIONS = 8192;
@@ -45,7 +51,8 @@ public record RoutingProperties(
             @DefaultValue("10") int maxAttempts,
             @DefaultValue("round-robin") KeyStrategy keyStrategy,
             @DefaultValue("32MB") DataSize maxStreamBytes,
-            @DefaultValue("8192") int upstreamMaxConnections) {
+            @DefaultValue("8192") int upstreamMaxConnections,
+            @DefaultValue("false") boolean upstreamHttp2) {
         this.requestTimeout = requestTimeout;
         this.firstChunkTimeout = firstChunkTimeout;
         this.idleTimeout = idleTimeout;
@@ -55,13 +62,14 @@ public record RoutingProperties(
         this.keyStrategy = keyStrategy;
         this.maxStreamBytes = maxStreamBytes;
         this.upstreamMaxConnections = upstreamMaxConnections;
+        this.upstreamHttp2 = upstreamHttp2;
     }
 
     /** The settings with the default stream byte cap and pool size. */
     public RoutingProperties(Duration requestTimeout, Duration firstChunkTimeout, Duration idleTimeout,
             Duration connectTimeout, Duration maxStreamDuration, int maxAttempts, KeyStrategy keyStrategy) {
         this(requestTimeout, firstChunkTimeout, idleTimeout, connectTimeout, maxStreamDuration, maxAttempts, keyStrategy,
-                DEFAULT_MAX_STREAM_BYTES, DEFAULT_UPSTREAM_MAX_CONNECTIONS);
+                DEFAULT_MAX_STREAM_BYTES, DEFAULT_UPSTREAM_MAX_CONNECTIONS, false);
     }
 
     /** Key ordering within one provider's pool. */

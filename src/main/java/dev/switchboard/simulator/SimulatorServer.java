@@ -18,6 +18,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -67,6 +68,9 @@ public final class SimulatorServer implements AutoCloseable {
         this.server = HttpServer.create()
                 .host(settings.host())
                 .port(settings.port())
+                // HTTP/1.1, and HTTP/2 without TLS (prior knowledge or upgrade) for a gateway with
+                // switchboard.routing.upstream-http2: many streams over a few connections
+                .protocol(HttpProtocol.HTTP11, HttpProtocol.H2C)
                 .route(routes -> routes
                         .post("/v1/chat/completions", (req, res) -> answer(openAi, req, res))
                         .post("/v1/messages", (req, res) -> answer(anthropic, req, res))

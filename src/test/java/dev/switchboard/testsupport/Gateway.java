@@ -25,6 +25,7 @@ import dev.switchboard.providers.ProviderRegistry;
 import dev.switchboard.providers.UpstreamBodyLimit;
 import dev.switchboard.providers.http.EventLoopLocalConnector;
 import dev.switchboard.providers.http.HttpClientFactory;
+import dev.switchboard.providers.http.UpstreamClientOptions;
 import dev.switchboard.routing.AttemptListener;
 import dev.switchboard.routing.Candidate;
 import dev.switchboard.routing.ChatRouter;
@@ -33,7 +34,6 @@ import dev.switchboard.routing.FallbackChain;
 import dev.switchboard.routing.RequestAdmission;
 import dev.switchboard.routing.RequestRun;
 import dev.switchboard.support.StartupGate;
-import io.netty.channel.ChannelOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,9 +100,7 @@ public final class Gateway implements AutoCloseable {
     public Gateway(RoutingProperties routing, Provider... providers) {
         this.connector = new EventLoopLocalConnector(() -> HttpResources.get().onServer(LoopResources.DEFAULT_NATIVE),
                 (loop, loops) -> ConnectionProvider.builder("conformance-" + loop).maxConnections(50).build(),
-                http -> http.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) routing.connectTimeout().toMillis())
-                        .disableRetry(true)
-                        .keepAlive(true));
+                UpstreamClientOptions.of(routing));
         // as in production (HttpClientConfiguration): bodies capped in memory and in total
         WebClient.Builder upstream = WebClient.builder().clientConnector(connector)
                 .filter(UpstreamBodyLimit.of(routing.maxStreamBytes().toBytes()))
@@ -141,7 +139,7 @@ public final class Gateway implements AutoCloseable {
     public static RoutingProperties routing(Duration maxStream, DataSize maxStreamBytes) {
         return new RoutingProperties(Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(1),
                 Duration.ofSeconds(1), maxStream, 10, KeyStrategy.ROUND_ROBIN, maxStreamBytes,
-                RoutingProperties.DEFAULT_UPSTREAM_MAX_CONNECTIONS);
+                RoutingProperties.DEFAULT_UPSTREAM_MAX_CONNECTIONS, false);
     }
 
     /**
