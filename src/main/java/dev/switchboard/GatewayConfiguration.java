@@ -1,6 +1,7 @@
 package dev.switchboard;
 
 import dev.switchboard.chat.UpstreamException;
+import dev.switchboard.config.LiveSettings;
 import dev.switchboard.config.PropertiesValidator;
 import dev.switchboard.config.SwitchboardProperties;
 import dev.switchboard.config.UsageProperties;
@@ -55,6 +56,12 @@ public class GatewayConfiguration {
     @Bean
     Clock gatewayClock() {
         return SchedulerClock.utc();
+    }
+
+    /** The settings in force; a configuration reload swaps in new ones. */
+    @Bean
+    LiveSettings liveSettings(SwitchboardProperties properties) {
+        return new LiveSettings(properties);
     }
 
     @Bean
