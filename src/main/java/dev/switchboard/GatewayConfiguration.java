@@ -118,8 +118,9 @@ public class GatewayConfiguration {
 
     @Bean
     ChatRouter chatRouter(ProviderRegistry registry, ProviderClients clients, SwitchboardProperties properties,
-            CandidateGate gate, Clock clock) {
-        return new ChatRouter(registry, clients, properties.routing(), gate, properties.resilience().maxRetries(), clock);
+            CandidateGate gate, LiveSettings settings, Clock clock) {
+        return new ChatRouter(registry, clients, properties.routing(), gate,
+                () -> settings.get().resilience().maxRetries(), () -> settings.get().routing().providerOrder(), clock);
     }
 
     @Bean

@@ -23,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  * @param options the other generation parameters
  * @param passthrough the client's body, relayed to providers of the same wire format; null for the
  *     native surfaces
+ * @param route Path A only: providers to try first and the order to use (a task type's routing); null: the
+ *     global order
  */
 public record ChatCommand(
         String requestId,
@@ -41,7 +43,8 @@ public record ChatCommand(
         @Nullable ResponseFormat responseFormat,
         boolean formatOptional,
         GenerationOptions options,
-        @Nullable Passthrough passthrough) {
+        @Nullable Passthrough passthrough,
+        @Nullable RoutePreference route) {
 
     public static final String ANONYMOUS = "anonymous";
 
@@ -69,7 +72,7 @@ public record ChatCommand(
         return builder(requestId, surface, messages).provider(provider).model(model).maxTokens(maxTokens)
                 .temperature(temperature).fallback(fallback).preferredProvider(preferredProvider)
                 .modelFallback(modelFallback).client(clientId).tools(tools).toolChoice(toolChoice)
-                .responseFormat(responseFormat, formatOptional).options(options).passthrough(passthrough);
+                .responseFormat(responseFormat, formatOptional).options(options).passthrough(passthrough).route(route);
     }
 
     /** Images in all messages. */
@@ -113,6 +116,7 @@ public record ChatCommand(
         private boolean formatOptional;
         private GenerationOptions options = GenerationOptions.NONE;
         private @Nullable Passthrough passthrough;
+        private @Nullable RoutePreference route;
 
         private Builder(String requestId, Surface surface, List<ChatMessage> messages) {
             this.requestId = requestId;
@@ -197,10 +201,16 @@ public record ChatCommand(
             return this;
         }
 
+        /** Path A: providers to try first and the order to use (a task type's routing). */
+        public Builder route(@Nullable RoutePreference route) {
+            this.route = route;
+            return this;
+        }
+
         public ChatCommand build() {
             return new ChatCommand(requestId, surface, messages, provider, model, maxTokens, temperature, fallback,
                     preferredProvider, modelFallback, clientId, tools, toolChoice, responseFormat, formatOptional,
-                    options, passthrough);
+                    options, passthrough, route);
         }
     }
 }
