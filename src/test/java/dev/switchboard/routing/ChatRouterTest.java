@@ -8,6 +8,7 @@ import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.ChatMessage;
 import dev.switchboard.chat.InvalidRequestException;
 import dev.switchboard.chat.ProviderOrder;
+import dev.switchboard.chat.RoutePreference;
 import dev.switchboard.chat.RoutePath;
 import dev.switchboard.chat.Surface;
 import dev.switchboard.config.RoutingProperties;
@@ -201,5 +202,34 @@ class ChatRouterTest {
 
         assertThat(providersOf(drain(priority.plan(preferring))))
                 .containsExactly("gemini", "openrouter", "openrouter", "openrouter", "groq", "groq");
+    }
+
+    @Test
+    void aTasksRouteGoesFirstWithItsModelAndOnlyItsProvidersWhenItListsFallbacks() {
+        ChatRouter router = router(seedProviders(), new AtomicReference<>(ProviderOrder.ROUND_ROBIN));
+        ChatCommand routed = pathA().toBuilder().route(new RoutePreference(List.of("gemini", "unknown", "groq"),
+                "gemini-pro", true, ProviderOrder.PRIORITY)).build();
+
+        assertThat(drain(router.plan(routed))).containsExactly("gemini#1:gemini-pro", "groq#1:groq-model",
+                "groq#2:groq-model");
+    }
+
+    @Test
+    void aTasksRouteWithoutFallbacksLetsTheOthersFollowInTheGlobalOrder() {
+        ChatRouter router = router(seedProviders(), new AtomicReference<>(ProviderOrder.PRIORITY));
+        ChatCommand routed = pathA().toBuilder().route(new RoutePreference(List.of("groq"), null, false, null)).build();
+
+        assertThat(providersOf(drain(router.plan(routed))))
+                .containsExactly("groq", "groq", "openrouter", "openrouter", "openrouter", "gemini");
+    }
+
+    @Test
+    void aRequestsPreferredProviderGoesBeforeTheTasksRoute() {
+        ChatRouter router = router(seedProviders(), new AtomicReference<>(ProviderOrder.PRIORITY));
+        ChatCommand routed = pathA().toBuilder().preferredProvider("openrouter")
+                .route(new RoutePreference(List.of("gemini"), "gemini-pro", true, null)).build();
+
+        assertThat(drain(router.plan(routed))).containsExactly("openrouter#1:openrouter-model",
+                "openrouter#2:openrouter-model", "openrouter#3:openrouter-model", "gemini#1:gemini-pro");
     }
 }

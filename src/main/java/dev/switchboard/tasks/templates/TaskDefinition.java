@@ -32,10 +32,18 @@ public final class TaskDefinition {
     private final @Nullable TaskSchema schema;
     private final @Nullable Integer maxTokens;
     private final @Nullable Double temperature;
+    private final TaskRouting routing;
 
     public TaskDefinition(String name, String description, List<String> lineage, TaskProfile profile,
             Map<PromptPart, CompiledPart> parts, @Nullable TaskSchema schema, @Nullable Integer maxTokens,
             @Nullable Double temperature) {
+        this(name, description, lineage, profile, parts, schema, maxTokens, temperature, TaskRouting.NONE);
+    }
+
+    public TaskDefinition(String name, String description, List<String> lineage, TaskProfile profile,
+            Map<PromptPart, CompiledPart> parts, @Nullable TaskSchema schema, @Nullable Integer maxTokens,
+            @Nullable Double temperature, TaskRouting routing) {
+        this.routing = routing;
         this.name = name;
         this.description = description;
         this.lineage = List.copyOf(lineage);
@@ -73,6 +81,11 @@ public final class TaskDefinition {
 
     public @Nullable Double temperature() {
         return temperature;
+    }
+
+    /** Where the task's requests go when they name no model. */
+    public TaskRouting routing() {
+        return routing;
     }
 
     public List<String> partNames() {

@@ -131,7 +131,8 @@ public final class TaskTemplates {
             } catch (UnrecognizedPropertyException e) {
                 problems.add(new TemplateProblem(source.name(), name, e.getPropertyName(), "unknown field; known: "
                         + "base, abstract, description, profile (role, expertise, output_format, strict), system, "
-                        + "developer, user, assistant, schema, max_tokens, temperature"));
+                        + "developer, user, assistant, schema, max_tokens, temperature, default_provider, "
+                        + "default_model, fallback_providers, provider_order"));
             } catch (JacksonException e) {
                 problems.add(new TemplateProblem(source.name(), name, field(e), e.getOriginalMessage()));
             }
@@ -182,6 +183,7 @@ public final class TaskTemplates {
         String schemaOwner = null;
         Integer maxTokens = null;
         Double temperature = null;
+        TaskRouting routing = TaskRouting.NONE;
         for (int i = chain.size() - 1; i >= 0; i--) {
             Declared d = chain.get(i);
             TaskSpec spec = d.spec();
@@ -201,12 +203,20 @@ public final class TaskTemplates {
             }
             maxTokens = spec.maxTokens() != null ? spec.maxTokens() : maxTokens;
             temperature = spec.temperature() != null ? spec.temperature() : temperature;
+            routing = routing.with(spec);
+            if (spec.providerOrder() != null && TaskRouting.parseOrder(spec.providerOrder()) == null) {
+                TemplateProblem problem = new TemplateProblem(d.source(), d.name(), "provider_order", "'"
+                        + spec.providerOrder() + "' is not one of round-robin, priority");
+                if (!problems.contains(problem)) { // a base is merged into each of its children
+                    problems.add(problem);
+                }
+            }
         }
         List<String> lineage = chain.stream().map(Declared::name).toList();
         boolean userDeclared = chain.stream().anyMatch(d -> d.spec().part(PromptPart.USER) != null);
         boolean brokenPart = chain.stream().anyMatch(d -> !d.failed().isEmpty());
         return new Resolved(self, lineage, description, profile, parts, userDeclared, brokenPart, schemaSource,
-                schemaOwner, maxTokens, temperature);
+                schemaOwner, maxTokens, temperature, routing);
     }
 
     private TaskDefinition.@Nullable CompiledPart compiledPart(Declared d, PromptPart part,
@@ -253,6 +263,7 @@ public final class TaskTemplates {
         if (r.temperature() != null && (r.temperature() < 0 || r.temperature() > 2)) {
             problems.add(new TemplateProblem(source, name, "temperature", "must be between 0 and 2"));
         }
+        checkRouting(source, name, r.routing(), problems);
         TaskSchema schema = null;
         if (r.schemaSource() != null) {
             if (!profile.strict()) {
@@ -266,7 +277,7 @@ public final class TaskTemplates {
             return null; // a part that failed to compile was reported where it is defined
         }
         TaskDefinition definition = new TaskDefinition(name, r.description(), r.lineage(), profile, r.parts(), schema,
-                r.maxTokens(), r.temperature());
+                r.maxTokens(), r.temperature(), r.routing());
         try {
             definition.renderParts(PromptInput.sample());
         } catch (TaskDefinition.PartFailure e) {
@@ -275,6 +286,26 @@ public final class TaskTemplates {
             return null;
         }
         return definition;
+    }
+
+    /**
+     * Routing fields that cannot work whatever providers are configured (whether the providers exist is checked
+     * against the configuration by {@code POST /admin/config/validate}; at run time unknown ones are skipped).
+     */
+    private static void checkRouting(String source, String name, TaskRouting routing, List<TemplateProblem> problems) {
+        if (routing.defaultProvider() != null && routing.defaultProvider().isEmpty()) {
+            problems.add(new TemplateProblem(source, name, "default_provider", "must not be empty"));
+        }
+        if (routing.defaultModel() != null && routing.defaultProvider() == null) {
+            problems.add(new TemplateProblem(source, name, "default_model", "needs default_provider: the model is "
+                    + "used on that provider"));
+        }
+        if (routing.defaultModel() != null && routing.defaultModel().isEmpty()) {
+            problems.add(new TemplateProblem(source, name, "default_model", "must not be empty"));
+        }
+        if (routing.fallbackProviders() != null && routing.fallbackProviders().stream().anyMatch(String::isEmpty)) {
+            problems.add(new TemplateProblem(source, name, "fallback_providers", "names must not be empty"));
+        }
     }
 
     private @Nullable TaskSchema compileSchema(Resolved r, List<TemplateProblem> problems) {
@@ -321,6 +352,7 @@ public final class TaskTemplates {
     private record Resolved(Declared self, List<String> lineage, String description, TaskProfile profile,
             Map<PromptPart, TaskDefinition.CompiledPart> parts, boolean userDeclared, boolean brokenPart,
             @Nullable JsonNode schemaSource,
-            @Nullable String schemaOwner, @Nullable Integer maxTokens, @Nullable Double temperature) {
+            @Nullable String schemaOwner, @Nullable Integer maxTokens, @Nullable Double temperature,
+            TaskRouting routing) {
     }
 }

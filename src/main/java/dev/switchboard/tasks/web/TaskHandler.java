@@ -6,6 +6,7 @@ import dev.switchboard.tasks.TaskResultStore;
 import dev.switchboard.tasks.TaskRunner;
 import dev.switchboard.tasks.templates.TaskCatalog;
 import dev.switchboard.tasks.templates.TaskDefinition;
+import dev.switchboard.tasks.templates.TaskRouting;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -69,11 +70,17 @@ final class TaskHandler {
     /** A task type as {@code GET /api/v1/brain/tasks} lists it. */
     record TaskView(String name, String description, List<String> lineage, Map<String, Object> profile,
             List<String> parts, @JsonProperty("has_schema") boolean hasSchema,
-            @JsonProperty("max_tokens") Integer maxTokens, Double temperature) {
+            @JsonProperty("max_tokens") Integer maxTokens, Double temperature,
+            @JsonProperty("default_provider") String defaultProvider, @JsonProperty("default_model") String defaultModel,
+            @JsonProperty("fallback_providers") List<String> fallbackProviders,
+            @JsonProperty("provider_order") String providerOrder) {
 
         static TaskView of(TaskDefinition task) {
+            TaskRouting routing = task.routing();
             return new TaskView(task.name(), task.description(), task.lineage(), task.profile().asTemplateValue(),
-                    task.partNames(), task.schema() != null, task.maxTokens(), task.temperature());
+                    task.partNames(), task.schema() != null, task.maxTokens(), task.temperature(),
+                    routing.defaultProvider(), routing.defaultModel(), routing.fallbackProviders(),
+                    routing.providerOrderName());
         }
     }
 }
