@@ -2,6 +2,7 @@ package dev.switchboard.keys;
 
 import dev.switchboard.database.OutageNotice;
 import dev.switchboard.support.BackgroundJobs;
+import io.r2dbc.postgresql.api.Notification;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
@@ -16,6 +17,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.util.retry.Retry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,7 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  * the others at once (a ban, a cooldown, a manual disable or enable reaches them within the write
  * interval plus a round trip). A periodic re-read of {@code key_state} is the safety net for
  * notifications missed while the listening connection was down. Only aliases, fingerprints and states
- * travel; never a key.
+ * travel; never a key. The same connection listens for keys added or removed at runtime on another instance
+ * ({@link RuntimeKeys}), and the same periodic re-read reads those again.
  */
 public final class KeyStateSync extends BackgroundJobs {
 
@@ -38,12 +41,14 @@ public final class KeyStateSync extends BackgroundJobs {
     private final DatabaseClient database;
     private final KeyHealth health;
     private final KeyStateStore store;
+    private final RuntimeKeys runtimeKeys;
     private final JsonMapper json;
     private final Duration rereadInterval;
     private final String instance = UUID.randomUUID().toString();
 
     public KeyStateSync(ConnectionFactory connections, DatabaseClient database, KeyHealth health, KeyStateStore store,
-            JsonMapper json, Duration rereadInterval) {
+            RuntimeKeys runtimeKeys, JsonMapper json, Duration rereadInterval) {
+        this.runtimeKeys = runtimeKeys;
         this.connections = connections;
         this.database = database;
         this.health = health;
@@ -55,11 +60,22 @@ public final class KeyStateSync extends BackgroundJobs {
     @Override
     protected void schedule(Disposable.Composite jobs) {
         store.notifyWith(this::announce);
+        // runtime key changes are read from the table: a burst of notices needs one read after the last of them
+        Sinks.Many<Boolean> runtimeKeyChanges = Sinks.many().unicast().onBackpressureBuffer();
+        jobs.add(runtimeKeyChanges.asFlux()
+                .onBackpressureLatest()
+                .concatMap(change -> runtimeKeys.reload().onErrorResume(e -> {
+                    log.warn("Could not read the provider keys changed on another instance (read again every {}): {}",
+                            rereadInterval, e.toString());
+                    return Mono.empty();
+                }))
+                .subscribe());
         jobs.add(listen().retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(10))
                         .doBeforeRetry(signal -> log.warn("Key-state listener lost its connection, reconnecting: {}",
                                 signal.failure().toString())))
-                .subscribe(this::adopt));
+                .subscribe(notification -> dispatch(notification, runtimeKeyChanges)));
         jobs.add(every(rereadInterval, () -> store.reloadStates()
+                .then(runtimeKeys.reload())
                 .doOnSuccess(done -> {
                     if (rereads.recovers()) {
                         log.info("Key states are re-read from PostgreSQL again");
@@ -74,17 +90,28 @@ public final class KeyStateSync extends BackgroundJobs {
                 })));
     }
 
-    /** One dedicated connection, held for as long as it lives, that receives the notifications. */
-    private Flux<String> listen() {
+    /** One dedicated connection, held for as long as it lives, that receives the notifications of both channels. */
+    private Flux<Notification> listen() {
         return Flux.usingWhen(Mono.from(connections.create()),
                 connection -> {
                     PostgresqlConnection postgres = unwrap(connection);
                     return postgres.createStatement("LISTEN " + CHANNEL).execute()
                             .flatMap(result -> result.getRowsUpdated())
+                            .thenMany(postgres.createStatement("LISTEN " + RuntimeKeys.CHANNEL).execute())
+                            .flatMap(result -> result.getRowsUpdated())
                             .thenMany(postgres.getNotifications())
-                            .mapNotNull(notification -> notification.getParameter());
+                            .filter(notification -> notification.getParameter() != null);
                 },
                 connection -> connection.close());
+    }
+
+    /** Never waits: the listener must keep up with the connection, or the driver drops it. */
+    private void dispatch(Notification notification, Sinks.Many<Boolean> runtimeKeyChanges) {
+        if (!RuntimeKeys.CHANNEL.equals(notification.getName())) {
+            adopt(notification.getParameter());
+        } else if (runtimeKeys.fromElsewhere(notification.getParameter())) {
+            runtimeKeyChanges.tryEmitNext(true);
+        }
     }
 
     private Mono<Void> announce(KeyStateChange change) {

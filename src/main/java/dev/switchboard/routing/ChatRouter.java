@@ -94,13 +94,26 @@ public final class ChatRouter {
                 return named(routable(prefixed.get()), model.substring(slash + 1), command);
             }
         }
+        for (Provider disabled : registry.all()) {
+            if (disabled.modelDisabled(model) && registry.findByModel(model).isEmpty()) {
+                throw disabledModel(disabled, model);
+            }
+        }
         Provider provider = registry.findByModel(model).orElseThrow(() -> new InvalidRequestException(
                 "model_not_found", "The model '" + model + "' is not configured on any provider. "
                         + "Use GET /v1/models to list models, or name the provider as 'provider/model'."));
         return named(routable(provider), model, command);
     }
 
+    private static InvalidRequestException disabledModel(Provider provider, String model) {
+        return new InvalidRequestException("model_disabled", "The model '" + model + "' of the provider '"
+                + provider.name() + "' is disabled in the configuration (enabled: false).", "model");
+    }
+
     private RoutePlan named(Provider provider, String model, ChatCommand command) {
+        if (provider.modelDisabled(model)) {
+            throw disabledModel(provider, model);
+        }
         if (gate.circuitOpen(provider)) {
             throw new ProviderUnavailableException(provider.name(), ProviderUnavailableException.Reason.CIRCUIT_OPEN,
                     "The provider '" + provider.name()

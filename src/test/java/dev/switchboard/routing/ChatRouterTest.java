@@ -11,6 +11,7 @@ import dev.switchboard.chat.ProviderOrder;
 import dev.switchboard.chat.RoutePreference;
 import dev.switchboard.chat.RoutePath;
 import dev.switchboard.chat.Surface;
+import dev.switchboard.config.ModelProperties;
 import dev.switchboard.config.RoutingProperties;
 import dev.switchboard.config.RoutingProperties.KeyStrategy;
 import dev.switchboard.providers.Provider;
@@ -231,5 +232,26 @@ class ChatRouterTest {
 
         assertThat(drain(router.plan(routed))).containsExactly("openrouter#1:openrouter-model",
                 "openrouter#2:openrouter-model", "openrouter#3:openrouter-model", "gemini#1:gemini-pro");
+    }
+
+    /** A provider whose default model is disabled and whose second model is not. */
+    private static Provider withDisabledDefault(Provider p) {
+        List<ModelProperties> models = List.of(new ModelProperties(p.defaultModel(), 1, 256, 0, null, false),
+                new ModelProperties(p.name() + "-other", 2, null, 0));
+        return new Provider(p.name(), p.type(), p.format(), p.baseUrl(), p.defaultModel(), models, p.priority(),
+                p.enabled(), p.autoRoute(), p.headers(), p.dailyLimit(), p.maxConcurrent(), p.errorOverrides(), p.keys());
+    }
+
+    @Test
+    void aDisabledModelIsOutOfRoutingPathAUsesTheNextEnabledOneAndPathBRefusesIt() {
+        ProviderRegistry providers = new ProviderRegistry(List.of(withDisabledDefault(TestProviders.provider("alpha", 1))));
+        ChatRouter router = router(providers, new AtomicReference<>(ProviderOrder.ROUND_ROBIN));
+
+        assertThat(drain(router.plan(pathA()))).containsExactly("alpha#1:alpha-other");
+        for (ChatCommand named : List.of(command(null, "alpha/alpha-model"), command("alpha", "alpha-model"),
+                command(null, "alpha-model"))) {
+            assertThatThrownBy(() -> router.plan(named)).isInstanceOf(InvalidRequestException.class)
+                    .satisfies(e -> assertThat(((InvalidRequestException) e).code()).isEqualTo("model_disabled"));
+        }
     }
 }

@@ -7,7 +7,6 @@ import dev.switchboard.tasks.TaskRunner;
 import dev.switchboard.tasks.templates.TaskCatalog;
 import dev.switchboard.tasks.templates.TaskDefinition;
 import dev.switchboard.tasks.templates.TaskRouting;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.MediaType;
@@ -16,8 +15,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code POST /api/v1/brain/process} (one JSON answer: the stored record), reading records back, listing
- * task types and reloading the templates. A task that reached the providers always answers 200 with
+ * {@code POST /api/v1/brain/process} (one JSON answer: the stored record), reading records back and listing
+ * task types (the templates are reloaded with the configuration, by the admin package). A task that reached the providers always answers 200 with
  * its record ({@code success} says how it went); 4xx errors mean nothing was sent to a provider.
  */
 final class TaskHandler {
@@ -54,17 +53,8 @@ final class TaskHandler {
                 "loaded_at", catalog.current().loadedAt()));
     }
 
-    Mono<ServerResponse> reload(ServerRequest request) {
-        return catalog.reload().flatMap(loaded -> json(new Reloaded(true, List.copyOf(loaded.tasks().keySet()),
-                loaded.sources(), loaded.loadedAt())));
-    }
-
     private static Mono<ServerResponse> json(Object body) {
         return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
-    }
-
-    record Reloaded(boolean reloaded, List<String> tasks, List<String> sources,
-            @JsonProperty("loaded_at") Instant loadedAt) {
     }
 
     /** A task type as {@code GET /api/v1/brain/tasks} lists it. */

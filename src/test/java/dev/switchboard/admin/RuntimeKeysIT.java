@@ -1,0 +1,117 @@
+package dev.switchboard.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.testsupport.GatewayIT;
+import dev.switchboard.testsupport.SeedShape;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Keys added and removed at runtime in a gateway without a master key (the shared test context): each key of
+ * a list checked and answered (seed 002's {@code add_new_keys}), kept in this instance's memory only, and the
+ * answer says so. {@code keys.StoredKeysIT} covers the stored, shared kind.
+ */
+@GatewayIT
+class RuntimeKeysIT {
+
+    @Autowired
+    WebTestClient http;
+
+    @Autowired
+    DatabaseClient database;
+
+    private JsonNode post(String uri, String body) {
+        return http.post().uri(uri).contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
+                .expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody();
+    }
+
+    private List<String> aliases() {
+        JsonNode pools = http.get().uri("/admin/keys").exchange().expectBody(JsonNode.class).returnResult()
+                .getResponseBody();
+        for (JsonNode pool : pools.path("providers")) {
+            if (pool.path("provider").asString().equals("runtime")) {
+                return pool.path("keys").findValuesAsString("alias");
+            }
+        }
+        throw new AssertionError("no provider runtime");
+    }
+
+    private long storedRows() {
+        Long n = database.sql("select count(*) as n from provider_key where provider = 'runtime'")
+                .map((row, meta) -> row.get("n", Long.class)).one().block(Duration.ofSeconds(5));
+        return n == null ? 0 : n;
+    }
+
+    @Test
+    void aListOfKeysIsCheckedAndAnsweredKeyByKeyAndKeptInMemoryOnly() {
+        JsonNode answer = post("/admin/providers/runtime/keys", """
+                {"keys": ["sim-ok-runtime-0002", {"key": "sim-invalid-runtime-0003", "name": "rt-bad"},
+                          "sim-ok-runtime-0001", "   ", {"key": "sim-ok-runtime-0004", "name": "rt-four", "priority": 1}]}
+                """);
+
+        SeedShape.of("002_add_keys.json").assertConforms(answer);
+        assertThat(answer.path("healthy_keys_added").asInt()).isEqualTo(2);
+        assertThat(answer.path("keys_rejected").asInt()).isEqualTo(3);
+        JsonNode results = answer.path("results");
+        assertThat(results.get(0).path("added").asBoolean()).isTrue();
+        assertThat(results.get(1).path("error").path("code").asString()).isEqualTo("key_rejected");
+        assertThat(results.get(2).path("error").path("code").asString()).isEqualTo("duplicate_key");
+        assertThat(results.get(3).path("error").path("code").asString()).isEqualTo("key_required");
+        assertThat(results.get(4).path("alias").asString()).isEqualTo("rt-four");
+        assertThat(answer.path("persisted").asBoolean()).isFalse();
+        assertThat(answer.path("storage").asString()).isEqualTo("memory");
+        assertThat(answer.path("note").asString()).contains("SWITCHBOARD_MASTER_KEY is not set");
+        assertThat(answer.toString()).doesNotContain("sim-ok-runtime-0002", "sim-invalid-runtime-0003",
+                "sim-ok-runtime-0004");
+        assertThat(aliases()).contains(results.get(0).path("alias").asString(), "rt-four").doesNotContain("rt-bad");
+        assertThat(storedRows()).isZero();
+    }
+
+    @Test
+    void keysAddedAtRuntimeOutliveAConfigurationReload() {
+        JsonNode added = http.post().uri("/admin/providers/runtime/keys").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"key\":\"sim-ok-runtime-0010\",\"name\":\"rt-ten\"}").exchange()
+                .expectStatus().isCreated().expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(added.path("persisted").asBoolean()).isFalse();
+
+        http.post().uri("/admin/config/reload").exchange().expectStatus().isOk();
+
+        assertThat(aliases()).contains("rt-ten");
+    }
+
+    @Test
+    void keysAreRemovedOneByOneAndEachIsAnswered() {
+        post("/admin/providers/runtime/keys", "{\"keys\":[{\"key\":\"sim-ok-runtime-0020\",\"name\":\"rt-20\"},"
+                + "{\"key\":\"sim-ok-runtime-0021\",\"name\":\"rt-21\"}]}");
+
+        JsonNode removed = post("/admin/providers/runtime/keys/remove", "{\"aliases\":[\"rt-20\",\"rt-nope\"]}");
+
+        assertThat(removed.path("keys_removed").asInt()).isEqualTo(1);
+        assertThat(removed.path("results").get(0).path("removed").asBoolean()).isTrue();
+        assertThat(removed.path("results").get(1).path("error").path("code").asString()).isEqualTo("key_not_found");
+        assertThat(removed.path("persisted").asBoolean()).isFalse();
+        http.delete().uri("/admin/providers/runtime/keys/rt-21").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.removed").isEqualTo(true);
+        http.delete().uri("/admin/providers/runtime/keys/rt-21").exchange().expectStatus().isNotFound();
+        assertThat(aliases()).doesNotContain("rt-20", "rt-21");
+        http.post().uri("/admin/config/reload").exchange().expectStatus().isOk();
+        assertThat(aliases()).doesNotContain("rt-20", "rt-21");
+    }
+
+    @Test
+    void aMalformedListIsABadRequestNamingTheEntry() {
+        http.post().uri("/admin/providers/runtime/keys").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"keys\":[\"sim-ok-runtime-0030\", 42]}").exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.message").value(m -> assertThat((String) m).contains("keys[1]"));
+        http.post().uri("/admin/providers/runtime/keys").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"keys\":[]}").exchange().expectStatus().isBadRequest();
+        assertThat(aliases()).hasSizeGreaterThanOrEqualTo(1);
+    }
+}
