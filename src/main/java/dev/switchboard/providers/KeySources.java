@@ -18,7 +18,9 @@ import org.springframework.core.env.EnumerablePropertySource;
 /**
  * Collects a provider's keys from every place users keep them, in this order:
  * {@code <NAME>_API_KEYS="k1,k2"}, {@code <NAME>_API_KEY_1..N} (gaps allowed, sorted by number),
- * {@code <NAME>_API_KEY}, then the explicit {@code api-keys} list. Duplicates are dropped (first wins).
+ * {@code <NAME>_API_KEY}, then the explicit {@code api-keys} list. Duplicates are dropped (first wins), except
+ * that a key listed in {@code api-keys} keeps its name, priority, limit and switch where a variable read
+ * above holds it too.
  * {@code <NAME>} is the provider name upper-cased with dashes and dots turned into underscores.
  *
  * <p>Seed 001's names work too: {@code <NAME>_KEY_2}, {@code <NAME>_KEY_3}... are numbered keys like
@@ -76,8 +78,16 @@ public final class KeySources {
         for (int i = 0; i < explicit.size(); i++) {
             KeyProperties props = explicit.get(i);
             String secret = explicitSecret(provider, i, props);
-            addKey(bySecret, provider, secret, trimToNull(props.name()), props.priority(), props.dailyLimit(),
-                    props.enabled());
+            ApiKey fromEnvironment = bySecret.get(secret);
+            if (fromEnvironment != null) {
+                // the same key by its variable and in api-keys (seed 001's key_env list): the explicit settings win
+                String name = trimToNull(props.name());
+                bySecret.put(secret, new ApiKey(name != null ? name : fromEnvironment.alias(), secret, props.priority(),
+                        props.dailyLimit(), props.enabled()));
+            } else {
+                addKey(bySecret, provider, secret, trimToNull(props.name()), props.priority(), props.dailyLimit(),
+                        props.enabled());
+            }
         }
         return List.copyOf(bySecret.values());
     }

@@ -194,6 +194,24 @@ class ConfigManagementIT {
     }
 
     @Test
+    void seedStyleUnderscoredSettingsAreRead() {
+        JsonNode validation = post("/admin/config/validate", """
+                switchboard:
+                  providers:
+                    underscored:
+                      type: simulator
+                      default_model: u-1
+                      models:
+                        - name: u-1
+                          max_tokens: -1
+                      api_keys:
+                        - key: sim-ok-underscored-1
+                """);
+
+        assertThat(paths(validation)).containsExactly("switchboard.providers.underscored.models[0].max-tokens");
+    }
+
+    @Test
     void aDisabledModelIsOutOfRouting() {
         http.post().uri("/api/chat").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"model\":\"reloadme/rm-off\"," + HI + "}").exchange().expectStatus().isBadRequest()

@@ -104,4 +104,16 @@ class KeySourcesTest {
         assertThat(env.chatModel("groq")).isEqualTo("llama3-8b-8192");
         assertThat(env.chatModel("gemini")).isNull();
     }
+
+    @Test
+    void aKeyListedByItsVariableInApiKeysKeepsItsSettingsThoughTheVariableIsReadToo() {
+        Map<String, String> env = Map.of("OPENROUTER_API_KEY", "primary", "OPENROUTER_KEY_2", "second");
+
+        List<ApiKey> keys = sources(env).load("openrouter",
+                List.of(new KeyProperties("OPENROUTER_KEY_2", null, "secondary_key", 2, 500, true)));
+
+        assertThat(keys).extracting(ApiKey::alias).containsExactly("openrouter#1", "secondary_key");
+        assertThat(keys.get(1).priority()).isEqualTo(2);
+        assertThat(keys.get(1).dailyLimit()).isEqualTo(500);
+    }
 }
