@@ -42,17 +42,23 @@ public class AdminConfiguration {
 
     @Bean
     AdminHandler adminHandler(ProviderRegistry registry, KeyHealth health, KeyHealthChecker checker,
-            KeyPoolReport report, ConfigReloader reloader, RuntimeKeys runtimeKeys, JsonBodies parser, Clock clock) {
-        return new AdminHandler(registry, health, checker, report, reloader, runtimeKeys, parser, clock);
+            KeyPoolReport report, ConfigReloader reloader, JsonBodies parser, Clock clock) {
+        return new AdminHandler(registry, health, checker, report, reloader, parser, clock);
     }
 
     @Bean
-    RouterFunction<ServerResponse> adminEndpoints(AdminHandler admin) {
+    KeyChangeHandler keyChangeHandler(ProviderRegistry registry, KeyHealth health, KeyHealthChecker checker,
+            RuntimeKeys runtimeKeys, JsonBodies parser) {
+        return new KeyChangeHandler(registry, health, checker, runtimeKeys, parser);
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> adminEndpoints(AdminHandler admin, KeyChangeHandler keys) {
         return RouterFunctions
                 .route(GET("/admin/keys"), admin::keyPools)
-                .andRoute(POST("/admin/providers/{provider}/keys"), admin::addKey)
-                .andRoute(POST("/admin/providers/{provider}/keys/remove"), admin::removeKeys)
-                .andRoute(DELETE("/admin/providers/{provider}/keys/{alias}"), admin::removeKey)
+                .andRoute(POST("/admin/providers/{provider}/keys"), keys::addKey)
+                .andRoute(POST("/admin/providers/{provider}/keys/remove"), keys::removeKeys)
+                .andRoute(DELETE("/admin/providers/{provider}/keys/{alias}"), keys::removeKey)
                 .andRoute(POST("/admin/keys/disable"), admin::disableKey)
                 .andRoute(POST("/admin/keys/enable"), admin::enableKey)
                 .andRoute(POST("/admin/health-check"), admin::healthCheck)

@@ -2,10 +2,17 @@ package dev.switchboard.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.chat.ChatCommand;
+import dev.switchboard.chat.ChatMessage;
+import dev.switchboard.chat.ChatResult;
+import dev.switchboard.chat.Surface;
+import dev.switchboard.routing.ChatService;
 import dev.switchboard.testsupport.GatewayIT;
 import dev.switchboard.testsupport.SeedShape;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
@@ -26,6 +33,9 @@ class RuntimeKeysIT {
 
     @Autowired
     DatabaseClient database;
+
+    @Autowired
+    ChatService chats;
 
     private JsonNode post(String uri, String body) {
         return http.post().uri(uri).contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
@@ -106,6 +116,31 @@ class RuntimeKeysIT {
     }
 
     @Test
+    void aKeyAddedAtRuntimeAnswersChatsUntilItIsRemoved() {
+        http.post().uri("/admin/providers/runtime/keys").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"key\":\"sim-ok-runtime-0050\",\"name\":\"rt-used\"}").exchange()
+                .expectStatus().isCreated();
+
+        assertThat(keysAnswering()).contains("rt-used");
+
+        http.delete().uri("/admin/providers/runtime/keys/rt-used").exchange().expectStatus().isOk();
+
+        assertThat(keysAnswering()).isNotEmpty().doesNotContain("rt-used");
+    }
+
+    /** The keys that answer chats on provider runtime, two rounds over its pool (it rotates). */
+    private Set<String> keysAnswering() {
+        Set<String> keys = new HashSet<>();
+        int rounds = 2 * aliases().size();
+        for (int i = 0; i < rounds; i++) {
+            ChatResult result = chats.complete(ChatCommand.builder("rt-" + i + "-" + System.nanoTime(), Surface.SYNC,
+                    List.of(new ChatMessage("user", "hi"))).provider("runtime").build()).block(Duration.ofSeconds(10));
+            keys.add(result.route().key());
+        }
+        return keys;
+    }
+
+    @Test
     void aMalformedListIsABadRequestNamingTheEntry() {
         http.post().uri("/admin/providers/runtime/keys").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"keys\":[\"sim-ok-runtime-0030\", 42]}").exchange().expectStatus().isBadRequest()
@@ -113,5 +148,34 @@ class RuntimeKeysIT {
         http.post().uri("/admin/providers/runtime/keys").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"keys\":[]}").exchange().expectStatus().isBadRequest();
         assertThat(aliases()).hasSizeGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void badInputToKeyChangesIsAClientErrorInOpenAiShape() {
+        expectError(http.post().uri("/admin/providers/nobody/keys").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"key\":\"sim-ok-runtime-0040\"}").exchange(), 404, "provider_not_found");
+        expectError(http.post().uri("/admin/providers/runtime/keys").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"keys\": [").exchange(), 400, null);
+        expectError(http.post().uri("/admin/providers/runtime/keys").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{}").exchange(), 400, "key_required");
+        expectError(http.post().uri("/admin/providers/runtime/keys").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"keys\":[{\"key\":\"sim-ok-runtime-0041\",\"priority\":-1}]}").exchange(), 400,
+                "invalid_type");
+        expectError(http.post().uri("/admin/providers/runtime/keys/remove").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"aliases\":[7]}").exchange(), 400, "invalid_alias");
+        expectError(http.post().uri("/admin/providers/runtime/keys/remove").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{}").exchange(), 400, "aliases_required");
+        expectError(http.delete().uri("/admin/providers/runtime/keys/rt-never").exchange(), 404, "key_not_found");
+    }
+
+    private static void expectError(WebTestClient.ResponseSpec response, int status, String code) {
+        JsonNode body = response.expectStatus().isEqualTo(status).expectBody(JsonNode.class).returnResult()
+                .getResponseBody();
+        JsonNode error = body.path("error");
+        assertThat(error.path("message").asString()).isNotBlank();
+        assertThat(error.path("type").asString()).isEqualTo("invalid_request_error");
+        if (code != null) {
+            assertThat(error.path("code").asString()).isEqualTo(code);
+        }
     }
 }
