@@ -234,6 +234,31 @@ class ChatRouterTest {
                 "openrouter#2:openrouter-model", "openrouter#3:openrouter-model", "gemini#1:gemini-pro");
     }
 
+    @Test
+    void aTasksOwnProviderOrderReplacesTheGlobalOneForItsRequestsOnly() {
+        ChatRouter router = router(seedProviders(), new AtomicReference<>(ProviderOrder.ROUND_ROBIN));
+        ChatCommand byPriority = pathA().toBuilder()
+                .route(new RoutePreference(List.of(), null, false, ProviderOrder.PRIORITY)).build();
+
+        for (int request = 0; request < 3; request++) {
+            assertThat(providersOf(drain(router.plan(byPriority))))
+                    .containsExactly("openrouter", "openrouter", "openrouter", "groq", "groq", "gemini");
+        }
+        assertThat(router.plan(pathA()).next().provider().name()).isEqualTo("openrouter");
+        assertThat(router.plan(pathA()).next().provider().name()).isEqualTo("groq");
+    }
+
+    @Test
+    void aTaskMayRotateProvidersThoughTheGlobalOrderIsPriority() {
+        ChatRouter router = router(seedProviders(), new AtomicReference<>(ProviderOrder.PRIORITY));
+        ChatCommand rotating = pathA().toBuilder()
+                .route(new RoutePreference(List.of(), null, false, ProviderOrder.ROUND_ROBIN)).build();
+
+        assertThat(router.plan(rotating).next().provider().name()).isEqualTo("openrouter");
+        assertThat(router.plan(rotating).next().provider().name()).isEqualTo("groq");
+        assertThat(router.plan(pathA()).next().provider().name()).isEqualTo("openrouter");
+    }
+
     /** A provider whose default model is disabled and whose second model is not. */
     private static Provider withDisabledDefault(Provider p) {
         List<ModelProperties> models = List.of(new ModelProperties(p.defaultModel(), 1, 256, 0, null, false),
