@@ -4,6 +4,7 @@ import dev.switchboard.cache.CacheSweeper;
 import dev.switchboard.cache.ResponseCache;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.config.CacheProperties;
+import dev.switchboard.config.LiveSettings;
 import dev.switchboard.config.PropertiesValidator;
 import dev.switchboard.config.SwitchboardProperties;
 import dev.switchboard.config.UsageProperties;
@@ -13,6 +14,8 @@ import dev.switchboard.keys.KeyHealthChecker;
 import dev.switchboard.keys.KeyMaintenance;
 import dev.switchboard.keys.KeyStateStore;
 import dev.switchboard.keys.KeyStateSync;
+import dev.switchboard.keys.MasterKey;
+import dev.switchboard.keys.RuntimeKeys;
 import dev.switchboard.observability.GatewayMetrics;
 import dev.switchboard.providers.KeySources;
 import dev.switchboard.providers.ProviderClients;
@@ -41,6 +44,8 @@ import io.r2dbc.spi.ConnectionFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
@@ -54,10 +59,18 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 public class GatewayConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(GatewayConfiguration.class);
+
     /** UTC time read from Reactor's scheduler clock, so virtual-time tests move it too. */
     @Bean
     Clock gatewayClock() {
         return SchedulerClock.utc();
+    }
+
+    /** The settings in force; a configuration reload swaps in new ones. */
+    @Bean
+    LiveSettings liveSettings(SwitchboardProperties properties, KeySources keySources) {
+        return new LiveSettings(keySources.withChatModels(properties));
     }
 
     @Bean
@@ -71,8 +84,9 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ProviderRegistry providerRegistry(SwitchboardProperties properties, KeySources keySources,
+    ProviderRegistry providerRegistry(LiveSettings settings, KeySources keySources,
             ObjectProvider<SimulatorServer> simulator, DailyLimits limits) {
+        SwitchboardProperties properties = settings.get();
         PropertiesValidator.validate(properties);
         SimulatorServer sim = properties.simulator().enabled() ? simulator.getIfAvailable() : null;
         return new ProviderRegistry(ProviderRegistry.build(properties.providers(), keySources,
@@ -114,8 +128,9 @@ public class GatewayConfiguration {
 
     @Bean
     ChatRouter chatRouter(ProviderRegistry registry, ProviderClients clients, SwitchboardProperties properties,
-            CandidateGate gate, Clock clock) {
-        return new ChatRouter(registry, clients, properties.routing(), gate, properties.resilience().maxRetries(), clock);
+            CandidateGate gate, LiveSettings settings, Clock clock) {
+        return new ChatRouter(registry, clients, properties.routing(), gate,
+                () -> settings.get().resilience().maxRetries(), () -> settings.get().routing().providerOrder(), clock);
     }
 
     @Bean
@@ -181,10 +196,24 @@ public class GatewayConfiguration {
         return new KeyStateStore(database, health, limits);
     }
 
+    /** Keys added or removed at runtime: stored encrypted with the master key, or kept in memory without one. */
+    @Bean
+    RuntimeKeys runtimeKeys(DatabaseClient database, ProviderRegistry registry, KeyHealth health,
+            ConfigurableEnvironment environment, JsonMapper json, Clock clock) {
+        MasterKey masterKey = MasterKey.parse(environment.getProperty(MasterKey.PROPERTY));
+        if (masterKey == null) {
+            log.info("{} is not set: keys added or removed at runtime are kept in memory only", MasterKey.ENVIRONMENT);
+        } else {
+            log.info("Keys added or removed at runtime are stored in PostgreSQL, encrypted (AES-256-GCM) with {}",
+                    MasterKey.ENVIRONMENT);
+        }
+        return new RuntimeKeys(database, registry, health, masterKey, json, clock);
+    }
+
     @Bean
     KeyStateSync keyStateSync(ConnectionFactory connections, DatabaseClient database, KeyHealth health,
-            KeyStateStore store, JsonMapper json) {
-        return new KeyStateSync(connections, database, health, store, json, Duration.ofSeconds(10));
+            KeyStateStore store, RuntimeKeys runtimeKeys, JsonMapper json) {
+        return new KeyStateSync(connections, database, health, store, runtimeKeys, json, Duration.ofSeconds(10));
     }
 
     @Bean
@@ -193,10 +222,14 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    KeyMaintenance keyMaintenance(KeyHealth health, KeyStateStore store, KeyHealthChecker checker,
-            ProviderRegistry registry, StartupGate gate, SwitchboardProperties properties, GatewayMetrics metrics) {
-        return new KeyMaintenance(health, store, checker, registry, gate, properties.keys(), Duration.ofSeconds(1),
-                metrics::keyStateChanged);
+    KeyMaintenance keyMaintenance(KeyHealth health, KeyStateStore store, RuntimeKeys runtimeKeys,
+            KeyHealthChecker checker, ProviderRegistry registry, StartupGate gate, LiveSettings settings,
+            GatewayMetrics metrics) {
+        KeyMaintenance maintenance = new KeyMaintenance(health, store, runtimeKeys, checker, registry, gate,
+                settings.get().keys(),
+                Duration.ofSeconds(1), metrics::keyStateChanged);
+        settings.onChange(next -> maintenance.healthCheckInterval(next.keys().healthCheckInterval()));
+        return maintenance;
     }
 
     /** Fans attempt outcomes out to every listener. */

@@ -1,29 +1,26 @@
 package dev.switchboard.admin;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.chat.GatewayException;
 import dev.switchboard.config.PropertiesValidator.InvalidConfigurationException;
-import dev.switchboard.keys.KeyFormat;
 import dev.switchboard.keys.KeyHealth;
 import dev.switchboard.keys.KeyHealthChecker;
-import dev.switchboard.keys.KeyStatus;
 import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderRegistry;
 import dev.switchboard.status.KeyPoolReport;
 import dev.switchboard.web.JsonBodies;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Runtime control under {@code /admin}: read the key pools, add a key (checked first), disable or
- * enable a key, force health checks, reload the configuration.
+ * Runtime control under {@code /admin}: read the key pools, disable or enable a key, force health checks,
+ * validate and reload the configuration. Adding and removing keys is {@link KeyChangeHandler}'s.
  */
 public final class AdminHandler {
 
@@ -50,51 +47,13 @@ public final class AdminHandler {
     record KeyAction(String provider, String alias, String reason) {
     }
 
-    /** The body of {@code POST /admin/providers/{provider}/keys}. */
-    record NewKey(String key, String name, Integer priority, @JsonProperty("daily_limit") Long dailyLimit) {
-    }
-
     public Mono<ServerResponse> keyPools(ServerRequest request) {
         return ServerResponse.ok().bodyValue(Map.of("generated_at", clock.instant(), "providers", report.pools()));
     }
 
-    public Mono<ServerResponse> addKey(ServerRequest request) {
-        Provider provider = provider(request.pathVariable("provider"));
-        return body(request, NewKey.class).flatMap(body -> {
-            String secret = body.key() == null ? "" : body.key().trim();
-            if (secret.isEmpty()) {
-                return Mono.error(GatewayException.badRequest("key_required", "'key' is required."));
-            }
-            if (provider.keys().keys().stream().anyMatch(k -> k.secret().equals(secret))) {
-                return Mono.error(new GatewayException(409, "invalid_request_error", "duplicate_key",
-                        "This key is already in the pool of " + provider.name() + ".", null));
-            }
-            ApiKey key = new ApiKey(alias(provider, body.name()), secret, body.priority() == null ? 100 : body.priority(),
-                    body.dailyLimit() == null ? 0 : body.dailyLimit(), true);
-            var formatProblem = KeyFormat.problem(provider, key);
-            if (formatProblem.isPresent()) {
-                return Mono.error(new GatewayException(422, "invalid_request_error", "malformed_key",
-                        "The key was not added: " + formatProblem.get() + ".", null));
-            }
-            return checker.check(provider, key).flatMap(result -> {
-                KeyStatus status = health.status(provider, key);
-                if (status == KeyStatus.INVALID || status == KeyStatus.QUOTA_EXCEEDED) {
-                    health.forget(provider, key);
-                    return Mono.error(new GatewayException(422, "invalid_request_error", "key_rejected",
-                            "The provider rejected the key (" + result.outcome() + "); it was not added.", null));
-                }
-                provider.keys().add(key);
-                health.register(provider);
-                return ServerResponse.status(HttpStatus.CREATED).bodyValue(Map.of("provider", provider.name(),
-                        "alias", key.alias(), "masked_key", key.masked(), "status", status.code(),
-                        "check", result.outcome()));
-            });
-        });
-    }
-
     public Mono<ServerResponse> disableKey(ServerRequest request) {
         return body(request, KeyAction.class).flatMap(action -> {
-            Provider provider = provider(action.provider());
+            Provider provider = provider(registry, action.provider());
             ApiKey key = key(provider, action.alias());
             health.disable(provider, key, action.reason() == null ? "disabled by an operator" : action.reason());
             return ServerResponse.ok().bodyValue(report.pool(provider));
@@ -103,7 +62,7 @@ public final class AdminHandler {
 
     public Mono<ServerResponse> enableKey(ServerRequest request) {
         return body(request, KeyAction.class).flatMap(action -> {
-            Provider provider = provider(action.provider());
+            Provider provider = provider(registry, action.provider());
             ApiKey key = key(provider, action.alias());
             health.activate(provider, key, "enabled by an operator");
             return ServerResponse.ok().bodyValue(report.pool(provider));
@@ -117,7 +76,7 @@ public final class AdminHandler {
             if (scope.provider() == null) {
                 results = checker.checkAll();
             } else {
-                Provider provider = provider(scope.provider());
+                Provider provider = provider(registry, scope.provider());
                 results = scope.alias() == null
                         ? Flux.fromIterable(provider.keys().keys()).flatMap(key -> checker.check(provider, key))
                         : checker.check(provider, key(provider, scope.alias())).flux();
@@ -126,19 +85,69 @@ public final class AdminHandler {
         });
     }
 
+    /**
+     * {@code POST /admin/config/reload} and {@code /api/v1/brain/config/reload}: providers, keys, templates and
+     * runtime settings together, answered as seed 001 does ({@code success}, {@code message}) plus what changed.
+     * With {@code ?dry_run} it only validates the files on disk and changes nothing.
+     */
     public Mono<ServerResponse> reload(ServerRequest request) {
+        if (dryRun(request)) {
+            return reloader.validate(null).flatMap(validation -> {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("success", validation.valid());
+                body.put("message", validation.valid() ? "The configuration is valid; nothing was changed (dry run)."
+                        : "The configuration is invalid; nothing was changed (dry run).");
+                body.put("dry_run", true);
+                body.put("valid", validation.valid());
+                body.put("issues", validation.issues());
+                body.put("files", validation.files());
+                return ServerResponse.ok().bodyValue(body);
+            });
+        }
         return reloader.reload()
                 .onErrorMap(InvalidConfigurationException.class, e -> GatewayException.badRequest("invalid_configuration",
                         e.getMessage()))
-                .flatMap(result -> ServerResponse.ok().bodyValue(Map.of("reloaded", true, "files", result.files(),
-                        "keys_by_provider", result.keysByProvider())));
+                .flatMap(result -> {
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("success", true);
+                    body.put("message", "Configuration reloaded: providers, keys, task templates and runtime settings.");
+                    body.put("reloaded", true);
+                    body.put("files", result.files());
+                    body.put("keys_by_provider", result.keysByProvider());
+                    body.put("tasks", result.tasks());
+                    body.put("settings", result.settings());
+                    body.put("warnings", result.warnings());
+                    return ServerResponse.ok().bodyValue(body);
+                });
+    }
+
+    /**
+     * {@code POST /admin/config/validate}: the files on disk (empty body), or the posted YAML document laid over
+     * the running configuration, checked as a reload would check them; {@code {valid, issues[]}}, nothing changed.
+     */
+    public Mono<ServerResponse> validate(ServerRequest request) {
+        return request.bodyToMono(byte[].class).defaultIfEmpty(new byte[0])
+                .map(bytes -> new String(bytes, StandardCharsets.UTF_8))
+                .flatMap(text -> reloader.validate(text.isBlank() ? null : text))
+                .flatMap(validation -> {
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("valid", validation.valid());
+                    body.put("issues", validation.issues());
+                    body.put("files", validation.files());
+                    return ServerResponse.ok().bodyValue(body);
+                });
+    }
+
+    private static boolean dryRun(ServerRequest request) {
+        return request.queryParam("dry_run").map(v -> !v.equalsIgnoreCase("false")).orElse(false);
     }
 
     private <T> Mono<T> body(ServerRequest request, Class<T> type) {
         return request.bodyToMono(byte[].class).defaultIfEmpty(new byte[0]).map(bytes -> parser.parse(bytes, type));
     }
 
-    private Provider provider(String name) {
+    /** The provider of this name, or a 400 (no name) or 404. */
+    static Provider provider(ProviderRegistry registry, String name) {
         if (name == null) {
             throw GatewayException.badRequest("provider_required", "'provider' is required.");
         }
@@ -146,7 +155,8 @@ public final class AdminHandler {
                 "provider_not_found", "The provider '" + name + "' is not configured.", null));
     }
 
-    private static ApiKey key(Provider provider, String alias) {
+    /** The provider's key of this alias, or a 400 (no alias) or 404. */
+    static ApiKey key(Provider provider, String alias) {
         if (alias == null) {
             throw GatewayException.badRequest("alias_required", "'alias' is required.");
         }
@@ -155,19 +165,4 @@ public final class AdminHandler {
                         "The provider '" + provider.name() + "' has no key '" + alias + "'.", null));
     }
 
-    private static String alias(Provider provider, String name) {
-        List<String> taken = provider.keys().keys().stream().map(ApiKey::alias).toList();
-        if (name != null && !name.isBlank()) {
-            if (taken.contains(name.trim())) {
-                throw new GatewayException(409, "invalid_request_error", "duplicate_alias",
-                        "The alias '" + name.trim() + "' is taken.", null);
-            }
-            return name.trim();
-        }
-        int n = provider.keys().size() + 1;
-        while (taken.contains(provider.name() + "#" + n)) {
-            n++;
-        }
-        return provider.name() + "#" + n;
-    }
 }

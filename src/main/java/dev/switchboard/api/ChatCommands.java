@@ -17,7 +17,8 @@ import tools.jackson.databind.node.ObjectNode;
  * Turns native chat requests ({@code /api/chat}, {@code /api/chat/stream}, a WebSocket message) into
  * {@link ChatCommand}s: the OpenAI vocabulary ({@link OpenAiVocabulary}: messages with text and image
  * parts, tool calls and results, tools, tool choice, response format, generation parameters) plus the
- * gateway's own {@code provider}, {@code fallback} and {@code model_fallback}. Every problem becomes a 400
+ * gateway's own {@code provider}, {@code preferred_provider} (Path A: tried first), {@code fallback} and
+ * {@code model_fallback}. Every problem becomes a 400
  * that says which field is wrong. Bodies are read by {@link JsonBodies} (not by a codec), so any content
  * type is accepted and malformed JSON gets the gateway's error shape.
  */
@@ -58,6 +59,7 @@ public class ChatCommands {
                 .maxTokens(OpenAiVocabulary.maxTokens(body))
                 .temperature(OpenAiVocabulary.temperature(body))
                 .fallback(!Boolean.FALSE.equals(OpenAiVocabulary.bool(body, "fallback")))
+                .preferredProvider(blankToNull(OpenAiVocabulary.optionalText(body, "preferred_provider", "")))
                 .modelFallback(Boolean.TRUE.equals(OpenAiVocabulary.bool(body, "model_fallback")))
                 .tools(OpenAiVocabulary.tools(body.path("tools")))
                 .toolChoice(OpenAiVocabulary.toolChoice(body.path("tool_choice")))

@@ -24,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param passthrough the client's body, relayed to providers of the same wire format; null for the
  *     native surfaces
  * @param cache what the request lets the response cache do
+ * @param route Path A only: providers to try first and the order to use (a task type's routing); null: the
+ *     global order
  */
 public record ChatCommand(
         String requestId,
@@ -43,7 +45,8 @@ public record ChatCommand(
         boolean formatOptional,
         GenerationOptions options,
         @Nullable Passthrough passthrough,
-        CacheDirective cache) {
+        CacheDirective cache,
+        @Nullable RoutePreference route) {
 
     public static final String ANONYMOUS = "anonymous";
 
@@ -73,7 +76,7 @@ public record ChatCommand(
                 .temperature(temperature).fallback(fallback).preferredProvider(preferredProvider)
                 .modelFallback(modelFallback).client(clientId).tools(tools).toolChoice(toolChoice)
                 .responseFormat(responseFormat, formatOptional).options(options).passthrough(passthrough)
-                .cache(cache);
+                .cache(cache).route(route);
     }
 
     /** Images in all messages. */
@@ -118,6 +121,7 @@ public record ChatCommand(
         private GenerationOptions options = GenerationOptions.NONE;
         private @Nullable Passthrough passthrough;
         private CacheDirective cache = CacheDirective.DEFAULT;
+        private @Nullable RoutePreference route;
 
         private Builder(String requestId, Surface surface, List<ChatMessage> messages) {
             this.requestId = requestId;
@@ -208,10 +212,16 @@ public record ChatCommand(
             return this;
         }
 
+        /** Path A: providers to try first and the order to use (a task type's routing). */
+        public Builder route(@Nullable RoutePreference route) {
+            this.route = route;
+            return this;
+        }
+
         public ChatCommand build() {
             return new ChatCommand(requestId, surface, messages, provider, model, maxTokens, temperature, fallback,
                     preferredProvider, modelFallback, clientId, tools, toolChoice, responseFormat, formatOptional,
-                    options, passthrough, cache);
+                    options, passthrough, cache, route);
         }
     }
 }

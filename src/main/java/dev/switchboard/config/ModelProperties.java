@@ -14,27 +14,38 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param dailyLimit calls per UTC day for this model, 0 = unlimited
  * @param capabilities what the model can do beyond text; null (the default) means everything its wire
  *     format carries. Path A skips the model for requests that need more; Path B refuses them.
+ * @param enabled {@code false} takes the model out of routing (seed 000's {@code enabled}): Path A uses the
+ *     provider's next enabled model, Path B refuses it, {@code /v1/models} leaves it out
  */
 public record ModelProperties(
         @Nullable String name,
         int priority,
         @Nullable Integer maxTokens,
         long dailyLimit,
-        @Nullable Set<Capability> capabilities) {
+        @Nullable Set<Capability> capabilities,
+        boolean enabled) {
 
     @ConstructorBinding
     public ModelProperties(@Nullable String name, @DefaultValue("100") int priority, @Nullable Integer maxTokens,
-            @DefaultValue("0") long dailyLimit, @Nullable Set<Capability> capabilities) {
+            @DefaultValue("0") long dailyLimit, @Nullable Set<Capability> capabilities,
+            @DefaultValue("true") boolean enabled) {
         this.name = name;
         this.priority = priority;
         this.maxTokens = maxTokens;
         this.dailyLimit = dailyLimit;
         this.capabilities = capabilities == null ? null : Set.copyOf(capabilities);
+        this.enabled = enabled;
     }
 
-    /** A model that can do everything its wire format carries. */
+    /** An enabled model with these capabilities. */
+    public ModelProperties(@Nullable String name, int priority, @Nullable Integer maxTokens, long dailyLimit,
+            @Nullable Set<Capability> capabilities) {
+        this(name, priority, maxTokens, dailyLimit, capabilities, true);
+    }
+
+    /** An enabled model that can do everything its wire format carries. */
     public ModelProperties(@Nullable String name, int priority, @Nullable Integer maxTokens, long dailyLimit) {
-        this(name, priority, maxTokens, dailyLimit, null);
+        this(name, priority, maxTokens, dailyLimit, null, true);
     }
 
     /** Whether the model can do this (always, when no capabilities are configured). */

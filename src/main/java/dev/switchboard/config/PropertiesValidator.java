@@ -21,6 +21,14 @@ public final class PropertiesValidator {
     }
 
     public static void validate(SwitchboardProperties properties) {
+        List<String> problems = problems(properties);
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException(problems);
+        }
+    }
+
+    /** Every problem, each as {@code <property path>: <what is wrong>}; empty when the settings are valid. */
+    public static List<String> problems(SwitchboardProperties properties) {
         List<String> problems = new ArrayList<>();
         RoutingProperties routing = properties.routing();
         positive(problems, "switchboard.routing.request-timeout", routing.requestTimeout());
@@ -34,11 +42,26 @@ public final class PropertiesValidator {
         if (routing.maxStreamBytes().toBytes() < 1024) {
             problems.add("switchboard.routing.max-stream-bytes: must be at least 1KB");
         }
+        if (properties.resilience().maxRetries() < 1) {
+            problems.add("switchboard.resilience.max-retries: must be at least 1");
+        }
+        positive(problems, "switchboard.keys.health-check-interval", properties.keys().healthCheckInterval());
+        UsageProperties.Alerts alerts = properties.usage().alerts();
+        if (alerts.window() == null || alerts.window().compareTo(Duration.ofSeconds(10)) < 0) {
+            problems.add("switchboard.usage.alerts.window: must be at least 10s");
+        }
+        share(problems, "switchboard.usage.alerts.failure-rate", alerts.failureRate());
+        share(problems, "switchboard.usage.alerts.error-rate", alerts.errorRate());
+        positive(problems, "switchboard.usage.alerts.response-time", alerts.responseTime());
         for (Map.Entry<String, ProviderProperties> entry : properties.providers().entrySet()) {
             validateProvider(problems, entry.getKey(), entry.getValue());
         }
-        if (!problems.isEmpty()) {
-            throw new InvalidConfigurationException(problems);
+        return problems;
+    }
+
+    private static void share(List<String> problems, String field, double value) {
+        if (!(value >= 0 && value <= 1)) {
+            problems.add(field + ": must be between 0 and 1 (0.1 is 10 %)");
         }
     }
 

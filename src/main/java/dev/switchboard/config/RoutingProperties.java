@@ -1,5 +1,6 @@
 package dev.switchboard.config;
 
+import dev.switchboard.chat.ProviderOrder;
 import java.time.Duration;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -25,6 +26,9 @@ import org.springframework.util.unit.DataSize;
  *     plain HTTP with prior knowledge ({@code h2c}, for local upstreams known to speak it). Many streams
  *     then share one connection instead of holding one each, which is what lets one instance hold more open
  *     streams than it has file descriptors. Off by default: every provider API speaks HTTP/1.1
+ * @param providerOrder how Path A orders providers: {@code round-robin} (each request starts one further) or
+ *     {@code priority} (always the highest-priority provider first, every usable key of it before the next);
+ *     a reload applies it
  */
 public record RoutingProperties(
         Duration requestTimeout,
@@ -36,6 +40,7 @@ public record RoutingProperties(
         KeyStrategy keyStrategy,
         DataSize maxStreamBytes,
         int upstreamMaxConnections,
+        ProviderOrder providerOrder,
         boolean upstreamHttp2) {
 
     public static final DataSize DEFAULT_MAX_STREAM_BYTES = DataSize.ofMegabytes(32);
@@ -52,6 +57,7 @@ public record RoutingProperties(
             @DefaultValue("round-robin") KeyStrategy keyStrategy,
             @DefaultValue("32MB") DataSize maxStreamBytes,
             @DefaultValue("8192") int upstreamMaxConnections,
+            @DefaultValue("round-robin") ProviderOrder providerOrder,
             @DefaultValue("false") boolean upstreamHttp2) {
         this.requestTimeout = requestTimeout;
         this.firstChunkTimeout = firstChunkTimeout;
@@ -62,14 +68,23 @@ public record RoutingProperties(
         this.keyStrategy = keyStrategy;
         this.maxStreamBytes = maxStreamBytes;
         this.upstreamMaxConnections = upstreamMaxConnections;
+        this.providerOrder = providerOrder;
         this.upstreamHttp2 = upstreamHttp2;
+    }
+
+    /** The settings with round-robin provider order. */
+    public RoutingProperties(Duration requestTimeout, Duration firstChunkTimeout, Duration idleTimeout,
+            Duration connectTimeout, Duration maxStreamDuration, int maxAttempts, KeyStrategy keyStrategy,
+            DataSize maxStreamBytes, int upstreamMaxConnections) {
+        this(requestTimeout, firstChunkTimeout, idleTimeout, connectTimeout, maxStreamDuration, maxAttempts, keyStrategy,
+                maxStreamBytes, upstreamMaxConnections, ProviderOrder.ROUND_ROBIN, false);
     }
 
     /** The settings with the default stream byte cap and pool size. */
     public RoutingProperties(Duration requestTimeout, Duration firstChunkTimeout, Duration idleTimeout,
             Duration connectTimeout, Duration maxStreamDuration, int maxAttempts, KeyStrategy keyStrategy) {
         this(requestTimeout, firstChunkTimeout, idleTimeout, connectTimeout, maxStreamDuration, maxAttempts, keyStrategy,
-                DEFAULT_MAX_STREAM_BYTES, DEFAULT_UPSTREAM_MAX_CONNECTIONS, false);
+                DEFAULT_MAX_STREAM_BYTES, DEFAULT_UPSTREAM_MAX_CONNECTIONS);
     }
 
     /** Key ordering within one provider's pool. */

@@ -9,11 +9,12 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 
 /**
- * The background life of the key pools. At start: load persisted states and today's counters, report
- * malformed keys, check every key (bounded in time), then open the {@link StartupGate}. Then every
+ * The background life of the key pools. At start: load persisted states and today's counters, apply the
+ * keys added or removed at runtime ({@link RuntimeKeys}), report malformed keys, check every key (bounded in time), then open the {@link StartupGate}. Then every
  * 200 ms: write key state changes; every {@code tick}: rejoin keys whose cooldown ran out and write
  * counters to PostgreSQL; every
  * {@code health-check-interval}: re-check all keys. Stopping writes what is pending.
@@ -26,15 +27,20 @@ public final class KeyMaintenance extends BackgroundJobs {
 
     private final KeyHealth health;
     private final KeyStateStore store;
+    private final RuntimeKeys runtimeKeys;
     private final KeyHealthChecker checker;
     private final ProviderRegistry registry;
     private final StartupGate gate;
     private final KeyHealthProperties properties;
     private final Duration tick;
     private final Consumer<KeyStateChange> changeListener;
+    private volatile Disposable.Swap healthChecks = Disposables.swap();
+    private volatile Duration healthCheckInterval;
 
-    public KeyMaintenance(KeyHealth health, KeyStateStore store, KeyHealthChecker checker, ProviderRegistry registry,
-            StartupGate gate, KeyHealthProperties properties, Duration tick, Consumer<KeyStateChange> changeListener) {
+    public KeyMaintenance(KeyHealth health, KeyStateStore store, RuntimeKeys runtimeKeys, KeyHealthChecker checker,
+            ProviderRegistry registry, StartupGate gate, KeyHealthProperties properties, Duration tick,
+            Consumer<KeyStateChange> changeListener) {
+        this.runtimeKeys = runtimeKeys;
         health.onChange(store::changed);
         health.onChange(changeListener);
         this.health = health;
@@ -45,6 +51,25 @@ public final class KeyMaintenance extends BackgroundJobs {
         this.properties = properties;
         this.tick = tick;
         this.changeListener = changeListener;
+        this.healthCheckInterval = properties.healthCheckInterval();
+    }
+
+    /**
+     * A new {@code health-check-interval} (a configuration reload): the background checks are rescheduled, the
+     * next one a whole new interval from now.
+     */
+    public void healthCheckInterval(Duration interval) {
+        if (!interval.equals(healthCheckInterval)) {
+            healthCheckInterval = interval;
+            if (isRunning()) {
+                healthChecks.update(healthChecks(interval));
+                log.info("Background key checks now run every {}", interval);
+            }
+        }
+    }
+
+    public Duration healthCheckInterval() {
+        return healthCheckInterval;
     }
 
     @Override
@@ -52,11 +77,17 @@ public final class KeyMaintenance extends BackgroundJobs {
         jobs.add(startup().doFinally(signal -> gate.open()).subscribe());
         jobs.add(every(STATE_TICK, store::flushStates));
         jobs.add(every(tick, () -> Mono.fromRunnable(() -> health.sweep(registry.all())).then(store.flush())));
-        jobs.add(every(properties.healthCheckInterval(), () -> checker.checkAll().then().onErrorResume(e -> {
-            log.warn("Background key checks stopped early (the next run is in {}): {}", properties.healthCheckInterval(),
-                    e.toString());
+        Disposable.Swap checks = Disposables.swap();
+        checks.update(healthChecks(healthCheckInterval));
+        healthChecks = checks;
+        jobs.add(checks);
+    }
+
+    private Disposable healthChecks(Duration interval) {
+        return every(interval, () -> checker.checkAll().then().onErrorResume(e -> {
+            log.warn("Background key checks stopped early (the next run is in {}): {}", interval, e.toString());
             return Mono.empty();
-        })));
+        }));
     }
 
     private Mono<Void> startup() {
@@ -77,6 +108,10 @@ public final class KeyMaintenance extends BackgroundJobs {
                 .doOnError(e -> log.warn("Could not load key states from PostgreSQL; starting from a clean slate: {}",
                         e.toString()))
                 .onErrorResume(e -> Mono.empty())
+                .then(runtimeKeys.reload().timeout(Duration.ofSeconds(10))
+                        .doOnError(e -> log.warn("Could not read the keys added or removed at runtime; starting with the "
+                                + "configured keys (they are read again every few seconds): {}", e.toString()))
+                        .onErrorResume(e -> Mono.empty()))
                 .then(Mono.fromRunnable(checker::checkFormats))
                 .then(checks)
                 .onErrorResume(e -> {

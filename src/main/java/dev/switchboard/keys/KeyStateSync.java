@@ -14,6 +14,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.util.retry.Retry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,11 +25,13 @@ import tools.jackson.databind.json.JsonMapper;
  * the others at once (a ban, a cooldown, a manual disable or enable reaches them within the write
  * interval plus a round trip). A periodic re-read of {@code key_state} is the safety net for
  * notifications missed while the listening connection was down. Only aliases, fingerprints and states
- * travel; never a key.
+ * travel; never a key. A second listening connection hears of keys added or removed at runtime on another instance
+ * ({@link RuntimeKeys}), and the same periodic re-read reads those again.
  */
 public final class KeyStateSync extends BackgroundJobs {
 
     static final PostgresChannel CHANNEL = new PostgresChannel("switchboard_key_state");
+    private static final PostgresChannel RUNTIME_KEYS = new PostgresChannel(RuntimeKeys.CHANNEL);
     private static final Logger log = LoggerFactory.getLogger(KeyStateSync.class);
 
     private final OutageNotice rereads = new OutageNotice();
@@ -36,12 +39,14 @@ public final class KeyStateSync extends BackgroundJobs {
     private final DatabaseClient database;
     private final KeyHealth health;
     private final KeyStateStore store;
+    private final RuntimeKeys runtimeKeys;
     private final JsonMapper json;
     private final Duration rereadInterval;
     private final String instance = UUID.randomUUID().toString();
 
     public KeyStateSync(ConnectionFactory connections, DatabaseClient database, KeyHealth health, KeyStateStore store,
-            JsonMapper json, Duration rereadInterval) {
+            RuntimeKeys runtimeKeys, JsonMapper json, Duration rereadInterval) {
+        this.runtimeKeys = runtimeKeys;
         this.connections = connections;
         this.database = database;
         this.health = health;
@@ -53,11 +58,22 @@ public final class KeyStateSync extends BackgroundJobs {
     @Override
     protected void schedule(Disposable.Composite jobs) {
         store.notifyWith(this::announce);
+        // runtime key changes are read from the table: a burst of notices needs one read after the last of them
+        Sinks.Many<Boolean> runtimeKeyChanges = Sinks.many().unicast().onBackpressureBuffer();
+        jobs.add(runtimeKeyChanges.asFlux()
+                .onBackpressureLatest()
+                .concatMap(change -> runtimeKeys.reload().onErrorResume(e -> {
+                    log.warn("Could not read the provider keys changed on another instance (read again every {}): {}",
+                            rereadInterval, e.toString());
+                    return Mono.empty();
+                }))
+                .subscribe());
         jobs.add(listen().retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(10))
                         .doBeforeRetry(signal -> log.warn("Key-state listener lost its connection, reconnecting: {}",
                                 signal.failure().toString())))
-                .subscribe(this::adopt));
+                .subscribe(notification -> dispatch(notification, runtimeKeyChanges)));
         jobs.add(every(rereadInterval, () -> store.reloadStates()
+                .then(runtimeKeys.reload())
                 .doOnSuccess(done -> {
                     if (rereads.recovers()) {
                         log.info("Key states are re-read from PostgreSQL again");
@@ -72,8 +88,23 @@ public final class KeyStateSync extends BackgroundJobs {
                 })));
     }
 
-    private Flux<String> listen() {
-        return CHANNEL.listen(connections);
+    /** The notifications of both channels: key states (this class's) and runtime key changes ({@link RuntimeKeys}). */
+    private Flux<Notice> listen() {
+        return Flux.merge(CHANNEL.listen(connections).map(payload -> new Notice(false, payload)),
+                RUNTIME_KEYS.listen(connections).map(payload -> new Notice(true, payload)));
+    }
+
+    /** Never waits: the listener must keep up with the connection, or the driver drops it. */
+    private void dispatch(Notice notice, Sinks.Many<Boolean> runtimeKeyChanges) {
+        if (!notice.runtimeKeys()) {
+            adopt(notice.payload());
+        } else if (runtimeKeys.fromElsewhere(notice.payload())) {
+            runtimeKeyChanges.tryEmitNext(true);
+        }
+    }
+
+    /** One notification: on the runtime-key channel or the key-state one. */
+    private record Notice(boolean runtimeKeys, String payload) {
     }
 
     private Mono<Void> announce(KeyStateChange change) {

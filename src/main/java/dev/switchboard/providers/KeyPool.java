@@ -77,4 +77,16 @@ public final class KeyPool {
         next.add(key);
         keys = List.copyOf(next);
     }
+
+    /**
+     * Takes a key out at runtime (copy-on-write); requests that already hold it finish with it.
+     *
+     * @return whether the pool had it
+     */
+    public synchronized boolean remove(ApiKey key) {
+        List<ApiKey> next = new ArrayList<>(keys);
+        boolean removed = next.removeIf(k -> k.alias().equals(key.alias()) && k.secret().equals(key.secret()));
+        keys = List.copyOf(next);
+        return removed;
+    }
 }

@@ -12,7 +12,7 @@ import java.util.Optional;
  * A configured, validated provider with its key pool.
  *
  * @param baseUrl resolved API root (for simulators: the running simulator's URL)
- * @param models models by priority, the default model included
+ * @param models models by priority, the default model included, disabled ones too (see {@link #model})
  * @param dailyLimit calls per UTC day for the whole provider, 0 = unlimited
  * @param maxConcurrent concurrent upstream calls allowed (bulkhead)
  * @param keyFormatCheck whether its keys get the load-time format checks
@@ -42,9 +42,10 @@ public record Provider(
                 maxConcurrent, errorOverrides, keys, true);
     }
 
+    /** The configured model of this name, unless it is disabled ({@code enabled: false}). */
     public Optional<ModelProperties> model(String modelName) {
         for (ModelProperties m : models) {
-            if (m.name().equals(modelName)) {
+            if (m.name().equals(modelName) && m.enabled()) {
                 return Optional.of(m);
             }
         }
@@ -53,6 +54,21 @@ public record Provider(
 
     public boolean serves(String modelName) {
         return model(modelName).isPresent();
+    }
+
+    /** Whether the model is configured here with {@code enabled: false}: out of routing. */
+    public boolean modelDisabled(String modelName) {
+        for (ModelProperties m : models) {
+            if (m.name().equals(modelName) && !m.enabled()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The models that may be routed to, by priority. */
+    public List<ModelProperties> enabledModels() {
+        return models.stream().filter(ModelProperties::enabled).toList();
     }
 
     @Override

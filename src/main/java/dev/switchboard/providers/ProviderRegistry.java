@@ -51,6 +51,14 @@ public final class ProviderRegistry {
     }
 
     /**
+     * Recomputes which providers are routable after keys were added or removed at runtime (a provider whose
+     * pool was empty becomes routable with its first key).
+     */
+    public void refresh() {
+        this.snapshot = new Snapshot(new ArrayList<>(snapshot.byName.values()));
+    }
+
+    /**
      * Builds the providers from configuration.
      *
      * @param simulatorUrl root URL of the running simulator, or null when it is disabled (then
@@ -92,7 +100,10 @@ public final class ProviderRegistry {
         return snapshot.routable;
     }
 
-    /** The providers Path A rotates over: routable and not excluded with {@code auto-route: false}. */
+    /**
+     * The providers Path A rotates over: routable, not excluded with {@code auto-route: false}, and with at
+     * least one enabled model.
+     */
     public List<Provider> autoRoutable() {
         return snapshot.autoRoutable;
     }
@@ -152,6 +163,8 @@ public final class ProviderRegistry {
         boolean listed = models.stream().anyMatch(m -> m.name().equals(p.defaultModel()));
         if (!listed) {
             models.add(0, new ModelProperties(p.defaultModel(), 0, null, 0));
+        } else if (models.stream().noneMatch(m -> m.name().equals(p.defaultModel()) && m.enabled())) {
+            log.info("The default model {} is disabled: Path A uses the next enabled model by priority", p.defaultModel());
         }
         models.sort(Comparator.comparingInt(ModelProperties::priority));
         return List.copyOf(models);
@@ -170,7 +183,7 @@ public final class ProviderRegistry {
             sorted.forEach(p -> map.put(p.name(), p));
             this.byName = map;
             this.routable = sorted.stream().filter(p -> p.enabled() && p.keys().size() > 0).toList();
-            this.autoRoutable = routable.stream().filter(Provider::autoRoute).toList();
+            this.autoRoutable = routable.stream().filter(p -> p.autoRoute() && !p.enabledModels().isEmpty()).toList();
         }
     }
 }

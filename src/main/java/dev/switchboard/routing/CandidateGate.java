@@ -36,17 +36,17 @@ public final class CandidateGate {
     }
 
     /**
-     * The model to use: the wanted one while it has calls left today, else (when fallback is allowed)
-     * the provider's next model by priority that has; null when none.
+     * The model to use: the wanted one while it is enabled and has calls left today, else (when fallback is
+     * allowed) the provider's next enabled model by priority that has; null when none.
      */
     public @Nullable String model(Provider provider, String wanted, boolean modelFallback) {
-        if (!limits.modelExhausted(provider, wanted)) {
+        if (!provider.modelDisabled(wanted) && !limits.modelExhausted(provider, wanted)) {
             return wanted;
         }
         if (!modelFallback) {
             return null;
         }
-        for (ModelProperties model : provider.models()) {
+        for (ModelProperties model : provider.enabledModels()) {
             if (!model.name().equals(wanted) && !limits.modelExhausted(provider, model.name())) {
                 return model.name();
             }

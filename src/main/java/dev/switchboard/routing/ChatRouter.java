@@ -3,7 +3,9 @@ package dev.switchboard.routing;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.InvalidRequestException;
 import dev.switchboard.chat.ModelNotFoundException;
+import dev.switchboard.chat.ProviderOrder;
 import dev.switchboard.chat.ProviderUnavailableException;
+import dev.switchboard.chat.RoutePreference;
 import dev.switchboard.config.RoutingProperties;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderClients;
@@ -12,13 +14,18 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Chooses the path and builds the request's {@link RoutePlan}.
  *
  * <ul>
- *   <li>no model (or {@code auto}) and no provider: Path A over all routable providers, round-robin;
+ *   <li>no model (or {@code auto}) and no provider: Path A over all routable providers, in the provider
+ *       order ({@code round-robin} or {@code priority}), a {@code preferred_provider} and a task's providers
+ *       first;
  *   <li>{@code provider} + {@code model}, or {@code model: "provider/model"}: Path B on that provider
  *       (any model name is passed through, as the provider may serve models not listed here);
  *   <li>{@code provider} alone: Path B with that provider's default model;
@@ -31,7 +38,8 @@ public final class ChatRouter {
     private final ProviderClients clients;
     private final RoutingProperties routing;
     private final CandidateGate gate;
-    private final int maxRetries;
+    private final IntSupplier maxRetries;
+    private final Supplier<ProviderOrder> providerOrder;
     private final Clock clock;
     private final AtomicInteger providerCursor = new AtomicInteger();
 
@@ -41,11 +49,21 @@ public final class ChatRouter {
      */
     public ChatRouter(ProviderRegistry registry, ProviderClients clients, RoutingProperties routing,
             CandidateGate gate, int maxRetries, Clock clock) {
+        this(registry, clients, routing, gate, () -> maxRetries, routing::providerOrder, clock);
+    }
+
+    /**
+     * @param maxRetries read for each request, so a reload applies it
+     * @param providerOrder read for each request, so a reload applies it
+     */
+    public ChatRouter(ProviderRegistry registry, ProviderClients clients, RoutingProperties routing,
+            CandidateGate gate, IntSupplier maxRetries, Supplier<ProviderOrder> providerOrder, Clock clock) {
         this.registry = registry;
         this.clients = clients;
         this.routing = routing;
         this.gate = gate;
-        this.maxRetries = Math.max(1, maxRetries);
+        this.maxRetries = maxRetries;
+        this.providerOrder = providerOrder;
         this.clock = clock;
     }
 
@@ -63,8 +81,7 @@ public final class ChatRouter {
         String providerName = command.provider();
         boolean auto = model == null || model.isBlank() || "auto".equals(model);
         if (providerName == null && auto) {
-            return new DefaultModelPlan(able(preferredFirst(providerRotation(), command.preferredProvider()), command),
-                    command, clients, gate, maxRetries);
+            return defaultPlan(command);
         }
         if (providerName != null) {
             Provider provider = namedProvider(providerName);
@@ -77,13 +94,26 @@ public final class ChatRouter {
                 return named(routable(prefixed.get()), model.substring(slash + 1), command);
             }
         }
+        for (Provider disabled : registry.all()) {
+            if (disabled.modelDisabled(model) && registry.findByModel(model).isEmpty()) {
+                throw disabledModel(disabled, model);
+            }
+        }
         Provider provider = registry.findByModel(model).orElseThrow(() -> new InvalidRequestException(
                 "model_not_found", "The model '" + model + "' is not configured on any provider. "
                         + "Use GET /v1/models to list models, or name the provider as 'provider/model'."));
         return named(routable(provider), model, command);
     }
 
+    private static InvalidRequestException disabledModel(Provider provider, String model) {
+        return new InvalidRequestException("model_disabled", "The model '" + model + "' of the provider '"
+                + provider.name() + "' is disabled in the configuration (enabled: false).", "model");
+    }
+
     private RoutePlan named(Provider provider, String model, ChatCommand command) {
+        if (provider.modelDisabled(model)) {
+            throw disabledModel(provider, model);
+        }
         if (gate.circuitOpen(provider)) {
             throw new ProviderUnavailableException(provider.name(), ProviderUnavailableException.Reason.CIRCUIT_OPEN,
                     "The provider '" + provider.name()
@@ -99,19 +129,64 @@ public final class ChatRouter {
                     + provider.format().name().toLowerCase(Locale.ROOT) + " format, model '" + model
                     + "') cannot honour " + quoted(fit.unsupported()) + "; see the README's fidelity table.", param);
         }
-        return new NamedModelPlan(provider, model, command, clients, gate, maxRetries);
+        return new NamedModelPlan(provider, model, command, clients, gate, maxRetries());
     }
 
     /**
-     * The providers whose default model can serve the command; a 400 naming what each one lacks when none
+     * Path A: the request's {@code preferred_provider}, then the providers its route names (a task's default
+     * and fallback providers; unknown or disabled ones skipped), then, unless the route lists the only ones,
+     * the auto-routed providers in the provider order: by priority, or starting one further than the previous
+     * request.
+     */
+    private RoutePlan defaultPlan(ChatCommand command) {
+        RoutePreference route = command.route();
+        ProviderOrder order = route != null && route.order() != null ? route.order() : providerOrder.get();
+        List<Provider> ordered = new ArrayList<>();
+        if (command.preferredProvider() != null) {
+            ordered.add(namedProvider(command.preferredProvider()));
+        }
+        Map<String, String> models = Map.of();
+        if (route != null) {
+            for (String name : route.providers()) {
+                registry.get(name).filter(Provider::enabled).ifPresent(p -> addOnce(ordered, p));
+            }
+            if (route.firstModel() != null && !route.providers().isEmpty()) {
+                models = Map.of(route.providers().get(0), route.firstModel());
+            }
+        }
+        if (route == null || !route.only()) {
+            for (Provider provider : order == ProviderOrder.PRIORITY ? registry.autoRoutable() : providerRotation()) {
+                addOnce(ordered, provider);
+            }
+        }
+        return new DefaultModelPlan(able(ordered, command, models), command, clients, gate, maxRetries(),
+                order == ProviderOrder.PRIORITY, models);
+    }
+
+    private static void addOnce(List<Provider> ordered, Provider provider) {
+        for (Provider p : ordered) {
+            if (p.name().equals(provider.name())) {
+                return;
+            }
+        }
+        ordered.add(provider);
+    }
+
+    private int maxRetries() {
+        return Math.max(1, maxRetries.getAsInt());
+    }
+
+    /**
+     * The providers whose Path A model can serve the command; a 400 naming what each one lacks when none
      * can (a provider that cannot is never tried: a parameter is never dropped silently).
      */
-    private List<Provider> able(List<Provider> providers, ChatCommand command) {
+    private List<Provider> able(List<Provider> providers, ChatCommand command, Map<String, String> models) {
         List<Provider> able = new ArrayList<>(providers.size());
         StringBuilder why = new StringBuilder();
         String param = null;
         for (Provider provider : providers) {
-            ProviderClients.Fit fit = clients.fit(provider, provider.defaultModel(), command);
+            ProviderClients.Fit fit = clients.fit(provider, models.getOrDefault(provider.name(), provider.defaultModel()),
+                    command);
             if (fit.ok()) {
                 able.add(provider);
             } else {
@@ -142,22 +217,6 @@ public final class ChatRouter {
         int start = Math.floorMod(providerCursor.getAndIncrement(), n);
         for (int i = 0; i < n; i++) {
             ordered.add(providers.get((start + i) % n));
-        }
-        return ordered;
-    }
-
-    /** Moves the preferred provider (if it is one of them) to the front, keeping the rest in order. */
-    private List<Provider> preferredFirst(List<Provider> rotation, String preferred) {
-        if (preferred == null) {
-            return rotation;
-        }
-        Provider wanted = namedProvider(preferred);
-        List<Provider> ordered = new ArrayList<>(rotation.size() + 1);
-        ordered.add(wanted);
-        for (Provider p : rotation) {
-            if (!p.name().equals(wanted.name())) {
-                ordered.add(p);
-            }
         }
         return ordered;
     }

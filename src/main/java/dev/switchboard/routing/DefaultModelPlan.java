@@ -8,12 +8,15 @@ import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderClients;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Path A: the auto-routed providers, starting at the next one in the round-robin, each with its next
- * usable key and its default model (or, once that model is at its daily limit, the next by priority),
- * through the cached (provider, key) client. Providers with an open circuit or at their daily limit are
+ * Path A: the providers in the order the router chose, each with its next usable key and its default
+ * model (or the model the request's route names for it; once that model is at its daily limit or disabled,
+ * the next by priority), through the cached (provider, key) client. Round-robin order takes one key of each
+ * provider per round; priority order ({@code exhaustive}) takes every usable key of a provider before the
+ * next provider. Providers with an open circuit or at their daily limit are
  * skipped, and so is a provider whose model cannot honour the request ({@link ProviderClients#fit}) or
  * does not exist upstream ({@link UnknownModels}). The first round gives every provider one try; further
  * rounds try other keys, until a provider has failed {@code maxPerProvider} times for reasons of its own
@@ -26,6 +29,8 @@ final class DefaultModelPlan implements RoutePlan {
     private final ProviderClients clients;
     private final CandidateGate gate;
     private final int maxPerProvider;
+    private final boolean exhaustive;
+    private final Map<String, String> models;
     private final List<List<ApiKey>> rotations = new ArrayList<>();
     private final int[] cursors;
     private final int[] troubles;
@@ -34,6 +39,17 @@ final class DefaultModelPlan implements RoutePlan {
 
     DefaultModelPlan(List<Provider> providers, ChatCommand command, ProviderClients clients, CandidateGate gate,
             int maxPerProvider) {
+        this(providers, command, clients, gate, maxPerProvider, false, Map.of());
+    }
+
+    /**
+     * @param exhaustive every usable key of a provider before the next provider (priority order)
+     * @param models the model to use per provider name instead of its default model
+     */
+    DefaultModelPlan(List<Provider> providers, ChatCommand command, ProviderClients clients, CandidateGate gate,
+            int maxPerProvider, boolean exhaustive, Map<String, String> models) {
+        this.exhaustive = exhaustive;
+        this.models = models;
         this.providers = providers;
         this.command = command;
         this.clients = clients;
@@ -52,6 +68,15 @@ final class DefaultModelPlan implements RoutePlan {
     @Override
     public @Nullable Candidate next() {
         int n = providers.size();
+        if (exhaustive) {
+            for (int i = 0; i < n; i++) {
+                Candidate candidate = candidateOf(i);
+                if (candidate != null) {
+                    return candidate;
+                }
+            }
+            return null;
+        }
         for (int step = 0; step < n; step++) {
             int i = index;
             index = (index + 1) % n;
@@ -68,7 +93,7 @@ final class DefaultModelPlan implements RoutePlan {
         if (unfit[i] || troubles[i] >= maxPerProvider || !gate.providerOpen(provider)) {
             return null;
         }
-        String model = gate.model(provider, provider.defaultModel(), true);
+        String model = gate.model(provider, wanted(provider), true);
         if (model == null) {
             return null;
         }
@@ -98,6 +123,11 @@ final class DefaultModelPlan implements RoutePlan {
         }
     }
 
+    /** The model this request wants of the provider: the route's, else the provider's default model. */
+    private String wanted(Provider provider) {
+        return models.getOrDefault(provider.name(), provider.defaultModel());
+    }
+
     /** The provider's key order for this request, taken once (advancing its round-robin once). */
     private List<ApiKey> rotation(int providerIndex) {
         while (rotations.size() <= providerIndex) {
@@ -110,7 +140,7 @@ final class DefaultModelPlan implements RoutePlan {
     public boolean usableNow() {
         for (int i = 0; i < providers.size(); i++) {
             Provider provider = providers.get(i);
-            if (!unfit[i] && gate.providerOpen(provider) && gate.anyUsable(provider, provider.defaultModel())) {
+            if (!unfit[i] && gate.providerOpen(provider) && gate.anyUsable(provider, wanted(provider))) {
                 return true;
             }
         }
@@ -123,7 +153,7 @@ final class DefaultModelPlan implements RoutePlan {
         for (int i = 0; i < providers.size(); i++) {
             Provider provider = providers.get(i);
             if (!unfit[i] && !gate.circuitOpen(provider)) {
-                earliest = Recovery.earlier(earliest, gate.earliestRecovery(provider, provider.defaultModel()));
+                earliest = Recovery.earlier(earliest, gate.earliestRecovery(provider, wanted(provider)));
             }
         }
         return earliest;

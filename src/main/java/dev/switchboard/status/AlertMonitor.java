@@ -6,6 +6,7 @@ import dev.switchboard.config.UsageProperties.Alerts;
 import dev.switchboard.routing.RequestObserver;
 import dev.switchboard.routing.RequestRun;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -34,28 +35,37 @@ public final class AlertMonitor implements RequestObserver {
     public record Alert(String name, double value, double threshold, boolean firing) {
     }
 
-    private final Alerts thresholds;
     private final Clock clock;
-    private final int buckets;
-    private final AtomicLongArray[] counts;
-    private final long[] bucketStart;
+    private volatile Alerts thresholds;
+    private volatile Window window;
     private volatile List<Alert> current = List.of();
 
     public AlertMonitor(Alerts thresholds, Clock clock) {
         this.thresholds = thresholds;
         this.clock = clock;
-        this.buckets = (int) Math.max(1, thresholds.window().toMillis() / BUCKET_MS);
-        this.counts = new AtomicLongArray[buckets];
-        this.bucketStart = new long[buckets];
-        for (int i = 0; i < buckets; i++) {
-            counts[i] = new AtomicLongArray(5);
-        }
+        this.window = new Window(thresholds.window());
         evaluate();
+    }
+
+    /**
+     * New thresholds (a configuration reload). A new window length starts counting afresh; new rates and
+     * response time apply at the next evaluation, to the traffic already counted.
+     */
+    public void thresholds(Alerts next) {
+        if (!next.window().equals(thresholds.window())) {
+            window = new Window(next.window());
+        }
+        thresholds = next;
+        evaluate();
+    }
+
+    public Alerts thresholds() {
+        return thresholds;
     }
 
     @Override
     public void ended(RequestRun run) {
-        AtomicLongArray bucket = bucket(clock.millis());
+        AtomicLongArray bucket = window.bucket(clock.millis());
         bucket.incrementAndGet(REQUESTS);
         if (run.outcome() != RequestRun.Outcome.SUCCESS && run.outcome() != RequestRun.Outcome.CANCELLED
                 && run.outcome() != RequestRun.Outcome.REJECTED) {
@@ -75,17 +85,8 @@ public final class AlertMonitor implements RequestObserver {
 
     /** Re-evaluates the thresholds (every few seconds); logs when an alert starts or stops firing. */
     public List<Alert> evaluate() {
-        long now = clock.millis();
-        long[] sum = new long[5];
-        for (int i = 0; i < buckets; i++) {
-            synchronized (counts[i]) {
-                if (now - bucketStart[i] < buckets * BUCKET_MS) {
-                    for (int c = 0; c < 5; c++) {
-                        sum[c] += counts[i].get(c);
-                    }
-                }
-            }
-        }
+        Alerts thresholds = this.thresholds;
+        long[] sum = window.sum(clock.millis());
         boolean enough = sum[REQUESTS] >= MIN_REQUESTS;
         double failureRate = sum[REQUESTS] == 0 ? 0 : (double) sum[FAILURES] / sum[REQUESTS];
         double errorRate = sum[ATTEMPTS] == 0 ? 0 : (double) sum[ERRORS] / sum[ATTEMPTS];
@@ -118,21 +119,51 @@ public final class AlertMonitor implements RequestObserver {
         return current.stream().anyMatch(Alert::firing);
     }
 
-    private AtomicLongArray bucket(long now) {
-        long start = now - now % BUCKET_MS;
-        int index = (int) ((now / BUCKET_MS) % buckets);
-        AtomicLongArray bucket = counts[index];
-        if (bucketStart[index] != start) {
-            synchronized (bucket) {
-                if (bucketStart[index] != start) {
-                    for (int c = 0; c < 5; c++) {
-                        bucket.set(c, 0);
-                    }
-                    bucketStart[index] = start;
-                }
+    /** The counts of one window length, in 10-second buckets. */
+    private static final class Window {
+        private final int buckets;
+        private final AtomicLongArray[] counts;
+        private final long[] bucketStart;
+
+        Window(Duration length) {
+            this.buckets = (int) Math.max(1, length.toMillis() / BUCKET_MS);
+            this.counts = new AtomicLongArray[buckets];
+            this.bucketStart = new long[buckets];
+            for (int i = 0; i < buckets; i++) {
+                counts[i] = new AtomicLongArray(5);
             }
         }
-        return bucket;
+
+        long[] sum(long now) {
+            long[] sum = new long[5];
+            for (int i = 0; i < buckets; i++) {
+                synchronized (counts[i]) {
+                    if (now - bucketStart[i] < buckets * BUCKET_MS) {
+                        for (int c = 0; c < 5; c++) {
+                            sum[c] += counts[i].get(c);
+                        }
+                    }
+                }
+            }
+            return sum;
+        }
+
+        AtomicLongArray bucket(long now) {
+            long start = now - now % BUCKET_MS;
+            int index = (int) ((now / BUCKET_MS) % buckets);
+            AtomicLongArray bucket = counts[index];
+            if (bucketStart[index] != start) {
+                synchronized (bucket) {
+                    if (bucketStart[index] != start) {
+                        for (int c = 0; c < 5; c++) {
+                            bucket.set(c, 0);
+                        }
+                        bucketStart[index] = start;
+                    }
+                }
+            }
+            return bucket;
+        }
     }
 
     private static String format(double value) {

@@ -2,7 +2,7 @@ package dev.switchboard.status;
 
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 
-import dev.switchboard.config.SwitchboardProperties;
+import dev.switchboard.config.LiveSettings;
 import dev.switchboard.keys.DailyLimits;
 import dev.switchboard.keys.KeyHealth;
 import dev.switchboard.providers.ProviderRegistry;
@@ -31,8 +31,10 @@ public class StatusConfiguration {
     }
 
     @Bean
-    AlertMonitor alertMonitor(SwitchboardProperties properties, Clock clock) {
-        return new AlertMonitor(properties.usage().alerts(), clock);
+    AlertMonitor alertMonitor(LiveSettings settings, Clock clock) {
+        AlertMonitor monitor = new AlertMonitor(settings.get().usage().alerts(), clock);
+        settings.onChange(next -> monitor.thresholds(next.usage().alerts()));
+        return monitor;
     }
 
     @Bean
@@ -42,8 +44,8 @@ public class StatusConfiguration {
 
     @Bean
     StatusReport statusReport(StatusQueries queries, KeyPoolReport pools, ProviderRegistry registry, DailyLimits limits,
-            AlertMonitor alerts, RequestLogWriter requestLog, SwitchboardProperties properties, Clock clock) {
-        return new StatusReport(queries, pools, registry, limits, alerts, requestLog, properties, clock);
+            AlertMonitor alerts, RequestLogWriter requestLog, LiveSettings settings, Clock clock) {
+        return new StatusReport(queries, pools, registry, limits, alerts, requestLog, settings, clock);
     }
 
     @Bean

@@ -63,7 +63,20 @@ public final class StatusHandler {
         Instant from = instantParam(request, "from", LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)
                 .atStartOfDay(ZoneOffset.UTC).toInstant());
         checkRange(from, to);
-        return queries.analytics(request.pathVariable("provider"), from, to, bucket).flatMap(this::json);
+        String provider = request.pathVariable("provider");
+        return queries.analytics(provider, from, to, bucket)
+                .map(analytics -> withSummary(provider, analytics))
+                .flatMap(this::json);
+    }
+
+    /** Seed 002's {@code summary} (with {@code health_percentage}) first, then the breakdowns. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> withSummary(String provider, Map<String, Object> analytics) {
+        Map<String, Object> totals = analytics.get("totals") instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("summary", report.analyticsSummary(provider, totals));
+        out.putAll(analytics);
+        return out;
     }
 
     public Mono<ServerResponse> request(ServerRequest request) {

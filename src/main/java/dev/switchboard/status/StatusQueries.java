@@ -70,6 +70,18 @@ public final class StatusQueries {
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue, LinkedHashMap::new);
     }
 
+    /** Requests each provider answered (its successful attempts) since {@code from}, all days when null. */
+    public Mono<Map<String, Long>> providerAnswers(LocalDate from) {
+        String where = from == null ? "" : " where day >= :from";
+        DatabaseClient.GenericExecuteSpec spec = database.sql("select provider, sum(successes) as answered from usage_daily"
+                + where + " group by provider having sum(successes) > 0 order by provider");
+        if (from != null) {
+            spec = spec.bind("from", from);
+        }
+        return spec.map((row, meta) -> Map.entry(row.get("provider", String.class), n(row.get("answered")))).all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue, LinkedHashMap::new);
+    }
+
     /** Per provider (and per key) attempt statistics for one UTC day. */
     public Flux<Map<String, Object>> usageRows(LocalDate from, LocalDate to) {
         return database.sql("select * from usage_daily where day between :from and :to order by day, provider, key_alias, model")

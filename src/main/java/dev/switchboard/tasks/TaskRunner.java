@@ -133,7 +133,8 @@ public final class TaskRunner {
 
     /**
      * The first round. With a model: Path B (on {@code preferred_provider} when given); without: Path A
-     * with {@code preferred_provider} tried first.
+     * with {@code preferred_provider} tried first, then the task's {@code default_provider} (with its
+     * {@code default_model}) and {@code fallback_providers}, in the task's provider order.
      */
     private CacheDirective cache(TaskJob job) {
         return job.cache().withOperatorTtl(cacheTtl.apply(job.task().name()));
@@ -147,6 +148,7 @@ public final class TaskRunner {
                 .maxTokens(maxTokens(job))
                 .temperature(temperature(job))
                 .preferredProvider(named ? null : job.preferredProvider())
+                .route(named ? null : job.task().routing().preference())
                 .responseFormat(responseFormat(job), true)
                 .client(job.clientId())
                 .cache(cache)

@@ -3,6 +3,7 @@ package dev.switchboard.conformance;
 import static dev.switchboard.testsupport.Wire.OPENAI_HAPPY;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.chat.ProviderOrder;
 import dev.switchboard.chat.WireFormat;
 import dev.switchboard.config.RoutingProperties;
 import dev.switchboard.config.RoutingProperties.KeyStrategy;
@@ -33,7 +34,7 @@ class Http2UpstreamConformanceTest {
 
     private static final RoutingProperties HTTP2 = new RoutingProperties(Duration.ofSeconds(10), Duration.ofSeconds(5),
             Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMinutes(1), 10, KeyStrategy.ROUND_ROBIN,
-            DataSize.ofMegabytes(32), RoutingProperties.DEFAULT_UPSTREAM_MAX_CONNECTIONS, true);
+            DataSize.ofMegabytes(32), RoutingProperties.DEFAULT_UPSTREAM_MAX_CONNECTIONS, ProviderOrder.ROUND_ROBIN, true);
 
     private final List<String> protocols = new CopyOnWriteArrayList<>();
     private final Set<Object> connections = ConcurrentHashMap.newKeySet();

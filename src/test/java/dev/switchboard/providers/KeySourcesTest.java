@@ -78,4 +78,42 @@ class KeySourcesTest {
                 List.of(new KeyProperties("A", "y", null, 100, 0, true))))
                 .hasMessageContaining("switchboard.providers.p.api-keys[0]: set either key-env or key");
     }
+
+    @Test
+    void seed001sKeyNamesAreAliasesWithTheUnnumberedKeyAsThePrimaryOne() {
+        Map<String, String> env = Map.of("OPENROUTER_API_KEY", "primary", "OPENROUTER_KEY_2", "second",
+                "OPENROUTER_KEY_3", "backup");
+
+        assertThat(sources(env).load("openrouter", List.of())).extracting(ApiKey::secret)
+                .containsExactly("primary", "second", "backup");
+    }
+
+    @Test
+    void bothNumberedFormsMixSortedByNumberTheApiKeyFormFirstAtTheSameNumber() {
+        Map<String, String> env = Map.of("GROQ_API_KEY_1", "a1", "GROQ_KEY_1", "k1", "GROQ_KEY_2", "k2",
+                "GROQ_API_KEY_3", "a3", "GROQ_API_KEY", "single");
+
+        assertThat(sources(env).load("groq", List.of())).extracting(ApiKey::secret)
+                .containsExactly("a1", "k1", "k2", "a3", "single");
+    }
+
+    @Test
+    void seed003sChatModelVariableSetsTheDefaultModel() {
+        KeySources env = sources(Map.of("GROQ_CHAT_MODEL", " llama3-8b-8192 "));
+
+        assertThat(env.chatModel("groq")).isEqualTo("llama3-8b-8192");
+        assertThat(env.chatModel("gemini")).isNull();
+    }
+
+    @Test
+    void aKeyListedByItsVariableInApiKeysKeepsItsSettingsThoughTheVariableIsReadToo() {
+        Map<String, String> env = Map.of("OPENROUTER_API_KEY", "primary", "OPENROUTER_KEY_2", "second");
+
+        List<ApiKey> keys = sources(env).load("openrouter",
+                List.of(new KeyProperties("OPENROUTER_KEY_2", null, "secondary_key", 2, 500, true)));
+
+        assertThat(keys).extracting(ApiKey::alias).containsExactly("openrouter#1", "secondary_key");
+        assertThat(keys.get(1).priority()).isEqualTo(2);
+        assertThat(keys.get(1).dailyLimit()).isEqualTo(500);
+    }
 }

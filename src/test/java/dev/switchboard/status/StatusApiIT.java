@@ -61,33 +61,28 @@ class StatusApiIT {
 
     @Test
     void providersStatusShowsEachProvidersPool() {
-        JsonNode providers = get("/api/v1/brain/providers/status").path("providers");
-        JsonNode keyfail = null;
-        for (JsonNode p : providers) {
-            if (p.path("provider").asString().equals("keyfail")) {
-                keyfail = p;
-            }
-        }
+        JsonNode keyfail = get("/api/v1/brain/providers/status").path("keyfail");
 
-        assertThat(keyfail).isNotNull();
+        assertThat(keyfail.path("provider").asString()).isEqualTo("keyfail");
         assertThat(keyfail.path("status").asString()).isIn("healthy", "degraded", "down");
         assertThat(keyfail.path("call_count_today").asLong()).isGreaterThanOrEqualTo(3);
         assertThat(keyfail.path("total_keys").asInt()).isEqualTo(3);
         assertThat(keyfail.path("circuit").asString()).isEqualTo("closed");
-        assertThat(keyfail.path("success_rate").asDouble()).isBetween(0.0, 1.0);
+        assertThat(keyfail.path("success_rate").asDouble()).isBetween(0.0, 100.0);
         assertThat(keyfail.has("last_error")).isTrue();
+        assertThat(keyfail.path("last_error_detail").path("class").asString()).isNotBlank();
     }
 
     @Test
     void healthKeysShowsPoolsWithMaskedKeysAndGlobalStats() {
         JsonNode health = get("/health/keys");
 
-        assertThat(health.path("system").path("max_retries").asInt()).isEqualTo(3);
-        JsonNode pool = health.path("key_pools").path("keyfail");
-        assertThat(pool.path("total").asInt()).isEqualTo(3);
+        assertThat(health.path("system_info").path("max_retries").asInt()).isEqualTo(3);
+        JsonNode pool = health.path("key_pools").path("providers").path("keyfail");
+        assertThat(pool.path("total_keys").asInt()).isEqualTo(3);
         assertThat(pool.path("keys").findValuesAsString("alias")).contains("keyfail-ok");
         assertThat(pool.path("keys").findValuesAsString("masked_key")).allSatisfy(m -> assertThat(m).doesNotContain("sim-ok-kf3"));
-        assertThat(health.path("global").path("total_requests").asLong()).isGreaterThanOrEqualTo(3);
+        assertThat(health.path("global_stats").path("total_requests").asLong()).isGreaterThanOrEqualTo(3);
     }
 
     @Test

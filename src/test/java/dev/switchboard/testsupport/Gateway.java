@@ -139,7 +139,7 @@ public final class Gateway implements AutoCloseable {
     public static RoutingProperties routing(Duration maxStream, DataSize maxStreamBytes) {
         return new RoutingProperties(Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(1),
                 Duration.ofSeconds(1), maxStream, 10, KeyStrategy.ROUND_ROBIN, maxStreamBytes,
-                RoutingProperties.DEFAULT_UPSTREAM_MAX_CONNECTIONS, false);
+                RoutingProperties.DEFAULT_UPSTREAM_MAX_CONNECTIONS);
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.switchboard.web.RequestIds;
 import dev.switchboard.web.SseResponse;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.stereotype.Component;
@@ -55,13 +56,20 @@ public class AnthropicMessagesHandler {
                 .defaultIfEmpty(new byte[0])
                 .flatMap(bytes -> {
                     ObjectNode body = bodies.parse(bytes, ObjectNode.class);
-                    ChatCommand command = AnthropicRequestReader.read(body, requestId, providers::routes)
+                    ChatCommand command = AnthropicRequestReader.read(body, requestId, providers::routes,
+                                    preferredProvider(request))
                             .toBuilder()
                             .client(ClientIdentity.of(request.exchange()))
                             .cache(ChatCommands.cacheDirective(request.exchange(), null))
                             .build();
                     return AnthropicRequestReader.streaming(body) ? stream(request, command) : complete(command);
                 });
+    }
+
+    /** {@code x-switchboard-provider}: the provider tried first on Path A, as on {@code /v1/chat/completions}. */
+    private static @Nullable String preferredProvider(ServerRequest request) {
+        String header = request.headers().firstHeader("x-switchboard-provider");
+        return header == null || header.isBlank() ? null : header.trim();
     }
 
     private Mono<ServerResponse> complete(ChatCommand command) {

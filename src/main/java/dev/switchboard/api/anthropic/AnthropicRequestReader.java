@@ -38,7 +38,8 @@ final class AnthropicRequestReader {
     private AnthropicRequestReader() {
     }
 
-    static ChatCommand read(ObjectNode body, String requestId, Predicate<String> knownModel) {
+    static ChatCommand read(ObjectNode body, String requestId, Predicate<String> knownModel,
+            @Nullable String preferredProvider) {
         String model = OpenAiVocabulary.optionalText(body, "model", "");
         if (model == null || model.isBlank()) {
             throw GatewayException.badRequest("model_required", "'model' is required; use \"auto\" to let Switchboard "
@@ -60,6 +61,7 @@ final class AnthropicRequestReader {
                 .maxTokens(OpenAiVocabulary.maxTokens(maxTokens.intValue()))
                 .temperature(temperature(body))
                 .fallback(!Boolean.FALSE.equals(OpenAiVocabulary.bool(body, "fallback")))
+                .preferredProvider(preferredProvider)
                 .tools(tools(body.path("tools")))
                 .toolChoice(toolChoice(body.path("tool_choice")))
                 .options(options(body))

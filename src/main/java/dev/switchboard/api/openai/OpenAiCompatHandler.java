@@ -91,7 +91,7 @@ public class OpenAiCompatHandler {
         models.add(new ModelView("auto", "model", startedAt, "switchboard"));
         for (Provider provider : providers.all()) {
             if (provider.enabled()) {
-                for (ModelProperties model : provider.models()) {
+                for (ModelProperties model : provider.enabledModels()) {
                     models.add(new ModelView(provider.name() + "/" + model.name(), "model", startedAt, provider.name()));
                 }
             }

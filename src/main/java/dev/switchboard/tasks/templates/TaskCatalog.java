@@ -20,13 +20,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The task types in force. Loaded at startup (invalid templates stop the application with every
- * problem listed); {@link #reload()} reads and validates the files again off the event loop and swaps
- * the whole set atomically, or keeps the current one and reports why not.
+ * problem listed); a configuration reload reads and validates the files again ({@link #load()}) and, when
+ * everything it reloads is valid, swaps the whole set atomically ({@link #install}).
  */
 public final class TaskCatalog {
 
@@ -76,21 +74,33 @@ public final class TaskCatalog {
     }
 
     /**
-     * Reads and validates the templates again on a bounded-elastic thread. Invalid templates fail with a
-     * 422 {@code invalid_templates} listing every problem; the templates in force stay unchanged.
+     * Reads and validates the templates on disk without putting them in force (blocking: file reads; call it
+     * off the event loop). Throws {@link TaskTemplateException} listing every problem, or
+     * {@link UncheckedIOException} when the file cannot be read.
      */
-    public Mono<Loaded> reload() {
-        return Mono.fromCallable(this::loadNow)
-                .subscribeOn(Schedulers.boundedElastic())
-                .doOnNext(loaded -> {
-                    current.set(loaded);
-                    log.info("Task types reloaded from {}: {}", loaded.sources(), loaded.tasks().keySet());
-                })
-                .onErrorMap(TaskTemplateException.class, e -> new GatewayException(422, "invalid_request_error",
-                        "invalid_templates", "The task templates are invalid, so the ones in force were kept: "
-                                + e.getMessage(), null))
-                .onErrorMap(UncheckedIOException.class, e -> new GatewayException(422, "invalid_request_error",
-                        "templates_unreadable", e.getMessage() + "; the templates in force were kept.", null));
+    public Loaded load() {
+        return loadNow();
+    }
+
+    /**
+     * Validates a templates document as if it were the templates file (laid over the built-in ones unless they
+     * are switched off), without putting it in force. Throws like {@link #load()}.
+     */
+    public Loaded load(String name, String yaml) {
+        List<TaskTemplates.Source> sources = new ArrayList<>(2);
+        if (includeBuiltin) {
+            sources.add(new TaskTemplates.Source("built-in " + BUILTIN, readBuiltin()));
+        }
+        sources.add(new TaskTemplates.Source(name, yaml));
+        Map<String, TaskDefinition> tasks = templates.load(sources);
+        return new Loaded(Collections.unmodifiableMap(new LinkedHashMap<>(tasks)),
+                sources.stream().map(TaskTemplates.Source::name).toList(), clock.instant());
+    }
+
+    /** Puts templates loaded by {@link #load()} in force, all at once. */
+    public void install(Loaded loaded) {
+        current.set(loaded);
+        log.info("Task types reloaded from {}: {}", loaded.sources(), loaded.tasks().keySet());
     }
 
     private Loaded loadNow() {

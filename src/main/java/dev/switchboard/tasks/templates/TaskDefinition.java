@@ -39,16 +39,18 @@ public final class TaskDefinition {
     private final @Nullable Integer maxTokens;
     private final @Nullable Double temperature;
     private final String images;
+    private final TaskRouting routing;
 
     public TaskDefinition(String name, String description, List<String> lineage, TaskProfile profile,
             Map<PromptPart, CompiledPart> parts, @Nullable TaskSchema schema, @Nullable Integer maxTokens,
             @Nullable Double temperature) {
-        this(name, description, lineage, profile, parts, schema, maxTokens, temperature, IMAGES_OCR);
+        this(name, description, lineage, profile, parts, schema, maxTokens, temperature, IMAGES_OCR, TaskRouting.NONE);
     }
 
     public TaskDefinition(String name, String description, List<String> lineage, TaskProfile profile,
             Map<PromptPart, CompiledPart> parts, @Nullable TaskSchema schema, @Nullable Integer maxTokens,
-            @Nullable Double temperature, String images) {
+            @Nullable Double temperature, String images, TaskRouting routing) {
+        this.routing = routing;
         this.name = name;
         this.description = description;
         this.lineage = List.copyOf(lineage);
@@ -97,6 +99,11 @@ public final class TaskDefinition {
     /** Whether an uploaded image goes to the model as an image part rather than through OCR. */
     public boolean imagesToModel() {
         return IMAGES_VISION.equals(images);
+    }
+
+    /** Where the task's requests go when they name no model. */
+    public TaskRouting routing() {
+        return routing;
     }
 
     public List<String> partNames() {

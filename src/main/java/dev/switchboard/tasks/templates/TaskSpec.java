@@ -15,6 +15,10 @@ import tools.jackson.databind.JsonNode;
  * @param schema a JSON schema (written as YAML) the parsed answer must match; needs a strict profile
  * @param images what an uploaded image becomes: {@code ocr} (the default) reads its text with Tesseract,
  *     {@code vision} sends the image itself to a vision-capable model as an image part
+ * @param defaultProvider the provider tried first when a request names no model (see {@link TaskRouting})
+ * @param defaultModel the model used on {@code defaultProvider}
+ * @param fallbackProviders the providers tried after it, in order, and no others
+ * @param providerOrder {@code round-robin} or {@code priority} for this task's requests
  */
 public record TaskSpec(
         @Nullable String base,
@@ -28,7 +32,12 @@ public record TaskSpec(
         @Nullable JsonNode schema,
         @JsonProperty("max_tokens") @Nullable Integer maxTokens,
         @Nullable Double temperature,
-        @Nullable String images) {
+        @Nullable String images,
+        @JsonProperty("default_provider") @Nullable String defaultProvider,
+        @JsonProperty("default_model") @Nullable String defaultModel,
+        @JsonProperty("fallback_providers") @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+        @Nullable List<String> fallbackProviders,
+        @JsonProperty("provider_order") @Nullable String providerOrder) {
 
     @Nullable String part(PromptPart part) {
         return switch (part) {

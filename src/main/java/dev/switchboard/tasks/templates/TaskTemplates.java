@@ -131,7 +131,8 @@ public final class TaskTemplates {
             } catch (UnrecognizedPropertyException e) {
                 problems.add(new TemplateProblem(source.name(), name, e.getPropertyName(), "unknown field; known: "
                         + "base, abstract, description, profile (role, expertise, output_format, strict), system, "
-                        + "developer, user, assistant, schema, max_tokens, temperature, images"));
+                        + "developer, user, assistant, schema, max_tokens, temperature, images, default_provider, "
+                        + "default_model, fallback_providers, provider_order"));
             } catch (JacksonException e) {
                 problems.add(new TemplateProblem(source.name(), name, field(e), e.getOriginalMessage()));
             }
@@ -183,6 +184,7 @@ public final class TaskTemplates {
         Integer maxTokens = null;
         Double temperature = null;
         String images = null;
+        TaskRouting routing = TaskRouting.NONE;
         for (int i = chain.size() - 1; i >= 0; i--) {
             Declared d = chain.get(i);
             TaskSpec spec = d.spec();
@@ -203,12 +205,20 @@ public final class TaskTemplates {
             maxTokens = spec.maxTokens() != null ? spec.maxTokens() : maxTokens;
             temperature = spec.temperature() != null ? spec.temperature() : temperature;
             images = spec.images() != null ? spec.images() : images;
+            routing = routing.with(spec);
+            if (spec.providerOrder() != null && TaskRouting.parseOrder(spec.providerOrder()) == null) {
+                TemplateProblem problem = new TemplateProblem(d.source(), d.name(), "provider_order", "'"
+                        + spec.providerOrder() + "' is not one of round-robin, priority");
+                if (!problems.contains(problem)) { // a base is merged into each of its children
+                    problems.add(problem);
+                }
+            }
         }
         List<String> lineage = chain.stream().map(Declared::name).toList();
         boolean userDeclared = chain.stream().anyMatch(d -> d.spec().part(PromptPart.USER) != null);
         boolean brokenPart = chain.stream().anyMatch(d -> !d.failed().isEmpty());
         return new Resolved(self, lineage, description, profile, parts, userDeclared, brokenPart, schemaSource,
-                schemaOwner, maxTokens, temperature, images == null ? TaskDefinition.IMAGES_OCR : images);
+                schemaOwner, maxTokens, temperature, images == null ? TaskDefinition.IMAGES_OCR : images, routing);
     }
 
     private TaskDefinition.@Nullable CompiledPart compiledPart(Declared d, PromptPart part,
@@ -258,6 +268,7 @@ public final class TaskTemplates {
         if (!TaskDefinition.IMAGE_SETTINGS.contains(r.images())) {
             problems.add(new TemplateProblem(source, name, "images", "'" + r.images() + "' is not one of ocr, vision"));
         }
+        checkRouting(source, name, r.routing(), problems);
         TaskSchema schema = null;
         if (r.schemaSource() != null) {
             if (!profile.strict()) {
@@ -271,7 +282,7 @@ public final class TaskTemplates {
             return null; // a part that failed to compile was reported where it is defined
         }
         TaskDefinition definition = new TaskDefinition(name, r.description(), r.lineage(), profile, r.parts(), schema,
-                r.maxTokens(), r.temperature(), r.images());
+                r.maxTokens(), r.temperature(), r.images(), r.routing());
         try {
             definition.renderParts(PromptInput.sample());
         } catch (TaskDefinition.PartFailure e) {
@@ -280,6 +291,26 @@ public final class TaskTemplates {
             return null;
         }
         return definition;
+    }
+
+    /**
+     * Routing fields that cannot work whatever providers are configured (whether the providers exist is checked
+     * against the configuration by {@code POST /admin/config/validate}; at run time unknown ones are skipped).
+     */
+    private static void checkRouting(String source, String name, TaskRouting routing, List<TemplateProblem> problems) {
+        if (routing.defaultProvider() != null && routing.defaultProvider().isEmpty()) {
+            problems.add(new TemplateProblem(source, name, "default_provider", "must not be empty"));
+        }
+        if (routing.defaultModel() != null && routing.defaultProvider() == null) {
+            problems.add(new TemplateProblem(source, name, "default_model", "needs default_provider: the model is "
+                    + "used on that provider"));
+        }
+        if (routing.defaultModel() != null && routing.defaultModel().isEmpty()) {
+            problems.add(new TemplateProblem(source, name, "default_model", "must not be empty"));
+        }
+        if (routing.fallbackProviders() != null && routing.fallbackProviders().stream().anyMatch(String::isEmpty)) {
+            problems.add(new TemplateProblem(source, name, "fallback_providers", "names must not be empty"));
+        }
     }
 
     private @Nullable TaskSchema compileSchema(Resolved r, List<TemplateProblem> problems) {
@@ -326,6 +357,7 @@ public final class TaskTemplates {
     private record Resolved(Declared self, List<String> lineage, String description, TaskProfile profile,
             Map<PromptPart, TaskDefinition.CompiledPart> parts, boolean userDeclared, boolean brokenPart,
             @Nullable JsonNode schemaSource,
-            @Nullable String schemaOwner, @Nullable Integer maxTokens, @Nullable Double temperature, String images) {
+            @Nullable String schemaOwner, @Nullable Integer maxTokens, @Nullable Double temperature, String images,
+            TaskRouting routing) {
     }
 }

@@ -6,7 +6,7 @@ import dev.switchboard.tasks.TaskResultStore;
 import dev.switchboard.tasks.TaskRunner;
 import dev.switchboard.tasks.templates.TaskCatalog;
 import dev.switchboard.tasks.templates.TaskDefinition;
-import java.time.Instant;
+import dev.switchboard.tasks.templates.TaskRouting;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.MediaType;
@@ -15,8 +15,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code POST /api/v1/brain/process} (one JSON answer: the stored record), reading records back, listing
- * task types and reloading the templates. A task that reached the providers always answers 200 with
+ * {@code POST /api/v1/brain/process} (one JSON answer: the stored record), reading records back and listing
+ * task types (the templates are reloaded with the configuration, by the admin package). A task that reached the providers always answers 200 with
  * its record ({@code success} says how it went); 4xx errors mean nothing was sent to a provider.
  */
 final class TaskHandler {
@@ -62,27 +62,24 @@ final class TaskHandler {
                 "loaded_at", catalog.current().loadedAt()));
     }
 
-    Mono<ServerResponse> reload(ServerRequest request) {
-        return catalog.reload().flatMap(loaded -> json(new Reloaded(true, List.copyOf(loaded.tasks().keySet()),
-                loaded.sources(), loaded.loadedAt())));
-    }
-
     private static Mono<ServerResponse> json(Object body) {
         return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
-    }
-
-    record Reloaded(boolean reloaded, List<String> tasks, List<String> sources,
-            @JsonProperty("loaded_at") Instant loadedAt) {
     }
 
     /** A task type as {@code GET /api/v1/brain/tasks} lists it. */
     record TaskView(String name, String description, List<String> lineage, Map<String, Object> profile,
             List<String> parts, @JsonProperty("has_schema") boolean hasSchema,
-            @JsonProperty("max_tokens") Integer maxTokens, Double temperature, String images) {
+            @JsonProperty("max_tokens") Integer maxTokens, Double temperature, String images,
+            @JsonProperty("default_provider") String defaultProvider, @JsonProperty("default_model") String defaultModel,
+            @JsonProperty("fallback_providers") List<String> fallbackProviders,
+            @JsonProperty("provider_order") String providerOrder) {
 
         static TaskView of(TaskDefinition task) {
+            TaskRouting routing = task.routing();
             return new TaskView(task.name(), task.description(), task.lineage(), task.profile().asTemplateValue(),
-                    task.partNames(), task.schema() != null, task.maxTokens(), task.temperature(), task.images());
+                    task.partNames(), task.schema() != null, task.maxTokens(), task.temperature(), task.images(),
+                    routing.defaultProvider(), routing.defaultModel(), routing.fallbackProviders(),
+                    routing.providerOrderName());
         }
     }
 }

@@ -48,8 +48,8 @@ public class TaskRoutes {
                 .andRoute(POST("/api/v1/brain/process/stream"), sse::stream)
                 .andRoute(GET("/api/v1/brain/results"), tasks::results)
                 .andRoute(GET("/api/v1/brain/results/{id}"), tasks::result)
-                .andRoute(GET("/api/v1/brain/tasks"), tasks::tasks)
-                .andRoute(POST("/api/v1/brain/config/reload"), tasks::reload);
+                .andRoute(GET("/api/v1/brain/tasks"), tasks::tasks);
+        // POST /api/v1/brain/config/reload is the admin package's: it reloads the templates with the configuration
     }
 
     /** Loads and validates the templates at startup: invalid ones stop the application, naming each problem. */

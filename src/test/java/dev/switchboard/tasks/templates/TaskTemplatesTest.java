@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.chat.ChatMessage;
 import dev.switchboard.chat.GatewayException;
+import dev.switchboard.chat.ProviderOrder;
+import dev.switchboard.chat.RoutePreference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -225,5 +227,62 @@ class TaskTemplatesTest {
         assertThatThrownBy(() -> task.render(new PromptInput("x", "text", null, Map.of("d", 0))))
                 .isInstanceOf(GatewayException.class)
                 .hasMessageStartingWith("task 'math', part 'user' could not be rendered");
+    }
+
+    @Test
+    void seed000sTaskRoutingIsReadAndInheritedFieldByField() {
+        Map<String, TaskDefinition> tasks = load("""
+                tasks:
+                  routed_base:
+                    abstract: true
+                    user: "{{ input }}"
+                    default_provider: openrouter
+                    default_model: x-ai/grok-4.1-fast:free
+                    fallback_providers: [gemini, groq]
+                  chat:
+                    base: routed_base
+                    provider_order: priority
+                  other:
+                    base: routed_base
+                    default_provider: groq
+                    default_model: llama3-8b-8192
+                    fallback_providers: gemini
+                """);
+
+        TaskRouting chat = tasks.get("chat").routing();
+        assertThat(chat).isEqualTo(new TaskRouting("openrouter", "x-ai/grok-4.1-fast:free", List.of("gemini", "groq"),
+                ProviderOrder.PRIORITY));
+        assertThat(chat.preference()).isEqualTo(new RoutePreference(List.of("openrouter", "gemini", "groq"),
+                "x-ai/grok-4.1-fast:free", true, ProviderOrder.PRIORITY));
+        assertThat(tasks.get("other").routing().preference()).isEqualTo(new RoutePreference(List.of("groq", "gemini"),
+                "llama3-8b-8192", true, null));
+    }
+
+    @Test
+    void aTaskWithoutRoutingAsksNothingOfPathAAndOneWithoutFallbacksLetsTheOthersFollow() {
+        Map<String, TaskDefinition> tasks = load("""
+                tasks:
+                  plain: {user: "{{ input }}"}
+                  first: {user: "{{ input }}", default_provider: beta}
+                """);
+
+        assertThat(tasks.get("plain").routing().preference()).isNull();
+        assertThat(tasks.get("first").routing().preference()).isEqualTo(new RoutePreference(List.of("beta"), null,
+                false, null));
+    }
+
+    @Test
+    void routingThatCannotWorkIsRejectedNamingTheField() {
+        TaskTemplateException e = problemsOf(() -> load("""
+                tasks:
+                  order: {user: "{{ input }}", provider_order: fastest}
+                  orphan_model: {user: "{{ input }}", default_model: gpt-4o}
+                  child: {base: order, user: "{{ input }}"}
+                """));
+
+        assertThat(e.getMessage())
+                .contains("task 'order', part 'provider_order': 'fastest' is not one of round-robin, priority")
+                .contains("task 'orphan_model', part 'default_model': needs default_provider");
+        assertThat(e.problems().stream().filter(p -> "provider_order".equals(p.part()))).hasSize(1);
     }
 }
