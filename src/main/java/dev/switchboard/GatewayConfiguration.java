@@ -11,6 +11,7 @@ import dev.switchboard.keys.KeyMaintenance;
 import dev.switchboard.keys.KeyStateStore;
 import dev.switchboard.keys.KeyStateSync;
 import dev.switchboard.observability.GatewayMetrics;
+import dev.switchboard.observability.RequestTraces;
 import dev.switchboard.providers.KeySources;
 import dev.switchboard.providers.ProviderClients;
 import dev.switchboard.providers.ProviderRegistry;
@@ -122,9 +123,9 @@ public class GatewayConfiguration {
 
     @Bean
     FallbackChain fallbackChain(SwitchboardProperties properties, ProviderGuards guards,
-            List<AttemptListener> listeners, Clock clock) {
+            List<AttemptListener> listeners, Clock clock, RequestTraces traces) {
         return new FallbackChain(properties.routing(), properties.resilience(), guards, new AttemptListeners(listeners),
-                properties.usage().storeResponseText(), clock);
+                properties.usage().storeResponseText(), clock, traces);
     }
 
     @Bean
@@ -157,9 +158,9 @@ public class GatewayConfiguration {
 
     @Bean
     ChatService chatService(ChatRouter router, FallbackChain chain, List<RequestObserver> observers, StartupGate gate,
-            ObjectProvider<RequestAdmission> admission, Clock clock) {
+            ObjectProvider<RequestAdmission> admission, Clock clock, RequestTraces traces) {
         return new ChatService(router, chain, observers, gate, admission.getIfAvailable(() -> RequestAdmission.OPEN),
-                clock);
+                clock, traces);
     }
 
     @Bean

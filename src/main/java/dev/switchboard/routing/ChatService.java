@@ -6,6 +6,7 @@ import dev.switchboard.chat.ModelNotFoundException;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.routing.RequestRun.Outcome;
+import dev.switchboard.support.LogContext;
 import dev.switchboard.support.StartupGate;
 import java.time.Clock;
 import java.util.List;
@@ -30,10 +31,18 @@ public final class ChatService {
     private final StartupGate startup;
     private final RequestAdmission admission;
     private final Clock clock;
+    private final RequestTracing tracing;
     private final AtomicInteger inFlight = new AtomicInteger();
 
     public ChatService(ChatRouter router, FallbackChain chain, List<RequestObserver> observers, StartupGate startup,
             RequestAdmission admission, Clock clock) {
+        this(router, chain, observers, startup, admission, clock, RequestTracing.OFF);
+    }
+
+    /** @param tracing where a request's trace id comes from ({@link RequestTracing#OFF}: none) */
+    public ChatService(ChatRouter router, FallbackChain chain, List<RequestObserver> observers, StartupGate startup,
+            RequestAdmission admission, Clock clock, RequestTracing tracing) {
+        this.tracing = tracing;
         this.router = router;
         this.chain = chain;
         this.observers = List.copyOf(observers);
@@ -63,9 +72,10 @@ public final class ChatService {
      */
     private <T> Flux<T> run(ChatCommand command, Function<RequestRun, Publisher<T>> pipeline) {
         Objects.requireNonNull(command, "command");
-        Flux<T> request = Flux.defer(() -> {
+        Flux<T> request = Flux.deferContextual(context -> {
             RequestAdmission.Permit permit = admission.admit(command);
             RequestRun run = begin(command, permit);
+            run.traceId(tracing.traceId(context));
             inFlight.incrementAndGet();
             return Flux.from(pipeline.apply(run))
                     .doOnError(error -> run.end(outcomeOf(error), clock.millis()))
@@ -90,8 +100,10 @@ public final class ChatService {
     private void ended(RequestRun run, SignalType signal) {
         inFlight.decrementAndGet();
         run.end(signal == SignalType.CANCEL ? Outcome.CANCELLED : Outcome.FAILED, clock.millis());
-        for (RequestObserver observer : observers) {
-            observer.ended(run);
+        try (LogContext ignored = LogContext.open(run.command().requestId(), run.traceId())) {
+            for (RequestObserver observer : observers) {
+                observer.ended(run);
+            }
         }
     }
 
