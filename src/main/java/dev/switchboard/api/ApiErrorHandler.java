@@ -1,5 +1,7 @@
 package dev.switchboard.api;
 
+import dev.switchboard.support.LogContext;
+import dev.switchboard.web.RequestIdFilter;
 import dev.switchboard.web.RequestIds;
 import java.util.ArrayList;
 import java.util.Locale;
@@ -36,12 +38,15 @@ public class ApiErrorHandler implements WebExceptionHandler {
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
         ServerHttpResponse response = exchange.getResponse();
-        if (response.isCommitted()) {
-            log.debug("Error after the response was committed: {}", error.toString());
-            return Mono.error(error);
-        }
         String requestId = RequestIds.of(exchange);
-        ErrorAnswers.Answer answer = ErrorAnswers.of(error, requestId);
+        ErrorAnswers.Answer answer;
+        try (LogContext ignored = LogContext.open(requestId, response.getHeaders().getFirst(RequestIdFilter.TRACE_HEADER))) {
+            if (response.isCommitted()) {
+                log.debug("Error after the response was committed: {}", error.toString());
+                return Mono.error(error);
+            }
+            answer = ErrorAnswers.of(error, requestId);
+        }
         HttpHeaders headers = response.getHeaders();
         for (String name : new ArrayList<>(headers.headerNames())) {
             if (name.toLowerCase(Locale.ROOT).startsWith("x-switchboard-")) {
