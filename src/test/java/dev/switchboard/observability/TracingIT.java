@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -210,11 +211,14 @@ class TracingIT {
     }
 
     private String requestLogTraceId(String requestId) {
-        gateway.bean(RequestLogWriter.class).flushAll().block(Duration.ofSeconds(10));
-        Map<String, Object> row = gateway.bean(DatabaseClient.class)
-                .sql("select trace_id from request_log where id = :id").bind("id", requestId)
-                .fetch().one().block(Duration.ofSeconds(10));
-        return row == null ? null : (String) row.get("trace_id");
+        // the row is written by the request's last step, which may run just after the response was sent
+        Map<String, Object> row = await().atMost(Duration.ofSeconds(5)).until(() -> {
+            gateway.bean(RequestLogWriter.class).flushAll().block(Duration.ofSeconds(5));
+            return gateway.bean(DatabaseClient.class)
+                    .sql("select id, trace_id from request_log where id = :id").bind("id", requestId)
+                    .fetch().one().block(Duration.ofSeconds(5));
+        }, Objects::nonNull);
+        return (String) row.get("trace_id");
     }
 
     private static String hex(int bytes) {

@@ -11,6 +11,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.event.ApplicationStartingEvent;
 import org.springframework.boot.context.logging.LoggingApplicationListener;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -20,7 +21,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The gateway as it runs outside the demo: admin token required, client keys required, small limits
- * ({@code application-security.yml}), structured JSON logs, and traces exported over OTLP to a collector in
+ * ({@code application-security.yml}), structured JSON logs (see {@link #restoreLogging()}), and traces exported over OTLP to a collector in
  * the test ({@link OtlpReceiver}). One instance per test JVM, started on first use and shared by the
  * security tests, the fuzz test (a jqwik engine, outside Spring's test context cache), the secret scan and
  * the tracing and log tests; its output is captured from before its first log line ({@link OutputTee}).
@@ -102,10 +103,12 @@ public final class SecuredGateway {
 
     /**
      * Sets up Spring Boot's logging again as this gateway's configuration says (JSON lines). The logging system
-     * is one per JVM: every context started after this one (other test profiles, extra gateways) set it up
-     * their way, so a test that reads this gateway's log lines calls this first.
+     * is one per JVM and set up once, by the first context that starts (often the shared test context, in
+     * plain text), so a test that reads this gateway's log lines calls this first; the JVM logs this way from
+     * then on.
      */
     public void restoreLogging() {
+        LoggingSystem.get(SecuredGateway.class.getClassLoader()).cleanUp();
         SpringApplication application = new SpringApplication(SwitchboardApplication.class);
         DefaultBootstrapContext bootstrap = new DefaultBootstrapContext();
         LoggingApplicationListener logging = new LoggingApplicationListener();
