@@ -3,6 +3,7 @@ package dev.switchboard.api;
 import dev.switchboard.chat.GatewayException;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.Surface;
+import dev.switchboard.observability.PublicError;
 import dev.switchboard.observability.RequestTraces;
 import dev.switchboard.observability.RequestTraces.MessageSpan;
 import dev.switchboard.routing.ChatService;
@@ -147,8 +148,7 @@ public class ChatWebSocketHandler implements WebSocketHandler {
                         .concatMap(event -> toMessages(id, event, span.traceId()))
                         .takeUntilOther(flight.cancelled())
                         .concatWith(Mono.fromCallable(() -> flight.wasCancelled() ? cancelled(id) : null))
-                        .doOnError(span::end)
-                        .onErrorResume(e -> Mono.just(failed(id, e, requestId, span.traceId())))
+                        .onErrorResume(e -> Mono.just(failed(id, e, requestId, span)))
                         .doFinally(signal -> {
                             inFlight.remove(id, flight);
                             span.end(null);
@@ -157,10 +157,14 @@ public class ChatWebSocketHandler implements WebSocketHandler {
             });
         }
 
-        private Map<String, Object> failed(String id, Throwable error, String requestId, @Nullable String traceId) {
-            try (LogContext ignored = LogContext.open(requestId, traceId)) {
-                return withTraceId(errors.webSocketMessage(id, error, requestId), traceId);
+        /** The request's error message; its span records what the client is told. */
+        private Map<String, Object> failed(String id, Throwable error, String requestId, MessageSpan span) {
+            ErrorAnswers.Answer answer;
+            try (LogContext ignored = LogContext.open(requestId, span.traceId())) {
+                answer = ErrorAnswers.of(error, requestId);
             }
+            span.end(PublicError.answered(answer.status(), answer.type(), answer.code()));
+            return withTraceId(errors.webSocketMessage(id, answer, requestId), span.traceId());
         }
 
         private Flux<Map<String, Object>> toMessages(String id, StreamEvent event, @Nullable String traceId) {

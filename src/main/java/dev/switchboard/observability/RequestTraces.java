@@ -159,7 +159,7 @@ public final class RequestTraces implements RequestTracing {
             }
 
             @Override
-            public void end(@Nullable Throwable error) {
+            public void end(@Nullable PublicError error) {
             }
         };
 
@@ -168,8 +168,8 @@ public final class RequestTraces implements RequestTracing {
         /** {@code context} with this span as the parent of what runs under it (the message's attempts). */
         Context into(Context context);
 
-        /** The message's request ended (done, failed or cancelled); idempotent. */
-        void end(@Nullable Throwable error);
+        /** The message's request ended (done, cancelled, or failed as the client was told); idempotent. */
+        void end(@Nullable PublicError error);
     }
 
     private @Nullable Span parent(ContextView context) {
@@ -252,7 +252,8 @@ public final class RequestTraces implements RequestTracing {
                 if (failure.status() > 0) {
                     span.tag("http.response.status_code", failure.status());
                 }
-                span.error(failure);
+                // the classified failure's message is the scrubbed one clients and the request log get
+                span.error(PublicError.upstream(failure.errorClass().code(), failure.getMessage()));
             }
             span.end();
         }
@@ -280,11 +281,12 @@ public final class RequestTraces implements RequestTracing {
         }
 
         @Override
-        public void end(@Nullable Throwable error) {
+        public void end(@Nullable PublicError error) {
             if (!ended.compareAndSet(false, true)) {
                 return;
             }
             if (error != null) {
+                span.tag("error.type", error.code());
                 span.error(error);
             }
             span.end();
