@@ -197,7 +197,7 @@ public final class FallbackChain {
                             return new StreamEvent.Committed(candidate.route(), run.attempts(),
                                     candidate.relays(run.command()));
                         }),
-                        chunks.handle(tally::accept),
+                        chunks.filter(tally::accept).map(StreamTally::event),
                         Mono.fromSupplier(() -> streamDone(run, tried, tally)))
                 .onErrorMap(error -> !(error instanceof MidStreamException),
                         error -> midStream(run, tried, tally, error))
