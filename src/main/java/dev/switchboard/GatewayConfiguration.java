@@ -17,6 +17,7 @@ import dev.switchboard.keys.KeyStateSync;
 import dev.switchboard.keys.MasterKey;
 import dev.switchboard.keys.RuntimeKeys;
 import dev.switchboard.observability.GatewayMetrics;
+import dev.switchboard.observability.RequestTraces;
 import dev.switchboard.providers.KeySources;
 import dev.switchboard.providers.ProviderClients;
 import dev.switchboard.providers.ProviderRegistry;
@@ -140,9 +141,9 @@ public class GatewayConfiguration {
 
     @Bean
     FallbackChain fallbackChain(SwitchboardProperties properties, ProviderGuards guards,
-            List<AttemptListener> listeners, Clock clock) {
+            List<AttemptListener> listeners, Clock clock, RequestTraces traces) {
         return new FallbackChain(properties.routing(), properties.resilience(), guards, new AttemptListeners(listeners),
-                properties.usage().storeResponseText(), clock);
+                properties.usage().storeResponseText(), clock, traces);
     }
 
     @Bean
@@ -175,9 +176,9 @@ public class GatewayConfiguration {
 
     @Bean
     ChatService chatService(ChatRouter router, FallbackChain chain, List<RequestObserver> observers, StartupGate gate,
-            ObjectProvider<RequestAdmission> admission, Clock clock, ResponseCache cache) {
+            ObjectProvider<RequestAdmission> admission, Clock clock, ResponseCache cache, RequestTraces traces) {
         return new ChatService(router, chain, observers, gate, admission.getIfAvailable(() -> RequestAdmission.OPEN),
-                clock, cache);
+                clock, cache, traces);
     }
 
     @Bean

@@ -2,7 +2,9 @@ package dev.switchboard;
 
 import dev.switchboard.config.RoutingProperties;
 import dev.switchboard.config.SwitchboardProperties;
+import dev.switchboard.config.TracingProperties;
 import dev.switchboard.providers.UpstreamBodyLimit;
+import dev.switchboard.providers.UpstreamHeaders;
 import dev.switchboard.providers.http.EventLoopLocalConnector;
 import dev.switchboard.providers.http.UpstreamClientOptions;
 import io.netty.channel.EventLoopGroup;
@@ -21,7 +23,8 @@ import reactor.netty.resources.LoopResources;
  * The one upstream HTTP client: a connection pool per event loop, a connect timeout, and no retries of its
  * own (the router owns retries; a hidden client retry would double-count attempts and keys). Upstream
  * answers are untrusted: a non-streamed body is read into memory up to 4 MiB, and every body, streamed
- * or not, is cut off past {@code switchboard.routing.max-stream-bytes}.
+ * or not, is cut off past {@code switchboard.routing.max-stream-bytes}. With tracing on, each request carries
+ * its attempt's {@code traceparent} ({@link UpstreamHeaders}).
  */
 @Configuration(proxyBeanMethods = false)
 public class HttpClientConfiguration {
@@ -64,10 +67,13 @@ public class HttpClientConfiguration {
 
     @Bean
     @Qualifier("upstream")
-    public WebClient.Builder upstreamWebClient(EventLoopLocalConnector upstreamConnector, SwitchboardProperties properties) {
-        return WebClient.builder()
+    public WebClient.Builder upstreamWebClient(EventLoopLocalConnector upstreamConnector, SwitchboardProperties properties,
+            TracingProperties tracing) {
+        WebClient.Builder builder = WebClient.builder()
                 .clientConnector(upstreamConnector)
                 .filter(UpstreamBodyLimit.of(properties.routing().maxStreamBytes().toBytes()))
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(MAX_UPSTREAM_BODY_BYTES));
+        // the attempt's traceparent, from its Reactor context; without tracing the step is not there at all
+        return tracing.enabled() ? builder.filter(UpstreamHeaders.filter()) : builder;
     }
 }

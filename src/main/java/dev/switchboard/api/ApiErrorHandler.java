@@ -1,5 +1,8 @@
 package dev.switchboard.api;
 
+import dev.switchboard.observability.PublicError;
+import dev.switchboard.support.LogContext;
+import dev.switchboard.web.RequestIdFilter;
 import dev.switchboard.web.RequestIds;
 import java.util.ArrayList;
 import java.util.Locale;
@@ -13,6 +16,7 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
+import org.springframework.web.server.handler.ExceptionHandlingWebHandler;
 import reactor.core.publisher.Mono;
 
 /**
@@ -36,12 +40,19 @@ public class ApiErrorHandler implements WebExceptionHandler {
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
         ServerHttpResponse response = exchange.getResponse();
-        if (response.isCommitted()) {
-            log.debug("Error after the response was committed: {}", error.toString());
-            return Mono.error(error);
-        }
         String requestId = RequestIds.of(exchange);
-        ErrorAnswers.Answer answer = ErrorAnswers.of(error, requestId);
+        ErrorAnswers.Answer answer;
+        try (LogContext ignored = LogContext.open(requestId, response.getHeaders().getFirst(RequestIdFilter.TRACE_HEADER))) {
+            if (response.isCommitted()) {
+                log.debug("Error after the response was committed: {}", error.toString());
+                return Mono.error(error);
+            }
+            answer = ErrorAnswers.of(error, requestId);
+        }
+        // what the server span and http.server.requests record of the failure: status, type and code, not the
+        // exception, whose message may quote the request (a key pasted into a malformed body)
+        exchange.getAttributes().put(ExceptionHandlingWebHandler.HANDLED_WEB_EXCEPTION,
+                PublicError.answered(answer.status(), answer.type(), answer.code()));
         HttpHeaders headers = response.getHeaders();
         for (String name : new ArrayList<>(headers.headerNames())) {
             if (name.toLowerCase(Locale.ROOT).startsWith("x-switchboard-")) {

@@ -15,7 +15,6 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SynchronousSink;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -49,26 +48,35 @@ public class ChatStreamHandler {
     private Mono<ServerResponse> respond(ServerRequest request, ChatCommand command) {
         DataBufferFactory buffers = request.exchange().getResponse().bufferFactory();
         AtomicReference<RoutingHeaders.Committed> committed = RoutingHeaders.onCommit(request.exchange().getResponse());
+        // filter and map, not handle: see StreamTally#accept
         Flux<DataBuffer> frames = chat.stream(command)
-                .<DataBuffer>handle((event, sink) -> frame(event, buffers, committed, sink))
+                .filter(event -> framed(event, committed))
+                .map(event -> frame(event, buffers))
                 .onErrorResume(MidStreamException.class,
                         e -> Mono.just(errors.sseEvent(buffers, e, command.requestId())));
         return SseResponse.of(frames);
     }
 
-    private void frame(StreamEvent event, DataBufferFactory buffers,
-            AtomicReference<RoutingHeaders.Committed> committed, SynchronousSink<DataBuffer> sink) {
-        if (event instanceof StreamEvent.Text text) {
-            sink.next(SseFrames.event(buffers, "chunk", json.writeValueAsBytes(new Delta(text.delta()))));
-        } else if (event instanceof StreamEvent.ToolCallDelta call) {
-            sink.next(SseFrames.event(buffers, "tool_call", json.writeValueAsBytes(NativeEvents.toolCall(call))));
-        } else if (event instanceof StreamEvent.Reasoning reasoning) {
-            sink.next(SseFrames.event(buffers, "reasoning", json.writeValueAsBytes(new Delta(reasoning.text()))));
-        } else if (event instanceof StreamEvent.Done done) {
-            sink.next(SseFrames.event(buffers, "done", json.writeValueAsBytes(ChatView.done(null, null, done.result()))));
-        } else if (event instanceof StreamEvent.Committed c) {
+    /** Whether the event is written as a frame; the commit is remembered for the routing headers instead. */
+    private static boolean framed(StreamEvent event, AtomicReference<RoutingHeaders.Committed> committed) {
+        if (event instanceof StreamEvent.Committed c) {
             committed.set(new RoutingHeaders.Committed(c));
+            return false;
         }
+        return event instanceof StreamEvent.Text || event instanceof StreamEvent.ToolCallDelta
+                || event instanceof StreamEvent.Reasoning || event instanceof StreamEvent.Done;
+    }
+
+    private DataBuffer frame(StreamEvent event, DataBufferFactory buffers) {
+        if (event instanceof StreamEvent.Text text) {
+            return SseFrames.event(buffers, "chunk", json.writeValueAsBytes(new Delta(text.delta())));
+        } else if (event instanceof StreamEvent.ToolCallDelta call) {
+            return SseFrames.event(buffers, "tool_call", json.writeValueAsBytes(NativeEvents.toolCall(call)));
+        } else if (event instanceof StreamEvent.Reasoning reasoning) {
+            return SseFrames.event(buffers, "reasoning", json.writeValueAsBytes(new Delta(reasoning.text())));
+        }
+        return SseFrames.event(buffers, "done",
+                json.writeValueAsBytes(ChatView.done(null, null, ((StreamEvent.Done) event).result())));
     }
 
     record Delta(String delta) {

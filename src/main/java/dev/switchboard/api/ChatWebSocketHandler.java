@@ -3,7 +3,11 @@ package dev.switchboard.api;
 import dev.switchboard.chat.GatewayException;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.Surface;
+import dev.switchboard.observability.PublicError;
+import dev.switchboard.observability.RequestTraces;
+import dev.switchboard.observability.RequestTraces.MessageSpan;
 import dev.switchboard.routing.ChatService;
+import dev.switchboard.support.LogContext;
 import dev.switchboard.web.ClientIdentity;
 import dev.switchboard.web.RequestIds;
 import io.netty.handler.codec.TooLongFrameException;
@@ -33,7 +37,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>In: a chat request (as {@code /api/chat} takes it, with an optional {@code id}) or
  * {@code {"type":"cancel","id"}}. Out: {@code chunk} messages ({@code tool_call} and {@code reasoning}
  * messages when the model calls a tool or reasons), then {@code done} (with the metadata) or
- * {@code error}; {@code cancelled} after a cancel. A bad message gets an {@code error} message and the socket stays open. Closing the
+ * {@code error}, both with the request id and, with tracing on, the trace id ({@code trace_id}: each message
+ * is a request with a server span of its own, a child of the handshake's); {@code cancelled} after a cancel. A bad message gets an {@code error} message and the socket stays open. Closing the
  * socket cancels every request on it, and with them their upstream calls.
  *
  * <p>Limits: messages over the socket's rate get an {@code error} ({@code too_many_messages}); a socket
@@ -54,9 +59,11 @@ public class ChatWebSocketHandler implements WebSocketHandler {
     private final JsonMapper json;
     private final WebSocketGuard guard;
     private final ErrorAnswers errors;
+    private final RequestTraces traces;
 
     public ChatWebSocketHandler(ChatService chat, ChatCommands commands, JsonMapper json, WebSocketGuard guard,
-            ErrorAnswers errors) {
+            ErrorAnswers errors, RequestTraces traces) {
+        this.traces = traces;
         this.chat = chat;
         this.commands = commands;
         this.json = json;
@@ -66,7 +73,7 @@ public class ChatWebSocketHandler implements WebSocketHandler {
 
     @Override
     public Mono<Void> handle(WebSocketSession session) {
-        Conversation conversation = new Conversation(ClientIdentity.of(session));
+        Conversation conversation = new Conversation(ClientIdentity.of(session), session.getAttributes());
         WebSocketGuard.Rate rate = guard.newRate();
         Flux<WebSocketMessage> replies = session.receive()
                 .map(WebSocketMessage::getPayloadAsText)
@@ -91,9 +98,11 @@ public class ChatWebSocketHandler implements WebSocketHandler {
         private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
         private final AtomicLong unnamed = new AtomicLong();
         private final String client;
+        private final Map<String, Object> attributes;
 
-        Conversation(String client) {
+        Conversation(String client, Map<String, Object> attributes) {
             this.client = client;
+            this.attributes = attributes;
         }
 
         Flux<Map<String, Object>> onMessage(String text) {
@@ -131,16 +140,34 @@ public class ChatWebSocketHandler implements WebSocketHandler {
                         "invalid_request_error"));
             }
             String requestId = RequestIds.next();
-            return Flux.defer(() -> chat.stream(commands.toCommand(request, requestId, Surface.WEBSOCKET)
-                            .withClient(client)))
-                    .concatMap(event -> toMessages(id, event))
-                    .takeUntilOther(flight.cancelled())
-                    .concatWith(Mono.fromCallable(() -> flight.wasCancelled() ? cancelled(id) : null))
-                    .onErrorResume(e -> Mono.just(errors.webSocketMessage(id, e, requestId)))
-                    .doFinally(signal -> inFlight.remove(id, flight));
+            return Flux.defer(() -> {
+                // each message is a request of its own: its own span (a child of the handshake's), its own trace id
+                MessageSpan span = traces.webSocketMessage(attributes, requestId);
+                return Flux.defer(() -> chat.stream(commands.toCommand(request, requestId, Surface.WEBSOCKET)
+                                .withClient(client)))
+                        .concatMap(event -> toMessages(id, event, span.traceId()))
+                        .takeUntilOther(flight.cancelled())
+                        .concatWith(Mono.fromCallable(() -> flight.wasCancelled() ? cancelled(id) : null))
+                        .onErrorResume(e -> Mono.just(failed(id, e, requestId, span)))
+                        .doFinally(signal -> {
+                            inFlight.remove(id, flight);
+                            span.end(null);
+                        })
+                        .contextWrite(span::into);
+            });
         }
 
-        private Flux<Map<String, Object>> toMessages(String id, StreamEvent event) {
+        /** The request's error message; its span records what the client is told. */
+        private Map<String, Object> failed(String id, Throwable error, String requestId, MessageSpan span) {
+            ErrorAnswers.Answer answer;
+            try (LogContext ignored = LogContext.open(requestId, span.traceId())) {
+                answer = ErrorAnswers.of(error, requestId);
+            }
+            span.end(PublicError.answered(answer.status(), answer.type(), answer.code()));
+            return withTraceId(errors.webSocketMessage(id, answer, requestId), span.traceId());
+        }
+
+        private Flux<Map<String, Object>> toMessages(String id, StreamEvent event, @Nullable String traceId) {
             if (event instanceof StreamEvent.Text text) {
                 Map<String, Object> chunk = new LinkedHashMap<>(4);
                 chunk.put("type", "chunk");
@@ -163,7 +190,7 @@ public class ChatWebSocketHandler implements WebSocketHandler {
                 return Flux.just(message);
             }
             if (event instanceof StreamEvent.Done done) {
-                return Flux.just(json.convertValue(ChatView.done("done", id, done.result()), MAP));
+                return Flux.just(withTraceId(json.convertValue(ChatView.done("done", id, done.result()), MAP), traceId));
             }
             return Flux.empty();
         }
@@ -179,6 +206,16 @@ public class ChatWebSocketHandler implements WebSocketHandler {
         Map<String, Object> refused(@Nullable String id, String code, String message, String type) {
             return errors.webSocketMessage(id, ErrorAnswers.answer(400, type, code, message, null), null);
         }
+    }
+
+    /** The trace id next to the request id, when there is one. */
+    private static Map<String, Object> withTraceId(Map<String, Object> message, @Nullable String traceId) {
+        if (traceId == null) {
+            return message;
+        }
+        Map<String, Object> out = new LinkedHashMap<>(message);
+        out.put("trace_id", traceId);
+        return out;
     }
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {

@@ -7,6 +7,7 @@ import dev.switchboard.chat.ModelNotFoundException;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.routing.RequestRun.Outcome;
+import dev.switchboard.support.LogContext;
 import dev.switchboard.support.StartupGate;
 import java.time.Clock;
 import java.util.List;
@@ -33,17 +34,22 @@ public final class ChatService {
     private final RequestAdmission admission;
     private final Clock clock;
     private final CachedAnswers answers;
+    private final RequestTracing tracing;
     private final AtomicInteger inFlight = new AtomicInteger();
 
     public ChatService(ChatRouter router, FallbackChain chain, List<RequestObserver> observers, StartupGate startup,
             RequestAdmission admission, Clock clock) {
-        this(router, chain, observers, startup, admission, clock, null);
+        this(router, chain, observers, startup, admission, clock, null, RequestTracing.OFF);
     }
 
-    /** @param cache the response cache, consulted after planning and before any provider; null for none */
+    /**
+     * @param cache the response cache, consulted after planning and before any provider; null for none
+     * @param tracing where a request's trace id comes from ({@link RequestTracing#OFF}: none)
+     */
     public ChatService(ChatRouter router, FallbackChain chain, List<RequestObserver> observers, StartupGate startup,
-            RequestAdmission admission, Clock clock, @Nullable ResponseCache cache) {
+            RequestAdmission admission, Clock clock, @Nullable ResponseCache cache, RequestTracing tracing) {
         this.answers = new CachedAnswers(cache, clock);
+        this.tracing = tracing;
         this.router = router;
         this.chain = chain;
         this.observers = List.copyOf(observers);
@@ -73,9 +79,10 @@ public final class ChatService {
      */
     private <T> Flux<T> run(ChatCommand command, Function<RequestRun, Publisher<T>> pipeline) {
         Objects.requireNonNull(command, "command");
-        Flux<T> request = Flux.defer(() -> {
+        Flux<T> request = Flux.deferContextual(context -> {
             RequestAdmission.Permit permit = admission.admit(command);
             RequestRun run = begin(command, permit);
+            run.traceId(tracing.traceId(context));
             inFlight.incrementAndGet();
             return Flux.from(pipeline.apply(run))
                     .doOnError(error -> run.end(outcomeOf(error), clock.millis()))
@@ -100,8 +107,10 @@ public final class ChatService {
     private void ended(RequestRun run, SignalType signal) {
         inFlight.decrementAndGet();
         run.end(signal == SignalType.CANCEL ? Outcome.CANCELLED : Outcome.FAILED, clock.millis());
-        for (RequestObserver observer : observers) {
-            observer.ended(run);
+        try (LogContext ignored = LogContext.open(run.command().requestId(), run.traceId())) {
+            for (RequestObserver observer : observers) {
+                observer.ended(run);
+            }
         }
     }
 

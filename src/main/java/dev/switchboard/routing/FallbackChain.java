@@ -54,6 +54,9 @@ import reactor.core.publisher.Mono;
  * <p>All attempts of one request make their upstream calls through one event loop's connection pool
  * ({@link EventLoopLocalConnector#sameLoopAcrossCalls()}), also after a back-off timer, so a fallback
  * can reuse the connection the failed attempt gave back.
+ *
+ * <p>Each attempt's call runs inside an {@link AttemptScope}: its span when tracing is on, and the request's
+ * log context around its outcome.
  */
 public final class FallbackChain {
 
@@ -67,6 +70,7 @@ public final class FallbackChain {
     private final Clock clock;
     private final FirstChunkProbe probe;
     private final Duration firstChunkTimeout;
+    private final RequestTracing tracing;
 
     /**
      * @param keepStreamText keep the whole text of answers for the request log (costs memory per open
@@ -75,6 +79,13 @@ public final class FallbackChain {
      */
     public FallbackChain(RoutingProperties routing, ResilienceProperties resilience, ProviderGuards guards,
             AttemptListener listener, boolean keepStreamText, Clock clock) {
+        this(routing, resilience, guards, listener, keepStreamText, clock, RequestTracing.OFF);
+    }
+
+    /** @param tracing spans for the attempts ({@link RequestTracing#OFF}: none) */
+    public FallbackChain(RoutingProperties routing, ResilienceProperties resilience, ProviderGuards guards,
+            AttemptListener listener, boolean keepStreamText, Clock clock, RequestTracing tracing) {
+        this.tracing = tracing;
         this.keepStreamText = keepStreamText;
         this.guards = guards;
         this.listener = listener;
@@ -148,6 +159,7 @@ public final class FallbackChain {
         // doOnTerminate/doOnCancel (not doFinally) run before the signal travels on, so the upstream time is
         // booked before the request's own end is measured
         Flux<U> upstream = Flux.from(call.apply(candidate, start))
+                .transform(calls -> new AttemptScope<>(calls, run, candidate, tracing))
                 .transformDeferred(guards.guard(candidate.provider()))
                 .doOnTerminate(() -> run.addUpstreamNanos(System.nanoTime() - startNanos))
                 .doOnCancel(() -> run.addUpstreamNanos(System.nanoTime() - startNanos));
@@ -185,7 +197,7 @@ public final class FallbackChain {
                             return new StreamEvent.Committed(candidate.route(), run.attempts(),
                                     candidate.relays(run.command()));
                         }),
-                        chunks.handle(tally::accept),
+                        chunks.filter(tally::accept).map(StreamTally::event),
                         Mono.fromSupplier(() -> streamDone(run, tried, tally)))
                 .onErrorMap(error -> !(error instanceof MidStreamException),
                         error -> midStream(run, tried, tally, error))

@@ -50,6 +50,7 @@ public final class RequestRun {
     private int toolCalls;
     private boolean relayed;
     private @Nullable Usage cachedUsage;
+    private @Nullable String traceId;
 
     RequestRun(ChatCommand command, RoutePlan plan, Supplier<RoutePlan> replanner, int maxAttempts, Duration deadline,
             long nowMillis) {
@@ -232,6 +233,15 @@ public final class RequestRun {
     /** When the request started (epoch millis on the gateway clock). */
     public long startedAtMillis() {
         return startMillis;
+    }
+
+    /** The trace the request belongs to, when tracing is on. */
+    public @Nullable String traceId() {
+        return traceId;
+    }
+
+    void traceId(@Nullable String id) {
+        traceId = id;
     }
 
     public List<Attempt> attempts() {

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.SynchronousSink;
 
 /**
  * Forwards what one committed stream delivers to the surface and keeps its tally: characters (for an
@@ -33,39 +32,63 @@ final class StreamTally {
         this.text = keepText ? new StringBuilder() : null;
     }
 
-    /** Forwards content to the client and keeps the rest. */
-    void accept(ChatChunk chunk, SynchronousSink<StreamEvent> sink) {
+    /**
+     * Keeps the tally of a chunk; true when the chunk goes on to the client (as {@link #event}). Two steps, for
+     * {@code filter} and {@code map}: a {@code handle} would have Reactor restore thread locals around every
+     * chunk once context-propagation is on the class path (docs/PERFORMANCE.md, "Tracing").
+     */
+    boolean accept(ChatChunk chunk) {
         if (chunk instanceof ChatChunk.Delta delta) {
-            if (!delta.text().isEmpty()) {
-                chars += delta.text().length();
-                if (text != null && delta.choice() == 0) {
-                    text.append(delta.text());
-                }
-                sink.next(delta.choice() == 0 ? new StreamEvent.Text(delta.text())
-                        : new StreamEvent.Text(choice(delta.choice()), delta.text()));
+            if (delta.text().isEmpty()) {
+                return false;
             }
-        } else if (chunk instanceof ChatChunk.Relay relay) {
-            sink.next(new StreamEvent.Relay(relay.event(), relay.data(), relay.usageOnly()));
+            chars += delta.text().length();
+            if (text != null && delta.choice() == 0) {
+                text.append(delta.text());
+            }
+            choice(delta.choice());
+            return true;
+        } else if (chunk instanceof ChatChunk.Relay) {
+            return true;
         } else if (chunk instanceof ChatChunk.ToolCallDelta call) {
             toolCall(call);
-            sink.next(new StreamEvent.ToolCallDelta(choice(call.choice()), call.index(), call.id(), call.name(),
-                    call.arguments()));
+            choice(call.choice());
+            return true;
         } else if (chunk instanceof ChatChunk.ReasoningDelta reasoning) {
             chars += reasoning.text().length();
-            sink.next(new StreamEvent.Reasoning(choice(reasoning.choice()), reasoning.text()));
+            choice(reasoning.choice());
+            return true;
         } else if (chunk instanceof ChatChunk.RefusalDelta refusal) {
             chars += refusal.text().length();
-            sink.next(new StreamEvent.Refusal(choice(refusal.choice()), refusal.text()));
+            choice(refusal.choice());
+            return true;
         } else if (chunk instanceof ChatChunk.Finish finish) {
             finished(finish);
         } else if (chunk instanceof ChatChunk.UsageReport report) {
             reported = report.usage();
         }
+        return false;
     }
 
-    private int choice(int index) {
+    /** What a chunk {@link #accept} let through becomes for the client. */
+    static StreamEvent event(ChatChunk chunk) {
+        if (chunk instanceof ChatChunk.Delta delta) {
+            return delta.choice() == 0 ? new StreamEvent.Text(delta.text())
+                    : new StreamEvent.Text(delta.choice(), delta.text());
+        } else if (chunk instanceof ChatChunk.Relay relay) {
+            return new StreamEvent.Relay(relay.event(), relay.data(), relay.usageOnly());
+        } else if (chunk instanceof ChatChunk.ToolCallDelta call) {
+            return new StreamEvent.ToolCallDelta(call.choice(), call.index(), call.id(), call.name(), call.arguments());
+        } else if (chunk instanceof ChatChunk.ReasoningDelta reasoning) {
+            return new StreamEvent.Reasoning(reasoning.choice(), reasoning.text());
+        } else if (chunk instanceof ChatChunk.RefusalDelta refusal) {
+            return new StreamEvent.Refusal(refusal.choice(), refusal.text());
+        }
+        throw new IllegalArgumentException("not forwarded: " + chunk);
+    }
+
+    private void choice(int index) {
         choices = Math.max(choices, index + 1);
-        return index;
     }
 
     private void finished(ChatChunk.Finish finish) {

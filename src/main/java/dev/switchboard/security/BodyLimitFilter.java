@@ -88,14 +88,14 @@ final class BodyLimitFilter implements WebFilter, Ordered {
         public Flux<DataBuffer> getBody() {
             return Flux.defer(() -> {
                 long[] read = new long[1];
-                return super.getBody().handle((buffer, sink) -> {
+                // map, not handle: see UpstreamBodyLimit
+                return super.getBody().map(buffer -> {
                     read[0] += buffer.readableByteCount();
                     if (read[0] > limit) {
                         DataBufferUtils.release(buffer);
-                        sink.error(tooLarge(limit));
-                    } else {
-                        sink.next(buffer);
+                        throw tooLarge(limit);
                     }
+                    return buffer;
                 });
             });
         }

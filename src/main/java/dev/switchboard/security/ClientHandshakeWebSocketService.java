@@ -1,5 +1,6 @@
 package dev.switchboard.security;
 
+import dev.switchboard.observability.RequestTraces;
 import dev.switchboard.web.ClientIdentity;
 import java.util.List;
 import org.springframework.web.reactive.socket.WebSocketHandler;
@@ -13,20 +14,25 @@ import reactor.core.publisher.Mono;
  * The WebSocket handshake, carrying the client authenticated on the upgrade request into the socket's
  * session. WebFlux copies only {@code WebSession} attributes into a socket session, never exchange
  * attributes, and a {@code WebSession} per socket would mean a server-side session and a cookie for
- * nothing; so the client id is put into the new session's attributes before the handler runs.
+ * nothing; so the client id is put into the new session's attributes before the handler runs, and with
+ * tracing on the handshake's server span too (the parent of each message's span).
  */
 final class ClientHandshakeWebSocketService extends HandshakeWebSocketService {
 
-    ClientHandshakeWebSocketService(RequestUpgradeStrategy upgradeStrategy) {
+    private final RequestTraces traces;
+
+    ClientHandshakeWebSocketService(RequestUpgradeStrategy upgradeStrategy, RequestTraces traces) {
         super(upgradeStrategy);
+        this.traces = traces;
     }
 
     @Override
     public Mono<Void> handleRequest(ServerWebExchange exchange, WebSocketHandler handler) {
-        return super.handleRequest(exchange, new WithClient(handler, ClientIdentity.of(exchange)));
+        return super.handleRequest(exchange, new Carried(handler, ClientIdentity.of(exchange), exchange, traces));
     }
 
-    private record WithClient(WebSocketHandler delegate, String client) implements WebSocketHandler {
+    private record Carried(WebSocketHandler delegate, String client, ServerWebExchange handshake,
+            RequestTraces traces) implements WebSocketHandler {
 
         @Override
         public List<String> getSubProtocols() {
@@ -36,6 +42,7 @@ final class ClientHandshakeWebSocketService extends HandshakeWebSocketService {
         @Override
         public Mono<Void> handle(WebSocketSession session) {
             session.getAttributes().put(ClientIdentity.ATTRIBUTE, client);
+            traces.carryIntoSession(handshake, session.getAttributes());
             return delegate.handle(session);
         }
     }

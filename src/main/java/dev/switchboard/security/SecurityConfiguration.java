@@ -1,5 +1,6 @@
 package dev.switchboard.security;
 
+import dev.switchboard.observability.RequestTraces;
 import static org.springframework.web.reactive.function.server.RequestPredicates.DELETE;
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
@@ -95,10 +96,10 @@ public class SecurityConfiguration {
      * each message's command carries it.
      */
     @Bean
-    HandshakeWebSocketService handshakeWebSocketService(SecurityProperties properties) {
+    HandshakeWebSocketService handshakeWebSocketService(SecurityProperties properties, RequestTraces traces) {
         int maxFrame = (int) properties.websocket().maxFrameSize().toBytes();
         return new ClientHandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
-                () -> WebsocketServerSpec.builder().maxFramePayloadLength(maxFrame)));
+                () -> WebsocketServerSpec.builder().maxFramePayloadLength(maxFrame)), traces);
     }
 
     @Bean

@@ -59,7 +59,8 @@ public final class RequestLogRecorder implements RequestObserver {
                 run.finishReason(),
                 json.writeValueAsString(chain(attempts)),
                 run.responseText(),
-                json.writeValueAsString(metadata(run)));
+                json.writeValueAsString(metadata(run)),
+                run.traceId());
     }
 
     private static List<Map<String, Object>> chain(List<Attempt> attempts) {

@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param fallbackChain the attempts as JSON (provider, key alias, model, outcome, error class, status)
  * @param metadata request details as JSON (max_tokens, temperature, stream, waits...)
+ * @param traceId the request's trace (W3C trace id), when tracing is on
  */
 public record RequestLogRow(
         String id,
@@ -31,5 +32,6 @@ public record RequestLogRow(
         @Nullable String finishReason,
         @Nullable String fallbackChain,
         @Nullable String responseText,
-        @Nullable String metadata) {
+        @Nullable String metadata,
+        @Nullable String traceId) {
 }

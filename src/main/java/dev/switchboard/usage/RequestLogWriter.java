@@ -34,21 +34,21 @@ public final class RequestLogWriter extends BackgroundJobs {
 
     private static final Logger log = LoggerFactory.getLogger(RequestLogWriter.class);
     /**
-     * A batch is one statement with one array per column: the SQL text and its 22 parameters are the same for
+     * A batch is one statement with one array per column: the SQL text and its 23 parameters are the same for
      * every batch size (a multi-row VALUES list would be parsed and bound anew, parameter by parameter).
      */
     private static final String INSERT = "insert into request_log (id, created_at, client, surface, path, provider, "
             + "model, key_alias, outcome, error_class, error_message, latency_ms, ttft_ms, attempts, prompt_tokens, "
-            + "completion_tokens, total_tokens, usage_estimated, finish_reason, fallback_chain, response_text, metadata) "
-            + "select id, created_at, client, surface, path, provider, model, key_alias, outcome, error_class, "
+            + "completion_tokens, total_tokens, usage_estimated, finish_reason, fallback_chain, response_text, metadata, "
+            + "trace_id) select id, created_at, client, surface, path, provider, model, key_alias, outcome, error_class, "
             + "error_message, latency_ms, ttft_ms, attempts, prompt_tokens, completion_tokens, total_tokens, "
-            + "usage_estimated, finish_reason, fallback_chain::jsonb, response_text, metadata::jsonb "
+            + "usage_estimated, finish_reason, fallback_chain::jsonb, response_text, metadata::jsonb, trace_id "
             + "from unnest($1::varchar[], $2::timestamptz[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], "
             + "$7::varchar[], $8::varchar[], $9::varchar[], $10::varchar[], $11::varchar[], $12::int[], $13::int[], "
             + "$14::int[], $15::int[], $16::int[], $17::int[], $18::boolean[], $19::varchar[], $20::text[], $21::text[], "
-            + "$22::text[]) as r(id, created_at, client, surface, path, provider, model, key_alias, outcome, "
+            + "$22::text[], $23::varchar[]) as r(id, created_at, client, surface, path, provider, model, key_alias, outcome, "
             + "error_class, error_message, latency_ms, ttft_ms, attempts, prompt_tokens, completion_tokens, "
-            + "total_tokens, usage_estimated, finish_reason, fallback_chain, response_text, metadata) "
+            + "total_tokens, usage_estimated, finish_reason, fallback_chain, response_text, metadata, trace_id) "
             + "on conflict (id) do nothing";
 
     private final DatabaseClient database;
@@ -191,6 +191,7 @@ public final class RequestLogWriter extends BackgroundJobs {
         String[] provider = new String[n], model = new String[n], keyAlias = new String[n], outcome = new String[n];
         String[] errorClass = new String[n], errorMessage = new String[n], finishReason = new String[n];
         String[] fallbackChain = new String[n], responseText = new String[n], metadata = new String[n];
+        String[] traceId = new String[n];
         Instant[] createdAt = new Instant[n];
         Integer[] latencyMs = new Integer[n], ttftMs = new Integer[n], attempts = new Integer[n];
         Integer[] promptTokens = new Integer[n], completionTokens = new Integer[n], totalTokens = new Integer[n];
@@ -219,11 +220,12 @@ public final class RequestLogWriter extends BackgroundJobs {
             fallbackChain[i] = json(row.fallbackChain());
             responseText[i] = text(row.responseText());
             metadata[i] = json(row.metadata());
+            traceId[i] = row.traceId();
         }
         return database.sql(INSERT)
                 .bindValues(List.of(id, createdAt, client, surface, path, provider, model, keyAlias, outcome, errorClass,
                         errorMessage, latencyMs, ttftMs, attempts, promptTokens, completionTokens, totalTokens,
-                        usageEstimated, finishReason, fallbackChain, responseText, metadata))
+                        usageEstimated, finishReason, fallbackChain, responseText, metadata, traceId))
                 .fetch().rowsUpdated();
     }
 }

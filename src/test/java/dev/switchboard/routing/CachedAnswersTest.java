@@ -72,7 +72,7 @@ class CachedAnswersTest {
             DataSize.ofMegabytes(1), false, Duration.ofMinutes(1), Duration.ofHours(1), Map.of(), Map.of(), Map.of()),
             JsonMapper.builder().build(), null, routing.clock, new SimpleMeterRegistry());
     private final ChatService chat = new ChatService(routing.router, routing.chain, List.of(runs::add),
-            StartupGate.alreadyOpen(), RequestAdmission.OPEN, routing.clock, cache);
+            StartupGate.alreadyOpen(), RequestAdmission.OPEN, routing.clock, cache, RequestTracing.OFF);
 
     private static ChatCommand cached(String question) {
         return ChatCommand.builder("req-" + question.length(), Surface.SSE, List.of(new ChatMessage("user", question)))

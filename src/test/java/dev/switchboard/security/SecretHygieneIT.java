@@ -1,6 +1,7 @@
 package dev.switchboard.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.simulator.SimulatorServer;
 import dev.switchboard.testsupport.OutputTee;
@@ -28,8 +29,9 @@ import tools.jackson.databind.JsonNode;
  * values (sync, SSE, WebSocket, OpenAI, tasks, admin key pools and health checks, metrics, bad input that
  * quotes a key, failing keys whose upstream 401 body echoes the key in full) and then a scan of every
  * response status, header and body, every WebSocket message, every line the JVM printed since the gateway
- * started, and every row of the tables it writes. Masked forms ({@code sim-inv...4a60}) are allowed; the
- * secret and its hidden middle are not.
+ * started (JSON lines with their request and trace ids), every row of the tables it writes (trace ids
+ * included) and every span it exported (attributes, events, error messages, as the collector received the
+ * bytes). Masked forms ({@code sim-inv...4a60}) are allowed; the secret and its hidden middle are not.
  */
 class SecretHygieneIT {
 
@@ -62,6 +64,10 @@ class SecretHygieneIT {
         assertThat(gateway.bean(SimulatorServer.class).stats().calls("sim-invalid-SCANopenai-7f3a9c2e1b5d4a60") - echoesBefore)
                 .as("the echoing key was really called by each of six chat surfaces").isGreaterThanOrEqualTo(6);
         gateway.bean(RequestLogWriter.class).flushAll().block(Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(gateway.collector()
+                .spans(span -> "scan-openai#1".equals(span.text("switchboard.key.alias"))
+                        && "invalid_key".equals(span.text("error.type"))))
+                .as("control: the failing keys' attempts were exported as spans").isNotEmpty());
         Map<String, String> corpus = corpus();
         List<String> secrets = secrets(clientKey);
 
@@ -69,9 +75,10 @@ class SecretHygieneIT {
                 .as("control: the scan finds the one answer that shows the key").isNotEmpty();
         assertThat(leaks(corpus, secrets)).isEmpty();
         System.out.printf("Secret scan: %d secrets (and their hidden middles) absent from %d responses "
-                + "(%d header lines), %d WebSocket messages, %d captured output lines, %d database rows%n",
+                + "(%d header lines), %d WebSocket messages, %d captured output lines, %d database rows, %d spans%n",
                 secrets.size() / 2, recorder.responses().size(), headerLines(), socketMessages.size(),
-                corpus.get("output").lines().count(), corpus.keySet().stream().filter(k -> k.startsWith("row ")).count());
+                corpus.get("output").lines().count(), corpus.keySet().stream().filter(k -> k.startsWith("row ")).count(),
+                gateway.collector().spans().size());
     }
 
     private void everySurfaceMeetsTheFailingKeys(WebTestClient client, String clientKey) {
@@ -118,6 +125,12 @@ class SecretHygieneIT {
                 .bodyValue("{\"task_type\":\"chat\",\"input_data\":\"hi\",\"preferred_provider\":\"scan-dead\",\"model\":\"sd-1\"}")
                 .exchange().expectBody(String.class).returnResult();
         client.get().uri("/v1/models").exchange().expectStatus().isOk();
+        // the fake upstream's revoked key (a 401) and the key that answers, each with its span and traceparent
+        admin.post().uri("/admin/keys/enable").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"provider\":\"traced\",\"alias\":\"traced#1\"}").exchange().expectStatus().isOk();
+        client.post().uri("/api/chat/stream").contentType(MediaType.APPLICATION_JSON).bodyValue(chatTo("traced"))
+                .exchange().expectStatus().isOk().expectHeader().exists("X-Trace-Id")
+                .expectBody(String.class).returnResult();
     }
 
     private void operatorsWork() {
@@ -191,6 +204,7 @@ class SecretHygieneIT {
             }
         }
         corpus.put("output", OutputTee.captured());
+        corpus.put("spans", gateway.collector().rawPayloads());
         return corpus;
     }
 

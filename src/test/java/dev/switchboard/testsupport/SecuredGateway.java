@@ -5,7 +5,13 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.boot.bootstrap.DefaultBootstrapContext;
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.boot.context.event.ApplicationStartingEvent;
+import org.springframework.boot.context.logging.LoggingApplicationListener;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -15,9 +21,12 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The gateway as it runs outside the demo: admin token required, client keys required, small limits
- * ({@code application-security.yml}). One instance per test JVM, started on first use and shared by the
- * security tests, the fuzz test (a jqwik engine, outside Spring's test context cache) and the secret
- * scan; its output is captured from before its first log line ({@link OutputTee}).
+ * ({@code application-security.yml}), structured JSON logs (see {@link #restoreLogging()}), and traces exported over OTLP to a collector in
+ * the test ({@link OtlpReceiver}). One instance per test JVM, started on first use and shared by the
+ * security tests, the fuzz test (a jqwik engine, outside Spring's test context cache), the secret scan and
+ * the tracing and log tests; its output is captured from before its first log line ({@link OutputTee}).
+ * Started with it: the collector, and a fake OpenAI-format upstream ({@link FakeUpstream}) behind the
+ * provider {@code traced}, whose first key is revoked (401) and whose second answers a stream.
  */
 public final class SecuredGateway {
 
@@ -29,19 +38,29 @@ public final class SecuredGateway {
             "sim-invalid-SCANclaude-1c9e5b3d7a2f8e46", "sim-ok-SCANclaude-8a4c2e6b0d9f1a35",
             "sim-invalid-SCANgemini-5d3b9f1e7c4a2b68", "sim-ok-SCANgemini-3f7b1d9e5a2c8d04",
             "sim-invalid-SCANdead-9e2a6c4f8b1d3e57", "sim-fail-after-2-SCANmid-6b8d0f2a4c6e8a19",
-            "sim-stall-after-1-SCANslow-0c2e4a6b8d1f3a57");
+            "sim-stall-after-1-SCANslow-0c2e4a6b8d1f3a57",
+            SecuredGateway.TRACED_REVOKED_KEY, SecuredGateway.TRACED_KEY, "sim-stall-after-1-TRACEslow-5e7a9c1b3d2f4e60");
+    /** The keys of the provider {@code traced} (priority order), played by the fake upstream. */
+    public static final String TRACED_REVOKED_KEY = "sk-trace-revoked-5c1e9a7d3f2b6e84";
+    public static final String TRACED_KEY = "sk-trace-answers-8d4f2b6a0c1e3f57";
 
     private static SecuredGateway instance;
     private static RuntimeException failed;
 
     private final ConfigurableApplicationContext context;
     private final int port;
+    private final OtlpReceiver collector = OtlpReceiver.start();
+    private final FakeUpstream upstream = FakeUpstream.start()
+            .on(TRACED_REVOKED_KEY, FakeUpstream.Script.json(401, Wire.OPENAI_401))
+            .on(TRACED_KEY, FakeUpstream.Script.sse().write(Wire.OPENAI_HAPPY));
 
     private SecuredGateway() {
         OutputTee.install();
         context = new SpringApplicationBuilder(SwitchboardApplication.class)
                 .profiles("security")
-                .run("--server.port=0");
+                .run("--server.port=0",
+                        "--management.opentelemetry.tracing.export.otlp.endpoint=" + collector.endpoint(),
+                        "--traced-upstream=" + upstream.url(""));
         port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
     }
 
@@ -70,6 +89,32 @@ public final class SecuredGateway {
 
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
+    }
+
+    /** The collector the gateway exports its spans to. */
+    public OtlpReceiver collector() {
+        return collector;
+    }
+
+    /** The fake upstream behind the provider {@code traced}. */
+    public FakeUpstream tracedUpstream() {
+        return upstream;
+    }
+
+    /**
+     * Sets up Spring Boot's logging again as this gateway's configuration says (JSON lines). The logging system
+     * is one per JVM and set up once, by the first context that starts (often the shared test context, in
+     * plain text), so a test that reads this gateway's log lines calls this first; the JVM logs this way from
+     * then on.
+     */
+    public void restoreLogging() {
+        LoggingSystem.get(SecuredGateway.class.getClassLoader()).cleanUp();
+        SpringApplication application = new SpringApplication(SwitchboardApplication.class);
+        DefaultBootstrapContext bootstrap = new DefaultBootstrapContext();
+        LoggingApplicationListener logging = new LoggingApplicationListener();
+        logging.onApplicationEvent(new ApplicationStartingEvent(bootstrap, application, new String[0]));
+        logging.onApplicationEvent(new ApplicationEnvironmentPreparedEvent(bootstrap, application, new String[0],
+                context.getEnvironment()));
     }
 
     /** A client of the gateway; the filters see every exchange (the secret scan records them). */

@@ -151,7 +151,7 @@ class LedgerIT {
     private static RequestLogRow logRow(String id, String model, String errorMessage, String metadata) {
         return new RequestLogRow(id, Instant.now(), "test", "sync", "model", "sim-alpha", model, "sim-alpha#1",
                 "failed", "server_error", errorMessage, 5, null, 1, null, null, null, true, null,
-                "[{\"model\":\"" + model.replace("\u0000", "\\u0000") + "\"}]", null, metadata);
+                "[{\"model\":\"" + model.replace("\u0000", "\\u0000") + "\"}]", null, metadata, null);
     }
 
     @Test
