@@ -29,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The Grafana dashboard ({@code ops/grafana/dashboards/switchboard.json}) asks only for metrics the gateway
  * exports: after a request of each kind (JSON, SSE, WebSocket, OpenAI and Anthropic formats, a task, a
- * fallback, a request every candidate fails), every metric name in its queries is in {@code /actuator/prometheus}.
+ * cached task, a background job, a fallback, a request every candidate fails), every metric name in its queries is in {@code /actuator/prometheus}.
  */
 @GatewayIT
 class DashboardIT {
@@ -81,6 +81,10 @@ class DashboardIT {
         post("/v1/chat/completions", "{\"model\":\"auto\",\"stream\":true," + chat + "}", 200);
         post("/v1/messages", "{\"model\":\"claude/claude-1\",\"max_tokens\":16," + chat + "}", 200);
         post("/api/v1/brain/process", "{\"task_type\":\"generic\",\"input_data\":\"Say hello\"}", 200);
+        // a task the cache answers the second time, and a background job
+        post("/api/v1/brain/process", "{\"task_type\":\"cached_summary\",\"input_data\":\"the dashboard\"}", 200);
+        post("/api/v1/brain/process", "{\"task_type\":\"cached_summary\",\"input_data\":\"the dashboard\"}", 200);
+        post("/api/v1/brain/jobs", "{\"task_type\":\"generic\",\"input_data\":\"Say hello\"}", 202);
         // a fallback over keys (the first two fail), and a request every candidate fails
         post("/api/chat/stream", "{\"provider\":\"keyfail\"," + chat + "}", 200);
         post("/api/chat", "{\"provider\":\"allfail\"," + chat + "}", 503);
