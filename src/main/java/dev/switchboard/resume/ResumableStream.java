@@ -3,6 +3,8 @@ package dev.switchboard.resume;
 import dev.switchboard.chat.InvalidRequestException;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.routing.StreamDelivery;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -26,7 +28,8 @@ import reactor.core.publisher.Sinks;
  * instance's byte bounds.
  *
  * <p>How it ends (it "settles" once, then frees what it kept and leaves the registry): delivered (a connection
- * got the last event), expired (the client stayed away for the grace period, or the bounds were reached: the
+ * was written the last event; its replay window is then kept for the grace period, as the last events may have
+ * been lost in flight, so a resume in that time gets them again and the end), expired (the client stayed away for the grace period, or the bounds were reached: the
  * upstream is cancelled if it still runs), cancelled (the client asked), or cancelled at once when the client
  * went away before it could know the stream's id (nothing to resume with, as without resuming).
  *
@@ -40,7 +43,7 @@ public final class ResumableStream implements StreamDelivery {
     /** What a kept frame costs besides its bytes: the array's header and its slot in the log. */
     static final int FRAME_OVERHEAD = 24;
 
-    private enum State { NEW, OPEN, SETTLED }
+    private enum State { NEW, OPEN, FINISHED, SETTLED }
 
     private final ResumableStreams owner;
     private final String id;
@@ -65,6 +68,9 @@ public final class ResumableStream implements StreamDelivery {
     /** The client is away: pending bytes count against the instance's bound, the grace timer runs. */
     private boolean away;
     private @Nullable Disposable graceTimer;
+    /** Finished and delivered, its replay window kept for the grace period (counted in the instance's bound). */
+    private boolean lingering;
+    private @Nullable Disposable lingerTimer;
     private Sinks.@Nullable Empty<Void> firstFrame;
     private int resumes;
     private boolean abandoned;
@@ -165,7 +171,7 @@ public final class ResumableStream implements StreamDelivery {
     public void whenSettled(Runnable then) {
         boolean now;
         synchronized (this) {
-            now = state == State.SETTLED;
+            now = state == State.SETTLED || state == State.FINISHED;
             if (!now) {
                 onSettled = then;
             }
@@ -212,9 +218,21 @@ public final class ResumableStream implements StreamDelivery {
         Attachment displaced = null;
         RuntimeException refused;
         boolean start = false;
+        List<Frame> replay = null;
+        Throwable replayError = null;
         synchronized (this) {
             refused = refusal(after);
-            if (refused == null) {
+            if (refused == null && state == State.FINISHED) {
+                // delivered, but the last events may have been lost in flight: the window again, then the end
+                replay = new ArrayList<>();
+                for (long seq = after + 1; seq <= log.last(); seq++) {
+                    replay.add(new Frame(seq, log.get(seq)));
+                }
+                replayError = failure;
+                if (resuming) {
+                    resumes++;
+                }
+            } else if (refused == null) {
                 displaced = attached;
                 attached = connection;
                 comeBack();
@@ -232,6 +250,13 @@ public final class ResumableStream implements StreamDelivery {
             connection.sink.error(refused);
             return;
         }
+        if (replay != null) {
+            if (resuming) {
+                owner.resumed();
+            }
+            replayFinished(connection, replay, replayError);
+            return;
+        }
         if (displaced != null) {
             displaced.sink.error(new ResumedElsewhereException(id));
         }
@@ -247,6 +272,33 @@ public final class ResumableStream implements StreamDelivery {
             start();
         }
         drain(connection);
+    }
+
+    /** Writes a finished stream's kept events to a connection as it asks for them, then its end. */
+    private static void replayFinished(Attachment connection, List<Frame> frames, @Nullable Throwable error) {
+        AtomicInteger next = new AtomicInteger();
+        Runnable drain = () -> {
+            if (connection.wip.getAndIncrement() != 0) {
+                return;
+            }
+            int missed = 1;
+            do {
+                while (next.get() < frames.size() && connection.sink.requestedFromDownstream() > 0
+                        && !connection.sink.isCancelled()) {
+                    connection.sink.next(frames.get(next.getAndIncrement()));
+                }
+                if (next.get() == frames.size()) {
+                    next.incrementAndGet();
+                    if (error != null) {
+                        connection.sink.error(error);
+                    } else {
+                        connection.sink.complete();
+                    }
+                }
+                missed = connection.wip.addAndGet(-missed);
+            } while (missed != 0);
+        };
+        connection.sink.onRequest(n -> drain.run());
     }
 
     private @Nullable RuntimeException refusal(long after) {
@@ -351,14 +403,24 @@ public final class ResumableStream implements StreamDelivery {
             if (state == State.SETTLED) {
                 return;
             }
-            state = State.SETTLED;
-            abandoned = clientGone;
-            source = sourceEnded ? null : reader;
-            connection = attached;
-            attached = null;
-            first = firstFrame;
-            firstFrame = null;
-            release();
+            if (state == State.FINISHED) {
+                // delivered already (its request was told): only its replay window goes
+                state = State.SETTLED;
+                release();
+                source = null;
+                connection = null;
+                first = null;
+                reason = null;
+            } else {
+                state = State.SETTLED;
+                abandoned = clientGone;
+                source = sourceEnded ? null : reader;
+                connection = attached;
+                attached = null;
+                first = firstFrame;
+                firstFrame = null;
+                release();
+            }
         }
         owner.ended(this, reason);
         if (connection != null) {
@@ -373,9 +435,30 @@ public final class ResumableStream implements StreamDelivery {
         runSettled();
     }
 
+    /** The grace period after delivery is over: the replay window goes. */
+    private void lingerEnded() {
+        synchronized (this) {
+            if (state != State.FINISHED) {
+                return;
+            }
+            lingerTimer = null;
+            state = State.SETTLED;
+            release();
+        }
+        owner.ended(this, null);
+    }
+
     /** Frees what the stream keeps (under the lock). */
     private void release() {
         comeBack();
+        if (lingering) {
+            lingering = false;
+            owner.pending(-windowBytes);
+        }
+        if (lingerTimer != null) {
+            lingerTimer.dispose();
+            lingerTimer = null;
+        }
         log.clear();
         windowBytes = 0;
         pendingBytes = 0;
@@ -478,6 +561,7 @@ public final class ResumableStream implements StreamDelivery {
             for (;;) {
                 Frame next = null;
                 boolean delivered = false;
+                boolean linger = false;
                 long request = 0;
                 Throwable error = null;
                 synchronized (this) {
@@ -500,9 +584,21 @@ public final class ResumableStream implements StreamDelivery {
                     } else if (sourceEnded) {
                         delivered = true;
                         error = failure;
-                        state = State.SETTLED;
                         attached = null;
-                        release();
+                        linger = idGiven && !(error != null && log.last() == 0)
+                                && owner.pending(windowBytes) <= owner.maxTotalBytes();
+                        if (linger) {
+                            // the last events may still be lost in flight: the window stays for the grace period
+                            state = State.FINISHED;
+                            lingering = true;
+                            lingerTimer = owner.afterGrace(this::lingerEnded);
+                        } else {
+                            if (idGiven) {
+                                owner.pending(-windowBytes);
+                            }
+                            state = State.SETTLED;
+                            release();
+                        }
                     }
                 }
                 if (request > 0) {
@@ -513,7 +609,9 @@ public final class ResumableStream implements StreamDelivery {
                     continue;
                 }
                 if (delivered) {
-                    owner.ended(this, null);
+                    if (!linger) {
+                        owner.ended(this, null);
+                    }
                     if (error != null) {
                         connection.sink.error(error);
                     } else {

@@ -71,6 +71,7 @@ class ResumableStreamTest {
 
         assertThat(settled).isTrue();
         assertThat(stream.abandoned()).isFalse();
+        time.advanceTimeBy(GRACE);
         assertThat(streams.size()).isZero();
         assertThat(stream.eventId(3)).isEqualTo(stream.id() + ".3");
     }
@@ -98,6 +99,8 @@ class ResumableStreamTest {
 
         assertThat(upstreamCalls).hasValue(1);
         assertThat(stream.resumes()).isEqualTo(1);
+        assertThat(streams.awayCount()).isZero();
+        time.advanceTimeBy(GRACE);
         assertThat(streams.size()).isZero();
         assertThat(streams.keptBytes()).isZero();
         assertThat(registry.counter("switchboard.resume.resumes").count()).isEqualTo(1);
@@ -143,17 +146,32 @@ class ResumableStreamTest {
     }
 
     @Test
-    void aStreamDeliveredInFullCannotBeResumedAgain() {
+    void aStreamWrittenToItsEndIsResumedFromItsReplayWindowUntilTheGracePeriodEnds() {
         ResumableStreams streams = streams(ResumeProperties.of(GRACE));
         ResumableStream stream = stream(streams);
+        AtomicBoolean settled = new AtomicBoolean();
+        stream.whenSettled(() -> settled.set(true));
         StepVerifier.create(stream.attach(0, false))
-                .then(() -> send("a"))
-                .expectNextCount(1)
+                .then(() -> send("a", "b", "c"))
+                .expectNextCount(3)
                 .then(upstream::tryEmitComplete)
                 .verifyComplete();
+        assertThat(settled).as("the request ends once the last event was written").isTrue();
 
+        // the connection broke after event 1 reached the client: 2 and 3 were lost in flight
+        StepVerifier.create(streams.find(stream.id(), "client-a", "api/chat/stream").attach(1, true)
+                        .map(ResumableStreamTest::text))
+                .expectNext("2:b", "3:c")
+                .verifyComplete();
+        StepVerifier.create(stream.attach(3, true)).verifyComplete();
+        assertThat(upstreamCalls).hasValue(1);
+        assertThat(streams.keptBytes()).as("the window counts against the instance's bound").isPositive();
+
+        time.advanceTimeBy(GRACE);
+        assertThat(streams.keptBytes()).isZero();
+        assertThat(streams.size()).isZero();
         assertStreamExpired(() -> streams.find(stream.id(), "client-a", "api/chat/stream"));
-        StepVerifier.create(stream.attach(1, true))
+        StepVerifier.create(stream.attach(3, true))
                 .expectErrorSatisfies(error -> assertThat(((GatewayException) error).status()).isEqualTo(410))
                 .verify(WAIT);
     }
