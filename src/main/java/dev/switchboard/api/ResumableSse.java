@@ -47,10 +47,17 @@ public class ResumableSse {
 
     /** The header a reconnecting client (and a browser's {@code EventSource}, by itself) sends. */
     public static final String LAST_EVENT_ID = "Last-Event-ID";
+    /**
+     * The request header with which a client that never resumes opts out ({@code false}): no ids, and its
+     * disconnect cancels the upstream at once, as with resuming off.
+     */
+    public static final String RESUMABLE = "x-switchboard-resumable";
     /** The request header that asks for a stream started without a connection (202, then {@code GET}). */
     static final String PREFER = "Prefer";
 
     private static final byte[] ID = "id: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RETRY = "retry: 500\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NONE = new byte[0];
 
     private final ResumableStreams streams;
 
@@ -80,7 +87,7 @@ public class ResumableSse {
             Function<@Nullable StreamDelivery, Flux<StreamEvent>> events,
             BiFunction<Flux<StreamEvent>, DataBufferFactory, Flux<DataBuffer>> frames) {
         AtomicReference<RoutingHeaders.Committed> committed = RoutingHeaders.onCommit(request.exchange().getResponse());
-        if (!streams.enabled()) {
+        if (!streams.enabled() || "false".equalsIgnoreCase(request.headers().firstHeader(RESUMABLE))) {
             Flux<StreamEvent> plain = events.apply(null).doOnNext(event -> {
                 if (event instanceof StreamEvent.Committed c) {
                     committed.set(new RoutingHeaders.Committed(c));
@@ -89,7 +96,7 @@ public class ResumableSse {
             return SseResponse.of(frames.apply(plain, request.exchange().getResponse().bufferFactory()));
         }
         ResumableStream stream = create(surface, command, events, frames);
-        return SseResponse.of(connection(request, stream, stream.attach(0, false), committed));
+        return SseResponse.of(connection(request, stream, stream.attach(0, false), committed, false));
     }
 
     /**
@@ -137,7 +144,7 @@ public class ResumableSse {
             AtomicReference<RoutingHeaders.Committed> committed =
                     RoutingHeaders.onCommit(request.exchange().getResponse());
             Flux<Frame> frames = stream.attach(last == null ? 0 : last.seq(), last != null);
-            return SseResponse.of(connection(request, stream, frames, committed));
+            return SseResponse.of(connection(request, stream, frames, committed, streamId != null));
         });
     }
 
@@ -154,17 +161,26 @@ public class ResumableSse {
                 .map(ResumableSse::bytes));
     }
 
-    /** One connection's buffers: each frame with its id line; the route headers once the stream committed. */
+    /**
+     * One connection's buffers: each frame with its id line; the route headers once the stream committed.
+     *
+     * @param retry whether the first frame also sets {@code EventSource}'s reconnection delay (the resume URL's
+     *     readers), so a dropped connection comes back within a second rather than the browser's default 3 s
+     */
     private static Flux<DataBuffer> connection(ServerRequest request, ResumableStream stream, Flux<Frame> frames,
-            AtomicReference<RoutingHeaders.Committed> committed) {
+            AtomicReference<RoutingHeaders.Committed> committed, boolean retry) {
         DataBufferFactory buffers = request.exchange().getResponse().bufferFactory();
+        boolean[] first = {retry};
         return frames.map(frame -> {
             StreamEvent.Committed route = stream.committed();
             if (committed.get() == null && route != null) {
                 committed.set(new RoutingHeaders.Committed(route));
             }
             byte[] id = stream.eventId(frame.seq()).getBytes(StandardCharsets.US_ASCII);
-            DataBuffer buffer = buffers.allocateBuffer(ID.length + id.length + 1 + frame.bytes().length);
+            byte[] head = first[0] ? RETRY : NONE;
+            first[0] = false;
+            DataBuffer buffer = buffers.allocateBuffer(head.length + ID.length + id.length + 1 + frame.bytes().length);
+            buffer.write(head);
             buffer.write(ID);
             buffer.write(id);
             buffer.write((byte) '\n');
