@@ -1,8 +1,13 @@
 package dev.switchboard.api;
 
+import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.GatewayException;
+import dev.switchboard.chat.MidStreamException;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.Surface;
+import dev.switchboard.resume.EventId;
+import dev.switchboard.resume.ResumableStream;
+import dev.switchboard.resume.ResumableStreams;
 import dev.switchboard.routing.ChatService;
 import dev.switchboard.web.ClientIdentity;
 import dev.switchboard.web.RequestIds;
@@ -33,8 +38,14 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>In: a chat request (as {@code /api/chat} takes it, with an optional {@code id}) or
  * {@code {"type":"cancel","id"}}. Out: {@code chunk} messages ({@code tool_call} and {@code reasoning}
  * messages when the model calls a tool or reasons), then {@code done} (with the metadata) or
- * {@code error}; {@code cancelled} after a cancel. A bad message gets an {@code error} message and the socket stays open. Closing the
- * socket cancels every request on it, and with them their upstream calls.
+ * {@code error}; {@code cancelled} after a cancel. A bad message gets an {@code error} message and the socket stays open.
+ *
+ * <p>Resumable (unless {@code switchboard.resume.grace} is 0): every message of a request carries an
+ * {@code event_id}. A socket that drops leaves its requests' streams reading on for the grace period; a new
+ * socket of the same client sends {@code {"type":"resume","id","last_event_id"}} and gets the rest under that
+ * {@code id}, with no second upstream call ({@code error} with {@code stream_expired} when it is too late). A
+ * {@code cancel} ends the stream and its upstream call at once. With resuming off (or {@code "resumable": false}
+ * in the request), closing the socket cancels every request on it, and with them their upstream calls.
  *
  * <p>Limits: messages over the socket's rate get an {@code error} ({@code too_many_messages}); a socket
  * that keeps flooding is closed with 1008. A message over the size limit closes the socket: a single
@@ -48,15 +59,19 @@ public class ChatWebSocketHandler implements WebSocketHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ChatWebSocketHandler.class);
     static final int MAX_IN_FLIGHT = 32;
+    /** The endpoint family of resumable streams started on the socket. */
+    static final String SURFACE = "api/chat/ws";
 
     private final ChatService chat;
     private final ChatCommands commands;
     private final JsonMapper json;
     private final WebSocketGuard guard;
     private final ErrorAnswers errors;
+    private final ResumableStreams streams;
 
     public ChatWebSocketHandler(ChatService chat, ChatCommands commands, JsonMapper json, WebSocketGuard guard,
-            ErrorAnswers errors) {
+            ErrorAnswers errors, ResumableStreams streams) {
+        this.streams = streams;
         this.chat = chat;
         this.commands = commands;
         this.json = json;
@@ -108,6 +123,9 @@ public class ChatWebSocketHandler implements WebSocketHandler {
                 return Flux.just(errors.webSocketMessage(null, e, null));
             }
             String id = named != null && !named.isBlank() ? named : "ws-" + unnamed.incrementAndGet();
+            if ("resume".equals(type)) {
+                return resume(id, request);
+            }
             if ("cancel".equals(type)) {
                 InFlight flight = inFlight.get(id);
                 if (flight == null) {
@@ -118,7 +136,7 @@ public class ChatWebSocketHandler implements WebSocketHandler {
                 return Flux.empty();
             }
             if (type != null && !"chat".equals(type)) {
-                return Flux.just(refused(id, "unknown_type", "Message type must be 'chat' or 'cancel'.",
+                return Flux.just(refused(id, "unknown_type", "Message type must be 'chat', 'cancel' or 'resume'.",
                         "invalid_request_error"));
             }
             return start(id, request);
@@ -131,10 +149,69 @@ public class ChatWebSocketHandler implements WebSocketHandler {
                         "invalid_request_error"));
             }
             String requestId = RequestIds.next();
-            return Flux.defer(() -> chat.stream(commands.toCommand(request, requestId, Surface.WEBSOCKET)
-                            .withClient(client)))
-                    .concatMap(event -> toMessages(id, event))
-                    .takeUntilOther(flight.cancelled())
+            // "resumable": false, a client that never resumes: closing the socket cancels the upstream at once
+            boolean resumable = streams.enabled() && request.path("resumable").asBoolean(true);
+            request.remove("resumable");
+            if (!resumable) {
+                return Flux.defer(() -> chat.stream(commands.toCommand(request, requestId, Surface.WEBSOCKET)
+                                .withClient(client)))
+                        .concatMap(event -> toMessages(id, event))
+                        .takeUntilOther(flight.cancelled())
+                        .concatWith(Mono.fromCallable(() -> flight.wasCancelled() ? cancelled(id) : null))
+                        .onErrorResume(e -> Mono.just(errors.webSocketMessage(id, e, requestId)))
+                        .doFinally(signal -> inFlight.remove(id, flight));
+            }
+            return Flux.defer(() -> {
+                ChatCommand command = commands.toCommand(request, requestId, Surface.WEBSOCKET).withClient(client);
+                // kept without the socket's request id (a resume may name another): "" here, the id on the way out
+                ResumableStream stream = streams.create(client, SURFACE, self -> chat.stream(command, self)
+                        .concatMap(event -> toMessages("", event))
+                        .onErrorResume(MidStreamException.class,
+                                e -> Mono.just(errors.webSocketMessage("", e, requestId)))
+                        .map(json::writeValueAsBytes));
+                return read(id, flight, stream, 0, false, requestId);
+            }).onErrorResume(e -> Mono.just(errors.webSocketMessage(id, e, requestId)))
+                    .doFinally(signal -> inFlight.remove(id, flight));
+        }
+
+        /**
+         * {@code {"type":"resume","id","last_event_id"}}, on any socket of the same client: the rest of the
+         * stream after that event, under {@code id}, as if the socket had never dropped.
+         */
+        private Flux<Map<String, Object>> resume(String id, ObjectNode request) {
+            String last = OpenAiVocabulary.optionalText(request, "last_event_id", "");
+            if (last == null || last.isBlank()) {
+                return Flux.just(refused(id, "invalid_event_id", "A resume needs last_event_id: the event_id of the "
+                        + "last message the client got.", "invalid_request_error"));
+            }
+            InFlight flight = new InFlight();
+            if (inFlight.putIfAbsent(id, flight) != null) {
+                return Flux.just(refused(id, "duplicate_id", "A request with id '" + id + "' is already in flight.",
+                        "invalid_request_error"));
+            }
+            return Flux.defer(() -> {
+                EventId event = EventId.parse(last);
+                ResumableStream stream = streams.find(event.streamId(), client, SURFACE);
+                return read(id, flight, stream, event.seq(), true, null);
+            }).onErrorResume(e -> Mono.just(errors.webSocketMessage(id, e, null)))
+                    .doFinally(signal -> inFlight.remove(id, flight));
+        }
+
+        /** A connection to the stream on this socket: its messages with {@code id} and their {@code event_id}. */
+        private Flux<Map<String, Object>> read(String id, InFlight flight, ResumableStream stream, long after,
+                boolean resuming, @Nullable String requestId) {
+            flight.stream = stream;
+            return stream.attach(after, resuming)
+                    .map(frame -> {
+                        Map<String, Object> kept = json.readValue(frame.bytes(), MAP);
+                        Map<String, Object> message = new LinkedHashMap<>(kept.size() + 2);
+                        message.put("type", kept.remove("type"));
+                        message.put("id", id);
+                        message.put("event_id", stream.eventId(frame.seq()));
+                        kept.remove("id");
+                        message.putAll(kept);
+                        return message;
+                    })
                     .concatWith(Mono.fromCallable(() -> flight.wasCancelled() ? cancelled(id) : null))
                     .onErrorResume(e -> Mono.just(errors.webSocketMessage(id, e, requestId)))
                     .doFinally(signal -> inFlight.remove(id, flight));
@@ -189,9 +266,15 @@ public class ChatWebSocketHandler implements WebSocketHandler {
 
         private final Sinks.Empty<Void> cancel = Sinks.empty();
         private volatile boolean cancelled;
+        /** The resumable stream it reads, if any: a cancel ends it (a dropped socket only leaves it). */
+        volatile @Nullable ResumableStream stream;
 
         void cancel() {
             cancelled = true;
+            ResumableStream resumable = stream;
+            if (resumable != null) {
+                resumable.cancel();
+            }
             cancel.tryEmitEmpty();
         }
 
