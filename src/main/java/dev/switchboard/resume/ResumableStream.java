@@ -151,6 +151,7 @@ public final class ResumableStream implements StreamDelivery {
 
     /** The client was given the stream's id without an event (a {@code 202}): it may come for the events now. */
     public void handedOut() {
+        long request = 0;
         synchronized (this) {
             if (state == State.SETTLED || idGiven) {
                 return;
@@ -158,7 +159,11 @@ public final class ResumableStream implements StreamDelivery {
             idGiven = true;
             if (attached == null) {
                 goAway();
+                request = demand(); // read on until the client comes, as for one that went away
             }
+        }
+        if (request > 0) {
+            requestSource(request);
         }
     }
 

@@ -337,6 +337,36 @@ class ResumableStreamTest {
         assertThat(EventId.parse(stream.eventId(1))).isEqualTo(new EventId(stream.id(), 1));
     }
 
+    @Test
+    void aStreamStartedWithoutAConnectionReadsOnUntilItsClientComesAndExpiresWithoutIt() {
+        ResumableStreams streams = streams(ResumeProperties.of(GRACE));
+        ResumableStream stream = stream(streams);
+
+        StepVerifier.create(stream.startDetached())
+                .then(() -> send("a"))
+                .verifyComplete();
+        stream.handedOut();
+        for (int i = 0; i < 100; i++) {
+            send("x" + i);
+        }
+        assertThat(upstreamCancelled).isFalse();
+        StepVerifier.create(stream.attach(0, false).map(ResumableStreamTest::text))
+                .expectNext("1:a", "2:x0")
+                .expectNextCount(99)
+                .then(upstream::tryEmitComplete)
+                .verifyComplete();
+        assertThat(upstreamCalls).hasValue(1);
+
+        Sinks.Many<byte[]> other = Sinks.many().unicast().onBackpressureBuffer();
+        ResumableStream forgotten = streams.create("client-a", "api/chat/stream", self -> other.asFlux());
+        StepVerifier.create(forgotten.startDetached())
+                .then(() -> other.tryEmitNext("a".getBytes(StandardCharsets.UTF_8)))
+                .verifyComplete();
+        forgotten.handedOut();
+        time.advanceTimeBy(GRACE);
+        assertThat(forgotten.abandoned()).isTrue();
+    }
+
     private static void assertStreamExpired(Runnable call) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(GatewayException.class, e -> {
             assertThat(e.status()).isEqualTo(410);
