@@ -1,5 +1,5 @@
 // Chat over SSE: POST /api/chat/stream, the body read as it streams.
-import { authHeaders, httpUrl, mountSettings } from './settings.js';
+import { authHeaders, httpUrl, mountSettings, secret } from './settings.js';
 import { readEvents, errorOf } from './sse.js';
 import { el, errorBox, routeCard } from './render.js';
 import { loadModels } from './models.js';
@@ -12,6 +12,7 @@ const model = document.getElementById('model');
 const send = document.getElementById('send');
 const stop = document.getElementById('stop');
 const offerTool = document.getElementById('offer-tool');
+const resumable = document.getElementById('resumable');
 const history = [];
 let controller = null;
 
@@ -34,7 +35,7 @@ composer.addEventListener('submit', async (e) => {
   controller = new AbortController();
   send.disabled = true; stop.disabled = false;
   try {
-    const answer = await ask(turn, controller.signal);
+    const answer = await (resumable.checked ? askResumable : ask)(turn, controller.signal);
     if (answer) history.push({ role: 'assistant', content: answer });
     else history.pop();
   } finally {
@@ -124,4 +125,81 @@ async function ask(turn, signal) {
     }
   }
   return null;
+}
+
+/**
+ * The resumable way: POST with Prefer: respond-async (202 with the stream's events URL), then EventSource on
+ * that URL. When the connection drops, EventSource reconnects by itself with Last-Event-ID and the gateway
+ * continues with the next event; the turn counts the reconnects in data-reconnects.
+ */
+async function askResumable(turn, signal) {
+  const body = withTools({ messages: history.slice() }, offerTool);
+  if (model.value) body.model = model.value;
+  let response;
+  try {
+    response = await fetch(httpUrl('/api/chat/stream'), {
+      method: 'POST',
+      headers: authHeaders('apiKey', { 'content-type': 'application/json', prefer: 'respond-async' }),
+      body: JSON.stringify(body),
+      signal,
+    });
+  } catch (err) {
+    setState(turn, signal.aborted ? 'stopped' : 'error', signal.aborted ? 'stopped' : 'could not reach the gateway');
+    if (!signal.aborted) turn.meta.append(errorBox({ message: err.message, code: 'network_error' }));
+    return null;
+  }
+  if (response.status !== 202) {
+    const error = await errorOf(response);
+    setState(turn, 'error', `failed · HTTP ${response.status}`);
+    turn.meta.append(errorBox(error, `HTTP ${response.status}`));
+    return null;
+  }
+  const started = await response.json();
+  const url = new URL(started.events_url, httpUrl('/'));
+  if (secret('apiKey')) url.searchParams.set('access_token', secret('apiKey'));
+  setState(turn, 'streaming', 'streaming (resumable)');
+  turn.bubble.dataset.reconnects = '0';
+  turn.bubble.dataset.stream = started.id;
+  let text = '';
+  let ttft;
+  const toolCall = toolCalls(turn.meta);
+  return new Promise((resolve) => {
+    const source = new EventSource(url);
+    const finish = (value) => { source.close(); resolve(value); };
+    signal.addEventListener('abort', () => { setState(turn, 'stopped', `stopped after ${turn.chunks} chunks`); finish(null); });
+    const counted = () => {
+      if (ttft === undefined) ttft = performance.now() - turn.started;
+      turn.chunks += 1;
+      turn.bubble.dataset.chunks = String(turn.chunks);
+    };
+    source.addEventListener('chunk', (e) => {
+      counted();
+      text += JSON.parse(e.data).delta;
+      turn.answer.textContent = text;
+    });
+    source.addEventListener('tool_call', (e) => { counted(); toolCall(JSON.parse(e.data)); });
+    source.addEventListener('done', (e) => {
+      const data = JSON.parse(e.data);
+      setState(turn, 'done', data.tool_calls ? 'done · the model called a tool' : 'done');
+      turn.meta.append(routeCard(data, { ttft }));
+      finish(text || (data.tool_calls ? null : text));
+    });
+    source.addEventListener('error', (e) => {
+      if (e.data) {
+        // the gateway's own event: error (the upstream broke mid-stream)
+        const data = JSON.parse(e.data);
+        setState(turn, 'error', 'stream interrupted');
+        turn.meta.append(errorBox(data.error || data, 'The stream broke after it started'));
+        finish(null);
+      } else if (source.readyState === EventSource.CONNECTING) {
+        // the connection dropped: EventSource reconnects with Last-Event-ID by itself
+        turn.bubble.dataset.reconnects = String(Number(turn.bubble.dataset.reconnects) + 1);
+        setState(turn, 'streaming', `reconnecting after ${turn.chunks} chunks…`);
+      } else {
+        setState(turn, 'error', 'stream lost');
+        turn.meta.append(errorBox({ message: 'The stream could not be resumed (expired, or the gateway is unreachable).', code: 'stream_expired' }));
+        finish(null);
+      }
+    });
+  });
 }

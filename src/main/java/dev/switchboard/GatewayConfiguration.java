@@ -6,6 +6,7 @@ import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.config.CacheProperties;
 import dev.switchboard.config.LiveSettings;
 import dev.switchboard.config.PropertiesValidator;
+import dev.switchboard.config.ResumeProperties;
 import dev.switchboard.config.SwitchboardProperties;
 import dev.switchboard.config.UsageProperties;
 import dev.switchboard.keys.DailyLimits;
@@ -22,6 +23,7 @@ import dev.switchboard.providers.KeySources;
 import dev.switchboard.providers.ProviderClients;
 import dev.switchboard.providers.ProviderRegistry;
 import dev.switchboard.providers.http.HttpClientFactory;
+import dev.switchboard.resume.ResumableStreams;
 import dev.switchboard.routing.AttemptBookkeeping;
 import dev.switchboard.routing.AttemptListener;
 import dev.switchboard.routing.Candidate;
@@ -54,6 +56,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the pipeline: providers and keys, clients, router, fallback chain, observers. */
@@ -179,6 +182,12 @@ public class GatewayConfiguration {
             ObjectProvider<RequestAdmission> admission, Clock clock, ResponseCache cache, RequestTraces traces) {
         return new ChatService(router, chain, observers, gate, admission.getIfAvailable(() -> RequestAdmission.OPEN),
                 clock, cache, traces);
+    }
+
+    /** Resumable streams: this instance's streams that outlive their client's connection (closed at shutdown). */
+    @Bean
+    ResumableStreams resumableStreams(ResumeProperties properties, MeterRegistry registry) {
+        return new ResumableStreams(properties, Schedulers::parallel, registry);
     }
 
     @Bean

@@ -36,6 +36,7 @@ class ArchitectureTest {
         LAYERS.put("usage", new String[] {"dev.switchboard.usage.."});
         LAYERS.put("observability", new String[] {"dev.switchboard.observability.."});
         LAYERS.put("web", new String[] {"dev.switchboard.web.."});
+        LAYERS.put("resume", new String[] {"dev.switchboard.resume.."});
         LAYERS.put("api", new String[] {"dev.switchboard.api.."});
         LAYERS.put("tasks", new String[] {"dev.switchboard.tasks.."});
         LAYERS.put("security", new String[] {"dev.switchboard.security.."});

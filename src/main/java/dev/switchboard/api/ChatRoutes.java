@@ -1,5 +1,6 @@
 package dev.switchboard.api;
 
+import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
 
 import java.util.Map;
@@ -19,7 +20,8 @@ public class ChatRoutes {
     RouterFunction<ServerResponse> chatEndpoints(ChatHandler sync, ChatStreamHandler sse) {
         return RouterFunctions
                 .route(POST("/api/chat"), sync::chat)
-                .andRoute(POST("/api/chat/stream"), sse::stream);
+                .andRoute(POST("/api/chat/stream"), sse::stream)
+                .andRoute(GET("/api/chat/stream/{id}"), sse::events);
     }
 
     @Bean

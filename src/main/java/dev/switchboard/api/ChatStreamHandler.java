@@ -6,8 +6,6 @@ import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.Surface;
 import dev.switchboard.routing.ChatService;
 import dev.switchboard.web.SseFrames;
-import dev.switchboard.web.SseResponse;
-import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.stereotype.Component;
@@ -22,47 +20,67 @@ import tools.jackson.databind.json.JsonMapper;
  * with {@code index}, {@code call_id}, {@code name}, {@code arguments} fragments when the model calls a tool,
  * {@code event: reasoning} with its reasoning), then {@code event: done} with the metadata, or {@code event: error} if the upstream broke mid-stream. A
  * failure before the first chunk is a plain JSON error answer (nothing was committed).
+ *
+ * <p>Resumable (see {@link ResumableSse}): every event has an {@code id}; a {@code POST} with
+ * {@code Last-Event-ID} to the same URL, or {@code GET /api/chat/stream/{stream id}} (with or without it),
+ * continues the stream. {@code Prefer: respond-async} starts the stream without a connection: 202 with its
+ * {@code events_url}, for a browser's {@code EventSource}, which reconnects with {@code Last-Event-ID} by itself.
  */
 @Component
 public class ChatStreamHandler {
+
+    /** The endpoint family of resumable streams started here. */
+    static final String SURFACE = "api/chat/stream";
+    /** Where a stream's events are read by id (the resume URL). */
+    static final String EVENTS_PATH = "/api/chat/stream/";
 
     private final ChatService chat;
     private final ChatCommands commands;
     private final JsonMapper json;
     private final ErrorAnswers errors;
+    private final ResumableSse resumable;
 
-    public ChatStreamHandler(ChatService chat, ChatCommands commands, JsonMapper json, ErrorAnswers errors) {
+    public ChatStreamHandler(ChatService chat, ChatCommands commands, JsonMapper json, ErrorAnswers errors,
+            ResumableSse resumable) {
         this.chat = chat;
         this.commands = commands;
         this.json = json;
         this.errors = errors;
+        this.resumable = resumable;
     }
 
+    /** A new stream, or (with {@code Last-Event-ID}) the rest of one the client lost its connection to. */
     public Mono<ServerResponse> stream(ServerRequest request) {
+        if (ResumableSse.lastEventId(request) != null) {
+            return resumable.resume(request, SURFACE, null);
+        }
         return request.bodyToMono(byte[].class)
                 .defaultIfEmpty(new byte[0])
                 .map(body -> commands.read(body, request.exchange(), Surface.SSE))
-                .flatMap(command -> respond(request, command));
+                .flatMap(command -> ResumableSse.detached(request)
+                        ? resumable.startDetached(SURFACE, command, EVENTS_PATH,
+                                delivery -> chat.stream(command, delivery), (events, buffers) -> frames(events,
+                                        buffers, command))
+                        : resumable.start(request, SURFACE, command,
+                                delivery -> delivery == null ? chat.stream(command) : chat.stream(command, delivery),
+                                (events, buffers) -> frames(events, buffers, command)));
     }
 
-    private Mono<ServerResponse> respond(ServerRequest request, ChatCommand command) {
-        DataBufferFactory buffers = request.exchange().getResponse().bufferFactory();
-        AtomicReference<RoutingHeaders.Committed> committed = RoutingHeaders.onCommit(request.exchange().getResponse());
+    /** {@code GET /api/chat/stream/{id}}: a stream's events, for {@code EventSource} (which resumes by itself). */
+    public Mono<ServerResponse> events(ServerRequest request) {
+        return resumable.resume(request, SURFACE, request.pathVariable("id"));
+    }
+
+    private Flux<DataBuffer> frames(Flux<StreamEvent> events, DataBufferFactory buffers, ChatCommand command) {
         // filter and map, not handle: see StreamTally#accept
-        Flux<DataBuffer> frames = chat.stream(command)
-                .filter(event -> framed(event, committed))
+        return events.filter(ChatStreamHandler::framed)
                 .map(event -> frame(event, buffers))
                 .onErrorResume(MidStreamException.class,
                         e -> Mono.just(errors.sseEvent(buffers, e, command.requestId())));
-        return SseResponse.of(frames);
     }
 
-    /** Whether the event is written as a frame; the commit is remembered for the routing headers instead. */
-    private static boolean framed(StreamEvent event, AtomicReference<RoutingHeaders.Committed> committed) {
-        if (event instanceof StreamEvent.Committed c) {
-            committed.set(new RoutingHeaders.Committed(c));
-            return false;
-        }
+    /** Whether the event is written as a frame (the commit is read by {@link ResumableSse} for the headers). */
+    private static boolean framed(StreamEvent event) {
         return event instanceof StreamEvent.Text || event instanceof StreamEvent.ToolCallDelta
                 || event instanceof StreamEvent.Reasoning || event instanceof StreamEvent.Done;
     }

@@ -1,11 +1,16 @@
 package dev.switchboard.api;
 
+import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.GatewayException;
+import dev.switchboard.chat.MidStreamException;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.Surface;
 import dev.switchboard.observability.PublicError;
 import dev.switchboard.observability.RequestTraces;
 import dev.switchboard.observability.RequestTraces.MessageSpan;
+import dev.switchboard.resume.EventId;
+import dev.switchboard.resume.ResumableStream;
+import dev.switchboard.resume.ResumableStreams;
 import dev.switchboard.routing.ChatService;
 import dev.switchboard.support.LogContext;
 import dev.switchboard.web.ClientIdentity;
@@ -38,8 +43,15 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code {"type":"cancel","id"}}. Out: {@code chunk} messages ({@code tool_call} and {@code reasoning}
  * messages when the model calls a tool or reasons), then {@code done} (with the metadata) or
  * {@code error}, both with the request id and, with tracing on, the trace id ({@code trace_id}: each message
- * is a request with a server span of its own, a child of the handshake's); {@code cancelled} after a cancel. A bad message gets an {@code error} message and the socket stays open. Closing the
- * socket cancels every request on it, and with them their upstream calls.
+ * is a request with a server span of its own, a child of the handshake's); {@code cancelled} after a cancel.
+ * A bad message gets an {@code error} message and the socket stays open.
+ *
+ * <p>Resumable (unless {@code switchboard.resume.grace} is 0): every message of a request carries an
+ * {@code event_id}. A socket that drops leaves its requests' streams reading on for the grace period; a new
+ * socket of the same client sends {@code {"type":"resume","id","last_event_id"}} and gets the rest under that
+ * {@code id}, with no second upstream call ({@code error} with {@code stream_expired} when it is too late). A
+ * {@code cancel} ends the stream and its upstream call at once. With resuming off (or {@code "resumable": false}
+ * in the request), closing the socket cancels every request on it, and with them their upstream calls.
  *
  * <p>Limits: messages over the socket's rate get an {@code error} ({@code too_many_messages}); a socket
  * that keeps flooding is closed with 1008. A message over the size limit closes the socket: a single
@@ -53,6 +65,8 @@ public class ChatWebSocketHandler implements WebSocketHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ChatWebSocketHandler.class);
     static final int MAX_IN_FLIGHT = 32;
+    /** The endpoint family of resumable streams started on the socket. */
+    static final String SURFACE = "api/chat/ws";
 
     private final ChatService chat;
     private final ChatCommands commands;
@@ -60,10 +74,12 @@ public class ChatWebSocketHandler implements WebSocketHandler {
     private final WebSocketGuard guard;
     private final ErrorAnswers errors;
     private final RequestTraces traces;
+    private final ResumableStreams streams;
 
     public ChatWebSocketHandler(ChatService chat, ChatCommands commands, JsonMapper json, WebSocketGuard guard,
-            ErrorAnswers errors, RequestTraces traces) {
+            ErrorAnswers errors, RequestTraces traces, ResumableStreams streams) {
         this.traces = traces;
+        this.streams = streams;
         this.chat = chat;
         this.commands = commands;
         this.json = json;
@@ -117,6 +133,9 @@ public class ChatWebSocketHandler implements WebSocketHandler {
                 return Flux.just(errors.webSocketMessage(null, e, null));
             }
             String id = named != null && !named.isBlank() ? named : "ws-" + unnamed.incrementAndGet();
+            if ("resume".equals(type)) {
+                return resume(id, request);
+            }
             if ("cancel".equals(type)) {
                 InFlight flight = inFlight.get(id);
                 if (flight == null) {
@@ -127,7 +146,7 @@ public class ChatWebSocketHandler implements WebSocketHandler {
                 return Flux.empty();
             }
             if (type != null && !"chat".equals(type)) {
-                return Flux.just(refused(id, "unknown_type", "Message type must be 'chat' or 'cancel'.",
+                return Flux.just(refused(id, "unknown_type", "Message type must be 'chat', 'cancel' or 'resume'.",
                         "invalid_request_error"));
             }
             return start(id, request);
@@ -140,14 +159,29 @@ public class ChatWebSocketHandler implements WebSocketHandler {
                         "invalid_request_error"));
             }
             String requestId = RequestIds.next();
+            // "resumable": false, a client that never resumes: closing the socket cancels the upstream at once
+            boolean resumable = streams.enabled() && request.path("resumable").asBoolean(true);
+            request.remove("resumable");
             return Flux.defer(() -> {
                 // each message is a request of its own: its own span (a child of the handshake's), its own trace id
                 MessageSpan span = traces.webSocketMessage(attributes, requestId);
-                return Flux.defer(() -> chat.stream(commands.toCommand(request, requestId, Surface.WEBSOCKET)
-                                .withClient(client)))
-                        .concatMap(event -> toMessages(id, event, span.traceId()))
-                        .takeUntilOther(flight.cancelled())
-                        .concatWith(Mono.fromCallable(() -> flight.wasCancelled() ? cancelled(id) : null))
+                ChatCommand command = commands.toCommand(request, requestId, Surface.WEBSOCKET).withClient(client);
+                Flux<Map<String, Object>> messages;
+                if (resumable) {
+                    // kept without the socket's request id (a resume may name another): "" here, the id on the way out
+                    ResumableStream stream = streams.create(client, SURFACE, self -> chat.stream(command, self)
+                            .concatMap(event -> toMessages("", event, span.traceId()))
+                            .onErrorResume(MidStreamException.class, e -> Mono.just(failed("", e, requestId, span)))
+                            .map(json::writeValueAsBytes)
+                            .contextWrite(span::into));
+                    messages = read(id, flight, stream, 0, false, requestId);
+                } else {
+                    messages = Flux.defer(() -> chat.stream(command))
+                            .concatMap(event -> toMessages(id, event, span.traceId()))
+                            .takeUntilOther(flight.cancelled())
+                            .concatWith(Mono.fromCallable(() -> flight.wasCancelled() ? cancelled(id) : null));
+                }
+                return messages
                         .onErrorResume(e -> Mono.just(failed(id, e, requestId, span)))
                         .doFinally(signal -> {
                             inFlight.remove(id, flight);
@@ -155,6 +189,49 @@ public class ChatWebSocketHandler implements WebSocketHandler {
                         })
                         .contextWrite(span::into);
             });
+        }
+
+        /**
+         * {@code {"type":"resume","id","last_event_id"}}, on any socket of the same client: the rest of the
+         * stream after that event, under {@code id}, as if the socket had never dropped.
+         */
+        private Flux<Map<String, Object>> resume(String id, ObjectNode request) {
+            String last = OpenAiVocabulary.optionalText(request, "last_event_id", "");
+            if (last == null || last.isBlank()) {
+                return Flux.just(refused(id, "invalid_event_id", "A resume needs last_event_id: the event_id of the "
+                        + "last message the client got.", "invalid_request_error"));
+            }
+            InFlight flight = new InFlight();
+            if (inFlight.putIfAbsent(id, flight) != null) {
+                return Flux.just(refused(id, "duplicate_id", "A request with id '" + id + "' is already in flight.",
+                        "invalid_request_error"));
+            }
+            return Flux.defer(() -> {
+                EventId event = EventId.parse(last);
+                ResumableStream stream = streams.find(event.streamId(), client, SURFACE);
+                return read(id, flight, stream, event.seq(), true, null);
+            }).onErrorResume(e -> Mono.just(errors.webSocketMessage(id, e, null)))
+                    .doFinally(signal -> inFlight.remove(id, flight));
+        }
+
+        /** A connection to the stream on this socket: its messages with {@code id} and their {@code event_id}. */
+        private Flux<Map<String, Object>> read(String id, InFlight flight, ResumableStream stream, long after,
+                boolean resuming, @Nullable String requestId) {
+            flight.stream = stream;
+            return stream.attach(after, resuming)
+                    .map(frame -> {
+                        Map<String, Object> kept = json.readValue(frame.bytes(), MAP);
+                        Map<String, Object> message = new LinkedHashMap<>(kept.size() + 2);
+                        message.put("type", kept.remove("type"));
+                        message.put("id", id);
+                        message.put("event_id", stream.eventId(frame.seq()));
+                        kept.remove("id");
+                        message.putAll(kept);
+                        return message;
+                    })
+                    .concatWith(Mono.fromCallable(() -> flight.wasCancelled() ? cancelled(id) : null))
+                    .onErrorResume(e -> Mono.just(errors.webSocketMessage(id, e, requestId)))
+                    .doFinally(signal -> inFlight.remove(id, flight));
         }
 
         /** The request's error message; its span records what the client is told. */
@@ -226,9 +303,15 @@ public class ChatWebSocketHandler implements WebSocketHandler {
 
         private final Sinks.Empty<Void> cancel = Sinks.empty();
         private volatile boolean cancelled;
+        /** The resumable stream it reads, if any: a cancel ends it (a dropped socket only leaves it). */
+        volatile @Nullable ResumableStream stream;
 
         void cancel() {
             cancelled = true;
+            ResumableStream resumable = stream;
+            if (resumable != null) {
+                resumable.cancel();
+            }
             cancel.tryEmitEmpty();
         }
 

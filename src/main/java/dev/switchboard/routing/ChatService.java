@@ -60,12 +60,20 @@ public final class ChatService {
 
     /** One JSON answer. */
     public Mono<ChatResult> complete(ChatCommand command) {
-        return Mono.fromDirect(run(command, run -> answers.complete(run, chain::complete)));
+        return Mono.fromDirect(run(command, run -> answers.complete(run, chain::complete), null));
     }
 
     /** A stream whose first event is {@link StreamEvent.Committed}, sent only once real content arrived. */
     public Flux<StreamEvent> stream(ChatCommand command) {
-        return run(command, run -> answers.stream(run, chain::stream));
+        return run(command, run -> answers.stream(run, chain::stream), null);
+    }
+
+    /**
+     * The same stream for a client that may come back for it (a resumable stream): the request's end is told to
+     * the observers only once {@code delivery} has settled, with how often the client resumed.
+     */
+    public Flux<StreamEvent> stream(ChatCommand command, StreamDelivery delivery) {
+        return run(command, run -> answers.stream(run, chain::stream), Objects.requireNonNull(delivery, "delivery"));
     }
 
     /** Requests running right now (every one that started and has not ended, however it ends). */
@@ -75,9 +83,11 @@ public final class ChatService {
 
     /**
      * The life of one request, whatever its kind: admitted, planned, run through {@code pipeline}, and its
-     * end told to every observer exactly once (done, failed or cancelled); startup holds it until open.
+     * end told to every observer exactly once (done, failed or cancelled), after {@code delivery} settled when
+     * there is one; startup holds it until open.
      */
-    private <T> Flux<T> run(ChatCommand command, Function<RequestRun, Publisher<T>> pipeline) {
+    private <T> Flux<T> run(ChatCommand command, Function<RequestRun, Publisher<T>> pipeline,
+            @Nullable StreamDelivery delivery) {
         Objects.requireNonNull(command, "command");
         Flux<T> request = Flux.deferContextual(context -> {
             RequestAdmission.Permit permit = admission.admit(command);
@@ -88,7 +98,7 @@ public final class ChatService {
                     .doOnError(error -> run.end(outcomeOf(error), clock.millis()))
                     .doFinally(signal -> {
                         permit.release();
-                        ended(run, signal);
+                        ended(run, signal, delivery);
                     });
         });
         return startup.isOpen() ? request : startup.whenOpen().thenMany(request);
@@ -104,9 +114,20 @@ public final class ChatService {
         }
     }
 
-    private void ended(RequestRun run, SignalType signal) {
+    private void ended(RequestRun run, SignalType signal, @Nullable StreamDelivery delivery) {
         inFlight.decrementAndGet();
         run.end(signal == SignalType.CANCEL ? Outcome.CANCELLED : Outcome.FAILED, clock.millis());
+        if (delivery == null) {
+            tellObservers(run);
+        } else {
+            delivery.whenSettled(() -> {
+                run.delivered(delivery.resumes(), delivery.abandoned());
+                tellObservers(run);
+            });
+        }
+    }
+
+    private void tellObservers(RequestRun run) {
         try (LogContext ignored = LogContext.open(run.command().requestId(), run.traceId())) {
             for (RequestObserver observer : observers) {
                 observer.ended(run);

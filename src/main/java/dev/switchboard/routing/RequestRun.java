@@ -51,6 +51,8 @@ public final class RequestRun {
     private boolean relayed;
     private @Nullable Usage cachedUsage;
     private @Nullable String traceId;
+    private int resumes;
+    private boolean abandoned;
 
     RequestRun(ChatCommand command, RoutePlan plan, Supplier<RoutePlan> replanner, int maxAttempts, Duration deadline,
             long nowMillis) {
@@ -189,6 +191,22 @@ public final class RequestRun {
                 ErrorClass.CANCELLED, 200, "the client cancelled the stream", latencyMs));
         usage = partialUsage;
         completionChars = chars;
+    }
+
+    /** How a resumable stream reached its client: resumes, and whether the client never came back for the end. */
+    void delivered(int resumeCount, boolean clientGone) {
+        resumes = resumeCount;
+        abandoned = clientGone;
+    }
+
+    /** Times the client came back and resumed this stream (resumable streams only). */
+    public int resumes() {
+        return resumes;
+    }
+
+    /** A resumable stream whose client went away and did not come back for the rest. */
+    public boolean abandoned() {
+        return abandoned;
     }
 
     /** Time spent waiting on an upstream attempt (the rest of a request's time is the gateway's own). */

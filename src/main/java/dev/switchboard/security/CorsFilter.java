@@ -31,8 +31,9 @@ final class CorsFilter implements WebFilter, Ordered {
         CorsConfiguration c = new CorsConfiguration();
         c.setAllowedOrigins(cors.allowedOrigins());
         c.setAllowedMethods(List.of("GET", "POST", "DELETE", "OPTIONS"));
+        // Last-Event-ID, Prefer and x-switchboard-resumable: resumable streams (a page on another origin)
         c.setAllowedHeaders(List.of(HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE, "x-api-key", "X-Request-Id",
-                "Last-Event-ID"));
+                "Last-Event-ID", "Prefer", "x-switchboard-resumable"));
         c.setExposedHeaders(List.of("X-Request-Id", HttpHeaders.RETRY_AFTER, "x-switchboard-provider",
                 "x-switchboard-key", "x-switchboard-model", "x-switchboard-path", "x-switchboard-attempts"));
         c.setAllowCredentials(false);

@@ -118,6 +118,13 @@ public final class RequestLogRecorder implements RequestObserver {
         if (run.relayed()) {
             meta.put("relayed", true);
         }
+        if (run.resumes() > 0) {
+            // a resumable stream whose client lost its connection and came back for the rest (that many times)
+            meta.put("resumed", run.resumes());
+        }
+        if (run.abandoned()) {
+            meta.put("client_gone", true);
+        }
         Usage original = run.cachedUsage();
         if (original != null) {
             // answered from the response cache: no tokens now; what the answer cost when it was made

@@ -107,9 +107,10 @@ class StreamingIT {
     }
 
     @Test
-    void aClientThatDisconnectsCancelsTheUpstreamStream() {
+    void aClientThatOptedOutOfResumingAndDisconnectsCancelsTheUpstreamStream() {
         long cancelledBefore = simulator.stats().cancelledStreams();
         Flux<String> lines = WebClient.create("http://127.0.0.1:" + port).post().uri("/api/chat/stream")
+                .header("x-switchboard-resumable", "false")
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"provider\":\"slow\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .retrieve().bodyToFlux(String.class);

@@ -119,10 +119,10 @@ class WebSocketIT {
     }
 
     @Test
-    void closingTheSocketCancelsEveryRequestOnIt() {
+    void closingTheSocketCancelsEveryRequestOnItThatWillNotResume() {
         Session session = new Session();
-        session.send("{\"id\":\"s1\",\"provider\":\"slow\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
-        session.send("{\"id\":\"s2\",\"provider\":\"slow\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        session.send("{\"id\":\"s1\",\"provider\":\"slow\",\"resumable\":false,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        session.send("{\"id\":\"s2\",\"provider\":\"slow\",\"resumable\":false,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         await().atMost(Duration.ofSeconds(5)).until(() -> session.of("s1").size() >= 2 && session.of("s2").size() >= 2);
         assertThat(simulator.stats().activeStreams()).isEqualTo(2);
 
@@ -142,5 +142,63 @@ class WebSocketIT {
         session.close();
         assertThat(session.of("ghost").get(0).path("error").path("code").asString()).isEqualTo("unknown_request");
         assertThat(session.of("d").stream().map(m -> m.path("error").path("code").asString(""))).contains("duplicate_id");
+    }
+
+    private static String text(List<JsonNode> messages) {
+        StringBuilder text = new StringBuilder();
+        messages.stream().filter(m -> "chunk".equals(m.path("type").asString()))
+                .forEach(m -> text.append(m.path("delta").asString()));
+        return text.toString();
+    }
+
+    private long upstreamStreams() {
+        return simulator.stats().completedStreams() + simulator.stats().cancelledStreams()
+                + simulator.stats().activeStreams();
+    }
+
+    @Test
+    void aRequestWhoseSocketDroppedContinuesOnANewSocketWithAResumeMessage() {
+        String request = "{\"id\":\"r\",\"messages\":[{\"role\":\"user\",\"content\":\"Resume over the socket\"}]}";
+        Session whole = new Session();
+        whole.send(request);
+        await().atMost(Duration.ofSeconds(10)).until(() -> whole.has("r", "done"));
+        whole.close();
+        long upstreamBefore = upstreamStreams();
+
+        // a socket that reads two messages and drops
+        List<JsonNode> first = new CopyOnWriteArrayList<>();
+        new ReactorNettyWebSocketClient().execute(URI.create("ws://127.0.0.1:" + port + "/api/chat/ws"),
+                        session -> Mono.when(session.send(Mono.just(session.textMessage(request))),
+                                session.receive().map(WebSocketMessage::getPayloadAsText).map(json::readTree)
+                                        .doOnNext(first::add).take(2).then())
+                                .then(session.close()))
+                .block(Duration.ofSeconds(10));
+        String lastEventId = first.get(1).path("event_id").asString();
+
+        Session again = new Session();
+        again.send("{\"type\":\"resume\",\"id\":\"r\",\"last_event_id\":\"" + lastEventId + "\"}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> again.has("r", "done"));
+        again.close();
+
+        List<JsonNode> all = new java.util.ArrayList<>(first);
+        all.addAll(again.of("r"));
+        String stream = lastEventId.substring(0, lastEventId.lastIndexOf('.'));
+        for (int i = 0; i < all.size(); i++) {
+            assertThat(all.get(i).path("event_id").asString()).isEqualTo(stream + "." + (i + 1));
+        }
+        assertThat(text(all)).isEqualTo(text(whole.of("r"))).startsWith("Simulated answer to “Resume");
+        assertThat(upstreamStreams() - upstreamBefore).as("one upstream call").isEqualTo(1);
+    }
+
+    @Test
+    void aResumeTooLateOrOfAnUnknownStreamIsAnErrorWithStreamExpired() {
+        Session session = new Session();
+        session.send("{\"type\":\"resume\",\"id\":\"late\",\"last_event_id\":\"nowhere.AAAAAAAAAAAAAAAA.4\"}");
+        session.send("{\"type\":\"resume\",\"id\":\"bare\"}");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> session.has("late", "error") && session.has("bare", "error"));
+        session.close();
+        assertThat(session.of("late").get(0).path("error").path("code").asString()).isEqualTo("stream_expired");
+        assertThat(session.of("bare").get(0).path("error").path("code").asString()).isEqualTo("invalid_event_id");
     }
 }

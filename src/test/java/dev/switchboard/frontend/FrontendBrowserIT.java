@@ -3,6 +3,7 @@ package dev.switchboard.frontend;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.testsupport.Browser;
+import dev.switchboard.testsupport.CuttingProxy;
 import dev.switchboard.testsupport.GatewayIT;
 import java.time.Duration;
 import java.util.List;
@@ -124,6 +125,33 @@ class FrontendBrowserIT {
         assertThat(error.getDomAttribute("data-code")).isEqualTo("stream_interrupted");
         assertThat(error.getText()).contains("The stream broke after it started", "midfail");
         browser.screenshot("chat-sse");
+    }
+
+    @Test
+    void anEventSourceCutMidAnswerReconnectsAndTheTextEqualsAnUninterruptedAnswer() {
+        browser.open(url("/chat-sse.html"));
+        browser.find("#resumable").click();
+        send("Resume me in the browser", "");
+        WebElement uninterrupted = browser.awaitElement(".bubble.assistant[data-state='done']", WAIT);
+        String whole = uninterrupted.findElement(By.cssSelector(".answer")).getText();
+        String chunks = uninterrupted.getDomAttribute("data-chunks");
+        assertThat(uninterrupted.getDomAttribute("data-reconnects")).isEqualTo("0");
+
+        // the same page through a proxy that cuts the EventSource's connection after its third event
+        try (CuttingProxy proxy = CuttingProxy.to(port, "GET /api/chat/stream/", 3)) {
+            browser.open("http://127.0.0.1:" + proxy.port() + "/chat-sse.html");
+            browser.find("#resumable").click();
+            send("Resume me in the browser", "");
+            WebElement resumed = browser.awaitElement(".bubble.assistant[data-state='done']", WAIT);
+
+            assertThat(proxy.cuts()).as("the connection was cut mid-answer").isEqualTo(1);
+            assertThat(Integer.parseInt(resumed.getDomAttribute("data-reconnects"))).isGreaterThanOrEqualTo(1);
+            assertThat(resumed.findElement(By.cssSelector(".answer")).getText()).isEqualTo(whole)
+                    .startsWith("Simulated answer to “Resume");
+            assertThat(resumed.getDomAttribute("data-chunks")).as("no chunk lost or repeated")
+                    .isEqualTo(chunks);
+            browser.screenshot("chat-sse-resumed");
+        }
     }
 
     @Test

@@ -99,7 +99,9 @@ class LedgerIT {
 
     @Test
     void aClientThatLeavesMidStreamIsBilledForWhatItGot() {
+        // a client that will not resume (a resumable stream would read on for the grace period)
         Flux<String> lines = WebClient.create("http://127.0.0.1:" + port).post().uri("/api/chat/stream")
+                .header("x-switchboard-resumable", "false")
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"provider\":\"slow\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .exchangeToFlux(response -> Flux.concat(

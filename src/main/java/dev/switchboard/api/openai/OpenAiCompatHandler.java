@@ -3,6 +3,7 @@ package dev.switchboard.api.openai;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.api.ErrorAnswers;
+import dev.switchboard.api.ResumableSse;
 import dev.switchboard.api.RoutingHeaders;
 import dev.switchboard.api.ChatCommands;
 import dev.switchboard.chat.ChatCommand;
@@ -16,14 +17,12 @@ import dev.switchboard.web.ClientIdentity;
 import dev.switchboard.web.JsonAnswer;
 import dev.switchboard.web.JsonBodies;
 import dev.switchboard.web.RequestIds;
-import dev.switchboard.web.SseResponse;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -41,6 +40,8 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 public class OpenAiCompatHandler {
 
+    /** The endpoint family of resumable streams started here (resumed with {@code Last-Event-ID}, same URL). */
+    static final String SURFACE = "v1/chat/completions";
     /** The request header that names the provider Path A tries first. */
     static final String PREFERRED_PROVIDER = "x-switchboard-provider";
 
@@ -51,9 +52,11 @@ public class OpenAiCompatHandler {
     private final ErrorAnswers errors;
     private final Clock clock;
     private final long startedAt;
+    private final ResumableSse resumable;
 
     public OpenAiCompatHandler(ChatService chat, JsonBodies bodies, ProviderRegistry providers, JsonMapper json,
-            ErrorAnswers errors, Clock clock) {
+            ErrorAnswers errors, Clock clock, ResumableSse resumable) {
+        this.resumable = resumable;
         this.chat = chat;
         this.bodies = bodies;
         this.providers = providers;
@@ -64,6 +67,10 @@ public class OpenAiCompatHandler {
     }
 
     public Mono<ServerResponse> chatCompletions(ServerRequest request) {
+        if (ResumableSse.lastEventId(request) != null) {
+            // a streaming client that lost its connection: the rest of its stream (the body is not read)
+            return resumable.resume(request, SURFACE, null);
+        }
         String requestId = RequestIds.of(request.exchange());
         return request.bodyToMono(byte[].class)
                 .defaultIfEmpty(new byte[0])
@@ -108,22 +115,19 @@ public class OpenAiCompatHandler {
     }
 
     private Mono<ServerResponse> stream(ServerRequest request, ChatCommand command, boolean includeUsage) {
-        DataBufferFactory buffers = request.exchange().getResponse().bufferFactory();
-        var committed = RoutingHeaders.onCommit(request.exchange().getResponse());
-        OpenAiStreamWriter writer = new OpenAiStreamWriter(json, buffers, "chatcmpl-" + command.requestId(),
-                epochSeconds(), includeUsage);
-        Flux<DataBuffer> frames = chat.stream(command)
-                .concatMapIterable(event -> {
-                    if (event instanceof StreamEvent.Committed c) {
-                        committed.set(new RoutingHeaders.Committed(c));
-                    }
-                    List<DataBuffer> written = new ArrayList<>(2);
-                    writer.write(event, written::add);
-                    return written;
-                })
-                .onErrorResume(MidStreamException.class,
-                        e -> Mono.just(errors.openAiChunk(buffers, e, command.requestId())));
-        return SseResponse.of(frames);
+        long created = epochSeconds();
+        return resumable.start(request, SURFACE, command,
+                delivery -> delivery == null ? chat.stream(command) : chat.stream(command, delivery),
+                (events, buffers) -> {
+                    OpenAiStreamWriter writer = new OpenAiStreamWriter(json, buffers, "chatcmpl-" + command.requestId(),
+                            created, includeUsage);
+                    return events.concatMapIterable(event -> {
+                        List<DataBuffer> written = new ArrayList<>(2);
+                        writer.write(event, written::add);
+                        return written;
+                    }).onErrorResume(MidStreamException.class,
+                            e -> Mono.just(errors.openAiChunk(buffers, e, command.requestId())));
+                });
     }
 
     private long epochSeconds() {

@@ -1,0 +1,713 @@
+package dev.switchboard.resume;
+
+import dev.switchboard.chat.InvalidRequestException;
+import dev.switchboard.chat.StreamEvent;
+import dev.switchboard.routing.StreamDelivery;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
+import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * One streamed answer that outlives its client's connection. It reads its source (the surface's frames of one
+ * {@code ChatService} stream) itself, so a dropped connection does not cancel the upstream; at most one
+ * connection at a time reads it ({@link #attach}).
+ *
+ * <p>What it keeps: the events not yet written to a connection, and of those written, the newest that fit in
+ * the replay window (a connection that broke may have lost the last few in flight). While a client is
+ * connected the source is read only a little ahead of it (backpressure, as without resuming), so only the
+ * window is kept; while it is away the source is read on and everything is kept, up to the stream's and the
+ * instance's byte bounds.
+ *
+ * <p>How it ends (it "settles" once, then frees what it kept and leaves the registry): delivered (a connection
+ * was written the last event; its replay window is then kept for the grace period, as the last events may have
+ * been lost in flight, so a resume in that time gets them again and the end), expired (the client stayed away for the grace period, or the bounds were reached: the
+ * upstream is cancelled if it still runs), cancelled (the client asked), or cancelled at once when the client
+ * went away before it could know the stream's id (nothing to resume with, as without resuming).
+ *
+ * <p>Thread-safety: the source and the connections signal on different threads; the state is guarded by this
+ * object's monitor, held only for bookkeeping (never while signalling a subscriber).
+ */
+public final class ResumableStream implements StreamDelivery {
+
+    /** Source frames asked for ahead of the client (while it is away, ahead of the byte bounds). */
+    static final int PREFETCH = 32;
+    /** What a kept frame costs besides its bytes: the array's header and its slot in the log. */
+    static final int FRAME_OVERHEAD = 24;
+
+    private enum State { NEW, OPEN, FINISHED, SETTLED }
+
+    private final ResumableStreams owner;
+    private final String id;
+    private final String client;
+    private final String surface;
+    private final Function<ResumableStream, Flux<byte[]>> source;
+
+    private final FrameLog log = new FrameLog();
+    private State state = State.NEW;
+    private @Nullable Reader reader;
+    private boolean subscribed;
+    private long outstanding;
+    private boolean sourceEnded;
+    private @Nullable Throwable failure;
+    private @Nullable Attachment attached;
+    /** The last event written to a connection (the current one, or the last one while the client is away). */
+    private long position;
+    /** Whether the client can know the stream's id: an event was written, or the id was handed out. */
+    private boolean idGiven;
+    private long windowBytes;
+    private long pendingBytes;
+    /** The client is away: pending bytes count against the instance's bound, the grace timer runs. */
+    private boolean away;
+    private @Nullable Disposable graceTimer;
+    /** Finished and delivered, its replay window kept for the grace period (counted in the instance's bound). */
+    private boolean lingering;
+    private @Nullable Disposable lingerTimer;
+    private Sinks.@Nullable Empty<Void> firstFrame;
+    private int resumes;
+    private boolean abandoned;
+    private @Nullable Runnable onSettled;
+    private volatile StreamEvent.@Nullable Committed committed;
+
+    ResumableStream(ResumableStreams owner, String id, String client, String surface,
+            Function<ResumableStream, Flux<byte[]>> source) {
+        this.owner = owner;
+        this.id = id;
+        this.client = client;
+        this.surface = surface;
+        this.source = source;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** The client that started it; only it (or the admin token) may resume it. */
+    public String client() {
+        return client;
+    }
+
+    /** The endpoint family it was started on (its frames are in that surface's format). */
+    public String surface() {
+        return surface;
+    }
+
+    /** The id of event {@code seq}, as the client sees it. */
+    public String eventId(long seq) {
+        return id + "." + seq;
+    }
+
+    /** The route the stream committed to, for the headers of a resumed connection. */
+    public StreamEvent.@Nullable Committed committed() {
+        return committed;
+    }
+
+    /** Called by the surface when it sees the stream commit. */
+    public void committed(StreamEvent.Committed route) {
+        committed = route;
+    }
+
+    /**
+     * A connection's events, from the one after {@code after} (0: from the first): what is kept, then what
+     * comes, then completion once the last event was written. The first subscription starts the source. Errors
+     * before any event: the stream's own failure before it committed (as without resuming), a 410 when the
+     * stream has ended or the events after {@code after} are no longer kept. A connection that another one
+     * takes over ends with {@link ResumedElsewhereException}. Cancelling (the connection dropped) leaves the
+     * stream to wait for its client, or cancels it when the client cannot know its id yet.
+     *
+     * @param resuming a client coming back (counted in {@link #resumes()})
+     */
+    public Flux<Frame> attach(long after, boolean resuming) {
+        return Flux.create(sink -> connect(new Attachment(sink), after, resuming));
+    }
+
+    /**
+     * Starts the stream with no connection (a client that will read it with a {@code GET} of its resume URL):
+     * completes once the first event is there, fails as the stream does before its first event. Cancelling
+     * cancels the stream. Then call {@link #handedOut()}.
+     */
+    public Mono<Void> startDetached() {
+        return Mono.defer(() -> {
+            Sinks.Empty<Void> first = Sinks.empty();
+            synchronized (this) {
+                if (state != State.NEW) {
+                    return Mono.error(new IllegalStateException("stream " + id + " was already started"));
+                }
+                state = State.OPEN;
+                firstFrame = first;
+            }
+            start();
+            return first.asMono();
+        }).doOnCancel(this::cancel);
+    }
+
+    /** The client was given the stream's id without an event (a {@code 202}): it may come for the events now. */
+    public void handedOut() {
+        long request = 0;
+        synchronized (this) {
+            if (state == State.SETTLED || idGiven) {
+                return;
+            }
+            idGiven = true;
+            if (attached == null) {
+                goAway();
+                request = demand(); // read on until the client comes, as for one that went away
+            }
+        }
+        if (request > 0) {
+            requestSource(request);
+        }
+    }
+
+    /** The client asked to stop: the upstream is cancelled now, a connection reading the stream completes. */
+    public void cancel() {
+        end(false, "cancelled");
+    }
+
+    @Override
+    public void whenSettled(Runnable then) {
+        boolean now;
+        synchronized (this) {
+            now = state == State.SETTLED || state == State.FINISHED;
+            if (!now) {
+                onSettled = then;
+            }
+        }
+        if (now) {
+            then.run();
+        }
+    }
+
+    @Override
+    public synchronized int resumes() {
+        return resumes;
+    }
+
+    @Override
+    public synchronized boolean abandoned() {
+        return abandoned;
+    }
+
+    /** Bytes this stream keeps now (payload and per-event overhead), for measurements. */
+    synchronized long keptBytes() {
+        return windowBytes + pendingBytes;
+    }
+
+    synchronized boolean isAway() {
+        return away;
+    }
+
+    /** The instance is shutting down: the upstream is cancelled, a connection reading the stream completes. */
+    void endForShutdown() {
+        end(false, "shutdown");
+    }
+
+    private void start() {
+        owner.register(this);
+        Reader subscriber = new Reader();
+        synchronized (this) {
+            reader = subscriber;
+        }
+        source.apply(this).subscribe(subscriber);
+    }
+
+    private void connect(Attachment connection, long after, boolean resuming) {
+        Attachment displaced = null;
+        RuntimeException refused;
+        boolean start = false;
+        List<Frame> replay = null;
+        Throwable replayError = null;
+        synchronized (this) {
+            refused = refusal(after);
+            if (refused == null && state == State.FINISHED) {
+                // delivered, but the last events may have been lost in flight: the window again, then the end
+                replay = new ArrayList<>();
+                for (long seq = after + 1; seq <= log.last(); seq++) {
+                    replay.add(new Frame(seq, log.get(seq)));
+                }
+                replayError = failure;
+                if (resuming) {
+                    resumes++;
+                }
+            } else if (refused == null) {
+                displaced = attached;
+                attached = connection;
+                comeBack();
+                moveTo(after);
+                if (resuming) {
+                    resumes++;
+                }
+                if (state == State.NEW) {
+                    state = State.OPEN;
+                    start = true;
+                }
+            }
+        }
+        if (refused != null) {
+            connection.sink.error(refused);
+            return;
+        }
+        if (replay != null) {
+            if (resuming) {
+                owner.resumed();
+            }
+            replayFinished(connection, replay, replayError);
+            return;
+        }
+        if (displaced != null) {
+            displaced.sink.error(new ResumedElsewhereException(id));
+        }
+        if (resuming) {
+            owner.resumed();
+        }
+        connection.sink.onRequest(n -> drain(connection));
+        connection.sink.onCancel(() -> leave(connection));
+        if (connection.sink.isCancelled()) {
+            return; // cancelled as it subscribed: leave() has run (the stream, never started, is settled)
+        }
+        if (start) {
+            start();
+        }
+        drain(connection);
+    }
+
+    /** Writes a finished stream's kept events to a connection as it asks for them, then its end. */
+    private static void replayFinished(Attachment connection, List<Frame> frames, @Nullable Throwable error) {
+        AtomicInteger next = new AtomicInteger();
+        Runnable drain = () -> {
+            if (connection.wip.getAndIncrement() != 0) {
+                return;
+            }
+            int missed = 1;
+            do {
+                while (next.get() < frames.size() && connection.sink.requestedFromDownstream() > 0
+                        && !connection.sink.isCancelled()) {
+                    connection.sink.next(frames.get(next.getAndIncrement()));
+                }
+                if (next.get() == frames.size()) {
+                    next.incrementAndGet();
+                    if (error != null) {
+                        connection.sink.error(error);
+                    } else {
+                        connection.sink.complete();
+                    }
+                }
+                missed = connection.wip.addAndGet(-missed);
+            } while (missed != 0);
+        };
+        connection.sink.onRequest(n -> drain.run());
+    }
+
+    private @Nullable RuntimeException refusal(long after) {
+        if (state == State.SETTLED) {
+            return owner.notOpen(id);
+        }
+        if (after > log.last()) {
+            return new InvalidRequestException("invalid_event_id", "Event " + eventId(after)
+                    + " was never sent: the stream has " + log.last() + " events so far.", "Last-Event-ID");
+        }
+        if (after < log.first() - 1) {
+            return owner.gone("The events of stream " + id + " after " + eventId(after) + " are no longer kept (the"
+                    + " replay window keeps only the newest events written before a connection broke); start the "
+                    + "request again.");
+        }
+        return null;
+    }
+
+    /** Makes {@code after} the connection's position, moving events between the window and the pending part. */
+    private void moveTo(long after) {
+        for (long seq = position; seq > after; seq--) {
+            long cost = cost(log.get(seq));
+            windowBytes -= cost;
+            pendingBytes += cost;
+        }
+        for (long seq = position + 1; seq <= after; seq++) {
+            long cost = cost(log.get(seq));
+            pendingBytes -= cost;
+            windowBytes += cost;
+        }
+        position = after;
+        trimWindow();
+    }
+
+    /** The connection dropped (its subscription was cancelled). */
+    private void leave(Attachment connection) {
+        long request;
+        synchronized (this) {
+            if (attached != connection || state == State.SETTLED) {
+                if (attached == connection) {
+                    attached = null;
+                }
+                return;
+            }
+            attached = null;
+            if (idGiven) {
+                goAway();
+                request = demand();
+            } else {
+                request = -1;
+            }
+        }
+        if (request < 0) {
+            // the client cannot know the id yet, so it cannot come back: cancel now, as without resuming
+            end(false, null);
+        } else if (request > 0) {
+            requestSource(request);
+        }
+    }
+
+    private void goAway() {
+        away = true;
+        owner.away(1);
+        owner.pending(pendingBytes);
+        graceTimer = owner.afterGrace(this::graceEnded);
+    }
+
+    private void comeBack() {
+        if (graceTimer != null) {
+            graceTimer.dispose();
+            graceTimer = null;
+        }
+        if (away) {
+            away = false;
+            owner.away(-1);
+            owner.pending(-pendingBytes);
+        }
+    }
+
+    private void graceEnded() {
+        synchronized (this) {
+            if (attached != null || state == State.SETTLED) {
+                return;
+            }
+            graceTimer = null;
+        }
+        end(true, "grace");
+    }
+
+    /**
+     * Settles the stream before delivery: frees what it keeps, cancels the upstream if it still runs, completes a
+     * connection that reads it, tells the request it ended.
+     *
+     * @param clientGone the client went away and will not get the rest
+     * @param reason for the metrics; null when the stream never became resumable
+     */
+    private void end(boolean clientGone, @Nullable String reason) {
+        Reader source;
+        Attachment connection;
+        Sinks.Empty<Void> first;
+        synchronized (this) {
+            if (state == State.SETTLED) {
+                return;
+            }
+            if (state == State.FINISHED) {
+                // delivered already (its request was told): only its replay window goes
+                state = State.SETTLED;
+                release();
+                source = null;
+                connection = null;
+                first = null;
+                reason = null;
+            } else {
+                state = State.SETTLED;
+                abandoned = clientGone;
+                source = sourceEnded ? null : reader;
+                connection = attached;
+                attached = null;
+                first = firstFrame;
+                firstFrame = null;
+                release();
+            }
+        }
+        owner.ended(this, reason);
+        if (connection != null) {
+            connection.sink.complete();
+        }
+        if (first != null) {
+            first.tryEmitError(owner.notOpen(id));
+        }
+        if (source != null) {
+            source.dispose();
+        }
+        runSettled();
+    }
+
+    /** The grace period after delivery is over: the replay window goes. */
+    private void lingerEnded() {
+        synchronized (this) {
+            if (state != State.FINISHED) {
+                return;
+            }
+            lingerTimer = null;
+            state = State.SETTLED;
+            release();
+        }
+        owner.ended(this, null);
+    }
+
+    /** Frees what the stream keeps (under the lock). */
+    private void release() {
+        comeBack();
+        if (lingering) {
+            lingering = false;
+            owner.pending(-windowBytes);
+        }
+        if (lingerTimer != null) {
+            lingerTimer.dispose();
+            lingerTimer = null;
+        }
+        log.clear();
+        windowBytes = 0;
+        pendingBytes = 0;
+    }
+
+    private void runSettled() {
+        Runnable then;
+        synchronized (this) {
+            then = onSettled;
+            onSettled = null;
+        }
+        if (then != null) {
+            then.run();
+        }
+    }
+
+    private void onFrame(byte[] frame) {
+        Attachment connection;
+        Sinks.Empty<Void> first;
+        boolean overflow = false;
+        long request;
+        synchronized (this) {
+            outstanding--;
+            if (state == State.SETTLED) {
+                return;
+            }
+            log.append(frame);
+            long cost = cost(frame);
+            pendingBytes += cost;
+            if (away) {
+                long total = owner.pending(cost);
+                overflow = pendingBytes > owner.maxStreamBytes() || total > owner.maxTotalBytes();
+            }
+            first = firstFrame;
+            firstFrame = null;
+            connection = attached;
+            request = overflow ? 0 : demand();
+        }
+        if (first != null) {
+            first.tryEmitEmpty();
+        }
+        if (overflow) {
+            end(true, "bytes");
+            return;
+        }
+        if (request > 0) {
+            requestSource(request);
+        }
+        if (connection != null) {
+            drain(connection);
+        }
+    }
+
+    private void onSourceEnd(@Nullable Throwable error) {
+        Attachment connection;
+        Sinks.Empty<Void> first;
+        boolean settle = false;
+        synchronized (this) {
+            sourceEnded = true;
+            if (state == State.SETTLED) {
+                return;
+            }
+            failure = error;
+            connection = attached;
+            first = firstFrame;
+            firstFrame = null;
+            if (connection == null && !idGiven && (error != null || log.last() == 0)) {
+                // started detached and failed before its first event: the starter sees the failure, nothing to keep
+                settle = true;
+                state = State.SETTLED;
+                release();
+            }
+        }
+        if (first != null) {
+            if (error != null) {
+                first.tryEmitError(error);
+            } else {
+                first.tryEmitEmpty();
+            }
+        }
+        if (settle) {
+            owner.ended(this, null);
+            runSettled();
+        } else if (connection != null) {
+            drain(connection);
+        }
+    }
+
+    /**
+     * Writes what the connection may take: kept events after its position, as far as it asked; completes it
+     * once the last event is written (the stream is then delivered). Serialised per connection (work-in-progress
+     * counter), so concurrent signals never write out of order.
+     */
+    private void drain(Attachment connection) {
+        if (connection.wip.getAndIncrement() != 0) {
+            return;
+        }
+        int missed = 1;
+        do {
+            for (;;) {
+                Frame next = null;
+                boolean delivered = false;
+                boolean linger = false;
+                long request = 0;
+                Throwable error = null;
+                synchronized (this) {
+                    if (attached != connection) {
+                        return;
+                    }
+                    if (position < log.last()) {
+                        if (connection.sink.requestedFromDownstream() > 0) {
+                            long seq = position + 1;
+                            byte[] bytes = log.get(seq);
+                            long cost = cost(bytes);
+                            pendingBytes -= cost;
+                            windowBytes += cost;
+                            position = seq;
+                            idGiven = true;
+                            trimWindow();
+                            request = demand();
+                            next = new Frame(seq, bytes);
+                        }
+                    } else if (sourceEnded) {
+                        delivered = true;
+                        error = failure;
+                        attached = null;
+                        linger = idGiven && !(error != null && log.last() == 0)
+                                && owner.pending(windowBytes) <= owner.maxTotalBytes();
+                        if (linger) {
+                            // the last events may still be lost in flight: the window stays for the grace period
+                            state = State.FINISHED;
+                            lingering = true;
+                            lingerTimer = owner.afterGrace(this::lingerEnded);
+                        } else {
+                            if (idGiven) {
+                                owner.pending(-windowBytes);
+                            }
+                            state = State.SETTLED;
+                            release();
+                        }
+                    }
+                }
+                if (request > 0) {
+                    requestSource(request);
+                }
+                if (next != null) {
+                    connection.sink.next(next);
+                    continue;
+                }
+                if (delivered) {
+                    if (!linger) {
+                        owner.ended(this, null);
+                    }
+                    if (error != null) {
+                        connection.sink.error(error);
+                    } else {
+                        connection.sink.complete();
+                    }
+                    runSettled();
+                    return;
+                }
+                break;
+            }
+            missed = connection.wip.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    /** Drops the oldest written events beyond the replay window (under the lock). */
+    private void trimWindow() {
+        long window = owner.replayWindow();
+        while (windowBytes > window && log.first() <= position) {
+            windowBytes -= cost(log.dropFirst());
+        }
+    }
+
+    /**
+     * How many more source frames to ask for now (under the lock): with a client connected, enough to stay
+     * {@link #PREFETCH} frames ahead of it; while it is away, {@link #PREFETCH} outstanding at all times (the
+     * byte bounds stop it). Asked for in batches of at least half of that.
+     */
+    private long demand() {
+        if (!subscribed || sourceEnded) {
+            return 0;
+        }
+        long ahead = log.last() - position;
+        long target = attached == null && idGiven ? PREFETCH : Math.max(0, PREFETCH - ahead);
+        long missing = target - outstanding;
+        if (missing < PREFETCH / 2) {
+            return 0;
+        }
+        outstanding += missing;
+        return missing;
+    }
+
+    private void requestSource(long n) {
+        Reader source;
+        synchronized (this) {
+            source = reader;
+        }
+        if (source != null) {
+            source.request(n);
+        }
+    }
+
+    private static long cost(byte[] frame) {
+        return frame.length + FRAME_OVERHEAD;
+    }
+
+    /** One connection reading the stream. */
+    private static final class Attachment {
+
+        final FluxSink<Frame> sink;
+        final AtomicInteger wip = new AtomicInteger();
+
+        Attachment(FluxSink<Frame> sink) {
+            this.sink = sink;
+        }
+    }
+
+    /** Reads the source on the stream's behalf, whoever is connected. */
+    private final class Reader extends BaseSubscriber<byte[]> {
+
+        @Override
+        protected void hookOnSubscribe(Subscription subscription) {
+            synchronized (ResumableStream.this) {
+                subscribed = true;
+                outstanding = PREFETCH;
+            }
+            subscription.request(PREFETCH);
+        }
+
+        @Override
+        protected void hookOnNext(byte[] frame) {
+            onFrame(frame);
+        }
+
+        @Override
+        protected void hookOnComplete() {
+            onSourceEnd(null);
+        }
+
+        @Override
+        protected void hookOnError(Throwable error) {
+            onSourceEnd(error);
+        }
+    }
+}
