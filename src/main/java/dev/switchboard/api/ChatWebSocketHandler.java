@@ -165,23 +165,7 @@ public class ChatWebSocketHandler implements WebSocketHandler {
             return Flux.defer(() -> {
                 // each message is a request of its own: its own span (a child of the handshake's), its own trace id
                 MessageSpan span = traces.webSocketMessage(attributes, requestId);
-                ChatCommand command = commands.toCommand(request, requestId, Surface.WEBSOCKET).withClient(client);
-                Flux<Map<String, Object>> messages;
-                if (resumable) {
-                    // kept without the socket's request id (a resume may name another): "" here, the id on the way out
-                    ResumableStream stream = streams.create(client, SURFACE, self -> chat.stream(command, self)
-                            .concatMap(event -> toMessages("", event, span.traceId()))
-                            .onErrorResume(MidStreamException.class, e -> Mono.just(failed("", e, requestId, span)))
-                            .map(json::writeValueAsBytes)
-                            .contextWrite(span::into));
-                    messages = read(id, flight, stream, 0, false, requestId);
-                } else {
-                    messages = Flux.defer(() -> chat.stream(command))
-                            .concatMap(event -> toMessages(id, event, span.traceId()))
-                            .takeUntilOther(flight.cancelled())
-                            .concatWith(Mono.fromCallable(() -> flight.wasCancelled() ? cancelled(id) : null));
-                }
-                return messages
+                return Flux.defer(() -> messages(id, flight, request, requestId, resumable, span))
                         .onErrorResume(e -> Mono.just(failed(id, e, requestId, span)))
                         .doFinally(signal -> {
                             inFlight.remove(id, flight);
@@ -189,6 +173,28 @@ public class ChatWebSocketHandler implements WebSocketHandler {
                         })
                         .contextWrite(span::into);
             });
+        }
+
+        /**
+         * The request's messages: read from a resumable stream that outlives this socket, or straight from the
+         * pipeline (closing the socket then cancels the upstream call).
+         */
+        private Flux<Map<String, Object>> messages(String id, InFlight flight, ObjectNode request, String requestId,
+                boolean resumable, MessageSpan span) {
+            ChatCommand command = commands.toCommand(request, requestId, Surface.WEBSOCKET).withClient(client);
+            if (!resumable) {
+                return chat.stream(command)
+                        .concatMap(event -> toMessages(id, event, span.traceId()))
+                        .takeUntilOther(flight.cancelled())
+                        .concatWith(Mono.fromCallable(() -> flight.wasCancelled() ? cancelled(id) : null));
+            }
+            // kept without the socket's request id (a resume may name another): "" here, the id on the way out
+            ResumableStream stream = streams.create(client, SURFACE, self -> chat.stream(command, self)
+                    .concatMap(event -> toMessages("", event, span.traceId()))
+                    .onErrorResume(MidStreamException.class, e -> Mono.just(failed("", e, requestId, span)))
+                    .map(json::writeValueAsBytes)
+                    .contextWrite(span::into));
+            return read(id, flight, stream, 0, false, requestId);
         }
 
         /**

@@ -29,6 +29,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 
 /**
  * The SSE side of resumable streams, shared by {@code /api/chat/stream} and {@code /v1/chat/completions}: every
@@ -95,8 +96,10 @@ public class ResumableSse {
             });
             return SseResponse.of(frames.apply(plain, request.exchange().getResponse().bufferFactory()));
         }
-        ResumableStream stream = create(surface, command, events, frames);
-        return SseResponse.of(connection(request, stream, stream.attach(0, false), committed, false));
+        return Mono.deferContextual(context -> {
+            ResumableStream stream = create(surface, command, events, frames, context);
+            return SseResponse.of(connection(request, stream, stream.attach(0, false), committed, false));
+        });
     }
 
     /**
@@ -111,16 +114,18 @@ public class ResumableSse {
                     "Prefer: respond-async needs resumable streams, which are off on this gateway "
                             + "(switchboard.resume.grace is 0)."));
         }
-        ResumableStream stream = create(surface, command, events, frames);
-        String url = eventsPath + stream.id();
-        return stream.startDetached().then(Mono.defer(() -> {
-            stream.handedOut();
-            return ServerResponse.status(HttpStatus.ACCEPTED)
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .header("Location", url)
-                    .bodyValue(Map.of("object", "chat.stream", "id", stream.id(), "events_url", url,
-                            "expires_after_seconds", streams.grace().toSeconds()));
-        }));
+        return Mono.deferContextual(context -> {
+            ResumableStream stream = create(surface, command, events, frames, context);
+            String url = eventsPath + stream.id();
+            return stream.startDetached().then(Mono.defer(() -> {
+                stream.handedOut();
+                return ServerResponse.status(HttpStatus.ACCEPTED)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .header("Location", url)
+                        .bodyValue(Map.of("object", "chat.stream", "id", stream.id(), "events_url", url,
+                                "expires_after_seconds", streams.grace().toSeconds()));
+            }));
+        });
     }
 
     /**
@@ -148,17 +153,22 @@ public class ResumableSse {
         });
     }
 
-    /** A stream whose source writes the request's events as frames (on the heap, copied once into the log). */
+    /**
+     * A stream whose source writes the request's events as frames (on the heap, copied once into the log). The
+     * stream subscribes its source itself, apart from any connection, so the request's Reactor context (its
+     * trace and observation) is carried over explicitly.
+     */
     private ResumableStream create(String surface, ChatCommand command,
             Function<? super StreamDelivery, Flux<StreamEvent>> events,
-            BiFunction<Flux<StreamEvent>, DataBufferFactory, Flux<DataBuffer>> frames) {
+            BiFunction<Flux<StreamEvent>, DataBufferFactory, Flux<DataBuffer>> frames, ContextView request) {
         return streams.create(command.clientId(), surface, self -> frames
                 .apply(events.apply(self).doOnNext(event -> {
                     if (event instanceof StreamEvent.Committed c) {
                         self.committed(c);
                     }
                 }), DefaultDataBufferFactory.sharedInstance)
-                .map(ResumableSse::bytes));
+                .map(ResumableSse::bytes)
+                .contextWrite(context -> context.putAll(request)));
     }
 
     /**
