@@ -118,6 +118,8 @@ class TracingIT {
         Flux<ResponseEntity<Flux<String>>> call = WebClient.create(gateway.baseUrl()).post().uri("/api/chat/stream")
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + clientKey)
                 .header("traceparent", "00-" + traceId + "-" + hex(8) + "-01")
+                // a client that never resumes: leaving ends the upstream call at once (no grace period)
+                .header("x-switchboard-resumable", "false")
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"provider\":\"traced-slow\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .retrieve().toEntityFlux(String.class).flux();
