@@ -4,6 +4,8 @@ import dev.switchboard.cache.CacheSweeper;
 import dev.switchboard.cache.ResponseCache;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.config.CacheProperties;
+import dev.switchboard.config.HedgeProperties;
+import dev.switchboard.config.LatencyProperties;
 import dev.switchboard.config.PropertiesValidator;
 import dev.switchboard.config.SwitchboardProperties;
 import dev.switchboard.config.UsageProperties;
@@ -25,6 +27,8 @@ import dev.switchboard.routing.CandidateGate;
 import dev.switchboard.routing.ChatRouter;
 import dev.switchboard.routing.ChatService;
 import dev.switchboard.routing.FallbackChain;
+import dev.switchboard.routing.HedgePolicy;
+import dev.switchboard.routing.Paces;
 import dev.switchboard.routing.ProviderGuards;
 import dev.switchboard.routing.RequestAdmission;
 import dev.switchboard.routing.RequestObserver;
@@ -112,10 +116,22 @@ public class GatewayConfiguration {
         return new ProviderClients(new HttpClientFactory(upstream, json, clock));
     }
 
+    /** The running time to first content, error rate and load of every key and provider. */
+    @Bean
+    Paces paces(LatencyProperties latency, Clock clock) {
+        return new Paces(latency, clock);
+    }
+
+    @Bean
+    HedgePolicy hedgePolicy(HedgeProperties hedge) {
+        return new HedgePolicy(hedge);
+    }
+
     @Bean
     ChatRouter chatRouter(ProviderRegistry registry, ProviderClients clients, SwitchboardProperties properties,
-            CandidateGate gate, Clock clock) {
-        return new ChatRouter(registry, clients, properties.routing(), gate, properties.resilience().maxRetries(), clock);
+            CandidateGate gate, Clock clock, Paces paces) {
+        return new ChatRouter(registry, clients, properties.routing(), gate, properties.resilience().maxRetries(), clock,
+                paces);
     }
 
     @Bean
@@ -125,9 +141,9 @@ public class GatewayConfiguration {
 
     @Bean
     FallbackChain fallbackChain(SwitchboardProperties properties, ProviderGuards guards,
-            List<AttemptListener> listeners, Clock clock) {
+            List<AttemptListener> listeners, Clock clock, Paces paces, HedgePolicy hedging) {
         return new FallbackChain(properties.routing(), properties.resilience(), guards, new AttemptListeners(listeners),
-                properties.usage().storeResponseText(), clock);
+                properties.usage().storeResponseText(), clock, paces, hedging);
     }
 
     @Bean

@@ -58,6 +58,7 @@ public class ChatCommands {
                 .maxTokens(OpenAiVocabulary.maxTokens(body))
                 .temperature(OpenAiVocabulary.temperature(body))
                 .fallback(!Boolean.FALSE.equals(OpenAiVocabulary.bool(body, "fallback")))
+                .hedge(OpenAiVocabulary.bool(body, "hedge"))
                 .modelFallback(Boolean.TRUE.equals(OpenAiVocabulary.bool(body, "model_fallback")))
                 .tools(OpenAiVocabulary.tools(body.path("tools")))
                 .toolChoice(OpenAiVocabulary.toolChoice(body.path("tool_choice")))

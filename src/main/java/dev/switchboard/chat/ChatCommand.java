@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param passthrough the client's body, relayed to providers of the same wire format; null for the
  *     native surfaces
  * @param cache what the request lets the response cache do
+ * @param hints hedging and prompt-cache affinity wishes ({@link RouteHints#NONE} for the defaults)
  */
 public record ChatCommand(
         String requestId,
@@ -43,7 +44,8 @@ public record ChatCommand(
         boolean formatOptional,
         GenerationOptions options,
         @Nullable Passthrough passthrough,
-        CacheDirective cache) {
+        CacheDirective cache,
+        RouteHints hints) {
 
     public static final String ANONYMOUS = "anonymous";
 
@@ -60,6 +62,7 @@ public record ChatCommand(
         tools = List.copyOf(tools);
         options = options == null ? GenerationOptions.NONE : options;
         cache = cache == null ? CacheDirective.DEFAULT : cache;
+        hints = hints == null ? RouteHints.NONE : hints;
     }
 
     /** The same command, sent by this client. */
@@ -73,7 +76,7 @@ public record ChatCommand(
                 .temperature(temperature).fallback(fallback).preferredProvider(preferredProvider)
                 .modelFallback(modelFallback).client(clientId).tools(tools).toolChoice(toolChoice)
                 .responseFormat(responseFormat, formatOptional).options(options).passthrough(passthrough)
-                .cache(cache);
+                .cache(cache).hints(hints);
     }
 
     /** Images in all messages. */
@@ -118,6 +121,7 @@ public record ChatCommand(
         private GenerationOptions options = GenerationOptions.NONE;
         private @Nullable Passthrough passthrough;
         private CacheDirective cache = CacheDirective.DEFAULT;
+        private RouteHints hints = RouteHints.NONE;
 
         private Builder(String requestId, Surface surface, List<ChatMessage> messages) {
             this.requestId = requestId;
@@ -208,10 +212,28 @@ public record ChatCommand(
             return this;
         }
 
+        /** Hedging and affinity wishes. */
+        public Builder hints(RouteHints hints) {
+            this.hints = hints;
+            return this;
+        }
+
+        /** {@code "hedge": false} (or true): hedging off (or on) for this request; null: the default. */
+        public Builder hedge(@Nullable Boolean hedge) {
+            this.hints = hints.withHedge(hedge);
+            return this;
+        }
+
+        /** An explicit affinity key (a conversation or session id); null or blank: none. */
+        public Builder affinityKey(@Nullable String key) {
+            this.hints = hints.withAffinityKey(key == null || key.isBlank() ? null : key);
+            return this;
+        }
+
         public ChatCommand build() {
             return new ChatCommand(requestId, surface, messages, provider, model, maxTokens, temperature, fallback,
                     preferredProvider, modelFallback, clientId, tools, toolChoice, responseFormat, formatOptional,
-                    options, passthrough, cache);
+                    options, passthrough, cache, hints);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.config;
 
+import dev.switchboard.chat.ProviderOrder;
 import java.time.Duration;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -20,6 +21,8 @@ import org.springframework.util.unit.DataSize;
  *     sends more (garbage, or a provider that never stops) is cut off with a clear error
  * @param upstreamMaxConnections upstream connections in total (all providers together); every open
  *     stream holds one. Each event loop has its own pool with an equal share ({@link EventLoopLocalConnector})
+ * @param providerOrder how Path A orders providers: {@code round-robin} (each request starts one further) or
+ *     {@code latency} (the power of two choices, weighted by running time to first content, errors and load)
  */
 public record RoutingProperties(
         Duration requestTimeout,
@@ -30,7 +33,8 @@ public record RoutingProperties(
         int maxAttempts,
         KeyStrategy keyStrategy,
         DataSize maxStreamBytes,
-        int upstreamMaxConnections) {
+        int upstreamMaxConnections,
+        ProviderOrder providerOrder) {
 
     public static final DataSize DEFAULT_MAX_STREAM_BYTES = DataSize.ofMegabytes(32);
     public static final int DEFAULT_UPSTREAM_MAX_CONNECTIONS = 8192;
@@ -45,7 +49,8 @@ public record RoutingProperties(
             @DefaultValue("10") int maxAttempts,
             @DefaultValue("round-robin") KeyStrategy keyStrategy,
             @DefaultValue("32MB") DataSize maxStreamBytes,
-            @DefaultValue("8192") int upstreamMaxConnections) {
+            @DefaultValue("8192") int upstreamMaxConnections,
+            @DefaultValue("round-robin") ProviderOrder providerOrder) {
         this.requestTimeout = requestTimeout;
         this.firstChunkTimeout = firstChunkTimeout;
         this.idleTimeout = idleTimeout;
@@ -55,6 +60,15 @@ public record RoutingProperties(
         this.keyStrategy = keyStrategy;
         this.maxStreamBytes = maxStreamBytes;
         this.upstreamMaxConnections = upstreamMaxConnections;
+        this.providerOrder = providerOrder;
+    }
+
+    /** The settings with round-robin provider order. */
+    public RoutingProperties(Duration requestTimeout, Duration firstChunkTimeout, Duration idleTimeout,
+            Duration connectTimeout, Duration maxStreamDuration, int maxAttempts, KeyStrategy keyStrategy,
+            DataSize maxStreamBytes, int upstreamMaxConnections) {
+        this(requestTimeout, firstChunkTimeout, idleTimeout, connectTimeout, maxStreamDuration, maxAttempts, keyStrategy,
+                maxStreamBytes, upstreamMaxConnections, ProviderOrder.ROUND_ROBIN);
     }
 
     /** The settings with the default stream byte cap and pool size. */
@@ -69,6 +83,11 @@ public record RoutingProperties(
         /** Lock-free rotation: each request starts at the next key. */
         ROUND_ROBIN,
         /** Lowest priority number first, then the key with most calls remaining today. */
-        PRIORITY
+        PRIORITY,
+        /**
+         * The first key by the power of two choices over the usable keys, weighted by each key's running time
+         * to first content, error rate and calls in flight; the others follow in round-robin order.
+         */
+        LATENCY
     }
 }

@@ -8,6 +8,7 @@ import dev.switchboard.keys.KeyView;
 import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderRegistry;
+import dev.switchboard.routing.Paces;
 import dev.switchboard.usage.RequestLogWriter;
 import dev.switchboard.usage.UsageLedger;
 import io.micrometer.core.instrument.Gauge;
@@ -29,6 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code switchboard.key.calls.today}, {@code switchboard.key.calls.remaining} (-1 when unlimited)
  *   <li>{@code switchboard.key.limit.reset}: epoch seconds of the next 00:00 UTC
  *   <li>{@code switchboard.key.last.error}: 1 on the series of the key's last error class
+ *   <li>{@code switchboard.key.first.content} (ms), {@code switchboard.key.error.rate},
+ *       {@code switchboard.key.inflight}: the running figures {@code key-strategy: latency} compares
  *   <li>{@code switchboard.requestlog.buffer.depth}, {@code switchboard.requestlog.dropped},
  *       {@code switchboard.ledger.pending.rows}
  * </ul>
@@ -39,11 +42,13 @@ public final class KeyGauges {
     private final ProviderRegistry providers;
     private final KeyHealth health;
     private final DailyLimits limits;
+    private final Paces paces;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
     private final Map<String, String> lastErrorSeen = new ConcurrentHashMap<>();
 
     public KeyGauges(MeterRegistry registry, ProviderRegistry providers, KeyHealth health, DailyLimits limits,
-            RequestLogWriter requestLog, UsageLedger ledger) {
+            RequestLogWriter requestLog, UsageLedger ledger, Paces paces) {
+        this.paces = paces;
         this.registry = registry;
         this.providers = providers;
         this.health = health;
@@ -88,6 +93,15 @@ public final class KeyGauges {
             long remaining = limits.keyRemaining(provider.name(), key);
             return remaining == Long.MAX_VALUE ? -1 : remaining;
         }).description("Calls left today under the key's daily limit, -1 when unlimited").tags(tags).register(registry);
+        Gauge.builder("switchboard.key.first.content", () -> {
+            Double ms = paces.view(provider.name(), key.alias()).firstContentMs();
+            return ms == null ? Double.NaN : ms;
+        }).description("Running (EWMA) time to first content of the key, ms; what key-strategy latency compares")
+                .baseUnit("milliseconds").tags(tags).register(registry);
+        Gauge.builder("switchboard.key.error.rate", () -> paces.view(provider.name(), key.alias()).errorRate())
+                .description("Running share of the key's calls that failed (0 to 1)").tags(tags).register(registry);
+        Gauge.builder("switchboard.key.inflight", () -> paces.view(provider.name(), key.alias()).inFlight())
+                .description("Upstream calls open on the key now").tags(tags).register(registry);
         Gauge.builder("switchboard.key.limit.reset", () -> limits.nextReset().getEpochSecond())
                 .description("Epoch seconds of the next daily reset (00:00 UTC)").tags(tags).register(registry);
     }

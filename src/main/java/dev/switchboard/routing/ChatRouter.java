@@ -3,7 +3,9 @@ package dev.switchboard.routing;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.InvalidRequestException;
 import dev.switchboard.chat.ModelNotFoundException;
+import dev.switchboard.chat.ProviderOrder;
 import dev.switchboard.chat.ProviderUnavailableException;
+import dev.switchboard.config.LatencyProperties;
 import dev.switchboard.config.RoutingProperties;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderClients;
@@ -18,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Chooses the path and builds the request's {@link RoutePlan}.
  *
  * <ul>
- *   <li>no model (or {@code auto}) and no provider: Path A over all routable providers, round-robin;
+ *   <li>no model (or {@code auto}) and no provider: Path A over all routable providers, round-robin (or, with
+ *       {@code provider-order: latency}, the fastest of two drawn at random first; see {@link Paces});
  *   <li>{@code provider} + {@code model}, or {@code model: "provider/model"}: Path B on that provider
  *       (any model name is passed through, as the provider may serve models not listed here);
  *   <li>{@code provider} alone: Path B with that provider's default model;
@@ -33,6 +36,7 @@ public final class ChatRouter {
     private final CandidateGate gate;
     private final int maxRetries;
     private final Clock clock;
+    private final Paces paces;
     private final AtomicInteger providerCursor = new AtomicInteger();
 
     /**
@@ -41,6 +45,13 @@ public final class ChatRouter {
      */
     public ChatRouter(ProviderRegistry registry, ProviderClients clients, RoutingProperties routing,
             CandidateGate gate, int maxRetries, Clock clock) {
+        this(registry, clients, routing, gate, maxRetries, clock, new Paces(LatencyProperties.defaults(), clock));
+    }
+
+    /** @param paces the running figures behind {@code key-strategy} and {@code provider-order: latency} */
+    public ChatRouter(ProviderRegistry registry, ProviderClients clients, RoutingProperties routing,
+            CandidateGate gate, int maxRetries, Clock clock, Paces paces) {
+        this.paces = paces;
         this.registry = registry;
         this.clients = clients;
         this.routing = routing;
@@ -64,7 +75,7 @@ public final class ChatRouter {
         boolean auto = model == null || model.isBlank() || "auto".equals(model);
         if (providerName == null && auto) {
             return new DefaultModelPlan(able(preferredFirst(providerRotation(), command.preferredProvider()), command),
-                    command, clients, gate, maxRetries);
+                    command, clients, gate, maxRetries, paces);
         }
         if (providerName != null) {
             Provider provider = namedProvider(providerName);
@@ -99,7 +110,7 @@ public final class ChatRouter {
                     + provider.format().name().toLowerCase(Locale.ROOT) + " format, model '" + model
                     + "') cannot honour " + quoted(fit.unsupported()) + "; see the README's fidelity table.", param);
         }
-        return new NamedModelPlan(provider, model, command, clients, gate, maxRetries);
+        return new NamedModelPlan(provider, model, command, clients, gate, maxRetries, paces);
     }
 
     /**
@@ -131,8 +142,20 @@ public final class ChatRouter {
         return "'" + String.join("', '", params) + "'";
     }
 
-    /** Routable providers starting one further than the previous request. */
+    /**
+     * Routable providers starting one further than the previous request; with {@code provider-order: latency}
+     * the winner of the power of two choices among those that can take a call now goes first.
+     */
     private List<Provider> providerRotation() {
+        List<Provider> rotation = roundRobin();
+        if (routing.providerOrder() != ProviderOrder.LATENCY) {
+            return rotation;
+        }
+        return paces.orderProviders(rotation, provider -> gate.providerOpen(provider)
+                && gate.anyUsable(provider, provider.defaultModel()));
+    }
+
+    private List<Provider> roundRobin() {
         List<Provider> providers = registry.autoRoutable();
         int n = providers.size();
         List<Provider> ordered = new ArrayList<>(n);

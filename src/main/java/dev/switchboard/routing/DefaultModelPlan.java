@@ -26,6 +26,7 @@ final class DefaultModelPlan implements RoutePlan {
     private final ProviderClients clients;
     private final CandidateGate gate;
     private final int maxPerProvider;
+    private final Paces paces;
     private final List<List<ApiKey>> rotations = new ArrayList<>();
     private final int[] cursors;
     private final int[] troubles;
@@ -33,7 +34,8 @@ final class DefaultModelPlan implements RoutePlan {
     private int index;
 
     DefaultModelPlan(List<Provider> providers, ChatCommand command, ProviderClients clients, CandidateGate gate,
-            int maxPerProvider) {
+            int maxPerProvider, Paces paces) {
+        this.paces = paces;
         this.providers = providers;
         this.command = command;
         this.clients = clients;
@@ -98,10 +100,14 @@ final class DefaultModelPlan implements RoutePlan {
         }
     }
 
-    /** The provider's key order for this request, taken once (advancing its round-robin once). */
+    /**
+     * The provider's key order for this request, taken once (advancing its round-robin once); with
+     * {@code key-strategy: latency} the power of two choices picks the first ({@link Paces#order}).
+     */
     private List<ApiKey> rotation(int providerIndex) {
         while (rotations.size() <= providerIndex) {
-            rotations.add(providers.get(rotations.size()).keys().rotation());
+            Provider provider = providers.get(rotations.size());
+            rotations.add(paces.order(provider, provider.keys().rotation(), key -> gate.usable(provider, key)));
         }
         return rotations.get(providerIndex);
     }

@@ -205,7 +205,7 @@ public final class UsageLedger implements RequestObserver {
             case TIMEOUT -> Column.TIMEOUT;
             case BAD_REQUEST, MODEL_NOT_FOUND -> Column.BAD_REQUEST;
             case CANCELLED -> Column.CANCELLED;
-            case SERVER_ERROR, WAITED -> Column.SERVER_ERROR;
+            case SERVER_ERROR, WAITED, HEDGED_OUT -> Column.SERVER_ERROR;
         };
     }
 }

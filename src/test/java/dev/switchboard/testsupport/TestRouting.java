@@ -2,6 +2,7 @@ package dev.switchboard.testsupport;
 
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.config.KeyHealthProperties;
+import dev.switchboard.config.LatencyProperties;
 import dev.switchboard.config.ResilienceProperties;
 import dev.switchboard.config.RoutingProperties;
 import dev.switchboard.keys.DailyLimits;
@@ -14,6 +15,8 @@ import dev.switchboard.routing.Candidate;
 import dev.switchboard.routing.CandidateGate;
 import dev.switchboard.routing.ChatRouter;
 import dev.switchboard.routing.FallbackChain;
+import dev.switchboard.routing.HedgePolicy;
+import dev.switchboard.routing.Paces;
 import dev.switchboard.routing.ProviderGuards;
 import dev.switchboard.routing.UnknownModels;
 import dev.switchboard.support.SchedulerClock;
@@ -31,6 +34,7 @@ public final class TestRouting {
     public final CandidateGate gate;
     public final ChatRouter router;
     public final FallbackChain chain;
+    public final Paces paces = new Paces(LatencyProperties.defaults(), clock);
 
     public TestRouting(ProviderRegistry registry, ProviderClients clients, RoutingProperties routing) {
         this(registry, clients, routing, KeyHealthProperties.defaults(), ResilienceProperties.defaults(),
@@ -39,12 +43,24 @@ public final class TestRouting {
 
     public TestRouting(ProviderRegistry registry, ProviderClients clients, RoutingProperties routing,
             KeyHealthProperties keys, ResilienceProperties resilience, AttemptListener extra) {
+        this(registry, clients, routing, keys, resilience, extra, HedgePolicy.off());
+    }
+
+    /** With this hedging policy. */
+    public TestRouting(ProviderRegistry registry, ProviderClients clients, RoutingProperties routing,
+            HedgePolicy hedging) {
+        this(registry, clients, routing, KeyHealthProperties.defaults(), ResilienceProperties.defaults(),
+                AttemptListener.NONE, hedging);
+    }
+
+    public TestRouting(ProviderRegistry registry, ProviderClients clients, RoutingProperties routing,
+            KeyHealthProperties keys, ResilienceProperties resilience, AttemptListener extra, HedgePolicy hedging) {
         this.health = new KeyHealth(keys, clock, limits);
         registry.all().forEach(health::register);
         this.guards = new ProviderGuards(resilience, clock);
         this.unknownModels = new UnknownModels(clock, Duration.ofMinutes(10));
         this.gate = new CandidateGate(health, limits, guards, unknownModels);
-        this.router = new ChatRouter(registry, clients, routing, gate, resilience.maxRetries(), clock);
+        this.router = new ChatRouter(registry, clients, routing, gate, resilience.maxRetries(), clock, paces);
         AttemptBookkeeping healthListener = new AttemptBookkeeping(health, limits, unknownModels);
         this.chain = new FallbackChain(routing, resilience, guards, new AttemptListener() {
             @Override
@@ -58,6 +74,6 @@ public final class TestRouting {
                 healthListener.failed(candidate, failure);
                 extra.failed(candidate, failure);
             }
-        }, false, clock);
+        }, false, clock, paces, hedging);
     }
 }
