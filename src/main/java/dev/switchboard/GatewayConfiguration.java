@@ -3,6 +3,7 @@ package dev.switchboard;
 import dev.switchboard.cache.CacheSweeper;
 import dev.switchboard.cache.ResponseCache;
 import dev.switchboard.chat.UpstreamException;
+import dev.switchboard.config.AffinityProperties;
 import dev.switchboard.config.CacheProperties;
 import dev.switchboard.config.HedgeProperties;
 import dev.switchboard.config.LatencyProperties;
@@ -129,9 +130,9 @@ public class GatewayConfiguration {
 
     @Bean
     ChatRouter chatRouter(ProviderRegistry registry, ProviderClients clients, SwitchboardProperties properties,
-            CandidateGate gate, Clock clock, Paces paces) {
+            CandidateGate gate, Clock clock, Paces paces, AffinityProperties affinity) {
         return new ChatRouter(registry, clients, properties.routing(), gate, properties.resilience().maxRetries(), clock,
-                paces);
+                paces, affinity);
     }
 
     @Bean

@@ -24,6 +24,9 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 public class ChatCommands {
 
+    /** Which conversation a request belongs to, for prompt-cache affinity (README, "Prompt-cache affinity"). */
+    public static final String AFFINITY_HEADER = "x-switchboard-affinity";
+
     private final JsonBodies bodies;
 
     public ChatCommands(JsonBodies bodies) {
@@ -42,7 +45,14 @@ public class ChatCommands {
         return command.toBuilder()
                 .client(ClientIdentity.of(exchange))
                 .cache(cacheDirective(exchange, OpenAiVocabulary.bool(request, "cache")))
+                .affinityKey(affinityKey(exchange, command.hints().affinityKey()))
                 .build();
+    }
+
+    /** The request's {@code x-switchboard-affinity} header, else what the body named ({@code prompt_cache_key}). */
+    public static @Nullable String affinityKey(ServerWebExchange exchange, @Nullable String fromBody) {
+        String header = exchange.getRequest().getHeaders().getFirst(AFFINITY_HEADER);
+        return header != null && !header.isBlank() ? header.trim() : fromBody;
     }
 
     /** {@code Cache-Control} of the request, unless the body turned the cache off with {@code "cache": false}. */

@@ -11,6 +11,7 @@ import dev.switchboard.providers.ProviderRegistry;
 import dev.switchboard.routing.Paces;
 import dev.switchboard.usage.RequestLogWriter;
 import dev.switchboard.usage.UsageLedger;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -32,6 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code switchboard.key.last.error}: 1 on the series of the key's last error class
  *   <li>{@code switchboard.key.first.content} (ms), {@code switchboard.key.error.rate},
  *       {@code switchboard.key.inflight}: the running figures {@code key-strategy: latency} compares
+ *   <li>{@code switchboard.key.prompt.tokens}, {@code switchboard.key.cached.tokens}: prompt tokens and the
+ *       part read from the provider's prompt cache (prompt-cache affinity)
  *   <li>{@code switchboard.requestlog.buffer.depth}, {@code switchboard.requestlog.dropped},
  *       {@code switchboard.ledger.pending.rows}
  * </ul>
@@ -102,6 +105,13 @@ public final class KeyGauges {
                 .description("Running share of the key's calls that failed (0 to 1)").tags(tags).register(registry);
         Gauge.builder("switchboard.key.inflight", () -> paces.view(provider.name(), key.alias()).inFlight())
                 .description("Upstream calls open on the key now").tags(tags).register(registry);
+        FunctionCounter.builder("switchboard.key.prompt.tokens", paces,
+                        p -> p.view(provider.name(), key.alias()).promptTokens())
+                .description("Prompt tokens the key's answers reported").tags(tags).register(registry);
+        FunctionCounter.builder("switchboard.key.cached.tokens", paces,
+                        p -> p.view(provider.name(), key.alias()).cachedTokens())
+                .description("Prompt tokens the provider read from its prompt cache for the key (cache-hit share: "
+                        + "cached / prompt)").tags(tags).register(registry);
         Gauge.builder("switchboard.key.limit.reset", () -> limits.nextReset().getEpochSecond())
                 .description("Epoch seconds of the next daily reset (00:00 UTC)").tags(tags).register(registry);
     }

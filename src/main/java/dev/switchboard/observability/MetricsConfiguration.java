@@ -48,6 +48,12 @@ public class MetricsConfiguration {
             Gauge.builder("switchboard.provider.error.rate", () -> paces.view(name).errorRate())
                     .description("Running share of the provider's calls that failed (0 to 1)").tag("provider", name)
                     .register(registry);
+            FunctionCounter.builder("switchboard.provider.cached.tokens", paces, p -> p.view(name).cachedTokens())
+                    .description("Prompt tokens the provider read from its prompt cache").tag("provider", name)
+                    .register(registry);
+            FunctionCounter.builder("switchboard.provider.prompt.tokens", paces, p -> p.view(name).promptTokens())
+                    .description("Prompt tokens the provider's answers reported").tag("provider", name)
+                    .register(registry);
             Gauge.builder("switchboard.provider.inflight", () -> paces.view(name).inFlight())
                     .description("Upstream calls open on the provider now").tag("provider", name).register(registry);
             guards.circuitBreaker(provider);

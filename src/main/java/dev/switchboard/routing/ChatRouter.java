@@ -5,6 +5,7 @@ import dev.switchboard.chat.InvalidRequestException;
 import dev.switchboard.chat.ModelNotFoundException;
 import dev.switchboard.chat.ProviderOrder;
 import dev.switchboard.chat.ProviderUnavailableException;
+import dev.switchboard.config.AffinityProperties;
 import dev.switchboard.config.LatencyProperties;
 import dev.switchboard.config.RoutingProperties;
 import dev.switchboard.providers.Provider;
@@ -37,6 +38,7 @@ public final class ChatRouter {
     private final int maxRetries;
     private final Clock clock;
     private final Paces paces;
+    private final AffinityProperties affinity;
     private final AtomicInteger providerCursor = new AtomicInteger();
 
     /**
@@ -45,13 +47,18 @@ public final class ChatRouter {
      */
     public ChatRouter(ProviderRegistry registry, ProviderClients clients, RoutingProperties routing,
             CandidateGate gate, int maxRetries, Clock clock) {
-        this(registry, clients, routing, gate, maxRetries, clock, new Paces(LatencyProperties.defaults(), clock));
+        this(registry, clients, routing, gate, maxRetries, clock, new Paces(LatencyProperties.defaults(), clock),
+                AffinityProperties.off());
     }
 
-    /** @param paces the running figures behind {@code key-strategy} and {@code provider-order: latency} */
+    /**
+     * @param paces the running figures behind {@code key-strategy} and {@code provider-order: latency}
+     * @param affinity prompt-cache affinity: which requests go to the same key
+     */
     public ChatRouter(ProviderRegistry registry, ProviderClients clients, RoutingProperties routing,
-            CandidateGate gate, int maxRetries, Clock clock, Paces paces) {
+            CandidateGate gate, int maxRetries, Clock clock, Paces paces, AffinityProperties affinity) {
         this.paces = paces;
+        this.affinity = affinity;
         this.registry = registry;
         this.clients = clients;
         this.routing = routing;
@@ -73,28 +80,31 @@ public final class ChatRouter {
         String model = command.model();
         String providerName = command.provider();
         boolean auto = model == null || model.isBlank() || "auto".equals(model);
+        long sticky = Affinity.of(command, affinity);
         if (providerName == null && auto) {
-            return new DefaultModelPlan(able(preferredFirst(providerRotation(), command.preferredProvider()), command),
-                    command, clients, gate, maxRetries, paces);
+            List<Provider> providers = command.preferredProvider() == null
+                    ? Affinity.heaviestFirst(providerRotation(), sticky, this::takesCalls, Provider::name)
+                    : preferredFirst(providerRotation(), command.preferredProvider());
+            return new DefaultModelPlan(able(providers, command), command, clients, gate, maxRetries, paces, sticky);
         }
         if (providerName != null) {
             Provider provider = namedProvider(providerName);
-            return named(provider, auto ? provider.defaultModel() : model, command);
+            return named(provider, auto ? provider.defaultModel() : model, command, sticky);
         }
         int slash = model.indexOf('/');
         if (slash > 0) {
             var prefixed = registry.get(model.substring(0, slash));
             if (prefixed.isPresent()) {
-                return named(routable(prefixed.get()), model.substring(slash + 1), command);
+                return named(routable(prefixed.get()), model.substring(slash + 1), command, sticky);
             }
         }
         Provider provider = registry.findByModel(model).orElseThrow(() -> new InvalidRequestException(
                 "model_not_found", "The model '" + model + "' is not configured on any provider. "
                         + "Use GET /v1/models to list models, or name the provider as 'provider/model'."));
-        return named(routable(provider), model, command);
+        return named(routable(provider), model, command, sticky);
     }
 
-    private RoutePlan named(Provider provider, String model, ChatCommand command) {
+    private RoutePlan named(Provider provider, String model, ChatCommand command, long sticky) {
         if (gate.circuitOpen(provider)) {
             throw new ProviderUnavailableException(provider.name(), ProviderUnavailableException.Reason.CIRCUIT_OPEN,
                     "The provider '" + provider.name()
@@ -110,7 +120,7 @@ public final class ChatRouter {
                     + provider.format().name().toLowerCase(Locale.ROOT) + " format, model '" + model
                     + "') cannot honour " + quoted(fit.unsupported()) + "; see the README's fidelity table.", param);
         }
-        return new NamedModelPlan(provider, model, command, clients, gate, maxRetries, paces);
+        return new NamedModelPlan(provider, model, command, clients, gate, maxRetries, paces, sticky);
     }
 
     /**
@@ -151,8 +161,11 @@ public final class ChatRouter {
         if (routing.providerOrder() != ProviderOrder.LATENCY) {
             return rotation;
         }
-        return paces.orderProviders(rotation, provider -> gate.providerOpen(provider)
-                && gate.anyUsable(provider, provider.defaultModel()));
+        return paces.orderProviders(rotation, this::takesCalls);
+    }
+
+    private boolean takesCalls(Provider provider) {
+        return gate.providerOpen(provider) && gate.anyUsable(provider, provider.defaultModel());
     }
 
     private List<Provider> roundRobin() {

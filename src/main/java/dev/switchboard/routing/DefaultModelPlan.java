@@ -27,6 +27,7 @@ final class DefaultModelPlan implements RoutePlan {
     private final CandidateGate gate;
     private final int maxPerProvider;
     private final Paces paces;
+    private final long affinity;
     private final List<List<ApiKey>> rotations = new ArrayList<>();
     private final int[] cursors;
     private final int[] troubles;
@@ -34,8 +35,9 @@ final class DefaultModelPlan implements RoutePlan {
     private int index;
 
     DefaultModelPlan(List<Provider> providers, ChatCommand command, ProviderClients clients, CandidateGate gate,
-            int maxPerProvider, Paces paces) {
+            int maxPerProvider, Paces paces, long affinity) {
         this.paces = paces;
+        this.affinity = affinity;
         this.providers = providers;
         this.command = command;
         this.clients = clients;
@@ -107,7 +109,9 @@ final class DefaultModelPlan implements RoutePlan {
     private List<ApiKey> rotation(int providerIndex) {
         while (rotations.size() <= providerIndex) {
             Provider provider = providers.get(rotations.size());
-            rotations.add(paces.order(provider, provider.keys().rotation(), key -> gate.usable(provider, key)));
+            rotations.add(Affinity.heaviestFirst(
+                    paces.order(provider, provider.keys().rotation(), key -> gate.usable(provider, key)),
+                    affinity, key -> gate.usable(provider, key), ApiKey::alias));
         }
         return rotations.get(providerIndex);
     }

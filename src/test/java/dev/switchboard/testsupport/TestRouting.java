@@ -1,6 +1,7 @@
 package dev.switchboard.testsupport;
 
 import dev.switchboard.chat.UpstreamException;
+import dev.switchboard.config.AffinityProperties;
 import dev.switchboard.config.KeyHealthProperties;
 import dev.switchboard.config.LatencyProperties;
 import dev.switchboard.config.ResilienceProperties;
@@ -60,7 +61,8 @@ public final class TestRouting {
         this.guards = new ProviderGuards(resilience, clock);
         this.unknownModels = new UnknownModels(clock, Duration.ofMinutes(10));
         this.gate = new CandidateGate(health, limits, guards, unknownModels);
-        this.router = new ChatRouter(registry, clients, routing, gate, resilience.maxRetries(), clock, paces);
+        this.router = new ChatRouter(registry, clients, routing, gate, resilience.maxRetries(), clock, paces,
+                AffinityProperties.defaults());
         AttemptBookkeeping healthListener = new AttemptBookkeeping(health, limits, unknownModels);
         this.chain = new FallbackChain(routing, resilience, guards, new AttemptListener() {
             @Override
