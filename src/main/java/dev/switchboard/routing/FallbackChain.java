@@ -237,7 +237,9 @@ public final class FallbackChain {
      */
     private Flux<StreamEvent> hedged(RequestRun run, Racer first, Duration delay) {
         Race race = new Race(run, first);
+        // the timer ends with the race: a stream that finished before the delay is not held open by it
         Flux<Lap> hedge = Mono.delay(delay)
+                .takeUntilOther(race.decided())
                 .flatMapMany(tick -> {
                     Racer second = race.startHedge();
                     return second == null ? Flux.<Lap>empty() : racer(run, race, second);
@@ -327,10 +329,16 @@ public final class FallbackChain {
         private final Racer first;
         private @Nullable Racer second;
         private boolean over;
+        private final Sinks.Empty<Void> decided = Sinks.empty();
 
         Race(RequestRun run, Racer first) {
             this.run = run;
             this.first = first;
+        }
+
+        /** Completes once the race is decided (a racer delivered, or it ended with an error). */
+        Mono<Void> decided() {
+            return decided.asMono();
         }
 
         /** Starts the hedge unless the race is over (the first racer delivered or failed meanwhile). */
@@ -352,6 +360,7 @@ public final class FallbackChain {
             Racer loser;
             synchronized (this) {
                 over = true;
+                decided.tryEmitEmpty();
                 loser = winner == first ? second : first;
                 if (loser == null || loser.out) {
                     loser = null;
@@ -381,6 +390,7 @@ public final class FallbackChain {
                 return Flux.empty();
             }
             over = true;
+            decided.tryEmitEmpty();
             if (rivalRuns) {
                 stop(rival);
             }

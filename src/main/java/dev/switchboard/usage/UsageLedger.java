@@ -204,8 +204,8 @@ public final class UsageLedger implements RequestObserver {
             case NETWORK -> Column.NETWORK;
             case TIMEOUT -> Column.TIMEOUT;
             case BAD_REQUEST, MODEL_NOT_FOUND -> Column.BAD_REQUEST;
-            case CANCELLED -> Column.CANCELLED;
-            case SERVER_ERROR, WAITED, HEDGED_OUT -> Column.SERVER_ERROR;
+            case CANCELLED, HEDGED_OUT -> Column.CANCELLED;
+            case SERVER_ERROR, WAITED -> Column.SERVER_ERROR;
         };
     }
 }

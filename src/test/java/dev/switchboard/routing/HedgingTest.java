@@ -150,6 +150,20 @@ class HedgingTest {
     }
 
     @Test
+    void aShortAnswerBeforeTheDelayIsNotHeldOpenByTheHedgeTimer() {
+        scripts.put("p#1", ScriptedClient.streaming(() -> answer("quick")));
+        scripts.put("p#2", ScriptedClient.streaming(() -> answer("never")));
+
+        StepVerifier.withVirtualTime(() -> stream(request().build()))
+                .expectNextMatches(StreamEvent.Committed.class::isInstance)
+                .expectNext(new StreamEvent.Text("quick"))
+                .expectNextMatches(StreamEvent.Done.class::isInstance)
+                // no virtual time passes: the stream completes before the hedge delay would end
+                .expectComplete().verify(Duration.ofSeconds(5));
+        assertThat(scripts.get("p#2").calls()).isZero();
+    }
+
+    @Test
     void aHedgeThatFailsLeavesTheFirstCallRunning() {
         scripts.put("p#1", ScriptedClient.streaming(() -> answerAfter(Duration.ofSeconds(3), "slow")));
         scripts.put("p#2", ScriptedClient.streaming(() -> Flux.error(UpstreamException.of(ErrorClass.SERVER_ERROR,
