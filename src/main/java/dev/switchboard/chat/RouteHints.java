@@ -9,24 +9,19 @@ import org.jspecify.annotations.Nullable;
  * @param hedge {@code "hedge": false} turns hedging off for the request, {@code true} on even where the
  *     operator's default is off; null: the default ({@code switchboard.routing.hedge.enabled})
  * @param affinityKey an explicit affinity ({@code x-switchboard-affinity}, OpenAI's {@code prompt_cache_key});
- *     null when the client gave none
- * @param affinity the affinity the router derived (from the explicit key, else the {@code user} field, else
- *     the conversation's prefix): a hash, 0 when the request has none
+ *     null when the client gave none (the router then derives one from the {@code user} field or the
+ *     conversation's prefix)
  */
-public record RouteHints(@Nullable Boolean hedge, @Nullable String affinityKey, long affinity) {
+public record RouteHints(@Nullable Boolean hedge, @Nullable String affinityKey) {
 
     /** No wishes: the operator's defaults. */
-    public static final RouteHints NONE = new RouteHints(null, null, 0);
+    public static final RouteHints NONE = new RouteHints(null, null);
 
     public RouteHints withHedge(@Nullable Boolean hedgeWanted) {
-        return new RouteHints(hedgeWanted, affinityKey, affinity);
+        return new RouteHints(hedgeWanted, affinityKey);
     }
 
     public RouteHints withAffinityKey(@Nullable String key) {
-        return new RouteHints(hedge, key, affinity);
-    }
-
-    public RouteHints withAffinity(long derived) {
-        return new RouteHints(hedge, affinityKey, derived);
+        return new RouteHints(hedge, key);
     }
 }
