@@ -3,8 +3,11 @@ package dev.switchboard;
 import dev.switchboard.cache.CacheSweeper;
 import dev.switchboard.cache.ResponseCache;
 import dev.switchboard.chat.UpstreamException;
+import dev.switchboard.config.AffinityProperties;
 import dev.switchboard.config.CacheProperties;
 import dev.switchboard.config.LiveSettings;
+import dev.switchboard.config.HedgeProperties;
+import dev.switchboard.config.LatencyProperties;
 import dev.switchboard.config.PropertiesValidator;
 import dev.switchboard.config.ResumeProperties;
 import dev.switchboard.config.SwitchboardProperties;
@@ -31,6 +34,8 @@ import dev.switchboard.routing.CandidateGate;
 import dev.switchboard.routing.ChatRouter;
 import dev.switchboard.routing.ChatService;
 import dev.switchboard.routing.FallbackChain;
+import dev.switchboard.routing.HedgePolicy;
+import dev.switchboard.routing.Paces;
 import dev.switchboard.routing.ProviderGuards;
 import dev.switchboard.routing.RequestAdmission;
 import dev.switchboard.routing.RequestObserver;
@@ -130,11 +135,23 @@ public class GatewayConfiguration {
         return new ProviderClients(new HttpClientFactory(upstream, json, clock));
     }
 
+    /** The running time to first content, error rate and load of every key and provider. */
+    @Bean
+    Paces paces(LatencyProperties latency, Clock clock) {
+        return new Paces(latency, clock);
+    }
+
+    @Bean
+    HedgePolicy hedgePolicy(HedgeProperties hedge) {
+        return new HedgePolicy(hedge);
+    }
+
     @Bean
     ChatRouter chatRouter(ProviderRegistry registry, ProviderClients clients, SwitchboardProperties properties,
-            CandidateGate gate, LiveSettings settings, Clock clock) {
+            CandidateGate gate, LiveSettings settings, Clock clock, Paces paces, AffinityProperties affinity) {
         return new ChatRouter(registry, clients, properties.routing(), gate,
-                () -> settings.get().resilience().maxRetries(), () -> settings.get().routing().providerOrder(), clock);
+                () -> settings.get().resilience().maxRetries(), () -> settings.get().routing().providerOrder(), clock,
+                paces, affinity);
     }
 
     @Bean
@@ -144,9 +161,9 @@ public class GatewayConfiguration {
 
     @Bean
     FallbackChain fallbackChain(SwitchboardProperties properties, ProviderGuards guards,
-            List<AttemptListener> listeners, Clock clock, RequestTraces traces) {
+            List<AttemptListener> listeners, Clock clock, RequestTraces traces, Paces paces, HedgePolicy hedging) {
         return new FallbackChain(properties.routing(), properties.resilience(), guards, new AttemptListeners(listeners),
-                properties.usage().storeResponseText(), clock, traces);
+                properties.usage().storeResponseText(), clock, traces, paces, hedging);
     }
 
     @Bean

@@ -25,6 +25,9 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 public class ChatCommands {
 
+    /** Which conversation a request belongs to, for prompt-cache affinity (README, "Prompt-cache affinity"). */
+    public static final String AFFINITY_HEADER = "x-switchboard-affinity";
+
     private final JsonBodies bodies;
 
     public ChatCommands(JsonBodies bodies) {
@@ -43,7 +46,14 @@ public class ChatCommands {
         return command.toBuilder()
                 .client(ClientIdentity.of(exchange))
                 .cache(cacheDirective(exchange, OpenAiVocabulary.bool(request, "cache")))
+                .affinityKey(affinityKey(exchange, command.hints().affinityKey()))
                 .build();
+    }
+
+    /** The request's {@code x-switchboard-affinity} header, else what the body named ({@code prompt_cache_key}). */
+    public static @Nullable String affinityKey(ServerWebExchange exchange, @Nullable String fromBody) {
+        String header = exchange.getRequest().getHeaders().getFirst(AFFINITY_HEADER);
+        return header != null && !header.isBlank() ? header.trim() : fromBody;
     }
 
     /** {@code Cache-Control} of the request, unless the body turned the cache off with {@code "cache": false}. */
@@ -60,6 +70,7 @@ public class ChatCommands {
                 .temperature(OpenAiVocabulary.temperature(body))
                 .fallback(!Boolean.FALSE.equals(OpenAiVocabulary.bool(body, "fallback")))
                 .preferredProvider(blankToNull(OpenAiVocabulary.optionalText(body, "preferred_provider", "")))
+                .hedge(OpenAiVocabulary.bool(body, "hedge"))
                 .modelFallback(Boolean.TRUE.equals(OpenAiVocabulary.bool(body, "model_fallback")))
                 .tools(OpenAiVocabulary.tools(body.path("tools")))
                 .toolChoice(OpenAiVocabulary.toolChoice(body.path("tool_choice")))

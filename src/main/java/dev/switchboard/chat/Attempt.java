@@ -22,9 +22,15 @@ public record Attempt(
         return new Attempt(route.provider(), route.key(), route.model(), true, null, 200, null, latencyMs);
     }
 
-    /** {@code ok}, {@code waited} (a wait for a key to come back, not a call) or {@code error}. */
+    /**
+     * {@code ok}, {@code waited} (a wait for a key to come back, not a call), {@code hedged_out} (a hedged call
+     * the gateway cancelled because its rival answered first) or {@code error}.
+     */
     public String outcome() {
-        return success ? "ok" : errorClass == ErrorClass.WAITED ? "waited" : "error";
+        if (success) {
+            return "ok";
+        }
+        return errorClass == ErrorClass.WAITED ? "waited" : errorClass == ErrorClass.HEDGED_OUT ? "hedged_out" : "error";
     }
 
     /** Whether this was a call upstream (a wait is listed among the attempts but is none). */

@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
  * @param cache what the request lets the response cache do
  * @param route Path A only: providers to try first and the order to use (a task type's routing); null: the
  *     global order
+ * @param hints hedging and prompt-cache affinity wishes ({@link RouteHints#NONE} for the defaults)
  */
 public record ChatCommand(
         String requestId,
@@ -46,7 +47,8 @@ public record ChatCommand(
         GenerationOptions options,
         @Nullable Passthrough passthrough,
         CacheDirective cache,
-        @Nullable RoutePreference route) {
+        @Nullable RoutePreference route,
+        RouteHints hints) {
 
     public static final String ANONYMOUS = "anonymous";
 
@@ -63,6 +65,7 @@ public record ChatCommand(
         tools = List.copyOf(tools);
         options = options == null ? GenerationOptions.NONE : options;
         cache = cache == null ? CacheDirective.DEFAULT : cache;
+        hints = hints == null ? RouteHints.NONE : hints;
     }
 
     /** The same command, sent by this client. */
@@ -76,7 +79,7 @@ public record ChatCommand(
                 .temperature(temperature).fallback(fallback).preferredProvider(preferredProvider)
                 .modelFallback(modelFallback).client(clientId).tools(tools).toolChoice(toolChoice)
                 .responseFormat(responseFormat, formatOptional).options(options).passthrough(passthrough)
-                .cache(cache).route(route);
+                .cache(cache).route(route).hints(hints);
     }
 
     /** Images in all messages. */
@@ -122,6 +125,7 @@ public record ChatCommand(
         private @Nullable Passthrough passthrough;
         private CacheDirective cache = CacheDirective.DEFAULT;
         private @Nullable RoutePreference route;
+        private RouteHints hints = RouteHints.NONE;
 
         private Builder(String requestId, Surface surface, List<ChatMessage> messages) {
             this.requestId = requestId;
@@ -218,10 +222,28 @@ public record ChatCommand(
             return this;
         }
 
+        /** Hedging and affinity wishes. */
+        public Builder hints(RouteHints hints) {
+            this.hints = hints;
+            return this;
+        }
+
+        /** {@code "hedge": false} (or true): hedging off (or on) for this request; null: the default. */
+        public Builder hedge(@Nullable Boolean hedge) {
+            this.hints = hints.withHedge(hedge);
+            return this;
+        }
+
+        /** An explicit affinity key (a conversation or session id); null or blank: none. */
+        public Builder affinityKey(@Nullable String key) {
+            this.hints = hints.withAffinityKey(key == null || key.isBlank() ? null : key);
+            return this;
+        }
+
         public ChatCommand build() {
             return new ChatCommand(requestId, surface, messages, provider, model, maxTokens, temperature, fallback,
                     preferredProvider, modelFallback, clientId, tools, toolChoice, responseFormat, formatOptional,
-                    options, passthrough, cache, route);
+                    options, passthrough, cache, route, hints);
         }
     }
 }

@@ -26,7 +26,12 @@ public enum ErrorClass {
     /** The client went away after the stream was committed: no fault of the key or the provider. */
     CANCELLED("cancelled", false),
     /** Not an attempt: the request waited for a cooling key to come back (shown among the attempts). */
-    WAITED("waited", false);
+    WAITED("waited", false),
+    /**
+     * Not a failure: a hedged attempt whose rival delivered content first, so the gateway cancelled it (its
+     * connection closed). No fault of the key or the provider: no cooldown, no circuit count.
+     */
+    HEDGED_OUT("hedged_out", false);
 
     private final String code;
     private final boolean movesOn;

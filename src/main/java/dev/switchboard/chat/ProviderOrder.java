@@ -14,5 +14,11 @@ public enum ProviderOrder {
      * Every request starts at the highest-priority provider (lowest {@code priority} number) and tries every
      * usable key of a provider before the next one (seeds 001 and 003: OpenRouter, then Groq, then Gemini).
      */
-    PRIORITY
+    PRIORITY,
+    /**
+     * The first provider is chosen by the power of two choices over the providers that can take a call now,
+     * weighted by their running time to first content, error rate and calls in flight; the others follow in
+     * round-robin order (README, "Latency-aware keys and providers").
+     */
+    LATENCY
 }

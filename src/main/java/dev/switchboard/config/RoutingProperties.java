@@ -27,7 +27,8 @@ import org.springframework.util.unit.DataSize;
  *     then share one connection instead of holding one each, which is what lets one instance hold more open
  *     streams than it has file descriptors. Off by default: every provider API speaks HTTP/1.1
  * @param providerOrder how Path A orders providers: {@code round-robin} (each request starts one further) or
- *     {@code priority} (always the highest-priority provider first, every usable key of it before the next);
+ *     {@code priority} (always the highest-priority provider first, every usable key of it before the next) or
+ *     {@code latency} (the power of two choices, weighted by running time to first content, errors and load);
  *     a reload applies it
  */
 public record RoutingProperties(
@@ -92,6 +93,11 @@ public record RoutingProperties(
         /** Lock-free rotation: each request starts at the next key. */
         ROUND_ROBIN,
         /** Lowest priority number first, then the key with most calls remaining today. */
-        PRIORITY
+        PRIORITY,
+        /**
+         * The first key by the power of two choices over the usable keys, weighted by each key's running time
+         * to first content, error rate and calls in flight; the others follow in round-robin order.
+         */
+        LATENCY
     }
 }

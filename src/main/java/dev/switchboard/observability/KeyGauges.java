@@ -8,8 +8,10 @@ import dev.switchboard.keys.KeyView;
 import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderRegistry;
+import dev.switchboard.routing.Paces;
 import dev.switchboard.usage.RequestLogWriter;
 import dev.switchboard.usage.UsageLedger;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -29,6 +31,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code switchboard.key.calls.today}, {@code switchboard.key.calls.remaining} (-1 when unlimited)
  *   <li>{@code switchboard.key.limit.reset}: epoch seconds of the next 00:00 UTC
  *   <li>{@code switchboard.key.last.error}: 1 on the series of the key's last error class
+ *   <li>{@code switchboard.key.first.content} (ms), {@code switchboard.key.error.rate},
+ *       {@code switchboard.key.inflight}: the running figures {@code key-strategy: latency} compares
+ *   <li>{@code switchboard.key.prompt.tokens}, {@code switchboard.key.cached.tokens}: prompt tokens and the
+ *       part read from the provider's prompt cache (prompt-cache affinity)
  *   <li>{@code switchboard.requestlog.buffer.depth}, {@code switchboard.requestlog.dropped},
  *       {@code switchboard.ledger.pending.rows}
  * </ul>
@@ -39,11 +45,13 @@ public final class KeyGauges {
     private final ProviderRegistry providers;
     private final KeyHealth health;
     private final DailyLimits limits;
+    private final Paces paces;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
     private final Map<String, String> lastErrorSeen = new ConcurrentHashMap<>();
 
     public KeyGauges(MeterRegistry registry, ProviderRegistry providers, KeyHealth health, DailyLimits limits,
-            RequestLogWriter requestLog, UsageLedger ledger) {
+            RequestLogWriter requestLog, UsageLedger ledger, Paces paces) {
+        this.paces = paces;
         this.registry = registry;
         this.providers = providers;
         this.health = health;
@@ -88,6 +96,22 @@ public final class KeyGauges {
             long remaining = limits.keyRemaining(provider.name(), key);
             return remaining == Long.MAX_VALUE ? -1 : remaining;
         }).description("Calls left today under the key's daily limit, -1 when unlimited").tags(tags).register(registry);
+        Gauge.builder("switchboard.key.first.content", () -> {
+            Double ms = paces.view(provider.name(), key.alias()).firstContentMs();
+            return ms == null ? Double.NaN : ms;
+        }).description("Running (EWMA) time to first content of the key, ms; what key-strategy latency compares")
+                .baseUnit("milliseconds").tags(tags).register(registry);
+        Gauge.builder("switchboard.key.error.rate", () -> paces.view(provider.name(), key.alias()).errorRate())
+                .description("Running share of the key's calls that failed (0 to 1)").tags(tags).register(registry);
+        Gauge.builder("switchboard.key.inflight", () -> paces.view(provider.name(), key.alias()).inFlight())
+                .description("Upstream calls open on the key now").tags(tags).register(registry);
+        FunctionCounter.builder("switchboard.key.prompt.tokens", paces,
+                        p -> p.view(provider.name(), key.alias()).promptTokens())
+                .description("Prompt tokens the key's answers reported").tags(tags).register(registry);
+        FunctionCounter.builder("switchboard.key.cached.tokens", paces,
+                        p -> p.view(provider.name(), key.alias()).cachedTokens())
+                .description("Prompt tokens the provider read from its prompt cache for the key (cache-hit share: "
+                        + "cached / prompt)").tags(tags).register(registry);
         Gauge.builder("switchboard.key.limit.reset", () -> limits.nextReset().getEpochSecond())
                 .description("Epoch seconds of the next daily reset (00:00 UTC)").tags(tags).register(registry);
     }

@@ -39,6 +39,11 @@ public final class KeyPool {
         return provider;
     }
 
+    /** How this pool orders its keys ({@link KeyStrategy#LATENCY} is applied by the router on top of the rotation). */
+    public KeyStrategy strategy() {
+        return strategy;
+    }
+
     /** All keys in configuration order, enabled or not. */
     public List<ApiKey> keys() {
         return keys;

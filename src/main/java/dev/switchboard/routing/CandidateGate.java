@@ -59,6 +59,11 @@ public final class CandidateGate {
         return key.enabled() && health.usable(provider, key) && limits.tryAcquire(provider, key, model);
     }
 
+    /** Whether the key could take a call now (healthy, under its own daily limit), without taking it. */
+    public boolean usable(Provider provider, ApiKey key) {
+        return key.enabled() && health.usable(provider, key) && !limits.keyExhausted(provider, key);
+    }
+
     /** Whether some key of the provider could take a call for this model now (without taking it). */
     public boolean anyUsable(Provider provider, String model) {
         if (limits.providerExhausted(provider) || limits.modelExhausted(provider, model)) {

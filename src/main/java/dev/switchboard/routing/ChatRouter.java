@@ -6,6 +6,8 @@ import dev.switchboard.chat.ModelNotFoundException;
 import dev.switchboard.chat.ProviderOrder;
 import dev.switchboard.chat.ProviderUnavailableException;
 import dev.switchboard.chat.RoutePreference;
+import dev.switchboard.config.AffinityProperties;
+import dev.switchboard.config.LatencyProperties;
 import dev.switchboard.config.RoutingProperties;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderClients;
@@ -24,8 +26,8 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>no model (or {@code auto}) and no provider: Path A over all routable providers, in the provider
- *       order ({@code round-robin} or {@code priority}), a {@code preferred_provider} and a task's providers
- *       first;
+ *       order ({@code round-robin}, {@code priority}, or {@code latency}: the fastest of two drawn at random
+ *       first, see {@link Paces}), a {@code preferred_provider} and a task's providers first;
  *   <li>{@code provider} + {@code model}, or {@code model: "provider/model"}: Path B on that provider
  *       (any model name is passed through, as the provider may serve models not listed here);
  *   <li>{@code provider} alone: Path B with that provider's default model;
@@ -41,6 +43,8 @@ public final class ChatRouter {
     private final IntSupplier maxRetries;
     private final Supplier<ProviderOrder> providerOrder;
     private final Clock clock;
+    private final Paces paces;
+    private final AffinityProperties affinity;
     private final AtomicInteger providerCursor = new AtomicInteger();
 
     /**
@@ -49,7 +53,8 @@ public final class ChatRouter {
      */
     public ChatRouter(ProviderRegistry registry, ProviderClients clients, RoutingProperties routing,
             CandidateGate gate, int maxRetries, Clock clock) {
-        this(registry, clients, routing, gate, () -> maxRetries, routing::providerOrder, clock);
+        this(registry, clients, routing, gate, () -> maxRetries, routing::providerOrder, clock,
+                new Paces(LatencyProperties.defaults(), clock), AffinityProperties.off());
     }
 
     /**
@@ -58,6 +63,21 @@ public final class ChatRouter {
      */
     public ChatRouter(ProviderRegistry registry, ProviderClients clients, RoutingProperties routing,
             CandidateGate gate, IntSupplier maxRetries, Supplier<ProviderOrder> providerOrder, Clock clock) {
+        this(registry, clients, routing, gate, maxRetries, providerOrder, clock,
+                new Paces(LatencyProperties.defaults(), clock), AffinityProperties.off());
+    }
+
+    /**
+     * @param maxRetries read for each request, so a reload applies it
+     * @param providerOrder read for each request, so a reload applies it
+     * @param paces the running figures behind {@code key-strategy} and {@code provider-order: latency}
+     * @param affinity prompt-cache affinity: which requests go to the same key
+     */
+    public ChatRouter(ProviderRegistry registry, ProviderClients clients, RoutingProperties routing,
+            CandidateGate gate, IntSupplier maxRetries, Supplier<ProviderOrder> providerOrder, Clock clock, Paces paces,
+            AffinityProperties affinity) {
+        this.paces = paces;
+        this.affinity = affinity;
         this.registry = registry;
         this.clients = clients;
         this.routing = routing;
@@ -80,18 +100,19 @@ public final class ChatRouter {
         String model = command.model();
         String providerName = command.provider();
         boolean auto = model == null || model.isBlank() || "auto".equals(model);
+        long sticky = Affinity.of(command, affinity);
         if (providerName == null && auto) {
-            return defaultPlan(command);
+            return defaultPlan(command, sticky);
         }
         if (providerName != null) {
             Provider provider = namedProvider(providerName);
-            return named(provider, auto ? provider.defaultModel() : model, command);
+            return named(provider, auto ? provider.defaultModel() : model, command, sticky);
         }
         int slash = model.indexOf('/');
         if (slash > 0) {
             var prefixed = registry.get(model.substring(0, slash));
             if (prefixed.isPresent()) {
-                return named(routable(prefixed.get()), model.substring(slash + 1), command);
+                return named(routable(prefixed.get()), model.substring(slash + 1), command, sticky);
             }
         }
         for (Provider disabled : registry.all()) {
@@ -102,7 +123,7 @@ public final class ChatRouter {
         Provider provider = registry.findByModel(model).orElseThrow(() -> new InvalidRequestException(
                 "model_not_found", "The model '" + model + "' is not configured on any provider. "
                         + "Use GET /v1/models to list models, or name the provider as 'provider/model'."));
-        return named(routable(provider), model, command);
+        return named(routable(provider), model, command, sticky);
     }
 
     private static InvalidRequestException disabledModel(Provider provider, String model) {
@@ -110,7 +131,7 @@ public final class ChatRouter {
                 + provider.name() + "' is disabled in the configuration (enabled: false).", "model");
     }
 
-    private RoutePlan named(Provider provider, String model, ChatCommand command) {
+    private RoutePlan named(Provider provider, String model, ChatCommand command, long sticky) {
         if (provider.modelDisabled(model)) {
             throw disabledModel(provider, model);
         }
@@ -129,7 +150,7 @@ public final class ChatRouter {
                     + provider.format().name().toLowerCase(Locale.ROOT) + " format, model '" + model
                     + "') cannot honour " + quoted(fit.unsupported()) + "; see the README's fidelity table.", param);
         }
-        return new NamedModelPlan(provider, model, command, clients, gate, maxRetries());
+        return new NamedModelPlan(provider, model, command, clients, gate, maxRetries(), paces, sticky);
     }
 
     /**
@@ -138,7 +159,7 @@ public final class ChatRouter {
      * the auto-routed providers in the provider order: by priority, or starting one further than the previous
      * request.
      */
-    private RoutePlan defaultPlan(ChatCommand command) {
+    private RoutePlan defaultPlan(ChatCommand command, long sticky) {
         RoutePreference route = command.route();
         ProviderOrder order = route != null && route.order() != null ? route.order() : providerOrder.get();
         List<Provider> ordered = new ArrayList<>();
@@ -155,12 +176,21 @@ public final class ChatRouter {
             }
         }
         if (route == null || !route.only()) {
-            for (Provider provider : order == ProviderOrder.PRIORITY ? registry.autoRoutable() : providerRotation()) {
+            List<Provider> rest = switch (order) {
+                case PRIORITY -> registry.autoRoutable();
+                case LATENCY -> paces.orderProviders(roundRobin(), this::takesCalls);
+                case ROUND_ROBIN -> roundRobin();
+            };
+            if (ordered.isEmpty() && order != ProviderOrder.PRIORITY) {
+                // prompt-cache affinity: a conversation's provider first (a priority order is the operator's own)
+                rest = Affinity.heaviestFirst(rest, sticky, this::takesCalls, Provider::name);
+            }
+            for (Provider provider : rest) {
                 addOnce(ordered, provider);
             }
         }
         return new DefaultModelPlan(able(ordered, command, models), command, clients, gate, maxRetries(),
-                order == ProviderOrder.PRIORITY, models);
+                order == ProviderOrder.PRIORITY, models, paces, sticky);
     }
 
     private static void addOnce(List<Provider> ordered, Provider provider) {
@@ -206,8 +236,11 @@ public final class ChatRouter {
         return "'" + String.join("', '", params) + "'";
     }
 
-    /** Routable providers starting one further than the previous request. */
-    private List<Provider> providerRotation() {
+    private boolean takesCalls(Provider provider) {
+        return gate.providerOpen(provider) && gate.anyUsable(provider, provider.defaultModel());
+    }
+
+    private List<Provider> roundRobin() {
         List<Provider> providers = registry.autoRoutable();
         int n = providers.size();
         List<Provider> ordered = new ArrayList<>(n);

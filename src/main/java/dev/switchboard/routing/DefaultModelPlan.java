@@ -31,25 +31,26 @@ final class DefaultModelPlan implements RoutePlan {
     private final int maxPerProvider;
     private final boolean exhaustive;
     private final Map<String, String> models;
+    private final Paces paces;
+    private final long affinity;
     private final List<List<ApiKey>> rotations = new ArrayList<>();
     private final int[] cursors;
     private final int[] troubles;
     private final boolean[] unfit;
     private int index;
 
-    DefaultModelPlan(List<Provider> providers, ChatCommand command, ProviderClients clients, CandidateGate gate,
-            int maxPerProvider) {
-        this(providers, command, clients, gate, maxPerProvider, false, Map.of());
-    }
-
     /**
      * @param exhaustive every usable key of a provider before the next provider (priority order)
      * @param models the model to use per provider name instead of its default model
+     * @param paces the running figures behind {@code key-strategy: latency}
+     * @param affinity the request's prompt-cache affinity hash (0: none)
      */
     DefaultModelPlan(List<Provider> providers, ChatCommand command, ProviderClients clients, CandidateGate gate,
-            int maxPerProvider, boolean exhaustive, Map<String, String> models) {
+            int maxPerProvider, boolean exhaustive, Map<String, String> models, Paces paces, long affinity) {
         this.exhaustive = exhaustive;
         this.models = models;
+        this.paces = paces;
+        this.affinity = affinity;
         this.providers = providers;
         this.command = command;
         this.clients = clients;
@@ -128,10 +129,16 @@ final class DefaultModelPlan implements RoutePlan {
         return models.getOrDefault(provider.name(), provider.defaultModel());
     }
 
-    /** The provider's key order for this request, taken once (advancing its round-robin once). */
+    /**
+     * The provider's key order for this request, taken once (advancing its round-robin once); with
+     * {@code key-strategy: latency} the power of two choices picks the first ({@link Paces#order}).
+     */
     private List<ApiKey> rotation(int providerIndex) {
         while (rotations.size() <= providerIndex) {
-            rotations.add(providers.get(rotations.size()).keys().rotation());
+            Provider provider = providers.get(rotations.size());
+            rotations.add(Affinity.heaviestFirst(
+                    paces.order(provider, provider.keys().rotation(), key -> gate.usable(provider, key)),
+                    affinity, key -> gate.usable(provider, key), ApiKey::alias));
         }
         return rotations.get(providerIndex);
     }

@@ -12,6 +12,7 @@ import dev.switchboard.chat.RoutePath;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.chat.Usage;
+import dev.switchboard.config.LatencyProperties;
 import dev.switchboard.config.ResilienceProperties;
 import dev.switchboard.config.RoutingProperties;
 import dev.switchboard.providers.ChatChunk;
@@ -33,7 +34,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * Tries a request's candidates until one succeeds: the one pipeline behind every surface, and the one
@@ -50,6 +53,11 @@ import reactor.core.publisher.Mono;
  * the first chunk emits {@link StreamEvent.Committed} and from then on a failure becomes a
  * {@link MidStreamException} that ends the stream. WebFlux commits a response only when its body's first
  * element is written, so an error before {@code Committed} still becomes a normal JSON error answer.
+ *
+ * <p>Hedging ({@link HedgePolicy}): a stream whose first content has not come within the hedge delay races
+ * the plan's next candidate against it ({@link #hedged}); the first content wins and commits, the rival is
+ * cancelled and listed {@code hedged_out}. Every attempt also feeds the running figures of its key and
+ * provider ({@link Paces}: in flight, time to first content, outcome, prompt and cached tokens).
  *
  * <p>All attempts of one request make their upstream calls through one event loop's connection pool
  * ({@link EventLoopLocalConnector#sameLoopAcrossCalls()}), also after a back-off timer, so a fallback
@@ -71,6 +79,8 @@ public final class FallbackChain {
     private final FirstChunkProbe probe;
     private final Duration firstChunkTimeout;
     private final RequestTracing tracing;
+    private final Paces paces;
+    private final HedgePolicy hedging;
 
     /**
      * @param keepStreamText keep the whole text of answers for the request log (costs memory per open
@@ -85,7 +95,21 @@ public final class FallbackChain {
     /** @param tracing spans for the attempts ({@link RequestTracing#OFF}: none) */
     public FallbackChain(RoutingProperties routing, ResilienceProperties resilience, ProviderGuards guards,
             AttemptListener listener, boolean keepStreamText, Clock clock, RequestTracing tracing) {
+        this(routing, resilience, guards, listener, keepStreamText, clock, tracing,
+                new Paces(LatencyProperties.defaults(), clock), HedgePolicy.off());
+    }
+
+    /**
+     * @param tracing spans for the attempts ({@link RequestTracing#OFF}: none)
+     * @param paces the running figures of keys and providers, fed by every attempt (shared with the router)
+     * @param hedging when a stream is hedged
+     */
+    public FallbackChain(RoutingProperties routing, ResilienceProperties resilience, ProviderGuards guards,
+            AttemptListener listener, boolean keepStreamText, Clock clock, RequestTracing tracing, Paces paces,
+            HedgePolicy hedging) {
         this.tracing = tracing;
+        this.paces = paces;
+        this.hedging = hedging;
         this.keepStreamText = keepStreamText;
         this.guards = guards;
         this.listener = listener;
@@ -127,20 +151,55 @@ public final class FallbackChain {
 
     private Flux<ChatResult> attemptComplete(RequestRun run) {
         return attempt(run,
-                (candidate, start) -> candidate.client().complete(candidate.request(run.command()))
+                (r, candidate, start) -> candidate.client().complete(candidate.request(run.command()))
                         .timeout(run.remaining(start), Mono.error(() -> UpstreamException.of(ErrorClass.TIMEOUT,
                                 "no answer within the request deadline"))),
                 (tried, answer) -> answer.map(completion -> completed(run, tried, completion)));
     }
 
     private Flux<StreamEvent> attemptStream(RequestRun run) {
-        return attempt(run,
-                (candidate, start) -> probe.guard(candidate.client().stream(candidate.request(run.command())),
-                        min(firstChunkTimeout, run.remaining(start))),
+        long start = clock.millis();
+        Candidate candidate = run.nextCandidate(start);
+        if (candidate == null) {
+            return Flux.error(noCandidate(run, start));
+        }
+        Duration delay = hedgeDelay(run, candidate);
+        if (delay != null) {
+            return hedged(run, new Racer(candidate, start), delay);
+        }
+        return attempt(run, candidate, start, this::probedStream,
                 (tried, chunks) -> chunks.switchOnFirst((first, all) -> first.hasValue()
                         ? committed(run, tried, all)
                         : all.thenMany(Flux.<StreamEvent>error(() -> UpstreamException.of(ErrorClass.SERVER_ERROR,
                                 "upstream stream ended without any content")))));
+    }
+
+    /** The upstream stream of one candidate through the first-chunk probe. */
+    private Flux<ChatChunk> probedStream(RequestRun run, Candidate candidate, long start) {
+        return probe.guard(candidate.client().stream(candidate.request(run.command())),
+                min(firstChunkTimeout, run.remaining(start)));
+    }
+
+    /** The chunks, or an error when the stream ends without any content. */
+    private static Flux<ChatChunk> contentOrError(Flux<ChatChunk> chunks) {
+        return chunks.switchIfEmpty(Flux.error(() -> UpstreamException.of(ErrorClass.SERVER_ERROR,
+                "upstream stream ended without any content")));
+    }
+
+    /**
+     * The hedge delay of this attempt, or null when it is not hedged: the operator's default or the request's
+     * {@code "hedge"} says no, fallback is off, the request was hedged already, the plan's provider and model
+     * have too few measured streams, or the delay would not come before the first-chunk timeout.
+     */
+    private @Nullable Duration hedgeDelay(RequestRun run, Candidate candidate) {
+        if (run.attemptCount() == 0 && !run.hedged()) {
+            hedging.streamStarted(candidate.provider().name());
+        }
+        if (!hedging.wanted(run.command().hints().hedge()) || !run.command().fallback() || run.hedged()) {
+            return null;
+        }
+        Duration delay = hedging.delay(candidate.provider().name(), candidate.model());
+        return delay == null || delay.compareTo(firstChunkTimeout) >= 0 ? null : delay;
     }
 
     /**
@@ -148,24 +207,221 @@ public final class FallbackChain {
      * guards, timed as upstream time; {@code deliver} turns what comes back into the request's signals.
      * A failure before delivery (anything but a {@link MidStreamException}) is judged by {@link #afterFailure}.
      */
-    private <U, T> Flux<T> attempt(RequestRun run, BiFunction<Candidate, Long, Publisher<U>> call,
-            BiFunction<Tried, Flux<U>, Publisher<T>> deliver) {
+    private <U, T> Flux<T> attempt(RequestRun run, Call<U> call, BiFunction<Tried, Flux<U>, Publisher<T>> deliver) {
         long start = clock.millis();
         Candidate candidate = run.nextCandidate(start);
         if (candidate == null) {
             return Flux.error(noCandidate(run, start));
         }
-        long startNanos = System.nanoTime();
-        // doOnTerminate/doOnCancel (not doFinally) run before the signal travels on, so the upstream time is
-        // booked before the request's own end is measured
-        Flux<U> upstream = Flux.from(call.apply(candidate, start))
-                .transform(calls -> new AttemptScope<>(calls, run, candidate, tracing))
-                .transformDeferred(guards.guard(candidate.provider()))
-                .doOnTerminate(() -> run.addUpstreamNanos(System.nanoTime() - startNanos))
-                .doOnCancel(() -> run.addUpstreamNanos(System.nanoTime() - startNanos));
-        return Flux.from(deliver.apply(new Tried(candidate, start), upstream))
+        return attempt(run, candidate, start, call, deliver);
+    }
+
+    private <U, T> Flux<T> attempt(RequestRun run, Candidate candidate, long start, Call<U> call,
+            BiFunction<Tried, Flux<U>, Publisher<T>> deliver) {
+        return Flux.from(deliver.apply(new Tried(candidate, start), upstream(run, candidate, start, call)))
                 .onErrorResume(error -> !(error instanceof MidStreamException),
                         error -> Flux.error(afterFailure(run, candidate, error, start)));
+    }
+
+    /** Makes one upstream call. */
+    @FunctionalInterface
+    private interface Call<U> {
+        Publisher<U> make(RequestRun run, Candidate candidate, long start);
+    }
+
+    /**
+     * One upstream call through the provider's guards, timed as upstream time and counted in flight for
+     * the latency figures while it is open.
+     */
+    private <U> Flux<U> upstream(RequestRun run, Candidate candidate, long start, Call<U> call) {
+        return Flux.defer(() -> {
+            long startNanos = System.nanoTime();
+            paces.started(candidate);
+            // doOnTerminate/doOnCancel (not doFinally) run before the signal travels on, so the upstream time is
+            // booked before the request's own end is measured
+            return Flux.from(call.make(run, candidate, start))
+                    .transform(calls -> new AttemptScope<>(calls, run, candidate, tracing))
+                    .doOnTerminate(() -> run.addUpstreamNanos(System.nanoTime() - startNanos))
+                    .doOnCancel(() -> run.addUpstreamNanos(System.nanoTime() - startNanos))
+                    .doFinally(signal -> paces.ended(candidate));
+        }).transformDeferred(guards.guard(candidate.provider()));
+    }
+
+    /**
+     * The hedged first chunk: the first candidate's stream starts at once, the plan's next one when no
+     * content came within {@code delay} (and the provider's hedge budget allows). The first to deliver content
+     * wins and commits; the other is cancelled at once (its upstream connection closed) and listed as
+     * {@code hedged_out}. A racer that fails before content is an ordinary failed attempt; while its rival
+     * still runs, the request waits for the rival, else it goes on as after any failure.
+     */
+    private Flux<StreamEvent> hedged(RequestRun run, Racer first, Duration delay) {
+        Race race = new Race(run, first);
+        // the timer ends with the race: a stream that finished before the delay is not held open by it
+        Flux<Lap> hedge = Mono.delay(delay)
+                .takeUntilOther(race.decided())
+                .flatMapMany(tick -> {
+                    Racer second = race.startHedge();
+                    return second == null ? Flux.<Lap>empty() : racer(run, race, second);
+                });
+        return Flux.merge(racer(run, race, first), hedge)
+                .switchOnFirst((lead, laps) -> {
+                    Lap lap = lead.get();
+                    if (lap == null) {
+                        // an error, already judged by the race (a next attempt or the request's final error)
+                        return laps.thenMany(Flux.<StreamEvent>error(() -> new NextAttempt(0,
+                                "hedged attempt ended without content")));
+                    }
+                    Racer winner = lap.racer();
+                    race.won(winner);
+                    return committed(run, winner.tried(), laps.filter(l -> l.racer() == winner).map(Lap::chunk));
+                });
+    }
+
+    /** The plan's next candidate for a hedge, if the provider's budget allows one; null otherwise. */
+    private @Nullable Candidate hedgeCandidate(RequestRun run, Candidate first) {
+        String provider = first.provider().name();
+        if (!hedging.trySpend(provider)) {
+            return null;
+        }
+        Candidate next = run.nextCandidate(clock.millis());
+        if (next == null) {
+            hedging.refund(provider);
+            return null;
+        }
+        hedging.started();
+        return next;
+    }
+
+    /** One racer's chunks, each tagged with the racer, until the race stops it. */
+    private Flux<Lap> racer(RequestRun run, Race race, Racer racer) {
+        return upstream(run, racer.candidate(), racer.start(), this::probedStream)
+                .transform(FallbackChain::contentOrError)
+                .takeUntilOther(racer.stopped())
+                .doOnNext(chunk -> racer.delivered = true)
+                .map(chunk -> new Lap(racer, chunk))
+                .onErrorResume(error -> !racer.delivered, error -> race.failed(racer, error));
+    }
+
+    /** One side of a hedged attempt: its candidate, when it started, whether it delivered, how to stop it. */
+    private static final class Racer {
+
+        private final Candidate candidate;
+        private final long start;
+        private final Sinks.Empty<Void> stop = Sinks.empty();
+        private volatile boolean delivered;
+        /** Out of the race (it failed, or it was stopped); changed under the race's lock. */
+        private boolean out;
+
+        Racer(Candidate candidate, long start) {
+            this.candidate = candidate;
+            this.start = start;
+        }
+
+        Candidate candidate() {
+            return candidate;
+        }
+
+        long start() {
+            return start;
+        }
+
+        Tried tried() {
+            return new Tried(candidate, start);
+        }
+
+        Mono<Void> stopped() {
+            return stop.asMono();
+        }
+    }
+
+    /** A chunk and the racer it came from. */
+    private record Lap(Racer racer, ChatChunk chunk) {
+    }
+
+    /**
+     * The state of one hedged attempt. Its racers signal on different threads (an event loop, a timer), so
+     * every change, and the request's bookkeeping it makes, happens under the race's lock.
+     */
+    private final class Race {
+
+        private final RequestRun run;
+        private final Racer first;
+        private @Nullable Racer second;
+        private boolean over;
+        private final Sinks.Empty<Void> decided = Sinks.empty();
+
+        Race(RequestRun run, Racer first) {
+            this.run = run;
+            this.first = first;
+        }
+
+        /** Completes once the race is decided (a racer delivered, or it ended with an error). */
+        Mono<Void> decided() {
+            return decided.asMono();
+        }
+
+        /** Starts the hedge unless the race is over (the first racer delivered or failed meanwhile). */
+        synchronized @Nullable Racer startHedge() {
+            if (over || first.out) {
+                return null;
+            }
+            Candidate candidate = hedgeCandidate(run, first.candidate());
+            if (candidate == null) {
+                return null;
+            }
+            run.hedgedWith(candidate);
+            second = new Racer(candidate, clock.millis());
+            return second;
+        }
+
+        /** The winner delivered its first content: the other racer, if it still runs, is stopped and listed. */
+        void won(Racer winner) {
+            Racer loser;
+            synchronized (this) {
+                over = true;
+                decided.tryEmitEmpty();
+                loser = winner == first ? second : first;
+                if (loser == null || loser.out) {
+                    loser = null;
+                } else {
+                    stop(loser);
+                }
+            }
+            if (winner != first) {
+                hedging.won();
+            }
+            if (loser == first) {
+                // what the slow first call had waited is a lower bound of its time to first content
+                paces.firstContent(loser.candidate(), clock.millis() - loser.start());
+            }
+        }
+
+        /** A racer failed before content: book it; wait for the rival if it still runs, else go on as usual. */
+        synchronized Flux<Lap> failed(Racer racer, Throwable error) {
+            if (racer.out) {
+                return Flux.empty();
+            }
+            racer.out = true;
+            Throwable next = afterFailure(run, racer.candidate(), error, racer.start());
+            Racer rival = racer == first ? second : first;
+            boolean rivalRuns = rival != null && !rival.out;
+            if (rivalRuns && next instanceof NextAttempt) {
+                return Flux.empty();
+            }
+            over = true;
+            decided.tryEmitEmpty();
+            if (rivalRuns) {
+                stop(rival);
+            }
+            return Flux.error(next);
+        }
+
+        /** Cancels a racer's upstream call (its connection is closed) and lists it as hedged out. */
+        private void stop(Racer racer) {
+            racer.out = true;
+            run.hedgedOut(racer.candidate(), clock.millis() - racer.start());
+            racer.stop.tryEmitEmpty();
+        }
     }
 
     /** The candidate of an attempt and when (gateway clock, epoch millis) the attempt started. */
@@ -183,6 +439,10 @@ public final class FallbackChain {
         run.succeeded(candidate, usage, completion.chars(), completion.finishReason(),
                 keepStreamText ? completion.content() : null, calls, latency, now);
         listener.succeeded(candidate, latency);
+        // a whole answer is its own first content
+        paces.firstContent(candidate, latency);
+        paces.outcome(candidate, false);
+        paces.tokens(candidate, usage.promptTokens(), usage.cachedTokens());
         return new ChatResult(run.command().requestId(), completion.choices(), candidate.route(), usage,
                 now - run.startMillis(), run.attempts(), candidate.relays(run.command()) ? completion.raw() : null);
     }
@@ -193,7 +453,10 @@ public final class FallbackChain {
         Candidate candidate = tried.candidate();
         return Flux.concat(
                         Mono.fromSupplier(() -> {
-                            run.firstToken(candidate.route(), clock.millis());
+                            long now = clock.millis();
+                            run.firstToken(candidate.route(), now);
+                            paces.firstContent(candidate, now - tried.start());
+                            hedging.firstContent(candidate.provider().name(), candidate.model(), now - tried.start());
                             return new StreamEvent.Committed(candidate.route(), run.attempts(),
                                     candidate.relays(run.command()));
                         }),
@@ -212,6 +475,8 @@ public final class FallbackChain {
         run.succeeded(candidate, usage, tally.chars(), tally.finishReason(), tally.text(), tally.toolCallCount(),
                 now - tried.start(), now);
         listener.succeeded(candidate, now - tried.start());
+        paces.outcome(candidate, false);
+        paces.tokens(candidate, usage.promptTokens(), usage.cachedTokens());
         return new StreamEvent.Done(new ChatResult(run.command().requestId(), tally.choices(), candidate.route(), usage,
                 now - run.startMillis(), run.attempts(), null));
     }
@@ -222,6 +487,7 @@ public final class FallbackChain {
         run.failedMidStream(candidate, failure, tally.usage(run.command().promptChars()), tally.chars(),
                 clock.millis() - tried.start());
         listener.failed(candidate, failure);
+        paces.outcome(candidate, true);
         return new MidStreamException(candidate.route(), failure, run.attempts());
     }
 
@@ -243,6 +509,10 @@ public final class FallbackChain {
         UpstreamException failure = ErrorOverrides.apply(candidate.provider(), UpstreamFailures.classify(error));
         run.failed(candidate, failure, clock.millis() - start);
         listener.failed(candidate, failure);
+        if (failure.errorClass().movesOn()) {
+            // the key's or the provider's trouble; a bad request or an unknown model says nothing about their pace
+            paces.outcome(candidate, true);
+        }
         run.plan().failed(candidate, failure.errorClass());
         if (failure.errorClass() == ErrorClass.MODEL_NOT_FOUND) {
             // a model the provider does not know: the client's typo on Path B, a configuration problem on Path A

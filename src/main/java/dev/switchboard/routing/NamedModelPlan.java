@@ -28,7 +28,7 @@ final class NamedModelPlan implements RoutePlan {
     private int troubles;
 
     NamedModelPlan(Provider provider, String model, ChatCommand command, ProviderClients clients, CandidateGate gate,
-            int maxRetries) {
+            int maxRetries, Paces paces, long affinity) {
         this.provider = provider;
         this.model = model;
         this.command = command;
@@ -36,7 +36,9 @@ final class NamedModelPlan implements RoutePlan {
         this.clients = clients;
         this.gate = gate;
         this.maxRetries = maxRetries;
-        this.keys = provider.keys().rotation();
+        this.keys = Affinity.heaviestFirst(
+                paces.order(provider, provider.keys().rotation(), key -> gate.usable(provider, key)),
+                affinity, key -> gate.usable(provider, key), ApiKey::alias);
     }
 
     Provider provider() {

@@ -53,6 +53,7 @@ public final class RequestRun {
     private @Nullable String traceId;
     private int resumes;
     private boolean abandoned;
+    private boolean hedged;
 
     RequestRun(ChatCommand command, RoutePlan plan, Supplier<RoutePlan> replanner, int maxAttempts, Duration deadline,
             long nowMillis) {
@@ -128,6 +129,26 @@ public final class RequestRun {
                 failure.errorClass(), failure.status(), failure.getMessage(), latencyMs));
         errorClass = failure.errorClass();
         errorMessage = failure.getMessage();
+    }
+
+    /** A hedge started a second upstream call with this candidate beside the running one. */
+    synchronized void hedgedWith(Candidate candidate) {
+        hedged = true;
+    }
+
+    /** Whether this request was hedged (at most once). */
+    public boolean hedged() {
+        return hedged;
+    }
+
+    /**
+     * A hedged call the gateway cancelled because its rival delivered content first: an upstream call, but
+     * no failure of the key or the provider.
+     */
+    synchronized void hedgedOut(Candidate candidate, long latencyMs) {
+        upstreamAttempts++;
+        attempts.add(new Attempt(candidate.provider().name(), candidate.key().alias(), candidate.model(), false,
+                ErrorClass.HEDGED_OUT, 0, "cancelled: the hedged rival delivered content first", latencyMs));
     }
 
     void firstToken(RouteInfo committedRoute, long nowMillis) {

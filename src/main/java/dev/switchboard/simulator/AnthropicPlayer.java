@@ -108,8 +108,9 @@ final class AnthropicPlayer implements WirePlayer {
                 + quote(call.reasoningText()) + ",\"signature\":\"" + signature(call) + "\"},";
         return "{\"id\":\"" + messageId(call) + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":"
                 + quote(call.model()) + ",\"content\":[" + thinking + answer + "],\"stop_reason\":\"" + stopReason(call)
-                + "\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":" + call.promptTokens()
-                + ",\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":"
+                + "\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":" + (call.promptTokens() - call.cachedTokens())
+                + ",\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":" + call.cachedTokens()
+                + ",\"output_tokens\":"
                 + call.completionTokens() + ",\"service_tier\":\"standard\"}}";
     }
 
@@ -118,8 +119,9 @@ final class AnthropicPlayer implements WirePlayer {
     public String streamPreamble(SimulatedCall call) {
         return event("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"" + messageId(call)
                         + "\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":" + quote(call.model())
-                        + ",\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":" + call.promptTokens()
-                        + ",\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":1}}}")
+                        + ",\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":" + (call.promptTokens() - call.cachedTokens())
+                        + ",\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":" + call.cachedTokens()
+                        + ",\"output_tokens\":1}}}")
                 + (call.reasoning().isEmpty() ? answerBlockStart(call)
                         : blockStart(0, "{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}"))
                 + event("ping", "{\"type\": \"ping\"}");

@@ -205,7 +205,8 @@ final class GeminiPlayer implements WirePlayer {
         int thoughts = call.reasoning().size();
         return "{\"promptTokenCount\": " + call.promptTokens() + ",\"candidatesTokenCount\": " + answer
                 + ",\"totalTokenCount\": " + (call.promptTokens() + answer + thoughts)
-                + (thoughts == 0 ? "" : ",\"thoughtsTokenCount\": " + thoughts) + "}";
+                + (thoughts == 0 ? "" : ",\"thoughtsTokenCount\": " + thoughts)
+                + (call.cachedTokens() == 0 ? "" : ",\"cachedContentTokenCount\": " + call.cachedTokens()) + "}";
     }
 
     private String trailer(SimulatedCall call) {

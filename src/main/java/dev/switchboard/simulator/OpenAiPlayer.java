@@ -178,6 +178,8 @@ final class OpenAiPlayer implements WirePlayer {
     private static String usage(SimulatedCall call) {
         return "{\"prompt_tokens\":" + call.promptTokens() + ",\"completion_tokens\":" + call.completionTokens()
                 + ",\"total_tokens\":" + (call.promptTokens() + call.completionTokens())
+                + (call.cachedTokens() == 0 ? "" : ",\"prompt_tokens_details\":{\"cached_tokens\":"
+                        + call.cachedTokens() + "}")
                 + (call.reasoning().isEmpty() ? "" : ",\"completion_tokens_details\":{\"reasoning_tokens\":"
                         + call.reasoning().size() + "}")
                 + "}";

@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * One call the simulator is answering, already parsed from the wire.
  *
+ * @param cachedTokens prompt tokens read from the key's prefix cache ({@link PrefixCache})
  * @param reasoning reasoning tokens, streamed before the answer; empty unless reasoning was asked for
  * @param tokens the answer: text tokens (at most {@code max_tokens}), or the pieces of a tool call's
  *     arguments
@@ -20,6 +21,7 @@ record SimulatedCall(
         boolean stream,
         boolean includeUsage,
         int promptTokens,
+        int cachedTokens,
         List<String> reasoning,
         List<String> tokens,
         @Nullable ToolCall toolCall,

@@ -24,5 +24,10 @@ public enum SimulatorFault {
     /** The connection is closed before any response. */
     DROP,
     /** A healthy answer whose first token comes after the milliseconds given in the key. */
-    SLOW
+    SLOW,
+    /**
+     * A heavy tail: in the given share of calls the first token comes after the milliseconds given in the
+     * key (played as {@link #SLOW}), otherwise the answer is healthy.
+     */
+    TAIL
 }

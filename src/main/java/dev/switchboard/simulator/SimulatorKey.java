@@ -19,6 +19,8 @@ import java.util.Random;
  * sim-stall-after-N         N chunks, then silence
  * sim-drop                  connection closed before any response
  * sim-slow[-MILLIS]         healthy, but the first token comes after MILLIS ms (default 5,000)
+ * sim-tail-PERCENT[-MILLIS] healthy, but in PERCENT % of calls the first token comes after MILLIS ms (default
+ *                           3,000): a heavy-tailed time to first token, for hedging
  * sim-chaos-PERCENT         one of the faults above at random in PERCENT % of calls
  * anything else             healthy (e.g. sim-ok-1)
  * </pre>
@@ -62,6 +64,13 @@ public record SimulatorKey(SimulatorFault fault, int arg, double chaos) {
         if (rest.startsWith("drop")) {
             return new SimulatorKey(SimulatorFault.DROP, 0, 0);
         }
+        if (rest.startsWith("tail")) {
+            int percent = number(rest, "tail", 10);
+            String after = rest.substring("tail".length());
+            String afterPercent = after.startsWith("-" + percent) ? after.substring(1 + String.valueOf(percent).length())
+                    : "";
+            return new SimulatorKey(SimulatorFault.TAIL, number(afterPercent, "", 3000), percent / 100.0);
+        }
         if (rest.startsWith("slow")) {
             return new SimulatorKey(SimulatorFault.SLOW, number(rest, "slow", 5000), 0);
         }
@@ -73,6 +82,10 @@ public record SimulatorKey(SimulatorFault fault, int arg, double chaos) {
 
     /** The fault for one call, rolling the dice for chaos keys and for global fault probabilities. */
     public SimulatorKey roll(Random random, FaultProbabilities global) {
+        if (fault == SimulatorFault.TAIL) {
+            return random.nextDouble() < chaos ? new SimulatorKey(SimulatorFault.SLOW, arg, 0)
+                    : new SimulatorKey(SimulatorFault.NONE, 0, 0).roll(random, global);
+        }
         if (fault != SimulatorFault.NONE && fault != SimulatorFault.SLOW) {
             return this;
         }

@@ -57,11 +57,13 @@ public final class SimulatorServer implements AutoCloseable {
     private final GeminiPlayer gemini;
     private final DisposableServer server;
     private final Clock clock;
+    private final PrefixCache prefixes;
 
     private SimulatorServer(SimulatorProperties settings, JsonMapper json, Clock clock) {
         this.settings = settings;
         this.json = json;
         this.clock = clock;
+        this.prefixes = new PrefixCache(clock);
         this.openAi = new OpenAiPlayer(json);
         this.anthropic = new AnthropicPlayer(json);
         this.gemini = new GeminiPlayer(json);
@@ -191,7 +193,7 @@ public final class SimulatorServer implements AutoCloseable {
     private Flux<String> tokens(WirePlayer player, SimulatorKey fault, SimulatedCall call, int count) {
         List<Supplier<String>> all = pieces(player, call);
         List<Supplier<String>> pieces = all.subList(0, Math.min(count, all.size()));
-        Duration first = firstTokenDelay(fault);
+        Duration first = firstTokenDelay(fault, call);
         Duration each = settings.tokenDelay();
         if (first.isZero() && each.isZero()) {
             return Flux.fromIterable(pieces).map(Supplier::get);
@@ -228,12 +230,20 @@ public final class SimulatorServer implements AutoCloseable {
     }
 
     private Duration totalTime(SimulatorKey fault, SimulatedCall call) {
-        return firstTokenDelay(fault).plus(settings.tokenDelay().multipliedBy(Math.max(0, call.completionTokens() - 1)));
+        return firstTokenDelay(fault, call).plus(settings.tokenDelay().multipliedBy(Math.max(0, call.completionTokens() - 1)));
     }
 
-    /** The configured delay, or a slow key's own. */
-    private Duration firstTokenDelay(SimulatorKey fault) {
-        return fault.fault() == SimulatorFault.SLOW ? Duration.ofMillis(fault.arg()) : settings.firstTokenDelay();
+    /**
+     * The configured delay, or a slow key's own; the part of it that stands for reading the prompt shrinks
+     * with the share of the prompt read from the key's prefix cache (up to 80 % shorter when all of it was).
+     */
+    private Duration firstTokenDelay(SimulatorKey fault, SimulatedCall call) {
+        Duration delay = fault.fault() == SimulatorFault.SLOW ? Duration.ofMillis(fault.arg()) : settings.firstTokenDelay();
+        if (call.cachedTokens() == 0) {
+            return delay;
+        }
+        double cachedShare = (double) call.cachedTokens() / call.promptTokens();
+        return Duration.ofNanos((long) (delay.toNanos() * (1 - 0.8 * cachedShare)));
     }
 
     private Mono<Void> send(HttpServerResponse res, WirePlayer.HttpAnswer answer) {
@@ -246,8 +256,10 @@ public final class SimulatorServer implements AutoCloseable {
         String prompt = body == null ? "" : player.prompt(body);
         AnswerPlan answer = body == null ? AnswerPlan.empty(settings.answerTokens())
                 : AnswerPlan.of(player, model, body, settings.answerTokens(), toolCallIds::incrementAndGet);
+        int promptTokens = Math.max(1, (prompt.length() + 3) / 4);
+        int cachedTokens = Math.min(promptTokens, prefixes.read(key, prompt) / 4);
         return new SimulatedCall("chatcmpl-sim" + ids.incrementAndGet(), key, model, stream,
-                body != null && player.includeUsage(body), Math.max(1, (prompt.length() + 3) / 4), answer.reasoning(),
+                body != null && player.includeUsage(body), promptTokens, cachedTokens, answer.reasoning(),
                 answer.tokens(), answer.toolCall(), answer.finishReason(), clock.millis() / 1000);
     }
 }

@@ -4,10 +4,15 @@ import dev.switchboard.keys.DailyLimits;
 import dev.switchboard.keys.KeyHealth;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderRegistry;
+import dev.switchboard.providers.ApiKey;
+import dev.switchboard.routing.PaceView;
+import dev.switchboard.routing.Paces;
 import dev.switchboard.routing.ProviderGuards;
 import dev.switchboard.routing.UnknownModels;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /** Builds the key-pool views of every provider from health, limits and circuit state. */
@@ -18,9 +23,11 @@ public final class KeyPoolReport {
     private final DailyLimits limits;
     private final ProviderGuards guards;
     private final UnknownModels unknownModels;
+    private final Paces paces;
 
     public KeyPoolReport(ProviderRegistry registry, KeyHealth health, DailyLimits limits, ProviderGuards guards,
-            UnknownModels unknownModels) {
+            UnknownModels unknownModels, Paces paces) {
+        this.paces = paces;
         this.registry = registry;
         this.health = health;
         this.limits = limits;
@@ -52,6 +59,15 @@ public final class KeyPoolReport {
                 provider.format().name().toLowerCase(Locale.ROOT), status, circuit.name().toLowerCase(Locale.ROOT),
                 usable, provider.keys().size(), calls, provider.dailyLimit(),
                 provider.dailyLimit() == 0 ? null : Math.max(0, provider.dailyLimit() - calls), limits.nextReset(),
-                provider.defaultModel(), unknown, health.view(provider));
+                provider.defaultModel(), unknown, health.view(provider), paces.view(provider.name()),
+                keyPaces(provider));
+    }
+
+    private Map<String, PaceView> keyPaces(Provider provider) {
+        Map<String, PaceView> views = new LinkedHashMap<>();
+        for (ApiKey key : provider.keys().keys()) {
+            views.put(key.alias(), paces.view(provider.name(), key.alias()));
+        }
+        return views;
     }
 }

@@ -2,8 +2,10 @@ package dev.switchboard.status;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.keys.KeyView;
+import dev.switchboard.routing.PaceView;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One provider's key pool as operators see it.
@@ -13,6 +15,9 @@ import java.util.List;
  * @param unknownModels models the provider answered "not found" for lately (a typo in the configuration
  *     when the default model is among them: Path A skips the provider)
  * @param remainingCalls calls left today for the provider, null when unlimited
+ * @param latency the provider's running time to first content, error rate and calls in flight (what
+ *     {@code provider-order: latency} compares)
+ * @param keyLatency the same per key alias (what {@code key-strategy: latency} compares)
  */
 public record ProviderPoolView(
         String provider,
@@ -28,5 +33,7 @@ public record ProviderPoolView(
         @JsonProperty("next_reset") Instant nextReset,
         @JsonProperty("default_model") String defaultModel,
         @JsonProperty("unknown_models") List<String> unknownModels,
-        List<KeyView> keys) {
+        List<KeyView> keys,
+        PaceView latency,
+        @JsonProperty("key_latency") Map<String, PaceView> keyLatency) {
 }

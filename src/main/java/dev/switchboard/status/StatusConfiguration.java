@@ -6,6 +6,7 @@ import dev.switchboard.config.LiveSettings;
 import dev.switchboard.keys.DailyLimits;
 import dev.switchboard.keys.KeyHealth;
 import dev.switchboard.providers.ProviderRegistry;
+import dev.switchboard.routing.Paces;
 import dev.switchboard.routing.ProviderGuards;
 import dev.switchboard.routing.UnknownModels;
 import dev.switchboard.support.BackgroundJobs;
@@ -26,8 +27,8 @@ public class StatusConfiguration {
 
     @Bean
     KeyPoolReport keyPoolReport(ProviderRegistry registry, KeyHealth health, DailyLimits limits, ProviderGuards guards,
-            UnknownModels unknownModels) {
-        return new KeyPoolReport(registry, health, limits, guards, unknownModels);
+            UnknownModels unknownModels, Paces paces) {
+        return new KeyPoolReport(registry, health, limits, guards, unknownModels, paces);
     }
 
     @Bean

@@ -204,7 +204,7 @@ public final class UsageLedger implements RequestObserver {
             case NETWORK -> Column.NETWORK;
             case TIMEOUT -> Column.TIMEOUT;
             case BAD_REQUEST, MODEL_NOT_FOUND -> Column.BAD_REQUEST;
-            case CANCELLED -> Column.CANCELLED;
+            case CANCELLED, HEDGED_OUT -> Column.CANCELLED;
             case SERVER_ERROR, WAITED -> Column.SERVER_ERROR;
         };
     }

@@ -33,4 +33,23 @@ class SimulatorKeyTest {
         }
         assertThat(faults).isBetween(2300, 2700);
     }
+
+    @Test
+    void tailKeysAreSlowInTheirShareOfCallsOnly() {
+        assertThat(SimulatorKey.parse("sim-tail-10-3000-a")).isEqualTo(new SimulatorKey(SimulatorFault.TAIL, 3000, 0.10));
+        assertThat(SimulatorKey.parse("sim-tail-5-800")).isEqualTo(new SimulatorKey(SimulatorFault.TAIL, 800, 0.05));
+        assertThat(SimulatorKey.parse("sim-tail-bench")).isEqualTo(new SimulatorKey(SimulatorFault.TAIL, 3000, 0.10));
+        SimulatorKey tail = SimulatorKey.parse("sim-tail-10-3000");
+        Random random = new Random(7);
+        int slow = 0;
+        for (int i = 0; i < 10_000; i++) {
+            SimulatorKey call = tail.roll(random, FaultProbabilities.none());
+            assertThat(call.fault()).isIn(SimulatorFault.SLOW, SimulatorFault.NONE);
+            if (call.fault() == SimulatorFault.SLOW) {
+                assertThat(call.arg()).isEqualTo(3000);
+                slow++;
+            }
+        }
+        assertThat(slow).isBetween(900, 1100);
+    }
 }

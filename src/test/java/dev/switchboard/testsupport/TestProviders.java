@@ -31,6 +31,11 @@ public final class TestProviders {
     }
 
     public static Provider provider(String name, int keyCount, boolean autoRoute) {
+        return provider(name, keyCount, autoRoute, KeyStrategy.ROUND_ROBIN);
+    }
+
+    /** A provider whose pool orders its keys by this strategy. */
+    public static Provider provider(String name, int keyCount, boolean autoRoute, KeyStrategy strategy) {
         List<ApiKey> keys = new ArrayList<>();
         for (int i = 1; i <= keyCount; i++) {
             keys.add(new ApiKey(name + "#" + i, "secret-" + name + "-" + i, 100, 0, true));
@@ -38,6 +43,6 @@ public final class TestProviders {
         return new Provider(name, ProviderType.SIMULATOR, WireFormat.OPENAI, "http://127.0.0.1:9", name + "-model",
                 List.of(new ModelProperties(name + "-model", 1, 256, 0), new ModelProperties(name + "-other", 2, null, 0)),
                 100, true, autoRoute, Map.of(), 0, 100, List.of(),
-                new KeyPool(name, keys, KeyStrategy.ROUND_ROBIN, KeyPool.Remaining.UNKNOWN));
+                new KeyPool(name, keys, strategy, KeyPool.Remaining.UNKNOWN));
     }
 }

@@ -1,7 +1,9 @@
 package dev.switchboard.testsupport;
 
 import dev.switchboard.chat.UpstreamException;
+import dev.switchboard.config.AffinityProperties;
 import dev.switchboard.config.KeyHealthProperties;
+import dev.switchboard.config.LatencyProperties;
 import dev.switchboard.config.ResilienceProperties;
 import dev.switchboard.config.RoutingProperties;
 import dev.switchboard.keys.DailyLimits;
@@ -14,7 +16,10 @@ import dev.switchboard.routing.Candidate;
 import dev.switchboard.routing.CandidateGate;
 import dev.switchboard.routing.ChatRouter;
 import dev.switchboard.routing.FallbackChain;
+import dev.switchboard.routing.HedgePolicy;
+import dev.switchboard.routing.Paces;
 import dev.switchboard.routing.ProviderGuards;
+import dev.switchboard.routing.RequestTracing;
 import dev.switchboard.routing.UnknownModels;
 import dev.switchboard.support.SchedulerClock;
 import java.time.Clock;
@@ -31,6 +36,7 @@ public final class TestRouting {
     public final CandidateGate gate;
     public final ChatRouter router;
     public final FallbackChain chain;
+    public final Paces paces = new Paces(LatencyProperties.defaults(), clock);
 
     public TestRouting(ProviderRegistry registry, ProviderClients clients, RoutingProperties routing) {
         this(registry, clients, routing, KeyHealthProperties.defaults(), ResilienceProperties.defaults(),
@@ -39,12 +45,25 @@ public final class TestRouting {
 
     public TestRouting(ProviderRegistry registry, ProviderClients clients, RoutingProperties routing,
             KeyHealthProperties keys, ResilienceProperties resilience, AttemptListener extra) {
+        this(registry, clients, routing, keys, resilience, extra, HedgePolicy.off());
+    }
+
+    /** With this hedging policy. */
+    public TestRouting(ProviderRegistry registry, ProviderClients clients, RoutingProperties routing,
+            HedgePolicy hedging) {
+        this(registry, clients, routing, KeyHealthProperties.defaults(), ResilienceProperties.defaults(),
+                AttemptListener.NONE, hedging);
+    }
+
+    public TestRouting(ProviderRegistry registry, ProviderClients clients, RoutingProperties routing,
+            KeyHealthProperties keys, ResilienceProperties resilience, AttemptListener extra, HedgePolicy hedging) {
         this.health = new KeyHealth(keys, clock, limits);
         registry.all().forEach(health::register);
         this.guards = new ProviderGuards(resilience, clock);
         this.unknownModels = new UnknownModels(clock, Duration.ofMinutes(10));
         this.gate = new CandidateGate(health, limits, guards, unknownModels);
-        this.router = new ChatRouter(registry, clients, routing, gate, resilience.maxRetries(), clock);
+        this.router = new ChatRouter(registry, clients, routing, gate, resilience::maxRetries, routing::providerOrder,
+                clock, paces, AffinityProperties.defaults());
         AttemptBookkeeping healthListener = new AttemptBookkeeping(health, limits, unknownModels);
         this.chain = new FallbackChain(routing, resilience, guards, new AttemptListener() {
             @Override
@@ -58,6 +77,6 @@ public final class TestRouting {
                 healthListener.failed(candidate, failure);
                 extra.failed(candidate, failure);
             }
-        }, false, clock);
+        }, false, clock, RequestTracing.OFF, paces, hedging);
     }
 }

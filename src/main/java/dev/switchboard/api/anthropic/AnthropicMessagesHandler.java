@@ -61,6 +61,7 @@ public class AnthropicMessagesHandler {
                             .toBuilder()
                             .client(ClientIdentity.of(request.exchange()))
                             .cache(ChatCommands.cacheDirective(request.exchange(), null))
+                            .affinityKey(ChatCommands.affinityKey(request.exchange(), null))
                             .build();
                     return AnthropicRequestReader.streaming(body) ? stream(request, command) : complete(command);
                 });

@@ -33,7 +33,7 @@ final class AnthropicRequestReader {
     static final Set<String> MAPPED = Set.of("model", "messages", "max_tokens", "system", "stop_sequences", "temperature",
             "top_p", "top_k", "metadata", "stream", "tools", "tool_choice", "thinking");
     static final Set<String> ADVISORY = Set.of("service_tier");
-    static final Set<String> EXTENSIONS = Set.of("provider", "fallback");
+    static final Set<String> EXTENSIONS = Set.of("provider", "fallback", "hedge");
 
     private AnthropicRequestReader() {
     }
@@ -62,6 +62,7 @@ final class AnthropicRequestReader {
                 .temperature(temperature(body))
                 .fallback(!Boolean.FALSE.equals(OpenAiVocabulary.bool(body, "fallback")))
                 .preferredProvider(preferredProvider)
+                .hedge(OpenAiVocabulary.bool(body, "hedge"))
                 .tools(tools(body.path("tools")))
                 .toolChoice(toolChoice(body.path("tool_choice")))
                 .options(options(body))

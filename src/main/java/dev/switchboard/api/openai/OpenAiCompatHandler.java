@@ -6,6 +6,7 @@ import dev.switchboard.api.ErrorAnswers;
 import dev.switchboard.api.ResumableSse;
 import dev.switchboard.api.RoutingHeaders;
 import dev.switchboard.api.ChatCommands;
+import dev.switchboard.api.OpenAiVocabulary;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.MidStreamException;
 import dev.switchboard.chat.StreamEvent;
@@ -80,6 +81,8 @@ public class OpenAiCompatHandler {
                             .toBuilder()
                             .client(ClientIdentity.of(request.exchange()))
                             .cache(ChatCommands.cacheDirective(request.exchange(), null))
+                            .affinityKey(ChatCommands.affinityKey(request.exchange(),
+                                    OpenAiVocabulary.optionalText(body, "prompt_cache_key", "")))
                             .build();
                     return OpenAiRequestReader.streaming(body)
                             ? stream(request, command, OpenAiRequestReader.includeUsage(body))

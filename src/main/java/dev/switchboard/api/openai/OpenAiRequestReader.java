@@ -33,7 +33,7 @@ final class OpenAiRequestReader {
             "safety_identifier");
 
     /** The gateway's own fields ({@code extra_body} in the SDKs): read here, never sent upstream. */
-    static final Set<String> EXTENSIONS = Set.of("provider", "fallback");
+    static final Set<String> EXTENSIONS = Set.of("provider", "fallback", "hedge");
 
     private OpenAiRequestReader() {
     }
@@ -51,6 +51,7 @@ final class OpenAiRequestReader {
                 .maxTokens(OpenAiVocabulary.maxTokens(body))
                 .temperature(OpenAiVocabulary.temperature(body))
                 .fallback(!Boolean.FALSE.equals(OpenAiVocabulary.bool(body, "fallback")))
+                .hedge(OpenAiVocabulary.bool(body, "hedge"))
                 .preferredProvider(preferredProvider)
                 .tools(OpenAiVocabulary.tools(body.path("tools")))
                 .toolChoice(OpenAiVocabulary.toolChoice(body.path("tool_choice")))

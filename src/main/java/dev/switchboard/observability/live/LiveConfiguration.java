@@ -3,10 +3,15 @@ package dev.switchboard.observability.live;
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 
 import dev.switchboard.keys.KeyHealth;
+import dev.switchboard.providers.ProviderRegistry;
+import dev.switchboard.routing.PaceView;
+import dev.switchboard.routing.Paces;
 import dev.switchboard.routing.ProviderGuards;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -27,8 +32,14 @@ public class LiveConfiguration {
     static final int BUFFER_PER_LISTENER = 1024;
 
     @Bean(destroyMethod = "close")
-    LiveFeed liveFeed(Clock clock, KeyHealth health, ProviderGuards guards, ObjectProvider<QueueReadout> queue) {
+    LiveFeed liveFeed(Clock clock, KeyHealth health, ProviderGuards guards, ObjectProvider<QueueReadout> queue,
+            ProviderRegistry registry, Paces paces) {
         return new LiveFeed(clock, WINDOW, TICK, () -> inFlight(guards), BUFFER_PER_LISTENER, queue.getIfAvailable())
+                .showing(() -> {
+                    Map<String, PaceView> figures = new LinkedHashMap<>();
+                    registry.all().forEach(provider -> figures.put(provider.name(), paces.view(provider.name())));
+                    return figures;
+                })
                 .follow(health.changes());
     }
 

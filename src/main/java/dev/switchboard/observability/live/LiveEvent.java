@@ -3,8 +3,10 @@ package dev.switchboard.observability.live;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.chat.ErrorClass;
+import dev.switchboard.routing.PaceView;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -72,6 +74,8 @@ public sealed interface LiveEvent {
      * @param inFlight upstream calls in progress now (the providers' bulkheads)
      * @param droppedEvents events dropped for listeners too slow to read them, since startup
      * @param queue the background job queue, when the jobs feature runs
+     * @param providers each provider's running figures (time to first content, error rate, calls in flight,
+     *     prompt and cached prompt tokens: the cache-hit share is cached / prompt), when the feed has them
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Snapshot(
@@ -89,6 +93,7 @@ public sealed interface LiveEvent {
             @JsonProperty("in_flight") int inFlight,
             int listeners,
             @JsonProperty("dropped_events") long droppedEvents,
-            QueueReadout.@Nullable Reading queue) implements LiveEvent {
+            QueueReadout.@Nullable Reading queue,
+            @Nullable Map<String, PaceView> providers) implements LiveEvent {
     }
 }

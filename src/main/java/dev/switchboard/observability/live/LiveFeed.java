@@ -5,6 +5,7 @@ import dev.switchboard.chat.RouteInfo;
 import dev.switchboard.chat.Usage;
 import dev.switchboard.keys.KeyStateChange;
 import dev.switchboard.keys.KeyStatus;
+import dev.switchboard.routing.PaceView;
 import dev.switchboard.routing.RequestObserver;
 import dev.switchboard.routing.RequestRun;
 import java.time.Clock;
@@ -12,9 +13,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.BufferOverflowStrategy;
@@ -39,6 +42,7 @@ public final class LiveFeed implements RequestObserver, AutoCloseable {
     private final RequestWindow window;
     private final IntSupplier inFlight;
     private final @Nullable QueueReadout queue;
+    private volatile @Nullable Supplier<Map<String, PaceView>> providers;
     private final int bufferPerListener;
     private final Sinks.Many<LiveEvent> events = Sinks.many().multicast().directBestEffort();
     private final Flux<LiveEvent> ticks;
@@ -65,6 +69,12 @@ public final class LiveFeed implements RequestObserver, AutoCloseable {
     }
 
     /** Follows the keys' state changes until {@link #close()}. */
+    /** Adds each provider's running figures ({@code routing/Paces}) to every snapshot. */
+    public LiveFeed showing(Supplier<Map<String, PaceView>> providerFigures) {
+        this.providers = providerFigures;
+        return this;
+    }
+
     public LiveFeed follow(Flux<KeyStateChange> keyStateChanges) {
         keyChanges = keyStateChanges.subscribe(change -> emit(keyChanged(change)));
         return this;
@@ -95,10 +105,12 @@ public final class LiveFeed implements RequestObserver, AutoCloseable {
 
     LiveEvent.Snapshot snapshot() {
         RequestWindow.Summary s = window.summarize(clock.millis());
+        Supplier<Map<String, PaceView>> figures = providers;
         return new LiveEvent.Snapshot("snapshot", Instant.ofEpochMilli(clock.millis()),
                 (int) (window.windowMillis() / 1000), Math.round(s.perSecond() * 100) / 100.0, s.requests(),
                 s.errors(), s.fallbacks(), s.latencyP50(), s.latencyP95(), s.ttftP50(), s.ttftP95(),
-                inFlight.getAsInt(), listeners.get(), dropped.get(), queue == null ? null : queue.read());
+                inFlight.getAsInt(), listeners.get(), dropped.get(), queue == null ? null : queue.read(),
+                figures == null ? null : figures.get());
     }
 
     /** The sink takes one emitter at a time; the section is a handful of queue offers. */

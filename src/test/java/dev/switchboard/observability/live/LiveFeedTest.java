@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.keys.KeyStateChange;
 import dev.switchboard.keys.KeyStatus;
+import dev.switchboard.routing.PaceView;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -105,5 +107,14 @@ class LiveFeedTest {
         second.dispose();
 
         assertThat(feed.snapshot().listeners()).isZero();
+    }
+
+    @Test
+    void snapshotsCarryEachProvidersRunningFiguresOnceShown() {
+        assertThat(feed.snapshot().providers()).isNull();
+        PaceView alpha = new PaceView(120.5, 0.01, 2, 40, 361.5, 4000, 3000);
+        feed.showing(() -> Map.of("sim-alpha", alpha));
+
+        assertThat(feed.snapshot().providers()).containsEntry("sim-alpha", alpha);
     }
 }
