@@ -61,15 +61,17 @@ function setState(turn, name, text) {
   turn.bubble.dataset.state = name;
 }
 
-/** Streams one answer into the turn; returns the text when it completed, null otherwise. */
-async function ask(turn, signal) {
+/**
+ * POSTs the conversation to /api/chat/stream with the given extra headers; the response, or null when the
+ * gateway could not be reached (the turn then shows why).
+ */
+async function postTurn(turn, signal, headers) {
   const body = withTools({ messages: history.slice() }, offerTool);
   if (model.value) body.model = model.value;
-  let response;
   try {
-    response = await fetch(httpUrl('/api/chat/stream'), {
+    return await fetch(httpUrl('/api/chat/stream'), {
       method: 'POST',
-      headers: authHeaders('apiKey', { 'content-type': 'application/json', accept: 'text/event-stream' }),
+      headers: authHeaders('apiKey', { 'content-type': 'application/json', ...headers }),
       body: JSON.stringify(body),
       signal,
     });
@@ -78,6 +80,12 @@ async function ask(turn, signal) {
     if (!signal.aborted) turn.meta.append(errorBox({ message: `${err.message} (is the gateway URL right, and does it allow this origin?)`, code: 'network_error' }));
     return null;
   }
+}
+
+/** Streams one answer into the turn; returns the text when it completed, null otherwise. */
+async function ask(turn, signal) {
+  const response = await postTurn(turn, signal, { accept: 'text/event-stream' });
+  if (!response) return null;
   if (!response.ok || !(response.headers.get('content-type') || '').includes('text/event-stream')) {
     // Nothing was streamed: the gateway answered with a plain JSON error (all candidates failed, bad request…).
     const error = await errorOf(response);
@@ -133,21 +141,8 @@ async function ask(turn, signal) {
  * continues with the next event; the turn counts the reconnects in data-reconnects.
  */
 async function askResumable(turn, signal) {
-  const body = withTools({ messages: history.slice() }, offerTool);
-  if (model.value) body.model = model.value;
-  let response;
-  try {
-    response = await fetch(httpUrl('/api/chat/stream'), {
-      method: 'POST',
-      headers: authHeaders('apiKey', { 'content-type': 'application/json', prefer: 'respond-async' }),
-      body: JSON.stringify(body),
-      signal,
-    });
-  } catch (err) {
-    setState(turn, signal.aborted ? 'stopped' : 'error', signal.aborted ? 'stopped' : 'could not reach the gateway');
-    if (!signal.aborted) turn.meta.append(errorBox({ message: err.message, code: 'network_error' }));
-    return null;
-  }
+  const response = await postTurn(turn, signal, { prefer: 'respond-async' });
+  if (!response) return null;
   if (response.status !== 202) {
     const error = await errorOf(response);
     setState(turn, 'error', `failed · HTTP ${response.status}`);
