@@ -5,9 +5,9 @@ import dev.switchboard.cache.ResponseCache;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.config.AffinityProperties;
 import dev.switchboard.config.CacheProperties;
-import dev.switchboard.config.LiveSettings;
 import dev.switchboard.config.HedgeProperties;
 import dev.switchboard.config.LatencyProperties;
+import dev.switchboard.config.LiveSettings;
 import dev.switchboard.config.PropertiesValidator;
 import dev.switchboard.config.ResumeProperties;
 import dev.switchboard.config.SwitchboardProperties;
@@ -47,6 +47,7 @@ import dev.switchboard.usage.RequestLogRecorder;
 import dev.switchboard.usage.RequestLogWriter;
 import dev.switchboard.usage.UsageLedger;
 import dev.switchboard.usage.UsageMaintenance;
+import dev.switchboard.web.FlatFilterChain;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.ConnectionFactory;
 import java.time.Clock;
@@ -56,11 +57,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.server.WebFilter;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -69,6 +74,20 @@ import tools.jackson.databind.json.JsonMapper;
 public class GatewayConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayConfiguration.class);
+
+    /**
+     * All web filters, in their order, as one step ({@link FlatFilterChain}); last of the customizers, so it
+     * also takes the filters they add.
+     */
+    @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
+    WebHttpHandlerBuilderCustomizer flatFilterChain() {
+        return builder -> builder.filters(filters -> {
+            List<WebFilter> all = List.copyOf(filters);
+            filters.clear();
+            filters.add(new FlatFilterChain(all));
+        });
+    }
 
     /** UTC time read from Reactor's scheduler clock, so virtual-time tests move it too. */
     @Bean

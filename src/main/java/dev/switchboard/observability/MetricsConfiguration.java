@@ -1,5 +1,6 @@
 package dev.switchboard.observability;
 
+import dev.switchboard.config.TracingProperties;
 import dev.switchboard.keys.DailyLimits;
 import dev.switchboard.keys.KeyHealth;
 import dev.switchboard.providers.ProviderRegistry;
@@ -15,11 +16,16 @@ import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
+import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Binds the key gauges and Resilience4j's circuit breaker and bulkhead metrics. */
+/**
+ * Binds the key gauges and Resilience4j's circuit breaker and bulkhead metrics, and times server requests
+ * ({@link ServerRequestTimers} unless tracing is on).
+ */
 @Configuration(proxyBeanMethods = false)
 public class MetricsConfiguration {
 
@@ -61,6 +67,21 @@ public class MetricsConfiguration {
         }
         gauges.registerAll();
         return gauges;
+    }
+
+    /**
+     * With tracing off, {@code http.server.requests} comes from {@link ServerRequestTimers} and the web
+     * handler gets no observation registry (Spring's observation would only duplicate the metric, at 5–7 % of
+     * the CPU); with tracing on, Spring's observation stays: it makes the server span.
+     */
+    @Bean
+    WebHttpHandlerBuilderCustomizer serverRequestTimers(TracingProperties tracing, MeterRegistry registry) {
+        return builder -> {
+            if (!tracing.enabled()) {
+                builder.observationRegistry(ObservationRegistry.NOOP)
+                        .filters(filters -> filters.add(0, new ServerRequestTimers(registry)));
+            }
+        };
     }
 
     /** Picks up keys added at runtime or by a reload, and new last-error classes. */

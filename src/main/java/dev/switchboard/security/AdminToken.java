@@ -14,6 +14,9 @@ public final class AdminToken {
 
     static final int MIN_LENGTH = 16;
 
+    /** A digest per thread: looking one up by name costs as much as hashing a short token. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(AdminToken::newDigest);
+
     private final byte @Nullable [] digest;
 
     private AdminToken(byte @Nullable [] digest) {
@@ -53,8 +56,14 @@ public final class AdminToken {
     }
 
     static byte[] sha256(String value) {
+        MessageDigest digest = SHA256.get();
+        digest.reset();
+        return digest.digest(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static MessageDigest newDigest() {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }

@@ -132,6 +132,23 @@ class StatusApiIT {
     }
 
     @Test
+    void httpServerRequestsAreTimedPerRouteAndStatusWithTracingOff() {
+        http.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"messages\":[]}")
+                .exchange().expectStatus().isBadRequest();
+
+        JsonNode chat = get("/actuator/metrics/http.server.requests?tag=uri:/api/chat&tag=method:POST&tag=status:200");
+        JsonNode refused = get("/actuator/metrics/http.server.requests?tag=uri:/v1/chat/completions&tag=status:400"
+                + "&tag=outcome:CLIENT_ERROR&tag=exception:PublicError");
+
+        assertThat(chat.path("measurements").get(0).path("value").asDouble()).isGreaterThanOrEqualTo(3);
+        assertThat(refused.path("measurements").get(0).path("value").asDouble()).isGreaterThanOrEqualTo(1);
+        String prometheus = http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(prometheus).contains("http_server_requests_seconds_count{exception=\"none\",method=\"POST\","
+                + "outcome=\"SUCCESS\",status=\"200\",uri=\"/api/chat\"}");
+    }
+
+    @Test
     void actuatorHealthIncludesTheDatabaseAndTheProviders() {
         JsonNode health = get("/actuator/health");
 
