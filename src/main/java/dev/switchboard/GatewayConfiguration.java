@@ -48,6 +48,8 @@ import dev.switchboard.usage.RequestLogWriter;
 import dev.switchboard.usage.UsageLedger;
 import dev.switchboard.usage.UsageMaintenance;
 import dev.switchboard.web.FlatFilterChain;
+import dev.switchboard.web.HotRoute;
+import dev.switchboard.web.HotRouteFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.ConnectionFactory;
 import java.time.Clock;
@@ -63,6 +65,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.server.WebFilter;
@@ -74,6 +77,12 @@ import tools.jackson.databind.json.JsonMapper;
 public class GatewayConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayConfiguration.class);
+
+    /** The chat surfaces' routes, answered as the last filter instead of through the dispatcher. */
+    @Bean
+    HotRouteFilter hotRoutes(List<HotRoute> routes, ServerCodecConfigurer codecs) {
+        return new HotRouteFilter(routes, codecs);
+    }
 
     /**
      * All web filters, in their order, as one step ({@link FlatFilterChain}); last of the customizers, so it

@@ -3,6 +3,7 @@ package dev.switchboard.api;
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
 
+import dev.switchboard.web.HotRoute;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,6 +23,17 @@ public class ChatRoutes {
                 .route(POST("/api/chat"), sync::chat)
                 .andRoute(POST("/api/chat/stream"), sse::stream)
                 .andRoute(GET("/api/chat/stream/{id}"), sse::events);
+    }
+
+    /** The native sync and SSE surfaces, answered ahead of the dispatcher. */
+    @Bean
+    HotRoute nativeChat(ChatHandler sync) {
+        return HotRoute.post("/api/chat", sync::chat);
+    }
+
+    @Bean
+    HotRoute nativeChatStream(ChatStreamHandler sse) {
+        return HotRoute.post("/api/chat/stream", sse::stream);
     }
 
     @Bean
