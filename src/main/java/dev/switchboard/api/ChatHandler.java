@@ -4,6 +4,7 @@ import dev.switchboard.chat.ChatResult;
 import dev.switchboard.chat.Surface;
 import dev.switchboard.routing.ChatService;
 import dev.switchboard.web.JsonAnswer;
+import dev.switchboard.web.JsonBodies;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -25,8 +26,7 @@ public class ChatHandler {
     }
 
     public Mono<ServerResponse> chat(ServerRequest request) {
-        return request.bodyToMono(byte[].class)
-                .defaultIfEmpty(new byte[0])
+        return JsonBodies.bytes(request)
                 .map(body -> commands.read(body, request.exchange(), Surface.SYNC))
                 .flatMap(chat::complete)
                 .flatMap(this::respond);

@@ -5,6 +5,7 @@ import dev.switchboard.chat.MidStreamException;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.Surface;
 import dev.switchboard.routing.ChatService;
+import dev.switchboard.web.JsonBodies;
 import dev.switchboard.web.SseFrames;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -54,8 +55,7 @@ public class ChatStreamHandler {
         if (ResumableSse.lastEventId(request) != null) {
             return resumable.resume(request, SURFACE, null);
         }
-        return request.bodyToMono(byte[].class)
-                .defaultIfEmpty(new byte[0])
+        return JsonBodies.bytes(request)
                 .map(body -> commands.read(body, request.exchange(), Surface.SSE))
                 .flatMap(command -> ResumableSse.detached(request)
                         ? resumable.startDetached(SURFACE, command, EVENTS_PATH,

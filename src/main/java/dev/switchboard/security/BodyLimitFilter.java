@@ -18,7 +18,8 @@ import reactor.core.publisher.Mono;
  * The request body limit, for every endpoint: a declared {@code Content-Length} over it is refused
  * with a 413 (bodies up to 8 MiB are read and dropped first, so the client reads the answer instead of a
  * closed connection; bigger ones are refused at once), and a body without one (chunked) is counted while it is read and
- * cut off with the same 413 as soon as it crosses the limit. Multipart uploads to the Task API get the
+ * cut off with the same 413 as soon as it crosses the limit. A body within its declared length is not wrapped at
+ * all: the server's HTTP codec ends it at that length. Multipart uploads to the Task API get the
  * file limit ({@code switchboard.tasks.max-file-size}) on top, since the file is part of the body.
  */
 final class BodyLimitFilter implements WebFilter, Ordered {
@@ -53,6 +54,11 @@ final class BodyLimitFilter implements WebFilter, Ordered {
                 return request.getBody().doOnNext(DataBufferUtils::release).then(Mono.error(tooLarge(limit)));
             }
             return Mono.error(tooLarge(limit));
+        }
+        if (declared >= 0) {
+            // the declared length is within the limit, and the server's codec (HTTP/1.1 framing, HTTP/2's
+            // content-length check) never reads past it: nothing to count
+            return chain.filter(exchange);
         }
         return chain.filter(exchange.mutate().request(new Counted(request, limit)).build());
     }

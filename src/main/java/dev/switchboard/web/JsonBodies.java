@@ -3,7 +3,11 @@ package dev.switchboard.web;
 import dev.switchboard.chat.GatewayException;
 import dev.switchboard.providers.SecretScrubber;
 import java.util.Collection;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.exc.MismatchedInputException;
@@ -18,10 +22,33 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class JsonBodies {
 
+    private static final byte[] NO_BYTES = new byte[0];
+
     private final JsonMapper json;
 
     public JsonBodies(JsonMapper json) {
         this.json = json;
+    }
+
+    /**
+     * The whole request body, empty when there is none: the buffers joined and copied once, without the
+     * codec lookup of {@code bodyToMono(byte[].class)}. Its size is bounded before this: the body limit
+     * filter refuses a longer declared length and counts a body sent without one.
+     */
+    public static Mono<byte[]> bytes(ServerRequest request) {
+        return DataBufferUtils.join(request.exchange().getRequest().getBody())
+                .map(JsonBodies::copyAndRelease)
+                .defaultIfEmpty(NO_BYTES);
+    }
+
+    private static byte[] copyAndRelease(DataBuffer buffer) {
+        try {
+            byte[] bytes = new byte[buffer.readableByteCount()];
+            buffer.read(bytes);
+            return bytes;
+        } finally {
+            DataBufferUtils.release(buffer);
+        }
     }
 
     /** Parses JSON into a wire record, mapping parse errors to 400s. */

@@ -1,8 +1,8 @@
 package dev.switchboard.api.anthropic;
 
+import dev.switchboard.api.ChatCommands;
 import dev.switchboard.api.ErrorAnswers;
 import dev.switchboard.api.RoutingHeaders;
-import dev.switchboard.api.ChatCommands;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.MidStreamException;
 import dev.switchboard.chat.StreamEvent;
@@ -52,8 +52,7 @@ public class AnthropicMessagesHandler {
 
     public Mono<ServerResponse> messages(ServerRequest request) {
         String requestId = RequestIds.of(request.exchange());
-        return request.bodyToMono(byte[].class)
-                .defaultIfEmpty(new byte[0])
+        return JsonBodies.bytes(request)
                 .flatMap(bytes -> {
                     ObjectNode body = bodies.parse(bytes, ObjectNode.class);
                     ChatCommand command = AnthropicRequestReader.read(body, requestId, providers::routes,

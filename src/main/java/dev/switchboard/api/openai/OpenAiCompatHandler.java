@@ -2,14 +2,13 @@ package dev.switchboard.api.openai;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.switchboard.api.ChatCommands;
 import dev.switchboard.api.ErrorAnswers;
+import dev.switchboard.api.OpenAiVocabulary;
 import dev.switchboard.api.ResumableSse;
 import dev.switchboard.api.RoutingHeaders;
-import dev.switchboard.api.ChatCommands;
-import dev.switchboard.api.OpenAiVocabulary;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.MidStreamException;
-import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.config.ModelProperties;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderRegistry;
@@ -28,7 +27,6 @@ import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -73,8 +71,7 @@ public class OpenAiCompatHandler {
             return resumable.resume(request, SURFACE, null);
         }
         String requestId = RequestIds.of(request.exchange());
-        return request.bodyToMono(byte[].class)
-                .defaultIfEmpty(new byte[0])
+        return JsonBodies.bytes(request)
                 .flatMap(bytes -> {
                     ObjectNode body = bodies.parse(bytes, ObjectNode.class);
                     ChatCommand command = OpenAiRequestReader.read(body, requestId, preferredProvider(request))
