@@ -29,7 +29,11 @@ import reactor.util.context.Context;
  *       {@link UpstreamHeaders} adds it to the request;
  *   <li>the request's log context ({@link LogContext}) while the attempt's first element and its end travel
  *       on: whatever is logged because of them (a key cooling down, a circuit opening, an unknown model)
- *       carries the request id and trace id.
+ *       carries the request id and trace id;
+ *   <li>its bookkeeping, once, before its end travels on (so the upstream time is booked before the request's
+ *       own end is measured): the time it took as upstream time of the request, and the call counted in flight
+ *       in the latency figures ({@link Paces}) from subscription to its end. One operator does all of it: a
+ *       {@code doOnTerminate}, {@code doOnCancel} and {@code doFinally} each cost a subscriber per call.
  * </ul>
  *
  * Elements pass through as they are; per element the span's bookkeeping is a few type checks, and only when
@@ -40,12 +44,14 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
     private final RequestRun run;
     private final Candidate candidate;
     private final RequestTracing tracing;
+    private final Paces paces;
 
-    AttemptScope(Flux<? extends T> call, RequestRun run, Candidate candidate, RequestTracing tracing) {
+    AttemptScope(Flux<? extends T> call, RequestRun run, Candidate candidate, RequestTracing tracing, Paces paces) {
         super(call);
         this.run = run;
         this.candidate = candidate;
         this.tracing = tracing;
+        this.paces = paces;
     }
 
     @Override
@@ -53,6 +59,7 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
         AttemptSpan span = tracing.enabled()
                 ? tracing.attempt(candidate, run.attemptCount() + 1, actual.currentContext())
                 : AttemptSpan.NONE;
+        paces.started(candidate);
         source.subscribe(new Scope<>(actual, span, this));
     }
 
@@ -64,6 +71,8 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
         private final boolean traced;
         private final RequestRun run;
         private final Candidate candidate;
+        private final Paces paces;
+        private final long startNanos = System.nanoTime();
         private final AtomicBoolean ended = new AtomicBoolean();
         private @Nullable Subscription upstream;
         private boolean first = true;
@@ -79,6 +88,7 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
             this.traced = span != AttemptSpan.NONE;
             this.run = scope.run;
             this.candidate = scope.candidate;
+            this.paces = scope.paces;
             this.context = UpstreamHeaders.into(actual.currentContext(), span.headers());
         }
 
@@ -110,9 +120,7 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
 
         @Override
         public void onError(Throwable error) {
-            if (traced) {
-                end(new AttemptEnd(AttemptEnd.FAILED, classify(error), delivered(), finishReason));
-            }
+            end(traced ? new AttemptEnd(AttemptEnd.FAILED, classify(error), delivered(), finishReason) : null);
             try (LogContext ignored = logContext()) {
                 actual.onError(error);
             }
@@ -120,12 +128,10 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
 
         @Override
         public void onComplete() {
-            if (traced) {
-                end(content ? new AttemptEnd(AttemptEnd.SUCCESS, null, delivered(), finishReason)
-                        // FallbackChain fails such a stream the same way
-                        : new AttemptEnd(AttemptEnd.FAILED, UpstreamException.of(ErrorClass.SERVER_ERROR,
-                                "upstream stream ended without any content"), null, null));
-            }
+            end(!traced ? null : content ? new AttemptEnd(AttemptEnd.SUCCESS, null, delivered(), finishReason)
+                    // FallbackChain fails such a stream the same way
+                    : new AttemptEnd(AttemptEnd.FAILED, UpstreamException.of(ErrorClass.SERVER_ERROR,
+                            "upstream stream ended without any content"), null, null));
             try (LogContext ignored = logContext()) {
                 actual.onComplete();
             }
@@ -138,9 +144,7 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
 
         @Override
         public void cancel() {
-            if (traced) {
-                end(new AttemptEnd(AttemptEnd.CANCELLED, null, delivered(), finishReason));
-            }
+            end(traced ? new AttemptEnd(AttemptEnd.CANCELLED, null, delivered(), finishReason) : null);
             upstream.cancel();
         }
 
@@ -148,9 +152,14 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
             return LogContext.open(run.command().requestId(), run.traceId());
         }
 
-        private void end(AttemptEnd end) {
+        /** The attempt's end, once however it ends; {@code end} is what its span records (null: no span). */
+        private void end(@Nullable AttemptEnd end) {
             if (ended.compareAndSet(false, true)) {
-                span.end(end);
+                run.addUpstreamNanos(System.nanoTime() - startNanos);
+                paces.ended(candidate);
+                if (end != null) {
+                    span.end(end);
+                }
             }
         }
 

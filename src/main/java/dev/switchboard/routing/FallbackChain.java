@@ -234,17 +234,9 @@ public final class FallbackChain {
      * the latency figures while it is open.
      */
     private <U> Flux<U> upstream(RequestRun run, Candidate candidate, long start, Call<U> call) {
-        return Flux.defer(() -> {
-            long startNanos = System.nanoTime();
-            paces.started(candidate);
-            // doOnTerminate/doOnCancel (not doFinally) run before the signal travels on, so the upstream time is
-            // booked before the request's own end is measured
-            return Flux.from(call.make(run, candidate, start))
-                    .transform(calls -> new AttemptScope<>(calls, run, candidate, tracing))
-                    .doOnTerminate(() -> run.addUpstreamNanos(System.nanoTime() - startNanos))
-                    .doOnCancel(() -> run.addUpstreamNanos(System.nanoTime() - startNanos))
-                    .doFinally(signal -> paces.ended(candidate));
-        }).transformDeferred(guards.guard(candidate.provider()));
+        // the scope books the upstream time and the in-flight count (see AttemptScope)
+        return Flux.defer(() -> new AttemptScope<>(Flux.from(call.make(run, candidate, start)), run, candidate, tracing,
+                paces)).transformDeferred(guards.guard(candidate.provider()));
     }
 
     /**
