@@ -4,6 +4,7 @@ import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.UpstreamException;
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -46,13 +47,13 @@ public final class UpstreamBodyLimit {
     }
 
     /**
-     * The whole body as one array, copied out of each buffer as it arrives; a body larger than
-     * {@link #MAX_IN_MEMORY_BYTES} fails with "upstream response exceeds the size limit".
+     * The whole body as one array, copied out of each buffer as it arrives, or empty for an empty body; a body
+     * larger than {@link #MAX_IN_MEMORY_BYTES} fails with "upstream response exceeds the size limit".
      *
      * @param sizeHint the announced length ({@code content-length}), or a negative number when unknown
      */
     public static Mono<byte[]> bytes(Flux<ByteBuf> body, long sizeHint) {
-        return body.collect(() -> new Bytes(sizeHint), Bytes::add).map(Bytes::toArray);
+        return body.collect(() -> new Bytes(sizeHint), Bytes::add).mapNotNull(Bytes::toArray);
     }
 
     /** A growing array; one per body. */
@@ -77,7 +78,10 @@ public final class UpstreamBodyLimit {
             length += readable;
         }
 
-        byte[] toArray() {
+        byte @Nullable [] toArray() {
+            if (length == 0) {
+                return null;
+            }
             return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
         }
     }

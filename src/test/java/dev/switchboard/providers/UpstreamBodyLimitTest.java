@@ -52,6 +52,31 @@ class UpstreamBodyLimitTest {
         assertThat(seen).as("the second read is not refused for the first one's bytes").hasSize(2);
     }
 
+    @Test
+    void readsAWholeBodyIntoOneArrayAndAnEmptyOneAsNothing() {
+        StepVerifier.create(UpstreamBodyLimit.bytes(Flux.just(buffer("{\"a\":"), buffer("1}")), 7)
+                        .map(bytes -> new String(bytes, StandardCharsets.UTF_8)))
+                .expectNext("{\"a\":1}")
+                .expectComplete()
+                .verify(Duration.ofSeconds(5));
+        StepVerifier.create(UpstreamBodyLimit.bytes(Flux.empty(), -1))
+                .expectComplete()
+                .verify(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void failsAWholeBodyPastTheInMemoryCapWithAServerError() {
+        ByteBuf mebibyte = Unpooled.wrappedBuffer(new byte[1024 * 1024]);
+        Flux<ByteBuf> body = Flux.range(0, 5).map(i -> mebibyte.duplicate());
+
+        StepVerifier.create(UpstreamBodyLimit.bytes(body, -1))
+                .expectErrorSatisfies(e -> {
+                    assertThat(e).isInstanceOf(UpstreamException.class).hasMessage("upstream response exceeds the size limit");
+                    assertThat(((UpstreamException) e).errorClass()).isEqualTo(ErrorClass.SERVER_ERROR);
+                })
+                .verify(Duration.ofSeconds(5));
+    }
+
     private static ByteBuf buffer(String text) {
         return Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
     }
