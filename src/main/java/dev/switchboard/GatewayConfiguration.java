@@ -25,6 +25,7 @@ import dev.switchboard.observability.RequestTraces;
 import dev.switchboard.providers.KeySources;
 import dev.switchboard.providers.ProviderClients;
 import dev.switchboard.providers.ProviderRegistry;
+import dev.switchboard.providers.http.EventLoopLocalConnector;
 import dev.switchboard.providers.http.HttpClientFactory;
 import dev.switchboard.resume.ResumableStreams;
 import dev.switchboard.routing.AttemptBookkeeping;
@@ -58,7 +59,6 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -67,7 +67,6 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.server.WebFilter;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
@@ -159,8 +158,10 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ProviderClients providerClients(@Qualifier("upstream") WebClient.Builder upstream, JsonMapper json, Clock clock) {
-        return new ProviderClients(new HttpClientFactory(upstream, json, clock));
+    ProviderClients providerClients(EventLoopLocalConnector upstreamConnector, SwitchboardProperties properties,
+            JsonMapper json, Clock clock) {
+        return new ProviderClients(new HttpClientFactory(upstreamConnector,
+                properties.routing().maxStreamBytes().toBytes(), json, clock));
     }
 
     /** The running time to first content, error rate and load of every key and provider. */

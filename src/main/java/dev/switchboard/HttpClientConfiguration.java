@@ -2,35 +2,32 @@ package dev.switchboard;
 
 import dev.switchboard.config.RoutingProperties;
 import dev.switchboard.config.SwitchboardProperties;
-import dev.switchboard.config.TracingProperties;
 import dev.switchboard.providers.UpstreamBodyLimit;
 import dev.switchboard.providers.UpstreamHeaders;
+import dev.switchboard.providers.UpstreamTransport;
 import dev.switchboard.providers.http.EventLoopLocalConnector;
 import dev.switchboard.providers.http.UpstreamClientOptions;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.netty.http.HttpResources;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 
 /**
- * The one upstream HTTP client: a connection pool per event loop, a connect timeout, and no retries of its
+ * The one upstream HTTP client: Reactor Netty's {@code HttpClient} (not Spring's WebClient, whose
+ * per-request builders, header copies and codecs cost several percent of the CPU; see
+ * {@link UpstreamTransport}), a connection pool per event loop, a connect timeout, and no retries of its
  * own (the router owns retries; a hidden client retry would double-count attempts and keys). Upstream
  * answers are untrusted: a non-streamed body is read into memory up to 4 MiB, and every body, streamed
- * or not, is cut off past {@code switchboard.routing.max-stream-bytes}. With tracing on, each request carries
- * its attempt's {@code traceparent} ({@link UpstreamHeaders}).
+ * or not, is cut off past {@code switchboard.routing.max-stream-bytes} ({@link UpstreamBodyLimit}). With
+ * tracing on, each request carries its attempt's {@code traceparent} ({@link UpstreamHeaders}).
  */
 @Configuration(proxyBeanMethods = false)
 public class HttpClientConfiguration {
-
-    /** Largest non-streamed upstream body read into memory; bigger ones fail the attempt. */
-    static final int MAX_UPSTREAM_BODY_BYTES = 4 * 1024 * 1024;
 
     /**
      * One pool per event loop ({@link EventLoopLocalConnector}), together no larger than
@@ -63,17 +60,5 @@ public class HttpClientConfiguration {
 
     private static int divideRoundingUp(int total, int parts) {
         return (total + parts - 1) / parts;
-    }
-
-    @Bean
-    @Qualifier("upstream")
-    public WebClient.Builder upstreamWebClient(EventLoopLocalConnector upstreamConnector, SwitchboardProperties properties,
-            TracingProperties tracing) {
-        WebClient.Builder builder = WebClient.builder()
-                .clientConnector(upstreamConnector)
-                .filter(UpstreamBodyLimit.of(properties.routing().maxStreamBytes().toBytes()))
-                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(MAX_UPSTREAM_BODY_BYTES));
-        // the attempt's traceparent, from its Reactor context; without tracing the step is not there at all
-        return tracing.enabled() ? builder.filter(UpstreamHeaders.filter()) : builder;
     }
 }

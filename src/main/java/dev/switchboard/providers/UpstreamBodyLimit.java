@@ -2,46 +2,87 @@ package dev.switchboard.providers;
 
 import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.UpstreamException;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.web.reactive.function.client.ClientResponse;
-import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Counts the bytes of every upstream response body and fails it once it passes the cap, so a provider
- * (or anything pretending to be one) that streams without end, or floods garbage that never forms an
- * event, is cut off instead of read forever. The failure is a {@code server_error} attempt: before the
- * first chunk it falls back, after it the client gets a {@code stream_interrupted} error naming the cap.
+ * The caps on upstream response bodies, which are untrusted. {@link #count} fails every body, streamed or
+ * not, once it passes {@code switchboard.routing.max-stream-bytes}, so a provider (or anything pretending to
+ * be one) that streams without end, or floods garbage that never forms an event, is cut off instead of read
+ * forever. {@link #bytes} reads a whole body into memory, up to {@link #MAX_IN_MEMORY_BYTES}. Either failure
+ * is a {@code server_error} attempt: before the first chunk it falls back, after it the client gets a
+ * {@code stream_interrupted} error naming the cap.
+ *
+ * <p>The buffers are Reactor Netty's: it releases each one once the {@code onNext} that delivered it returns,
+ * so both steps read a buffer where it arrives and never keep or release it.
  */
 public final class UpstreamBodyLimit {
+
+    /** Largest non-streamed upstream body read into memory; bigger ones fail the attempt. */
+    public static final int MAX_IN_MEMORY_BYTES = 4 * 1024 * 1024;
+
+    private static final byte[] EMPTY = new byte[0];
 
     private UpstreamBodyLimit() {
     }
 
-    public static ExchangeFilterFunction of(long maxBytes) {
-        return ExchangeFilterFunction.ofResponseProcessor(response -> Mono.just(limited(response, maxBytes)));
-    }
-
-    private static ClientResponse limited(ClientResponse response, long maxBytes) {
-        return response.mutate().body(body -> count(body, maxBytes)).build();
-    }
-
-    static Flux<DataBuffer> count(Flux<DataBuffer> body, long maxBytes) {
+    /** {@code body} failing once more than {@code maxBytes} have passed; each subscription counts from zero. */
+    public static Flux<ByteBuf> count(Flux<ByteBuf> body, long maxBytes) {
         return Flux.defer(() -> {
             long[] read = new long[1];
             // map, not handle: with context-propagation on the class path (Micrometer Tracing brings it), Reactor
             // restores thread locals around every handle call, for every buffer (docs/PERFORMANCE.md, "Tracing")
             return body.map(buffer -> {
-                read[0] += buffer.readableByteCount();
+                read[0] += buffer.readableBytes();
                 if (read[0] > maxBytes) {
-                    DataBufferUtils.release(buffer);
                     throw UpstreamException.of(ErrorClass.SERVER_ERROR,
                             "upstream response exceeded " + maxBytes + " bytes and was cut off");
                 }
                 return buffer;
             });
         });
+    }
+
+    /**
+     * The whole body as one array, copied out of each buffer as it arrives, or empty for an empty body; a body
+     * larger than {@link #MAX_IN_MEMORY_BYTES} fails with "upstream response exceeds the size limit".
+     *
+     * @param sizeHint the announced length ({@code content-length}), or a negative number when unknown
+     */
+    public static Mono<byte[]> bytes(Flux<ByteBuf> body, long sizeHint) {
+        return body.collect(() -> new Bytes(sizeHint), Bytes::add).mapNotNull(Bytes::toArray);
+    }
+
+    /** A growing array; one per body. */
+    private static final class Bytes {
+
+        private byte[] bytes;
+        private int length;
+
+        Bytes(long sizeHint) {
+            this.bytes = sizeHint > 0 && sizeHint <= MAX_IN_MEMORY_BYTES ? new byte[(int) sizeHint] : EMPTY;
+        }
+
+        void add(ByteBuf buffer) {
+            int readable = buffer.readableBytes();
+            if ((long) length + readable > MAX_IN_MEMORY_BYTES) {
+                throw UpstreamException.of(ErrorClass.SERVER_ERROR, "upstream response exceeds the size limit");
+            }
+            if (length + readable > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.min(MAX_IN_MEMORY_BYTES, Math.max(length + readable, bytes.length * 2)));
+            }
+            buffer.getBytes(buffer.readerIndex(), bytes, length, readable);
+            length += readable;
+        }
+
+        byte @Nullable [] toArray() {
+            if (length == 0) {
+                return null;
+            }
+            return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
+        }
     }
 }

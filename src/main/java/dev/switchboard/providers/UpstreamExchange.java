@@ -6,22 +6,25 @@ import dev.switchboard.chat.ToolCall;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.providers.sse.SseDecoder;
 import dev.switchboard.providers.sse.SseEvent;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.client.ClientResponse;
-import org.springframework.web.reactive.function.client.WebClient.RequestHeadersSpec;
+import org.springframework.http.support.Netty4HeadersAdapter;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClientResponse;
 
 /**
  * The HTTP exchange every wire format shares: what a non-2xx answer becomes, how a stream response is
  * told apart from a JSON answer or something else, and that any other failure is classified. The
  * adapters keep only what differs per format: the request they build, the mapping of a whole answer,
- * and the mapping of stream events.
+ * and the mapping of stream events. Requests go through the adapter's {@link UpstreamTransport}.
  */
 public final class UpstreamExchange {
 
@@ -33,19 +36,21 @@ public final class UpstreamExchange {
         UpstreamException read(int status, HttpHeaders headers, byte[] body);
     }
 
+    private final UpstreamTransport transport;
     private final ErrorReader errors;
     private final int maxLineBytes;
 
-    public UpstreamExchange(ErrorReader errors, int maxLineBytes) {
+    public UpstreamExchange(UpstreamTransport transport, ErrorReader errors, int maxLineBytes) {
+        this.transport = transport;
         this.errors = errors;
         this.maxLineBytes = maxLineBytes;
     }
 
-    /** A whole answer: the body of a 2xx mapped by {@code toCompletion}, anything else an error. */
-    public Mono<Completion> complete(RequestHeadersSpec<?> request, Function<byte[], Completion> toCompletion) {
-        return classified(request.exchangeToMono(response -> response.statusCode().is2xxSuccessful()
-                ? response.bodyToMono(byte[].class).map(toCompletion)
-                : errorFrom(response)));
+    /** A whole answer to a POST of {@code body}: the body of a 2xx mapped by {@code toCompletion}, anything else an error. */
+    public Mono<Completion> complete(URI uri, byte[] body, Function<byte[], Completion> toCompletion) {
+        return classified(transport.<Completion>exchange(HttpMethod.POST, uri, body, false, (response, content) ->
+                isSuccess(response) ? bytes(response, content).map(toCompletion) : errorFrom(response, content))
+                .singleOrEmpty());
     }
 
     /**
@@ -54,17 +59,17 @@ public final class UpstreamExchange {
      * request that way, with an error or a whole answer) goes to {@code json}; any other type is a server
      * error.
      */
-    public Flux<ChatChunk> stream(RequestHeadersSpec<?> request, Function<Flux<SseEvent>, Flux<ChatChunk>> events,
+    public Flux<ChatChunk> stream(URI uri, byte[] body, Function<Flux<SseEvent>, Flux<ChatChunk>> events,
             Function<byte[], Flux<ChatChunk>> json) {
-        return classified(request.accept(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_JSON)
-                .exchangeToFlux(response -> streamFrom(response, events, json)));
+        return classified(transport.exchange(HttpMethod.POST, uri, body, true,
+                (response, content) -> streamFrom(response, content, events, json)));
     }
 
-    /** A cheap authenticated call: any 2xx proves the key. */
-    public Mono<Void> check(RequestHeadersSpec<?> request) {
-        return classified(request.exchangeToMono(response -> response.statusCode().is2xxSuccessful()
-                ? response.releaseBody()
-                : this.<Void>errorFrom(response)));
+    /** A cheap authenticated GET: any 2xx proves the key. */
+    public Mono<Void> check(URI uri) {
+        return classified(transport.<Void>exchange(HttpMethod.GET, uri, null, false, (response, content) ->
+                isSuccess(response) ? content.then() : errorFrom(response, content))
+                .then());
     }
 
     /** The chunks a whole answer stands for, when one came where a stream was asked for. */
@@ -93,28 +98,47 @@ public final class UpstreamExchange {
         return Flux.fromIterable(chunks);
     }
 
-    private Flux<ChatChunk> streamFrom(ClientResponse response, Function<Flux<SseEvent>, Flux<ChatChunk>> events,
-            Function<byte[], Flux<ChatChunk>> json) {
-        if (!response.statusCode().is2xxSuccessful()) {
-            return this.<ChatChunk>errorFrom(response).flux();
+    private Flux<ChatChunk> streamFrom(HttpClientResponse response, Flux<ByteBuf> content,
+            Function<Flux<SseEvent>, Flux<ChatChunk>> events, Function<byte[], Flux<ChatChunk>> json) {
+        if (!isSuccess(response)) {
+            return this.<ChatChunk>errorFrom(response, content).flux();
         }
-        MediaType type = response.headers().contentType().orElse(MediaType.TEXT_EVENT_STREAM);
+        String header = response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE);
+        MediaType type = header == null || header.isEmpty() ? MediaType.TEXT_EVENT_STREAM : contentType(header);
         if (MediaType.APPLICATION_JSON.isCompatibleWith(type)) {
-            return response.bodyToMono(byte[].class).flatMapMany(json);
+            return bytes(response, content).flatMapMany(json);
         }
         if (!MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type)) {
-            return response.releaseBody().then(Mono.<ChatChunk>error(UpstreamException.of(
+            return content.then(Mono.<ChatChunk>error(UpstreamException.of(
                     ErrorClass.SERVER_ERROR, "upstream answered " + type + " where a stream was expected"))).flux();
         }
-        Flux<DataBuffer> body = response.bodyToFlux(DataBuffer.class);
-        return Flux.defer(() -> events.apply(SseDecoder.decode(body, maxLineBytes)));
+        return events.apply(SseDecoder.decode(content, maxLineBytes));
     }
 
-    private <T> Mono<T> errorFrom(ClientResponse response) {
-        return response.bodyToMono(byte[].class)
+    /** The SSE type (nearly every stream answer) is recognised without parsing; anything else is parsed. */
+    private static MediaType contentType(String header) {
+        return header.startsWith("text/event-stream") && (header.length() == 17 || header.charAt(17) == ';')
+                ? MediaType.TEXT_EVENT_STREAM : MediaType.parseMediaType(header);
+    }
+
+    private static boolean isSuccess(HttpClientResponse response) {
+        int status = response.status().code();
+        return status >= 200 && status < 300;
+    }
+
+    private static Mono<byte[]> bytes(HttpClientResponse response, Flux<ByteBuf> content) {
+        return UpstreamBodyLimit.bytes(content, response.responseHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1));
+    }
+
+    /**
+     * The error body (empty when there is none) and the headers, read by the format's {@link ErrorReader}.
+     * The headers are Spring's view of Netty's, made only on this path.
+     */
+    private <T> Mono<T> errorFrom(HttpClientResponse response, Flux<ByteBuf> content) {
+        return bytes(response, content)
                 .defaultIfEmpty(EMPTY)
-                .flatMap(bytes -> Mono.error(errors.read(response.statusCode().value(),
-                        response.headers().asHttpHeaders(), bytes)));
+                .flatMap(bytes -> Mono.error(errors.read(response.status().code(),
+                        new HttpHeaders(new Netty4HeadersAdapter(response.responseHeaders())), bytes)));
     }
 
     private static <T> Mono<T> classified(Mono<T> exchange) {

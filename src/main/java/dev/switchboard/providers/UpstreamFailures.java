@@ -6,13 +6,17 @@ import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.handler.timeout.WriteTimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.nio.channels.UnresolvedAddressException;
 import java.util.concurrent.TimeoutException;
-import org.springframework.core.codec.CodecException;
-import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.web.reactive.function.client.WebClientRequestException;
+import reactor.netty.channel.AbortedException;
 import tools.jackson.core.JacksonException;
 
-/** Maps transport-level exceptions onto an {@link UpstreamException} with the right class. */
+/**
+ * Maps transport-level exceptions onto an {@link UpstreamException} with the right class. Reactor Netty
+ * reports connection failures as {@link IOException}s ({@code PrematureCloseException}, a refused or timed-out
+ * connect as a {@link ConnectException}, a connection closed before the request went out as an
+ * {@link AbortedException}); the body caps fail with an {@link UpstreamException} already.
+ */
 public final class UpstreamFailures {
 
     private UpstreamFailures() {
@@ -22,25 +26,21 @@ public final class UpstreamFailures {
         if (error instanceof UpstreamException upstream) {
             return upstream;
         }
-        Throwable cause = error instanceof WebClientRequestException && error.getCause() != null
-                ? error.getCause() : error;
-        if (cause instanceof TimeoutException || cause instanceof ReadTimeoutException
-                || cause instanceof WriteTimeoutException) {
+        if (error instanceof TimeoutException || error instanceof ReadTimeoutException
+                || error instanceof WriteTimeoutException) {
             return UpstreamException.of(ErrorClass.TIMEOUT, "upstream timed out");
         }
-        if (cause instanceof ConnectException) {
+        if (error instanceof ConnectException) {
             return UpstreamException.of(ErrorClass.NETWORK, "connection refused by upstream");
         }
-        if (cause instanceof DataBufferLimitException) {
-            return UpstreamException.of(ErrorClass.SERVER_ERROR, "upstream response exceeds the size limit");
-        }
-        if (cause instanceof JacksonException || cause instanceof CodecException) {
+        if (error instanceof JacksonException) {
             return UpstreamException.of(ErrorClass.SERVER_ERROR, "malformed upstream response");
         }
-        if (cause instanceof IOException || error instanceof WebClientRequestException) {
+        if (error instanceof IOException || error instanceof AbortedException
+                || error instanceof UnresolvedAddressException) {
             return UpstreamException.of(ErrorClass.NETWORK, "upstream connection failed: "
-                    + cause.getClass().getSimpleName());
+                    + error.getClass().getSimpleName());
         }
-        return UpstreamException.of(ErrorClass.SERVER_ERROR, "upstream call failed: " + cause.getClass().getSimpleName());
+        return UpstreamException.of(ErrorClass.SERVER_ERROR, "upstream call failed: " + error.getClass().getSimpleName());
     }
 }

@@ -1,17 +1,14 @@
 package dev.switchboard.providers;
 
 import java.util.Map;
-import org.springframework.web.reactive.function.client.ClientRequest;
-import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
-import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
 /**
  * Headers one upstream attempt carries beyond what its adapter sets: the trace context ({@code traceparent})
  * of the attempt's span. Routing puts them into the attempt's Reactor context ({@link #into}); the transport
- * adds them to the request ({@link #filter}), the one place the upstream HTTP call learns of tracing. Nothing
- * in the context (tracing off): the request goes out untouched.
+ * ({@link UpstreamTransport#exchange}) sets them on that one request, the one place the upstream HTTP call
+ * learns of tracing. Nothing in the context (tracing off): the request carries only its fixed headers.
  */
 public final class UpstreamHeaders {
 
@@ -28,14 +25,5 @@ public final class UpstreamHeaders {
     /** The headers put into {@code context}, empty when none. */
     public static Map<String, String> in(ContextView context) {
         return context.getOrDefault(KEY, Map.of());
-    }
-
-    /** The header-adding step of the upstream {@link org.springframework.web.reactive.function.client.WebClient}. */
-    public static ExchangeFilterFunction filter() {
-        return (request, next) -> Mono.deferContextual(context -> {
-            Map<String, String> headers = in(context);
-            return next.exchange(headers.isEmpty() ? request
-                    : ClientRequest.from(request).headers(h -> headers.forEach(h::set)).build());
-        });
     }
 }

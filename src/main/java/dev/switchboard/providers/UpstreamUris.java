@@ -3,8 +3,8 @@ package dev.switchboard.providers;
 import java.net.URI;
 
 /**
- * Endpoint URIs built once per client. A path given to {@code WebClient.uri(String)} is expanded as a
- * URI template against the base URL on every request; a ready {@link URI} is used as it is.
+ * Endpoint URIs, built once per transport ({@link UpstreamTransport#uri}): Reactor Netty uses a ready
+ * {@link URI} as it is, where a string would be parsed on every request.
  */
 public final class UpstreamUris {
 

@@ -25,8 +25,8 @@ import reactor.util.context.Context;
  * <ul>
  *   <li>its span, when tracing is on: started when the call is made, ended when the attempt ends, however
  *       it ends (done, failed, cancelled by the client), with its time to first content, tokens and error
- *       class; the span's trace context goes into the call's Reactor context, where
- *       {@link UpstreamHeaders} adds it to the request;
+ *       class; the span's trace context goes into the call's Reactor context ({@link UpstreamHeaders}), where
+ *       the upstream transport sets it on the request;
  *   <li>the request's log context ({@link LogContext}) while the attempt's first element and its end travel
  *       on: whatever is logged because of them (a key cooling down, a circuit opening, an unknown model)
  *       carries the request id and trace id;

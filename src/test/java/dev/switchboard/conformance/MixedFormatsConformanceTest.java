@@ -11,6 +11,7 @@ import dev.switchboard.chat.Usage;
 import dev.switchboard.chat.WireFormat;
 import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.Provider;
+import dev.switchboard.providers.UpstreamClients;
 import dev.switchboard.providers.http.HttpClientFactory;
 import dev.switchboard.testsupport.FakeUpstream;
 import dev.switchboard.testsupport.FakeUpstream.Recorded;
@@ -24,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -157,7 +158,7 @@ class MixedFormatsConformanceTest {
         fake.on("sk-ant-one", Script.json(401, "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\","
                 + "\"message\":\"invalid x-api-key\"}}"));
         fake.on("AIza-one", Script.json(200, "{\"models\":[]}"));
-        HttpClientFactory factory = new HttpClientFactory(WebClient.builder(), JSON, Clock.systemUTC());
+        HttpClientFactory factory = new HttpClientFactory(UpstreamClients.of(HttpClient.create()), Long.MAX_VALUE, JSON, Clock.systemUTC());
 
         Throwable invalid = catchThrowable(() -> factory.create(claude, key(claude)).checkKey().block(Duration.ofSeconds(5)));
         factory.create(openAi, key(openAi)).checkKey().block(Duration.ofSeconds(5));

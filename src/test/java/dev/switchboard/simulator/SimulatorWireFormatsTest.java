@@ -19,6 +19,7 @@ import dev.switchboard.providers.KeySources;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderClient;
 import dev.switchboard.providers.ProviderRegistry;
+import dev.switchboard.providers.UpstreamClients;
 import dev.switchboard.providers.UpstreamRequest;
 import dev.switchboard.providers.http.HttpClientFactory;
 import java.time.Clock;
@@ -30,8 +31,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Signal;
+import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -52,7 +53,7 @@ class SimulatorWireFormatsTest {
     static void start() {
         simulator = SimulatorServer.start(new SimulatorProperties(true, "127.0.0.1", 0, Duration.ZERO, Duration.ZERO, 5,
                 FaultProbabilities.none()), JSON, Clock.systemUTC());
-        clients = new HttpClientFactory(WebClient.builder(), JSON, Clock.systemUTC());
+        clients = new HttpClientFactory(UpstreamClients.of(HttpClient.create()), Long.MAX_VALUE, JSON, Clock.systemUTC());
     }
 
     @AfterAll

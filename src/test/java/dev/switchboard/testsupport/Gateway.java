@@ -22,7 +22,6 @@ import dev.switchboard.providers.KeyPool;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderClients;
 import dev.switchboard.providers.ProviderRegistry;
-import dev.switchboard.providers.UpstreamBodyLimit;
 import dev.switchboard.providers.http.EventLoopLocalConnector;
 import dev.switchboard.providers.http.HttpClientFactory;
 import dev.switchboard.providers.http.UpstreamClientOptions;
@@ -43,7 +42,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.unit.DataSize;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.HttpResources;
@@ -74,9 +72,6 @@ public final class Gateway implements AutoCloseable {
      */
     public static final RoutingProperties UNHURRIED = routing(Duration.ofSeconds(8), Duration.ofSeconds(5));
 
-    /** The production cap on a non-streamed upstream body read into memory. */
-    public static final int MAX_IN_MEMORY = 4 * 1024 * 1024;
-
     /** What one attempt did to its key. */
     public record Outcome(String key, @Nullable ErrorClass errorClass, @Nullable Duration retryAfter,
             @Nullable String upstreamCode, @Nullable String message) {
@@ -101,12 +96,9 @@ public final class Gateway implements AutoCloseable {
         this.connector = new EventLoopLocalConnector(() -> HttpResources.get().onServer(LoopResources.DEFAULT_NATIVE),
                 (loop, loops) -> ConnectionProvider.builder("conformance-" + loop).maxConnections(50).build(),
                 UpstreamClientOptions.of(routing));
-        // as in production (HttpClientConfiguration): bodies capped in memory and in total
-        WebClient.Builder upstream = WebClient.builder().clientConnector(connector)
-                .filter(UpstreamBodyLimit.of(routing.maxStreamBytes().toBytes()))
-                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(MAX_IN_MEMORY));
-        ProviderClients clients = new ProviderClients(
-                new HttpClientFactory(upstream, JsonMapper.builder().build(), Clock.systemUTC()));
+        // as in production (GatewayConfiguration): bodies capped in memory and in total
+        ProviderClients clients = new ProviderClients(new HttpClientFactory(connector,
+                routing.maxStreamBytes().toBytes(), JsonMapper.builder().build(), Clock.systemUTC()));
         ResilienceProperties resilience = new ResilienceProperties(10, Duration.ofMillis(10), 2.0, 0.5,
                 Duration.ofMillis(50), 1000, Duration.ofSeconds(60), 3, 512);
         this.routing = new TestRouting(new ProviderRegistry(List.of(providers)), clients, routing,

@@ -8,22 +8,21 @@ import dev.switchboard.providers.Completion;
 import dev.switchboard.providers.ProviderClient;
 import dev.switchboard.providers.UpstreamExchange;
 import dev.switchboard.providers.UpstreamRequest;
-import dev.switchboard.providers.UpstreamUris;
+import dev.switchboard.providers.UpstreamTransport;
 import dev.switchboard.providers.sse.EndMarker;
 import dev.switchboard.providers.sse.SseEvent;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Client for Anthropic's Messages API, bound to one key. The {@link WebClient} it gets already carries
- * the API root ({@code https://api.anthropic.com/v1}), {@code x-api-key}, {@code anthropic-version} and
- * any extra headers.
+ * Client for Anthropic's Messages API, bound to one key. The {@link UpstreamTransport} it gets already
+ * carries the API root ({@code https://api.anthropic.com/v1}), {@code x-api-key}, {@code anthropic-version}
+ * and any extra headers.
  */
 public final class AnthropicClient implements ProviderClient {
 
@@ -33,33 +32,33 @@ public final class AnthropicClient implements ProviderClient {
      */
     public static final int DEFAULT_MAX_TOKENS = 4096;
 
-    private final WebClient http;
     private final URI messagesUri;
+    private final URI keyCheckUri;
     private final ApiKey key;
     private final JsonMapper json;
     private final AnthropicErrors errors;
     private final UpstreamExchange exchange;
 
-    public AnthropicClient(WebClient http, String baseUrl, ApiKey key, JsonMapper json, Clock clock, int maxLineBytes) {
-        this.http = http;
-        this.messagesUri = UpstreamUris.resolve(baseUrl, "/messages");
+    public AnthropicClient(UpstreamTransport http, ApiKey key, JsonMapper json, Clock clock, int maxLineBytes) {
+        this.messagesUri = http.uri("/messages");
+        this.keyCheckUri = http.uri("/models?limit=1");
         this.key = key;
         this.json = json;
         this.errors = new AnthropicErrors(json);
-        this.exchange = new UpstreamExchange(
+        this.exchange = new UpstreamExchange(http,
                 (status, headers, body) -> errors.fromHttp(status, headers, body, key, clock.instant()), maxLineBytes);
     }
 
     @Override
     public Mono<Completion> complete(UpstreamRequest request) {
-        return exchange.complete(http.post().uri(messagesUri).bodyValue(body(request, false)),
+        return exchange.complete(messagesUri, body(request, false),
                 body -> toCompletion(body, request.relayed(), jsonTool(request)));
     }
 
     /** A 200 with a JSON body on a stream request is an error envelope or a whole message. */
     @Override
     public Flux<ChatChunk> stream(UpstreamRequest request) {
-        return exchange.stream(http.post().uri(messagesUri).bodyValue(body(request, true)),
+        return exchange.stream(messagesUri, body(request, true),
                 events -> chunks(events, request.relayed(), jsonTool(request)),
                 body -> UpstreamExchange.asChunks(toCompletion(body, false, jsonTool(request))));
     }
@@ -67,7 +66,7 @@ public final class AnthropicClient implements ProviderClient {
     /** {@code GET /v1/models?limit=1}: needs a valid key, costs no tokens. */
     @Override
     public Mono<Void> checkKey() {
-        return exchange.check(http.get().uri("/models?limit=1"));
+        return exchange.check(keyCheckUri);
     }
 
     private Flux<ChatChunk> chunks(Flux<SseEvent> events, boolean relay, boolean jsonTool) {

@@ -8,61 +8,70 @@ import dev.switchboard.providers.Completion;
 import dev.switchboard.providers.ProviderClient;
 import dev.switchboard.providers.UpstreamExchange;
 import dev.switchboard.providers.UpstreamRequest;
+import dev.switchboard.providers.UpstreamTransport;
 import dev.switchboard.providers.sse.SseEvent;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.util.UriUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Client for the Gemini API, bound to one key. The {@link WebClient} it gets already carries the API
+ * Client for the Gemini API, bound to one key. The {@link UpstreamTransport} it gets already carries the API
  * root ({@code https://generativelanguage.googleapis.com/v1beta}), the {@code x-goog-api-key} header
  * (never a {@code ?key=} query parameter, which would put the key into access logs) and any extra
  * headers.
  */
 public final class GeminiClient implements ProviderClient {
 
-    private final WebClient http;
+    private final UpstreamTransport http;
+    private final URI keyCheckUri;
     private final ApiKey key;
     private final JsonMapper json;
     private final GeminiErrors errors;
     private final UpstreamExchange exchange;
 
-    public GeminiClient(WebClient http, ApiKey key, JsonMapper json, Clock clock, int maxLineBytes) {
+    public GeminiClient(UpstreamTransport http, ApiKey key, JsonMapper json, Clock clock, int maxLineBytes) {
         this.http = http;
+        this.keyCheckUri = http.uri("/models?pageSize=1");
         this.key = key;
         this.json = json;
         this.errors = new GeminiErrors(json);
-        this.exchange = new UpstreamExchange(
+        this.exchange = new UpstreamExchange(http,
                 (status, headers, body) -> errors.fromHttp(status, headers, body, key, clock.instant()), maxLineBytes);
     }
 
     @Override
     public Mono<Completion> complete(UpstreamRequest request) {
-        return exchange.complete(http.post().uri("/models/{model}:generateContent", GeminiRequests.modelId(request.model()))
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(json.writeValueAsBytes(GeminiRequests.toWire(request))), this::toCompletion);
+        return exchange.complete(modelUri(request, ":generateContent"),
+                json.writeValueAsBytes(GeminiRequests.toWire(request)), this::toCompletion);
     }
 
     /** Always {@code alt=sse}: without it Gemini streams one JSON array instead of events. */
     @Override
     public Flux<ChatChunk> stream(UpstreamRequest request) {
-        return exchange.stream(http.post()
-                        .uri("/models/{model}:streamGenerateContent?alt=sse", GeminiRequests.modelId(request.model()))
-                        .contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(json.writeValueAsBytes(GeminiRequests.toWire(request))),
-                this::chunks, this::jsonInsteadOfStream);
+        return exchange.stream(modelUri(request, ":streamGenerateContent?alt=sse"),
+                json.writeValueAsBytes(GeminiRequests.toWire(request)), this::chunks, this::jsonInsteadOfStream);
     }
 
     /** {@code GET /v1beta/models?pageSize=1}: needs a valid key, costs no tokens. */
     @Override
     public Mono<Void> checkKey() {
-        return exchange.check(http.get().uri("/models?pageSize=1"));
+        return exchange.check(keyCheckUri);
+    }
+
+    /**
+     * {@code /models/{model}<method>}, the model id percent-encoded as a path segment value (as the URI
+     * template did), kept by the transport per path.
+     */
+    private URI modelUri(UpstreamRequest request, String method) {
+        return http.uri("/models/" + UriUtils.encode(GeminiRequests.modelId(request.model()), StandardCharsets.UTF_8)
+                + method);
     }
 
     private Flux<ChatChunk> chunks(Flux<SseEvent> events) {

@@ -1,28 +1,24 @@
 package dev.switchboard.providers.http;
 
+import dev.switchboard.providers.UpstreamClients;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import org.springframework.http.HttpMethod;
-import org.springframework.http.client.reactive.ClientHttpConnector;
-import org.springframework.http.client.reactive.ClientHttpRequest;
-import org.springframework.http.client.reactive.ClientHttpResponse;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import reactor.core.Disposable;
-import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
- * The upstream connector: one connection pool per server event loop, and each upstream call made through
- * the pool of the event loop it is subscribed on.
+ * The upstream clients: one connection pool per server event loop, and each upstream call made through
+ * the pool of the event loop it is subscribed on. {@link #client} hands out the Reactor Netty
+ * {@link HttpClient} of that loop's lane, configured once per lane.
  *
  * <p>Why: Reactor Netty keeps one pool for all event loops, so a request accepted on one loop is often
  * handed a kept-alive upstream connection that lives on the other. Then every upstream read arrives on
@@ -43,7 +39,7 @@ import reactor.util.context.Context;
  * whatever timer thread ran it, so it could neither reuse the connection the failed attempt left in its
  * loop's pool nor answer on the loop that serves the client.
  */
-public final class EventLoopLocalConnector implements ClientHttpConnector, Disposable {
+public final class EventLoopLocalConnector implements UpstreamClients, Disposable {
 
     /**
      * Makes the pool of loop number {@code loop} (-1 for the fallback pool); {@code loops} is how many
@@ -81,11 +77,10 @@ public final class EventLoopLocalConnector implements ClientHttpConnector, Dispo
         return context -> context.hasKey(Affinity.class) ? context : context.put(Affinity.class, new Affinity());
     }
 
+    /** The client of the lane for a call subscribed now on this thread, under {@code context}. */
     @Override
-    public Mono<ClientHttpResponse> connect(HttpMethod method, URI uri,
-            Function<? super ClientHttpRequest, Mono<Void>> requestCallback) {
-        return Mono.deferContextual(context -> laneFor(Thread.currentThread(), context.getOrDefault(Affinity.class, null))
-                .connector().connect(method, uri, requestCallback));
+    public HttpClient client(ContextView context) {
+        return laneFor(Thread.currentThread(), context.getOrDefault(Affinity.class, null)).client();
     }
 
     /** The lane whose loop is {@code thread}, or the one this thread's id picks; for tests and metrics. */
@@ -177,14 +172,14 @@ public final class EventLoopLocalConnector implements ClientHttpConnector, Dispo
     }
 
     /** One loop's pool and the client that runs on that loop ({@code loop} is null for the fallback). */
-    record Lane(EventLoop loop, ConnectionProvider pool, ReactorClientHttpConnector connector) {
+    record Lane(EventLoop loop, ConnectionProvider pool, HttpClient client) {
 
         static Lane of(EventLoop loop, ConnectionProvider pool, UnaryOperator<HttpClient> settings) {
             HttpClient client = HttpClient.create(pool);
             if (loop != null) {
                 client = client.runOn(loop);
             }
-            return new Lane(loop, pool, new ReactorClientHttpConnector(settings.apply(client)));
+            return new Lane(loop, pool, settings.apply(client));
         }
     }
 }

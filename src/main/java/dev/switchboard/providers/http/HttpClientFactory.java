@@ -6,6 +6,8 @@ import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderClient;
 import dev.switchboard.providers.ProviderClients;
+import dev.switchboard.providers.UpstreamClients;
+import dev.switchboard.providers.UpstreamTransport;
 import dev.switchboard.providers.anthropic.AnthropicClient;
 import dev.switchboard.providers.anthropic.AnthropicRequests;
 import dev.switchboard.providers.gemini.GeminiClient;
@@ -13,18 +15,16 @@ import dev.switchboard.providers.gemini.GeminiRequests;
 import dev.switchboard.providers.openai.OpenAiClient;
 import dev.switchboard.providers.openai.OpenAiRequests;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Builds the HTTP client of each wire format. Every client starts from the one upstream
- * {@link WebClient.Builder}, so they all share its connection pool, and carries its key in a default
- * header: {@code Authorization: Bearer} (OpenAI family), {@code x-api-key} plus
+ * Builds the HTTP client of each wire format. Every client runs on the one set of upstream clients
+ * ({@link UpstreamClients}: a connection pool per event loop), over an {@link UpstreamTransport} that
+ * carries its key in a fixed header: {@code Authorization: Bearer} (OpenAI family), {@code x-api-key} plus
  * {@code anthropic-version} (Anthropic), {@code x-goog-api-key} (Gemini; never the {@code ?key=} query
  * form, which would leave the key in URLs and access logs).
  */
@@ -36,26 +36,35 @@ public final class HttpClientFactory implements ProviderClients.Factory {
     /** The Messages API version this adapter is written against; the API requires the header. */
     static final String ANTHROPIC_VERSION = "2023-06-01";
 
-    private final WebClient.Builder base;
+    private static final String AUTHORIZATION = "Authorization";
+
+    private final UpstreamClients clients;
+    private final long maxBodyBytes;
     private final JsonMapper json;
     private final Clock clock;
-    private final Map<Transport, WebClient> transports = new ConcurrentHashMap<>();
+    private final Map<Transport, UpstreamTransport> transports = new ConcurrentHashMap<>();
+    /** The transport of each (provider, key) as last seen, so making a client builds no lookup key. */
+    private final Map<String, Map<String, Bound>> bound = new ConcurrentHashMap<>();
 
-    public HttpClientFactory(WebClient.Builder base, JsonMapper json, Clock clock) {
-        this.base = base;
+    /**
+     * @param clients the upstream HTTP clients (in production {@link EventLoopLocalConnector})
+     * @param maxBodyBytes {@code switchboard.routing.max-stream-bytes}: the cap on every upstream body
+     */
+    public HttpClientFactory(UpstreamClients clients, long maxBodyBytes, JsonMapper json, Clock clock) {
+        this.clients = clients;
+        this.maxBodyBytes = maxBodyBytes;
         this.json = json;
         this.clock = clock;
     }
 
+    /** Path A calls this once per (provider, key), Path B once per request: no parsing, no header building. */
     @Override
     public ProviderClient create(Provider provider, ApiKey key) {
+        UpstreamTransport transport = transport(provider, key);
         return switch (provider.format()) {
-            case OPENAI -> new OpenAiClient(webClient(provider, HttpHeaders.AUTHORIZATION, "Bearer " + key.secret()),
-                    provider.baseUrl(), key, json, clock, MAX_LINE_BYTES, keyCheckPath(provider));
-            case ANTHROPIC -> new AnthropicClient(webClient(provider, "x-api-key", key.secret(),
-                    "anthropic-version", ANTHROPIC_VERSION), provider.baseUrl(), key, json, clock, MAX_LINE_BYTES);
-            case GEMINI -> new GeminiClient(webClient(provider, "x-goog-api-key", key.secret()),
-                    key, json, clock, MAX_LINE_BYTES);
+            case OPENAI -> new OpenAiClient(transport, key, json, clock, MAX_LINE_BYTES, keyCheckPath(provider));
+            case ANTHROPIC -> new AnthropicClient(transport, key, json, clock, MAX_LINE_BYTES);
+            case GEMINI -> new GeminiClient(transport, key, json, clock, MAX_LINE_BYTES);
         };
     }
 
@@ -74,34 +83,53 @@ public final class HttpClientFactory implements ProviderClients.Factory {
     }
 
     /**
-     * The transport for these headers: one {@link WebClient} per (base URL, headers), built the first time
-     * and shared by every client made for it afterwards, cached (Path A) or on demand (Path B). Building
-     * a WebClient costs about as much as a whole proxied request, so an on-demand client is a new adapter
-     * object (model, request state) over a transport that already exists.
+     * The transport of this (provider, key): found by name and alias, and still valid while the provider and
+     * key are the same objects (a configuration change makes new ones, and then the transport is looked up
+     * again). The header set and endpoint URIs are the transport's, built once, so an on-demand client is a
+     * new adapter object over a transport that already exists.
      */
-    private WebClient webClient(Provider provider, String... requiredHeaders) {
+    private UpstreamTransport transport(Provider provider, ApiKey key) {
+        Map<String, Bound> keys = bound.get(provider.name());
+        Bound known = keys == null ? null : keys.get(key.alias());
+        if (known != null && known.provider() == provider && known.key() == key) {
+            return known.transport();
+        }
+        UpstreamTransport transport = switch (provider.format()) {
+            case OPENAI -> transport(provider, AUTHORIZATION, "Bearer " + key.secret());
+            case ANTHROPIC -> transport(provider, "x-api-key", key.secret(), "anthropic-version", ANTHROPIC_VERSION);
+            case GEMINI -> transport(provider, "x-goog-api-key", key.secret());
+        };
+        bound.computeIfAbsent(provider.name(), name -> new ConcurrentHashMap<>())
+                .put(key.alias(), new Bound(provider, key, transport));
+        return transport;
+    }
+
+    /**
+     * The transport for these headers: one per (base URL, headers), built the first time and shared by every
+     * (provider, key) that needs the same, cached (Path A) or on demand (Path B).
+     */
+    private UpstreamTransport transport(Provider provider, String... requiredHeaders) {
         Transport transport = new Transport(provider.baseUrl(), provider.headers(), List.of(requiredHeaders));
-        WebClient known = transports.get(transport);
+        UpstreamTransport known = transports.get(transport);
         return known != null ? known : transports.computeIfAbsent(transport, this::build);
     }
 
     /**
      * Configured extra headers first, so they can never replace the key or the API version. Every request
-     * body is JSON, so the content type is a default too: a header set per request makes WebClient copy
-     * all the defaults into a new map for that request.
+     * body is JSON, so the content type is a fixed header too.
      */
-    private WebClient build(Transport transport) {
-        return base.clone()
-                .baseUrl(transport.baseUrl())
-                .defaultHeaders(headers -> {
-                    transport.headers().forEach(headers::set);
-                    headers.setContentType(MediaType.APPLICATION_JSON);
-                    List<String> required = transport.requiredHeaders();
-                    for (int i = 0; i < required.size(); i += 2) {
-                        headers.set(required.get(i), required.get(i + 1));
-                    }
-                })
-                .build();
+    private UpstreamTransport build(Transport transport) {
+        List<Map.Entry<String, String>> headers = new ArrayList<>(transport.headers().entrySet());
+        headers.add(Map.entry("Content-Type", "application/json"));
+        List<String> required = transport.requiredHeaders();
+        for (int i = 0; i < required.size(); i += 2) {
+            headers.add(Map.entry(required.get(i), required.get(i + 1)));
+        }
+        return new UpstreamTransport(clients, transport.baseUrl(), headers, maxBodyBytes);
+    }
+
+    /** A (provider, key) and its transport; the key is held in memory only. */
+    private record Bound(Provider provider, ApiKey key, UpstreamTransport transport) {
     }
 
     /** What makes two transports the same (the key is in the required headers; held in memory only). */

@@ -1,4 +1,7 @@
-/** Upstream transport: one client per wire format and key, one connection pool per event loop. */
+/**
+ * Upstream clients: the factory of each wire format's client (one transport per base URL and key), and one
+ * connection pool and Reactor Netty {@code HttpClient} per event loop.
+ */
 @NullMarked
 package dev.switchboard.providers.http;
 

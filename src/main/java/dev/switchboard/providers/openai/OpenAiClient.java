@@ -8,63 +8,61 @@ import dev.switchboard.providers.Completion;
 import dev.switchboard.providers.ProviderClient;
 import dev.switchboard.providers.UpstreamExchange;
 import dev.switchboard.providers.UpstreamRequest;
-import dev.switchboard.providers.UpstreamUris;
+import dev.switchboard.providers.UpstreamTransport;
 import dev.switchboard.providers.sse.EndMarker;
 import dev.switchboard.providers.sse.SseEvent;
 import java.net.URI;
 import java.time.Clock;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Client for any OpenAI-compatible chat-completions API, bound to one key. The {@link WebClient} it
- * gets already carries the base URL, the {@code Authorization} header and any extra headers.
+ * Client for any OpenAI-compatible chat-completions API, bound to one key. The {@link UpstreamTransport}
+ * it gets already carries the base URL, the {@code Authorization} header and any extra headers; making a
+ * client (Path B makes one per request) parses nothing: the endpoint URIs are the transport's.
  */
 public final class OpenAiClient implements ProviderClient {
 
-    private final WebClient http;
     private final URI completionsUri;
+    private final URI keyCheckUri;
     private final ApiKey key;
     private final JsonMapper json;
     private final OpenAiErrors errors;
     private final Clock clock;
     private final UpstreamExchange exchange;
-    private final String keyCheckPath;
 
     /**
      * @param keyCheckPath path of the cheap call that proves a key works: {@code /models} for most, but
      *     OpenRouter's models list is public, so there it is {@code /key}
      */
-    public OpenAiClient(WebClient http, String baseUrl, ApiKey key, JsonMapper json, Clock clock, int maxLineBytes,
+    public OpenAiClient(UpstreamTransport http, ApiKey key, JsonMapper json, Clock clock, int maxLineBytes,
             String keyCheckPath) {
-        this.http = http;
-        this.completionsUri = UpstreamUris.resolve(baseUrl, "/chat/completions");
+        this.completionsUri = http.uri("/chat/completions");
+        this.keyCheckUri = http.uri(keyCheckPath);
         this.key = key;
         this.json = json;
         this.errors = new OpenAiErrors(json);
         this.clock = clock;
-        this.exchange = new UpstreamExchange(
+        this.exchange = new UpstreamExchange(http,
                 (status, headers, body) -> errors.fromHttp(status, headers, body, key, clock.instant()), maxLineBytes);
-        this.keyCheckPath = keyCheckPath;
     }
 
     @Override
     public Mono<Completion> complete(UpstreamRequest request) {
-        return exchange.complete(http.post().uri(completionsUri).bodyValue(OpenAiRequests.body(json, request, false)),
+        return exchange.complete(completionsUri, OpenAiRequests.body(json, request, false),
                 body -> toCompletion(body, request.relayed()));
     }
 
     @Override
     public Flux<ChatChunk> stream(UpstreamRequest request) {
-        return exchange.stream(http.post().uri(completionsUri).bodyValue(OpenAiRequests.body(json, request, true)),
+        return exchange.stream(completionsUri, OpenAiRequests.body(json, request, true),
                 events -> chunks(events, request.relayed()), this::jsonInsteadOfStream);
     }
 
     @Override
     public Mono<Void> checkKey() {
-        return exchange.check(http.get().uri(keyCheckPath));
+        return exchange.check(keyCheckUri);
     }
 
     private Flux<ChatChunk> chunks(Flux<SseEvent> events, boolean relay) {

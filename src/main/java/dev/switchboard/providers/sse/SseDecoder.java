@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
 import reactor.core.publisher.Flux;
 
 /**
@@ -34,54 +34,69 @@ public final class SseDecoder {
     private boolean firstLine = true;
     private String eventType;
     private StringBuilder data;
+    /** The events completed by the read being fed, null while there are none. */
+    private List<SseEvent> out;
+    private final ByteProcessor reader = b -> {
+        accept(b);
+        return true;
+    };
 
     public SseDecoder(int maxLineBytes) {
         this.maxLineBytes = maxLineBytes;
     }
 
-    /** Decodes a body; the buffers are released here. */
-    public static Flux<SseEvent> decode(Flux<DataBuffer> body, int maxLineBytes) {
+    /**
+     * Decodes a body of Reactor Netty buffers. Each buffer is read in the {@code onNext} that delivers it and
+     * stays the source's to release (Reactor Netty releases a received buffer once that {@code onNext}
+     * returns), so nothing here holds a buffer past its read.
+     */
+    public static Flux<SseEvent> decode(Flux<ByteBuf> body, int maxLineBytes) {
         return Flux.defer(() -> {
             SseDecoder decoder = new SseDecoder(maxLineBytes);
-            return body.concatMapIterable(decoder::feedAndRelease);
+            // map first: the read happens before the buffer is released; the events are queued, not the buffer
+            return body.map(decoder::feed).concatMapIterable(events -> events);
         });
     }
 
-    private List<SseEvent> feedAndRelease(DataBuffer buffer) {
-        try {
-            byte[] bytes = new byte[buffer.readableByteCount()];
-            buffer.read(bytes);
-            return feed(bytes, 0, bytes.length);
-        } finally {
-            DataBufferUtils.release(buffer);
-        }
+    /** Feeds one buffer (read in place, not copied) and returns the events it completed, or a single pulse. */
+    public List<SseEvent> feed(ByteBuf buffer) {
+        buffer.forEachByte(buffer.readerIndex(), buffer.readableBytes(), reader);
+        return completed();
     }
 
     /** Feeds one read and returns the events it completed, or a single pulse when it completed none. */
     public List<SseEvent> feed(byte[] bytes, int offset, int length) {
-        List<SseEvent> out = null;
         int end = offset + length;
         for (int i = offset; i < end; i++) {
-            byte b = bytes[i];
-            if (b == '\n' && afterCr) {
-                afterCr = false;
-                continue;
-            }
-            afterCr = false;
-            if (b == '\n' || b == '\r') {
-                afterCr = b == '\r';
-                SseEvent event = endLine();
-                if (event != null) {
-                    if (out == null) {
-                        out = new ArrayList<>(2);
-                    }
-                    out.add(event);
-                }
-            } else {
-                append(b);
-            }
+            accept(bytes[i]);
         }
+        return completed();
+    }
+
+    private List<SseEvent> completed() {
+        List<SseEvent> out = this.out;
+        this.out = null;
         return out == null ? PULSE_ONLY : out;
+    }
+
+    private void accept(byte b) {
+        if (b == '\n' && afterCr) {
+            afterCr = false;
+            return;
+        }
+        afterCr = false;
+        if (b == '\n' || b == '\r') {
+            afterCr = b == '\r';
+            SseEvent event = endLine();
+            if (event != null) {
+                if (out == null) {
+                    out = new ArrayList<>(2);
+                }
+                out.add(event);
+            }
+        } else {
+            append(b);
+        }
     }
 
     private void append(byte b) {

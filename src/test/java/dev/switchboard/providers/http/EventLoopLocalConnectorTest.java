@@ -6,6 +6,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
@@ -47,8 +47,7 @@ class EventLoopLocalConnectorTest {
                 return ConnectionProvider.builder("test-" + loop).maxConnections(4).build();
             },
             http -> http.responseTimeout(Duration.ofSeconds(5)));
-    private final WebClient client = WebClient.builder().clientConnector(connector)
-            .baseUrl("http://127.0.0.1:" + upstream.port()).build();
+    private final URI root = URI.create("http://127.0.0.1:" + upstream.port() + "/");
 
     @AfterEach
     void stop() {
@@ -144,8 +143,8 @@ class EventLoopLocalConnectorTest {
     }
 
     private Mono<Answer> call() {
-        return client.get().uri("/").retrieve().bodyToMono(String.class)
-                .map(port -> new Answer(port, Thread.currentThread().getName()));
+        return Mono.deferContextual(context -> connector.client(context).get().uri(root).responseContent().aggregate()
+                .asString().map(port -> new Answer(port, Thread.currentThread().getName())));
     }
 
     /** Subscribes the call on {@code loop}, as a request handled on that loop would. */

@@ -7,16 +7,19 @@ import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.ChatChunk;
+import dev.switchboard.providers.UpstreamClients;
 import dev.switchboard.providers.UpstreamRequest;
+import dev.switchboard.providers.UpstreamTransport;
 import dev.switchboard.support.SchedulerClock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,9 +48,9 @@ class OpenAiClientTest {
                         Mono.from(res.status(status).header("content-type", contentType).sendString(Mono.just(body))))))
                 .bindNow();
         String base = "http://127.0.0.1:" + server.port() + "/v1";
-        WebClient http = WebClient.builder().baseUrl(base)
-                .defaultHeader("content-type", "application/json").build();
-        return new OpenAiClient(http, base, new ApiKey("p#1", "sk-test-secret-0123456789", 1, 0, true),
+        UpstreamTransport http = new UpstreamTransport(UpstreamClients.of(HttpClient.create()), base,
+                List.of(Map.entry("content-type", "application/json")), Long.MAX_VALUE);
+        return new OpenAiClient(http, new ApiKey("p#1", "sk-test-secret-0123456789", 1, 0, true),
                 JsonMapper.builder().build(), SchedulerClock.utc(), 1 << 16, "/models");
     }
 

@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
@@ -128,17 +128,50 @@ class SseDecoderTest {
     }
 
     @Test
-    void decodeReleasesEveryBufferAndDispatchesInOrder() {
-        DefaultDataBufferFactory factory = DefaultDataBufferFactory.sharedInstance;
-        byte[] bytes = STREAM.getBytes(StandardCharsets.UTF_8);
-        List<DataBuffer> buffers = new ArrayList<>();
-        for (int i = 0; i < bytes.length; i += 7) {
-            buffers.add(factory.wrap(Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + 7))));
-        }
+    void decodeDispatchesInOrderAndLeavesEveryBufferToItsSource() {
+        List<ByteBuf> buffers = pieces(STREAM.getBytes(StandardCharsets.UTF_8), 7);
 
         StepVerifier.create(SseDecoder.decode(Flux.fromIterable(buffers), 4096).filter(e -> !e.isPulse()))
                 .expectNextSequence(EXPECTED)
                 .expectComplete().verify(Duration.ofSeconds(5));
+
+        assertThat(buffers).allSatisfy(buffer -> assertThat(buffer.refCnt()).isEqualTo(1));
+        buffers.forEach(ByteBuf::release);
+    }
+
+    @Test
+    void decodeReadsEachBufferBeforeItsSourceReleasesIt() {
+        // as Reactor Netty delivers a body: each buffer is released as soon as the onNext that carried it returns
+        List<ByteBuf> buffers = pieces(STREAM.getBytes(StandardCharsets.UTF_8), 5);
+        Flux<ByteBuf> releasedAfterDelivery = Flux.generate(() -> 0, (index, sink) -> {
+            if (index > 0) {
+                buffers.get(index - 1).release();
+            }
+            if (index == buffers.size()) {
+                sink.complete();
+            } else {
+                sink.next(buffers.get(index));
+            }
+            return index + 1;
+        });
+
+        // one event at a time: the events wait in the decoder's queue, the buffers must not
+        StepVerifier.create(SseDecoder.decode(releasedAfterDelivery, 4096).filter(e -> !e.isPulse()), 1)
+                .expectNext(EXPECTED.get(0))
+                .thenRequest(Long.MAX_VALUE)
+                .expectNextSequence(EXPECTED.subList(1, EXPECTED.size()))
+                .expectComplete().verify(Duration.ofSeconds(5));
+        assertThat(buffers).allSatisfy(buffer -> assertThat(buffer.refCnt()).isZero());
+    }
+
+    /** {@code bytes} in direct buffers of {@code size} bytes; a released one fails when read. */
+    private static List<ByteBuf> pieces(byte[] bytes, int size) {
+        List<ByteBuf> buffers = new ArrayList<>();
+        for (int i = 0; i < bytes.length; i += size) {
+            ByteBuf buffer = Unpooled.directBuffer(size);
+            buffers.add(buffer.writeBytes(bytes, i, Math.min(size, bytes.length - i)));
+        }
+        return buffers;
     }
 
     private static int indexOf(byte[] bytes, byte b) {

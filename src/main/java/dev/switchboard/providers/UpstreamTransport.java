@@ -1,0 +1,136 @@
+package dev.switchboard.providers;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.util.AsciiString;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.NettyOutbound;
+import reactor.netty.http.client.HttpClientRequest;
+import reactor.netty.http.client.HttpClientResponse;
+
+/**
+ * The HTTP side of one upstream endpoint family: a base URL and the headers every request to it carries
+ * (configured extra headers, {@code content-type}, the key header), over Reactor Netty's {@code HttpClient}.
+ *
+ * <p>Why not WebClient: per request it builds a request spec, copies its default headers into new maps (twice),
+ * runs a filter chain, looks up a codec for the body and wraps the response twice, several percent of the
+ * gateway's CPU at saturation for a JSON body the adapter has already serialized (docs/PERFORMANCE.md). Here
+ * everything that does not depend on the request is built once: the header set (a Netty {@link HttpHeaders}
+ * added to each request in one step, never handed out, so never changed), the endpoint URIs, the client (from
+ * {@link UpstreamClients}, which picks the caller's event loop). Per request there is the call, the body
+ * buffer wrapping the adapter's bytes, and, with tracing on, the attempt's {@code traceparent}
+ * ({@link UpstreamHeaders}), set on that request only.
+ *
+ * <p>Every response body is counted against {@code switchboard.routing.max-stream-bytes}
+ * ({@link UpstreamBodyLimit#count}) before the receiver sees it. {@link #toString()} names the base URL only:
+ * the headers hold the key.
+ */
+public final class UpstreamTransport {
+
+    /** What a stream request accepts: events, or the JSON some upstreams answer a stream request with. */
+    static final AsciiString STREAM_ACCEPT = AsciiString.cached("text/event-stream, application/json");
+
+    /** Distinct paths whose URIs are kept (model names are part of some paths; beyond this they are parsed per call). */
+    private static final int MAX_CACHED_URIS = 256;
+
+    /** Headers Reactor Netty sets before the request reaches {@link #send}; a fixed header of the same name replaces it. */
+    private static final List<AsciiString> CLIENT_DEFAULTS = List.of(HttpHeaderNames.USER_AGENT, HttpHeaderNames.HOST,
+            HttpHeaderNames.ACCEPT);
+
+    private final UpstreamClients clients;
+    private final String baseUrl;
+    private final HttpHeaders fixed;
+    private final List<AsciiString> replacedDefaults;
+    private final long maxBodyBytes;
+    private final Map<String, URI> uris = new ConcurrentHashMap<>();
+
+    /**
+     * @param headers the headers of every request, in order; a later one replaces an earlier one of the same
+     *     name (so the key header, given last, cannot be replaced by a configured one)
+     * @param maxBodyBytes {@code switchboard.routing.max-stream-bytes}: the cap on every response body
+     */
+    public UpstreamTransport(UpstreamClients clients, String baseUrl, List<Map.Entry<String, String>> headers,
+            long maxBodyBytes) {
+        this.clients = clients;
+        this.baseUrl = baseUrl;
+        this.maxBodyBytes = maxBodyBytes;
+        DefaultHttpHeaders built = new DefaultHttpHeaders();
+        headers.forEach(header -> built.set(header.getKey(), header.getValue()));
+        this.fixed = built;
+        List<AsciiString> replaced = new ArrayList<>(1);
+        for (AsciiString name : CLIENT_DEFAULTS) {
+            if (built.contains(name)) {
+                replaced.add(name);
+            }
+        }
+        this.replacedDefaults = List.copyOf(replaced);
+    }
+
+    /** {@code path} (starting with a slash, may carry a query) below the base URL; resolved once per path. */
+    public URI uri(String path) {
+        URI known = uris.get(path);
+        if (known != null) {
+            return known;
+        }
+        URI resolved = UpstreamUris.resolve(baseUrl, path);
+        if (uris.size() < MAX_CACHED_URIS) {
+            uris.putIfAbsent(path, resolved);
+        }
+        return resolved;
+    }
+
+    /**
+     * One request; {@code receiver} gets the response and its body (counted against the cap), and the
+     * connection is given back or closed when the receiver's publisher ends or is cancelled (Reactor Netty's
+     * {@code response}). Nothing happens before subscription.
+     *
+     * @param body the request body (sent in one write with its {@code content-length}), or null for none
+     * @param stream whether the request asks for an event stream ({@code accept})
+     */
+    public <T> Flux<T> exchange(HttpMethod method, URI uri, byte @Nullable [] body, boolean stream,
+            BiFunction<HttpClientResponse, Flux<ByteBuf>, Publisher<T>> receiver) {
+        return Flux.deferContextual(context -> {
+            Map<String, String> attempt = UpstreamHeaders.in(context);
+            return clients.client(context).request(method).uri(uri)
+                    .send((request, out) -> send(request, out, attempt, stream, body))
+                    // deferred: a receiver that throws still ends inside the response, which then lets the connection go
+                    .response((response, content) -> Flux.defer(() -> receiver.apply(response,
+                            UpstreamBodyLimit.count(content, maxBodyBytes))));
+        });
+    }
+
+    private NettyOutbound send(HttpClientRequest request, NettyOutbound out, Map<String, String> attempt,
+            boolean stream, byte @Nullable [] body) {
+        HttpHeaders headers = request.requestHeaders();
+        for (int i = 0; i < replacedDefaults.size(); i++) {
+            headers.remove(replacedDefaults.get(i));
+        }
+        // one bulk add of the prebuilt set: no per-header validation, no copy of it per request
+        headers.add(fixed);
+        if (stream) {
+            headers.set(HttpHeaderNames.ACCEPT, STREAM_ACCEPT);
+        }
+        if (!attempt.isEmpty()) {
+            attempt.forEach(headers::set);
+        }
+        return body == null ? out : out.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
+    }
+
+    @Override
+    public String toString() {
+        return "UpstreamTransport[" + baseUrl + "]";
+    }
+}

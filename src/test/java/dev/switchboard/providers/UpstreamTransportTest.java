@@ -1,0 +1,97 @@
+package dev.switchboard.providers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.server.HttpServer;
+import reactor.util.context.Context;
+
+/**
+ * The transport's header set is built once and goes out on every request as it is; what belongs to one
+ * attempt (its {@code traceparent}) goes on that request only.
+ */
+class UpstreamTransportTest {
+
+    private final List<HttpHeaders> seen = new CopyOnWriteArrayList<>();
+    private final DisposableServer upstream = HttpServer.create().host("127.0.0.1").port(0)
+            .handle((request, response) -> {
+                seen.add(request.requestHeaders().copy());
+                return request.receive().then(response.sendString(Mono.just("ok")).then());
+            })
+            .bindNow();
+    private final UpstreamTransport transport = new UpstreamTransport(UpstreamClients.of(HttpClient.create()),
+            "http://127.0.0.1:" + upstream.port() + "/v1",
+            List.of(Map.entry("x-title", "Switchboard"), Map.entry("User-Agent", "switchboard-test"),
+                    Map.entry("Authorization", "configured, to be replaced"),
+                    Map.entry("Content-Type", "application/json"), Map.entry("Authorization", "Bearer sk-test")),
+            Long.MAX_VALUE);
+
+    @AfterEach
+    void stop() {
+        upstream.disposeNow();
+    }
+
+    @Test
+    void everyRequestCarriesTheFixedHeadersOnceWithTheLastOfANameWinning() {
+        call(false, Function.identity());
+        call(true, Function.identity());
+
+        assertThat(seen).hasSize(2).allSatisfy(headers -> {
+            assertThat(headers.getAll("authorization")).containsExactly("Bearer sk-test");
+            assertThat(headers.getAll("content-type")).containsExactly("application/json");
+            assertThat(headers.getAll("x-title")).containsExactly("Switchboard");
+            assertThat(headers.getAll("user-agent")).as("a configured header replaces Reactor Netty's default")
+                    .containsExactly("switchboard-test");
+            assertThat(headers.contains("traceparent")).isFalse();
+        });
+        assertThat(seen.get(0).getAll("accept")).containsExactly("*/*");
+        assertThat(seen.get(1).getAll("accept")).containsExactly("text/event-stream, application/json");
+    }
+
+    @Test
+    void theAttemptsTraceparentGoesOnItsOwnRequestOnly() {
+        String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+        call(true, context -> UpstreamHeaders.into(context, Map.of("traceparent", traceparent)));
+        call(true, Function.identity());
+
+        assertThat(seen.get(0).getAll("traceparent")).containsExactly(traceparent);
+        assertThat(seen.get(1).contains("traceparent")).as("the shared header set was not changed").isFalse();
+        assertThat(seen.get(1).getAll("authorization")).containsExactly("Bearer sk-test");
+    }
+
+    @Test
+    void anEndpointIsResolvedOnceAndReusedAfterwards() {
+        URI first = transport.uri("/chat/completions");
+
+        assertThat(transport.uri("/chat/completions")).isSameAs(first);
+        assertThat(first).hasToString("http://127.0.0.1:" + upstream.port() + "/v1/chat/completions");
+    }
+
+    @Test
+    void itsNameNeverShowsTheHeaders() {
+        assertThat(transport.toString()).doesNotContain("sk-test").contains("/v1");
+    }
+
+    private void call(boolean stream, Function<Context, Context> context) {
+        String answer = transport.exchange(HttpMethod.POST, transport.uri("/chat/completions"), "{}".getBytes(),
+                        stream, (response, body) -> body.map(buffer -> buffer.toString(StandardCharsets.UTF_8)))
+                .collectList().map(parts -> String.join("", parts))
+                .contextWrite(context)
+                .block(Duration.ofSeconds(5));
+        assertThat(answer).isEqualTo("ok");
+    }
+}
