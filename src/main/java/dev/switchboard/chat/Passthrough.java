@@ -1,6 +1,7 @@
 package dev.switchboard.chat;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -12,10 +13,17 @@ import tools.jackson.databind.node.ObjectNode;
  * @param body the client's JSON body, gateway extension fields removed
  * @param unknownFields top-level fields of the body that have no mapping to another wire format: a
  *     provider of another format cannot honour them
+ * @param sent the body's bytes exactly as the client sent them, when {@code body} is all of it (no extension
+ *     field was removed); an adapter may then relay these bytes with only the model's value replaced
+ *     instead of writing the tree anew
  */
-public record Passthrough(WireFormat format, ObjectNode body, List<String> unknownFields) {
+public record Passthrough(WireFormat format, ObjectNode body, List<String> unknownFields, byte @Nullable [] sent) {
 
     public Passthrough {
         unknownFields = List.copyOf(unknownFields);
+    }
+
+    public Passthrough(WireFormat format, ObjectNode body, List<String> unknownFields) {
+        this(format, body, unknownFields, null);
     }
 }

@@ -74,7 +74,7 @@ public class OpenAiCompatHandler {
         return JsonBodies.bytes(request)
                 .flatMap(bytes -> {
                     ObjectNode body = bodies.parse(bytes, ObjectNode.class);
-                    ChatCommand command = OpenAiRequestReader.read(body, requestId, preferredProvider(request))
+                    ChatCommand command = OpenAiRequestReader.read(body, bytes, requestId, preferredProvider(request))
                             .toBuilder()
                             .client(ClientIdentity.of(request.exchange()))
                             .cache(ChatCommands.cacheDirective(request.exchange(), null))

@@ -38,7 +38,8 @@ final class OpenAiRequestReader {
     private OpenAiRequestReader() {
     }
 
-    static ChatCommand read(ObjectNode body, String requestId, @Nullable String preferredProvider) {
+    /** @param sent the body's bytes as the client sent them (relayed as they are when no extension field goes) */
+    static ChatCommand read(ObjectNode body, byte[] sent, String requestId, @Nullable String preferredProvider) {
         String model = OpenAiVocabulary.optionalText(body, "model", "");
         if (model == null || model.isBlank()) {
             throw GatewayException.badRequest("model_required",
@@ -57,7 +58,7 @@ final class OpenAiRequestReader {
                 .toolChoice(OpenAiVocabulary.toolChoice(body.path("tool_choice")))
                 .responseFormat(OpenAiVocabulary.responseFormat(body.path("response_format")))
                 .options(OpenAiVocabulary.options(body))
-                .passthrough(passthrough(body))
+                .passthrough(passthrough(body, sent))
                 .build();
     }
 
@@ -70,7 +71,7 @@ final class OpenAiRequestReader {
     }
 
     /** The body without the gateway's fields, and the fields no other wire format can carry. */
-    private static Passthrough passthrough(ObjectNode body) {
+    private static Passthrough passthrough(ObjectNode body, byte[] sent) {
         ObjectNode relayed = body;
         for (String extension : EXTENSIONS) {
             if (body.has(extension)) {
@@ -84,6 +85,6 @@ final class OpenAiRequestReader {
                 unknown.add(field);
             }
         }
-        return new Passthrough(WireFormat.OPENAI, relayed, unknown);
+        return new Passthrough(WireFormat.OPENAI, relayed, unknown, relayed == body ? sent : null);
     }
 }

@@ -4,10 +4,12 @@ import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.ChatMessage;
 import dev.switchboard.chat.ContentPart;
 import dev.switchboard.chat.GenerationOptions;
+import dev.switchboard.chat.Passthrough;
 import dev.switchboard.chat.ResponseFormat;
 import dev.switchboard.chat.Tool;
 import dev.switchboard.chat.ToolCall;
 import dev.switchboard.chat.ToolChoice;
+import dev.switchboard.providers.ModelSplice;
 import dev.switchboard.providers.UpstreamRequest;
 import java.util.List;
 import java.util.Locale;
@@ -34,8 +36,28 @@ public final class OpenAiRequests {
     }
 
     static byte[] body(JsonMapper json, UpstreamRequest request, boolean stream) {
+        byte[] spliced = splice(json, request, stream);
+        if (spliced != null) {
+            return spliced;
+        }
         ObjectNode body = request.relay() != null ? relayed(request, stream) : built(json, request, stream);
         return json.writeValueAsBytes(body);
+    }
+
+    /**
+     * A relayed body that needs nothing but its model replaced (no default {@code max_tokens} to add, no
+     * stream options to set): the client's bytes with the model spliced in; null otherwise.
+     */
+    private static byte @Nullable [] splice(JsonMapper json, UpstreamRequest request, boolean stream) {
+        Passthrough relay = request.relay();
+        if (relay == null || relay.sent() == null || stream) {
+            return null;
+        }
+        ObjectNode body = relay.body();
+        if (request.maxTokens() != null && !body.has("max_tokens") && !body.has("max_completion_tokens")) {
+            return null;
+        }
+        return ModelSplice.replaceModel(json, relay.sent(), request.model());
     }
 
     private static ObjectNode relayed(UpstreamRequest request, boolean stream) {

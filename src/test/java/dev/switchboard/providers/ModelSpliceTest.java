@@ -1,0 +1,42 @@
+package dev.switchboard.providers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+class ModelSpliceTest {
+
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    private String splice(String sent, String model) {
+        byte[] out = ModelSplice.replaceModel(json, sent.getBytes(StandardCharsets.UTF_8), model);
+        return out == null ? null : new String(out, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void replacesOnlyTheTopLevelModelAndKeepsEveryOtherByte() {
+        String sent = "{ \"messages\":[{\"role\":\"user\",\"content\":\"model: 1.50e1\",\"model\":\"inner\"}],\n"
+                + "  \"model\" : \"fastb/bench-model\", \"x_vendor\":{\"weights\":[1.0,2E3]}, \"t\":\"\\u00e9\"}";
+
+        assertThat(splice(sent, "bench-model")).isEqualTo(
+                "{ \"messages\":[{\"role\":\"user\",\"content\":\"model: 1.50e1\",\"model\":\"inner\"}],\n"
+                        + "  \"model\" : \"bench-model\", \"x_vendor\":{\"weights\":[1.0,2E3]}, \"t\":\"\\u00e9\"}");
+    }
+
+    @Test
+    void escapesTheNewModelAndReplacesAModelWithEscapesInIt() {
+        assertThat(splice("{\"model\":\"a\\\"b\\u00e9\",\"n\":1}", "x\"y/é")).isEqualTo("{\"model\":\"x\\\"y/é\",\"n\":1}");
+    }
+
+    @Test
+    void givesUpOnAnythingUnusual() {
+        assertThat(splice("{\"model\":\"a\",\"model\":\"b\"}", "m")).as("two models").isNull();
+        assertThat(splice("{\"model\":7}", "m")).as("a number").isNull();
+        assertThat(splice("{\"messages\":[]}", "m")).as("no model").isNull();
+        assertThat(splice("[{\"model\":\"a\"}]", "m")).as("not an object").isNull();
+        assertThat(splice("{\"model\":\"a\"} {}", "m")).as("trailing content").isNull();
+        assertThat(splice("{\"model\":\"a\"", "m")).as("cut off").isNull();
+    }
+}
