@@ -80,7 +80,7 @@ public final class OpenAiClient implements ProviderClient {
     }
 
     private Completion toCompletion(byte[] body, boolean keepRaw) {
-        OpenAiWire.Response response = json.readValue(body, OpenAiWire.Response.class);
+        OpenAiWire.Response response = OpenAiAnswerReader.read(json, body);
         if (response.error() != null && !response.error().isNull()) {
             throw errors.inBand(response.error(), key, clock.instant());
         }
