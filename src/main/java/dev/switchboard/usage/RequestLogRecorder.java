@@ -6,12 +6,11 @@ import dev.switchboard.chat.RouteInfo;
 import dev.switchboard.chat.Usage;
 import dev.switchboard.routing.RequestObserver;
 import dev.switchboard.routing.RequestRun;
+import java.io.StringWriter;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Turns each finished request into a {@code request_log} row for the write-behind. */
@@ -57,82 +56,109 @@ public final class RequestLogRecorder implements RequestObserver {
                 usage == null ? null : usage.totalTokens(),
                 usage != null && usage.estimated(),
                 run.finishReason(),
-                json.writeValueAsString(chain(attempts)),
+                chain(attempts),
                 run.responseText(),
-                json.writeValueAsString(metadata(run)),
+                metadata(run),
                 run.traceId());
     }
 
-    private static List<Map<String, Object>> chain(List<Attempt> attempts) {
-        List<Map<String, Object>> out = new ArrayList<>(attempts.size());
-        for (Attempt a : attempts) {
-            Map<String, Object> step = new LinkedHashMap<>();
-            step.put("provider", a.provider());
-            step.put("key", a.key());
-            step.put("model", a.model());
-            step.put("outcome", a.outcome());
-            if (a.errorClass() != null) {
-                step.put("error_class", a.errorClass().code());
+    /**
+     * The attempts as the {@code chain} column's JSON, written straight by a generator: building maps and
+     * serializing them was the largest step of a request's end in the profile (docs/PERFORMANCE.md).
+     */
+    String chain(List<Attempt> attempts) {
+        StringWriter out = new StringWriter(64 + 128 * attempts.size());
+        try (JsonGenerator g = json.createGenerator(out)) {
+            g.writeStartArray();
+            for (Attempt a : attempts) {
+                g.writeStartObject();
+                g.writeStringProperty("provider", a.provider());
+                g.writeStringProperty("key", a.key());
+                g.writeStringProperty("model", a.model());
+                g.writeStringProperty("outcome", a.outcome());
+                if (a.errorClass() != null) {
+                    g.writeStringProperty("error_class", a.errorClass().code());
+                }
+                if (a.status() > 0) {
+                    g.writeNumberProperty("status", a.status());
+                }
+                g.writeNumberProperty("latency_ms", a.latencyMs());
+                g.writeEndObject();
             }
-            if (a.status() > 0) {
-                step.put("status", a.status());
-            }
-            step.put("latency_ms", a.latencyMs());
-            out.add(step);
+            g.writeEndArray();
         }
-        return out;
+        return out.toString();
     }
 
-    private static Map<String, Object> metadata(RequestRun run) {
+    /** What else is known of the request, as the {@code metadata} column's JSON (written like {@link #chain}). */
+    String metadata(RequestRun run) {
         ChatCommand command = run.command();
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("requested_provider", command.provider());
-        meta.put("requested_model", command.model());
-        meta.put("max_tokens", command.maxTokens());
-        meta.put("temperature", command.temperature());
-        meta.put("fallback", command.fallback());
-        meta.put("messages", command.messages().size());
-        meta.put("completion_chars", run.completionChars());
-        if (!command.tools().isEmpty()) {
-            meta.put("tools", command.tools().size());
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator g = json.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringProperty("requested_provider", command.provider());
+            g.writeStringProperty("requested_model", command.model());
+            g.writeName("max_tokens");
+            if (command.maxTokens() == null) {
+                g.writeNull();
+            } else {
+                g.writeNumber(command.maxTokens());
+            }
+            g.writeName("temperature");
+            if (command.temperature() == null) {
+                g.writeNull();
+            } else {
+                g.writeNumber(command.temperature());
+            }
+            g.writeBooleanProperty("fallback", command.fallback());
+            g.writeNumberProperty("messages", command.messages().size());
+            g.writeNumberProperty("completion_chars", run.completionChars());
+            if (!command.tools().isEmpty()) {
+                g.writeNumberProperty("tools", command.tools().size());
+            }
+            if (run.toolCalls() > 0) {
+                g.writeNumberProperty("tool_calls", run.toolCalls());
+            }
+            if (command.images() > 0) {
+                g.writeNumberProperty("images", command.images());
+            }
+            if (command.responseFormat() != null) {
+                g.writeStringProperty("response_format", command.responseFormat().type().name().toLowerCase(Locale.ROOT));
+            }
+            Usage usage = run.usage();
+            if (usage != null && usage.cachedTokens() > 0) {
+                g.writeNumberProperty("cached_tokens", usage.cachedTokens());
+            }
+            if (usage != null && usage.cacheWriteTokens() > 0) {
+                g.writeNumberProperty("cache_write_tokens", usage.cacheWriteTokens());
+            }
+            if (usage != null && usage.reasoningTokens() > 0) {
+                g.writeNumberProperty("reasoning_tokens", usage.reasoningTokens());
+            }
+            if (run.relayed()) {
+                g.writeBooleanProperty("relayed", true);
+            }
+            if (run.resumes() > 0) {
+                // a resumable stream whose client lost its connection and came back for the rest (that many times)
+                g.writeNumberProperty("resumed", run.resumes());
+            }
+            if (run.abandoned()) {
+                g.writeBooleanProperty("client_gone", true);
+            }
+            Usage original = run.cachedUsage();
+            if (original != null) {
+                // answered from the response cache: no tokens now; what the answer cost when it was made
+                g.writeBooleanProperty("cache_hit", true);
+                g.writeName("cached_usage");
+                g.writeStartObject();
+                g.writeNumberProperty("prompt_tokens", original.promptTokens());
+                g.writeNumberProperty("completion_tokens", original.completionTokens());
+                g.writeNumberProperty("total_tokens", original.totalTokens());
+                g.writeEndObject();
+            }
+            g.writeNumberProperty("gateway_overhead_us", run.overheadNanos() / 1000);
+            g.writeEndObject();
         }
-        if (run.toolCalls() > 0) {
-            meta.put("tool_calls", run.toolCalls());
-        }
-        if (command.images() > 0) {
-            meta.put("images", command.images());
-        }
-        if (command.responseFormat() != null) {
-            meta.put("response_format", command.responseFormat().type().name().toLowerCase(Locale.ROOT));
-        }
-        Usage usage = run.usage();
-        if (usage != null && usage.cachedTokens() > 0) {
-            meta.put("cached_tokens", usage.cachedTokens());
-        }
-        if (usage != null && usage.cacheWriteTokens() > 0) {
-            meta.put("cache_write_tokens", usage.cacheWriteTokens());
-        }
-        if (usage != null && usage.reasoningTokens() > 0) {
-            meta.put("reasoning_tokens", usage.reasoningTokens());
-        }
-        if (run.relayed()) {
-            meta.put("relayed", true);
-        }
-        if (run.resumes() > 0) {
-            // a resumable stream whose client lost its connection and came back for the rest (that many times)
-            meta.put("resumed", run.resumes());
-        }
-        if (run.abandoned()) {
-            meta.put("client_gone", true);
-        }
-        Usage original = run.cachedUsage();
-        if (original != null) {
-            // answered from the response cache: no tokens now; what the answer cost when it was made
-            meta.put("cache_hit", true);
-            meta.put("cached_usage", Map.of("prompt_tokens", original.promptTokens(),
-                    "completion_tokens", original.completionTokens(), "total_tokens", original.totalTokens()));
-        }
-        meta.put("gateway_overhead_us", run.overheadNanos() / 1000);
-        return meta;
+        return out.toString();
     }
 }

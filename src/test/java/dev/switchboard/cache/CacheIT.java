@@ -99,6 +99,32 @@ class CacheIT {
     }
 
     @Test
+    void aRequestLogRowCarriesItsAttemptsAndWhatElseIsKnownAsJson() {
+        String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"" + unique("Log me") + "\"}],"
+                + "\"temperature\":0.25,\"fallback\":false}";
+        EntityExchangeResult<byte[]> answer = post(http, "/api/chat", body, null);
+
+        Map<String, Object> row = requestLog(answer.getResponseHeaders().getFirst("X-Request-Id"));
+        JsonNode chain = json.readTree(((Json) row.get("fallback_chain")).asString());
+        JsonNode metadata = json.readTree(((Json) row.get("metadata")).asString());
+
+        assertThat(chain).hasSize(1);
+        assertThat(chain.get(0).path("provider").asString()).isEqualTo(answer.getResponseHeaders().getFirst("x-switchboard-provider"));
+        assertThat(chain.get(0).path("key").asString()).isEqualTo(answer.getResponseHeaders().getFirst("x-switchboard-key"));
+        assertThat(chain.get(0).path("outcome").asString()).isEqualTo("ok");
+        assertThat(chain.get(0).path("latency_ms").isIntegralNumber()).isTrue();
+        assertThat(chain.get(0).has("error_class")).isFalse();
+        assertThat(metadata.path("requested_provider").isNull()).isTrue();
+        assertThat(metadata.path("max_tokens").isNull()).isTrue();
+        assertThat(metadata.path("temperature").asDouble()).isEqualTo(0.25);
+        assertThat(metadata.path("fallback").asBoolean(true)).isFalse();
+        assertThat(metadata.path("messages").asInt()).isEqualTo(1);
+        assertThat(metadata.path("completion_chars").asInt()).isPositive();
+        assertThat(metadata.path("gateway_overhead_us").isIntegralNumber()).isTrue();
+        assertThat(metadata.has("cache_hit")).isFalse();
+    }
+
+    @Test
     void aStreamedHitReplaysTheSameEventsAsTheFreshAnswer() {
         String body = chat(unique("Stream a story"));
         EntityExchangeResult<byte[]> miss = post(http, "/api/chat/stream", body, "max-age=60");
