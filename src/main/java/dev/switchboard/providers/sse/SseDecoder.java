@@ -21,14 +21,23 @@ import reactor.core.publisher.Flux;
  * than the limit, or an event whose data lines add up to more than it, fails the stream instead of
  * buffering without bound.
  *
- * <p>One instance holds the state of one stream; {@link #decode} creates one per subscription.
+ * <p>One instance holds the state of one stream; {@link #decode} creates one per subscription. Between reads it
+ * keeps only the bytes of a line that a read left unfinished (normally none): a read is parsed in a per-thread
+ * scratch buffer, so an open stream that waits for its next event holds no line buffer.
  */
 public final class SseDecoder {
 
     private static final List<SseEvent> PULSE_ONLY = List.of(SseEvent.PULSE);
+    private static final int FIRST_LINE_CAPACITY = 512;
+    private static final byte[] NO_LINE = new byte[0];
+    /** The line buffer of the read being parsed on this thread (grown as lines need, never shrunk). */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[FIRST_LINE_CAPACITY]);
 
     private final int maxLineBytes;
-    private byte[] line = new byte[512];
+    /** The longest line: {@code maxLineBytes}, but never below the first capacity of the line buffer. */
+    private final int lineLimit;
+    /** The current line's bytes: the thread's scratch buffer during {@link #feed}, else what is left over. */
+    private byte[] line = NO_LINE;
     private int lineLength;
     private boolean afterCr;
     private boolean firstLine = true;
@@ -37,13 +46,16 @@ public final class SseDecoder {
 
     public SseDecoder(int maxLineBytes) {
         this.maxLineBytes = maxLineBytes;
+        this.lineLimit = Math.max(FIRST_LINE_CAPACITY, maxLineBytes);
     }
 
     /** Decodes a body; the buffers are released here. */
     public static Flux<SseEvent> decode(Flux<DataBuffer> body, int maxLineBytes) {
         return Flux.defer(() -> {
             SseDecoder decoder = new SseDecoder(maxLineBytes);
-            return body.concatMapIterable(decoder::feedAndRelease);
+            // prefetch 1: one read in flight is enough (the body's receiver queues the rest), and the default
+            // prefetch (32) costs a queue of about 570 bytes for every open stream
+            return body.concatMapIterable(decoder::feedAndRelease, 1);
         });
     }
 
@@ -59,6 +71,22 @@ public final class SseDecoder {
 
     /** Feeds one read and returns the events it completed, or a single pulse when it completed none. */
     public List<SseEvent> feed(byte[] bytes, int offset, int length) {
+        byte[] scratch = SCRATCH.get();
+        if (scratch.length < lineLength) {
+            scratch = new byte[Math.min(lineLimit, Integer.highestOneBit(lineLength - 1) << 1)];
+        }
+        System.arraycopy(line, 0, scratch, 0, lineLength);
+        line = scratch;
+        try {
+            return feedLines(bytes, offset, length);
+        } finally {
+            // the scratch buffer (maybe grown) stays with the thread; the stream keeps only an unfinished line
+            SCRATCH.set(line);
+            line = lineLength == 0 ? NO_LINE : Arrays.copyOf(line, lineLength);
+        }
+    }
+
+    private List<SseEvent> feedLines(byte[] bytes, int offset, int length) {
         List<SseEvent> out = null;
         int end = offset + length;
         for (int i = offset; i < end; i++) {
@@ -85,12 +113,12 @@ public final class SseDecoder {
     }
 
     private void append(byte b) {
+        if (lineLength >= lineLimit) {
+            throw UpstreamException.of(ErrorClass.SERVER_ERROR,
+                    "upstream stream line exceeds " + maxLineBytes + " bytes");
+        }
         if (lineLength == line.length) {
-            if (lineLength >= maxLineBytes) {
-                throw UpstreamException.of(ErrorClass.SERVER_ERROR,
-                        "upstream stream line exceeds " + maxLineBytes + " bytes");
-            }
-            line = Arrays.copyOf(line, Math.min(maxLineBytes, line.length * 2));
+            line = Arrays.copyOf(line, Math.min(lineLimit, line.length * 2));
         }
         line[lineLength++] = b;
     }
