@@ -10,7 +10,7 @@ import dev.switchboard.providers.UpstreamHeaders;
 import dev.switchboard.routing.RequestTracing.AttemptEnd;
 import dev.switchboard.routing.RequestTracing.AttemptSpan;
 import dev.switchboard.support.LogContext;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -29,8 +29,13 @@ import reactor.util.context.Context;
  *       {@link UpstreamHeaders} adds it to the request;
  *   <li>the request's log context ({@link LogContext}) while the attempt's first element and its end travel
  *       on: whatever is logged because of them (a key cooling down, a circuit opening, an unknown model)
- *       carries the request id and trace id.
+ *       carries the request id and trace id;
+ *   <li>its bookkeeping: the upstream time is added to the request before the attempt's end travels on (so it is
+ *       booked before the request's own end is measured), and the candidate's in-flight count drops after it.
  * </ul>
+ *
+ * One operator for all of it, rather than a {@code doOnTerminate}, a {@code doOnCancel} and a {@code doFinally}
+ * around it: it lives as long as the stream, so every operator it saves is heap saved per open stream.
  *
  * Elements pass through as they are; per element the span's bookkeeping is a few type checks, and only when
  * tracing is on.
@@ -40,12 +45,21 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
     private final RequestRun run;
     private final Candidate candidate;
     private final RequestTracing tracing;
+    private final Paces paces;
+    private final long startNanos;
 
-    AttemptScope(Flux<? extends T> call, RequestRun run, Candidate candidate, RequestTracing tracing) {
+    /**
+     * @param paces told when the attempt ends ({@link Paces#ended}); the caller told it that it started
+     * @param startNanos when the attempt started ({@link System#nanoTime()}), for its upstream time
+     */
+    AttemptScope(Flux<? extends T> call, RequestRun run, Candidate candidate, RequestTracing tracing, Paces paces,
+            long startNanos) {
         super(call);
         this.run = run;
         this.candidate = candidate;
         this.tracing = tracing;
+        this.paces = paces;
+        this.startNanos = startNanos;
     }
 
     @Override
@@ -58,13 +72,20 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
 
     private static final class Scope<T> implements CoreSubscriber<T>, Subscription {
 
+        @SuppressWarnings("rawtypes")
+        private static final AtomicIntegerFieldUpdater<Scope> ENDED =
+                AtomicIntegerFieldUpdater.newUpdater(Scope.class, "ended");
+
         private final CoreSubscriber<? super T> actual;
         private final Context context;
         private final AttemptSpan span;
         private final boolean traced;
         private final RequestRun run;
         private final Candidate candidate;
-        private final AtomicBoolean ended = new AtomicBoolean();
+        private final Paces paces;
+        private final long startNanos;
+        /** 1 once the attempt ended (a terminal signal or a cancel, whichever came first). */
+        private volatile int ended;
         private @Nullable Subscription upstream;
         private boolean first = true;
         // what the span reports; written by the signals, read at their end (or by a cancel, racing benignly)
@@ -79,6 +100,8 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
             this.traced = span != AttemptSpan.NONE;
             this.run = scope.run;
             this.candidate = scope.candidate;
+            this.paces = scope.paces;
+            this.startNanos = scope.startNanos;
             this.context = UpstreamHeaders.into(actual.currentContext(), span.headers());
         }
 
@@ -110,24 +133,32 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
 
         @Override
         public void onError(Throwable error) {
-            if (traced) {
-                end(new AttemptEnd(AttemptEnd.FAILED, classify(error), delivered(), finishReason));
+            boolean first = end();
+            if (first && traced) {
+                span.end(new AttemptEnd(AttemptEnd.FAILED, classify(error), delivered(), finishReason));
             }
             try (LogContext ignored = logContext()) {
                 actual.onError(error);
+            }
+            if (first) {
+                paces.ended(candidate);
             }
         }
 
         @Override
         public void onComplete() {
-            if (traced) {
-                end(content ? new AttemptEnd(AttemptEnd.SUCCESS, null, delivered(), finishReason)
+            boolean first = end();
+            if (first && traced) {
+                span.end(content ? new AttemptEnd(AttemptEnd.SUCCESS, null, delivered(), finishReason)
                         // FallbackChain fails such a stream the same way
                         : new AttemptEnd(AttemptEnd.FAILED, UpstreamException.of(ErrorClass.SERVER_ERROR,
                                 "upstream stream ended without any content"), null, null));
             }
             try (LogContext ignored = logContext()) {
                 actual.onComplete();
+            }
+            if (first) {
+                paces.ended(candidate);
             }
         }
 
@@ -138,20 +169,27 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
 
         @Override
         public void cancel() {
-            if (traced) {
-                end(new AttemptEnd(AttemptEnd.CANCELLED, null, delivered(), finishReason));
+            boolean first = end();
+            if (first && traced) {
+                span.end(new AttemptEnd(AttemptEnd.CANCELLED, null, delivered(), finishReason));
             }
             upstream.cancel();
+            if (first) {
+                paces.ended(candidate);
+            }
         }
 
         private LogContext logContext() {
             return LogContext.open(run.command().requestId(), run.traceId());
         }
 
-        private void end(AttemptEnd end) {
-            if (ended.compareAndSet(false, true)) {
-                span.end(end);
+        /** Marks the attempt ended and books its upstream time; false when it had ended already. */
+        private boolean end() {
+            if (!ENDED.compareAndSet(this, 0, 1)) {
+                return false;
             }
+            run.addUpstreamNanos(System.nanoTime() - startNanos);
+            return true;
         }
 
         private UpstreamException classify(Throwable error) {

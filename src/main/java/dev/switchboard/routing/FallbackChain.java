@@ -237,13 +237,9 @@ public final class FallbackChain {
         return Flux.defer(() -> {
             long startNanos = System.nanoTime();
             paces.started(candidate);
-            // doOnTerminate/doOnCancel (not doFinally) run before the signal travels on, so the upstream time is
-            // booked before the request's own end is measured
+            // the scope books the upstream time before the attempt's end travels on and tells the paces after it
             return Flux.from(call.make(run, candidate, start))
-                    .transform(calls -> new AttemptScope<>(calls, run, candidate, tracing))
-                    .doOnTerminate(() -> run.addUpstreamNanos(System.nanoTime() - startNanos))
-                    .doOnCancel(() -> run.addUpstreamNanos(System.nanoTime() - startNanos))
-                    .doFinally(signal -> paces.ended(candidate));
+                    .transform(calls -> new AttemptScope<>(calls, run, candidate, tracing, paces, startNanos));
         }).transformDeferred(guards.guard(candidate.provider()));
     }
 
