@@ -13,9 +13,7 @@ final class FrameLog {
     private static final byte[] NO_BYTES = new byte[0];
     private static final int[] NO_ENDS = new int[0];
     private static final int FIRST_ENDS = 8;
-    private static final int FIRST_BYTES = 128;
-    /** The least a buffer grows by: small logs grow in a few steps, with at most this much unused. */
-    private static final int MIN_GROWTH = 256;
+    private static final int FIRST_BYTES = 256;
     /** A buffer this large is shrunk once the kept events fill less than a quarter of it. */
     private static final int SHRINK_ABOVE = 8192;
 
@@ -116,23 +114,17 @@ final class FrameLog {
         return ends[(head + index) & (ends.length - 1)];
     }
 
-    /**
-     * Makes room for {@code length} more bytes after {@link #to}: moves the kept bytes to the front when that
-     * frees an eighth of the buffer or more, else grows it by an eighth of what it then holds, at least by
-     * {@link #MIN_GROWTH}. The unused part stays near 128 bytes for a small log and an eighth for a large one
-     * (doubling would waste up to half, more than the 20 bytes an event the packing saves); a byte is moved
-     * about eight times in all, microseconds for a 4 KB window.
-     */
+    /** Makes room for {@code length} more bytes after {@link #to}: moves the kept bytes to the front, or grows. */
     private void makeRoom(int length) {
         if (to + length <= bytes.length) {
             return;
         }
-        int needed = to - from + length;
-        if (needed <= bytes.length && from >= bytes.length >> 3) {
+        int kept = to - from;
+        int needed = kept + length;
+        if (needed <= bytes.length && from >= bytes.length / 4) {
             moveTo(bytes);
         } else {
-            moveTo(new byte[bytes.length == 0 ? Math.max(FIRST_BYTES, needed)
-                    : needed + Math.max(MIN_GROWTH, needed >> 3)]);
+            moveTo(new byte[Math.max(needed, Math.max(FIRST_BYTES, bytes.length + (bytes.length >> 1)))]);
         }
     }
 
