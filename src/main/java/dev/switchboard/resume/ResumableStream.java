@@ -40,10 +40,7 @@ public final class ResumableStream implements StreamDelivery {
 
     /** Source frames asked for ahead of the client (while it is away, ahead of the byte bounds). */
     static final int PREFETCH = 32;
-    /**
-     * What a kept frame counts besides its bytes against the byte bounds: a fixed 24 (its array's header and its
-     * slot, when each frame had an array of its own; the log now packs them, so this is on the safe side).
-     */
+    /** What a kept frame costs besides its bytes: the array's header and its slot in the log. */
     static final int FRAME_OVERHEAD = 24;
 
     private enum State { NEW, OPEN, FINISHED, SETTLED }
@@ -330,12 +327,12 @@ public final class ResumableStream implements StreamDelivery {
     /** Makes {@code after} the connection's position, moving events between the window and the pending part. */
     private void moveTo(long after) {
         for (long seq = position; seq > after; seq--) {
-            long cost = cost(log.length(seq));
+            long cost = cost(log.get(seq));
             windowBytes -= cost;
             pendingBytes += cost;
         }
         for (long seq = position + 1; seq <= after; seq++) {
-            long cost = cost(log.length(seq));
+            long cost = cost(log.get(seq));
             pendingBytes -= cost;
             windowBytes += cost;
         }
@@ -496,7 +493,7 @@ public final class ResumableStream implements StreamDelivery {
                 return;
             }
             log.append(frame);
-            long cost = cost(frame.length);
+            long cost = cost(frame);
             pendingBytes += cost;
             if (away) {
                 long total = owner.pending(cost);
@@ -582,7 +579,7 @@ public final class ResumableStream implements StreamDelivery {
                         if (connection.sink.requestedFromDownstream() > 0) {
                             long seq = position + 1;
                             byte[] bytes = log.get(seq);
-                            long cost = cost(bytes.length);
+                            long cost = cost(bytes);
                             pendingBytes -= cost;
                             windowBytes += cost;
                             position = seq;
@@ -673,8 +670,8 @@ public final class ResumableStream implements StreamDelivery {
         }
     }
 
-    private static long cost(int frameLength) {
-        return frameLength + FRAME_OVERHEAD;
+    private static long cost(byte[] frame) {
+        return frame.length + FRAME_OVERHEAD;
     }
 
     /** One connection reading the stream. */
