@@ -126,7 +126,9 @@ public final class ResumableStream implements StreamDelivery {
      * @param resuming a client coming back (counted in {@link #resumes()})
      */
     public Flux<Frame> attach(long after, boolean resuming) {
-        return Flux.create(sink -> connect(new Attachment(sink), after, resuming));
+        // IGNORE, not the default BUFFER: a frame is written only when the connection asked for it (drain and
+        // replayFinished check the demand first), so the sink needs no queue of its own (BUFFER's costs about 1 KB)
+        return Flux.create(sink -> connect(new Attachment(sink), after, resuming), FluxSink.OverflowStrategy.IGNORE);
     }
 
     /**

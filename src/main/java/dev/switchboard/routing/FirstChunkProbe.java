@@ -65,7 +65,9 @@ final class FirstChunkProbe {
     private static Flux<ChatChunk> contentFirst(Flux<ChatChunk> chunks) {
         return Flux.defer(() -> {
             HeldBack held = new HeldBack();
-            return chunks.concatMapIterable(held::pass);
+            // prefetch 1: one chunk in flight is enough, and the default (32) costs a queue of about 570 bytes
+            // for every open stream
+            return chunks.concatMapIterable(held::pass, 1);
         });
     }
 

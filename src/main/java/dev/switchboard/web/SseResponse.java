@@ -1,8 +1,9 @@
 package dev.switchboard.web;
 
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -12,6 +13,10 @@ import reactor.core.publisher.Mono;
  * by a proxy in front ({@code X-Accel-Buffering: no}, which nginx honours), so every frame reaches the
  * client as it is written. WebFlux commits the status and headers only with the first frame, so a stream
  * that fails before its first frame still becomes a plain JSON error.
+ *
+ * <p>The headers go straight onto the response (as {@link JsonAnswer} does): WebFlux keeps the
+ * {@code ServerResponse} for as long as its body is written, so headers set on the builder would stay on the
+ * heap, in a map of their own, for the whole life of every open stream.
  */
 public final class SseResponse {
 
@@ -19,10 +24,13 @@ public final class SseResponse {
     }
 
     public static Mono<ServerResponse> of(Flux<DataBuffer> frames) {
-        return ServerResponse.ok()
-                .contentType(MediaType.TEXT_EVENT_STREAM)
-                .header("Cache-Control", "no-cache")
-                .header("X-Accel-Buffering", "no")
-                .body(BodyInserters.fromDataBuffers(frames));
+        return ServerResponse.ok().build((exchange, context) -> {
+            ServerHttpResponse response = exchange.getResponse();
+            HttpHeaders headers = response.getHeaders();
+            headers.setContentType(MediaType.TEXT_EVENT_STREAM);
+            headers.set(HttpHeaders.CACHE_CONTROL, "no-cache");
+            headers.set("X-Accel-Buffering", "no");
+            return response.writeWith(frames);
+        });
     }
 }

@@ -47,6 +47,8 @@ class StreamingIT {
         String body = stream("{\"messages\":[{\"role\":\"user\",\"content\":\"Stream it\"}]}")
                 .expectStatus().isOk()
                 .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
+                .expectHeader().valueEquals("Cache-Control", "no-cache")
+                .expectHeader().valueEquals("X-Accel-Buffering", "no")
                 .expectHeader().exists("x-switchboard-provider")
                 .expectBody(String.class).returnResult().getResponseBody();
 

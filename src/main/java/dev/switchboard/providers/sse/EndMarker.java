@@ -74,7 +74,7 @@ public final class EndMarker {
                             stop.tryEmitEmpty();
                             return List.<T>of();
                         }
-                    });
+                    }, 1); // one event in flight is enough; the default prefetch (32) costs a queue per open stream
             return mapped
                     .takeUntilOther(stop.asMono().then(Mono.delay(GRACE)))
                     .onErrorMap(error -> failure[0] != null, error -> failure[0])

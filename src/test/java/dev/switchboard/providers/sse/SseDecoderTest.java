@@ -96,6 +96,38 @@ class SseDecoderTest {
     }
 
     @Test
+    void streamsDecodedInTurnOnOneThreadKeepTheirOwnUnfinishedLines() {
+        // every stream parses its reads in the thread's one scratch buffer and keeps only its unfinished line
+        SseDecoder first = new SseDecoder(1 << 16);
+        SseDecoder second = new SseDecoder(1 << 16);
+        byte[] a = "data: {\"stream\":\"first\"}\n\n".getBytes(StandardCharsets.UTF_8);
+        byte[] b = "data: {\"stream\":\"second\"}\n\n".getBytes(StandardCharsets.UTF_8);
+        List<SseEvent> fromFirst = new ArrayList<>();
+        List<SseEvent> fromSecond = new ArrayList<>();
+
+        fromFirst.addAll(first.feed(a, 0, 10));
+        fromSecond.addAll(second.feed(b, 0, 12));
+        fromFirst.addAll(first.feed(a, 10, a.length - 10));
+        fromSecond.addAll(second.feed(b, 12, b.length - 12));
+
+        assertThat(events(fromFirst)).containsExactly(new SseEvent("message", "{\"stream\":\"first\"}"));
+        assertThat(events(fromSecond)).containsExactly(new SseEvent("message", "{\"stream\":\"second\"}"));
+    }
+
+    @Test
+    void aLongLineSplitOverManyReadsIsDecodedWhole() {
+        String value = "z".repeat(5000);
+        byte[] bytes = ("data: " + value + "\n\n").getBytes(StandardCharsets.UTF_8);
+        SseDecoder decoder = new SseDecoder(1 << 16);
+        List<SseEvent> out = new ArrayList<>();
+        for (int i = 0; i < bytes.length; i += 700) {
+            out.addAll(decoder.feed(bytes, i, Math.min(700, bytes.length - i)));
+        }
+
+        assertThat(events(out)).containsExactly(new SseEvent("message", value));
+    }
+
+    @Test
     void readsThatCompleteNoEventYieldAPulseForTheIdleTimer() {
         SseDecoder decoder = new SseDecoder(1024);
         byte[] comment = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
