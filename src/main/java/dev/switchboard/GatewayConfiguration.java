@@ -79,8 +79,9 @@ public class GatewayConfiguration {
 
     /** The chat surfaces' routes, answered as the last filter instead of through the dispatcher. */
     @Bean
-    HotRouteFilter hotRoutes(List<HotRoute> routes, ServerCodecConfigurer codecs) {
-        return new HotRouteFilter(routes, codecs);
+    HotRouteFilter hotRoutes(List<HotRoute> routes, ObjectProvider<ServerCodecConfigurer> codecs) {
+        // the server's codecs; the command-line mode (no web server) has none and never calls the filter
+        return new HotRouteFilter(routes, codecs.getIfAvailable(ServerCodecConfigurer::create));
     }
 
     /**
