@@ -10,6 +10,7 @@ import dev.switchboard.resume.ResumableStream;
 import dev.switchboard.resume.ResumableStreams;
 import dev.switchboard.routing.StreamDelivery;
 import dev.switchboard.web.ClientIdentity;
+import dev.switchboard.web.JsonBodies;
 import dev.switchboard.web.SseResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -20,7 +21,6 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -167,7 +167,7 @@ public class ResumableSse {
                         self.committed(c);
                     }
                 }), DefaultDataBufferFactory.sharedInstance)
-                .map(ResumableSse::bytes)
+                .map(JsonBodies::copyAndRelease)
                 .contextWrite(context -> context.putAll(request)));
     }
 
@@ -197,15 +197,5 @@ public class ResumableSse {
             buffer.write(frame.bytes());
             return buffer;
         });
-    }
-
-    private static byte[] bytes(DataBuffer buffer) {
-        try {
-            byte[] bytes = new byte[buffer.readableByteCount()];
-            buffer.read(bytes);
-            return bytes;
-        } finally {
-            DataBufferUtils.release(buffer);
-        }
     }
 }

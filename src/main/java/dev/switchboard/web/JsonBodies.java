@@ -41,7 +41,8 @@ public class JsonBodies {
                 .defaultIfEmpty(NO_BYTES);
     }
 
-    private static byte[] copyAndRelease(DataBuffer buffer) {
+    /** The buffer's readable bytes as a new array; the buffer is released. */
+    public static byte[] copyAndRelease(DataBuffer buffer) {
         try {
             byte[] bytes = new byte[buffer.readableByteCount()];
             buffer.read(bytes);
