@@ -11,11 +11,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
@@ -63,10 +63,7 @@ class UpstreamExchangeTest {
 
         StepVerifier.create(exchange.complete(transport.uri("/chat"), new byte[0],
                         body -> new Completion("", "stop", Usage.NONE)))
-                .expectErrorSatisfies(e -> {
-                    assertThat(e).isInstanceOf(UpstreamException.class).hasMessage("upstream response exceeds the size limit");
-                    assertThat(((UpstreamException) e).errorClass()).isEqualTo(ErrorClass.SERVER_ERROR);
-                })
+                .expectErrorSatisfies(upstreamFailure(ErrorClass.SERVER_ERROR, "upstream response exceeds the size limit"))
                 .verify(Duration.ofSeconds(10));
     }
 
@@ -90,10 +87,7 @@ class UpstreamExchangeTest {
 
         StepVerifier.create(exchange.stream(transport.uri("/chat"), new byte[0], events -> Flux.empty(),
                         body -> Flux.empty()))
-                .expectErrorSatisfies(e -> {
-                    assertThat(e).isInstanceOf(UpstreamException.class).hasMessage("{\"error\":\"slow down\"}");
-                    assertThat(((UpstreamException) e).errorClass()).isEqualTo(ErrorClass.RATE_LIMITED);
-                })
+                .expectErrorSatisfies(upstreamFailure(ErrorClass.RATE_LIMITED, "{\"error\":\"slow down\"}"))
                 .verify(Duration.ofSeconds(5));
         assertThat(errorHeaders.get().getFirst("retry-after")).isEqualTo("7");
         assertThat(errorHeaders.get().getFirst("X-RateLimit-Remaining-Requests")).isEqualTo("0");
@@ -108,10 +102,7 @@ class UpstreamExchangeTest {
         UpstreamExchange exchange = exchange("http://127.0.0.1:" + closedPort);
 
         StepVerifier.create(exchange.check(transport.uri("/models")))
-                .expectErrorSatisfies(e -> {
-                    assertThat(e).isInstanceOf(UpstreamException.class).hasMessage("connection refused by upstream");
-                    assertThat(((UpstreamException) e).errorClass()).isEqualTo(ErrorClass.NETWORK);
-                })
+                .expectErrorSatisfies(upstreamFailure(ErrorClass.NETWORK, "connection refused by upstream"))
                 .verify(Duration.ofSeconds(5));
     }
 
@@ -122,5 +113,13 @@ class UpstreamExchangeTest {
         StepVerifier.create(exchange.check(transport.uri("/models")))
                 .expectComplete()
                 .verify(Duration.ofSeconds(5));
+    }
+
+    /** The failure an attempt records: an {@link UpstreamException} of this class with this message. */
+    private static Consumer<Throwable> upstreamFailure(ErrorClass errorClass, String message) {
+        return e -> {
+            assertThat(e).isInstanceOf(UpstreamException.class).hasMessage(message);
+            assertThat(((UpstreamException) e).errorClass()).isEqualTo(errorClass);
+        };
     }
 }
