@@ -9,6 +9,8 @@ import java.net.ConnectException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.concurrent.TimeoutException;
 import reactor.netty.channel.AbortedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -18,6 +20,8 @@ import tools.jackson.core.JacksonException;
  * {@link AbortedException}); the body caps fail with an {@link UpstreamException} already.
  */
 public final class UpstreamFailures {
+
+    private static final Logger log = LoggerFactory.getLogger(UpstreamFailures.class);
 
     private UpstreamFailures() {
     }
@@ -41,6 +45,8 @@ public final class UpstreamFailures {
             return UpstreamException.of(ErrorClass.NETWORK, "upstream connection failed: "
                     + error.getClass().getSimpleName());
         }
+        // none of the above: a fault of the gateway rather than of the upstream, so its stack is worth having
+        log.warn("Unclassified failure of an upstream call", error);
         return UpstreamException.of(ErrorClass.SERVER_ERROR, "upstream call failed: " + error.getClass().getSimpleName());
     }
 }
