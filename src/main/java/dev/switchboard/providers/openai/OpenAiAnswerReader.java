@@ -11,13 +11,14 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads a whole chat-completions answer into its {@link OpenAiWire} records with the streaming parser, token by
- * token, skipping what it does not need ({@code id}, {@code logprobs}, {@code annotations}...).
+ * Reads a whole chat-completions answer, or one stream chunk, into its {@link OpenAiWire} records with the
+ * streaming parser, token by token, skipping what it does not need ({@code id}, {@code logprobs},
+ * {@code annotations}...).
  *
  * <p>Why not {@code readValue(body, Response.class)}: binding records goes through Jackson's property-based
  * creators (buffered properties, a method-handle call per record), which made reading the answer the largest
- * single step of a relayed request in the profile (docs/PERFORMANCE.md). The records, and so everything after
- * this, are the same. Scalars are coerced as Jackson would (a number where a string is expected becomes its
+ * single step of a relayed request (and, per chunk, of a relayed stream) in the profile (docs/PERFORMANCE.md).
+ * The records, and so everything after this, are the same. Scalars are coerced as Jackson would (a number where a string is expected becomes its
  * text, a numeric string where a number is expected its value); any other shape is a malformed answer.
  */
 final class OpenAiAnswerReader {
@@ -47,10 +48,57 @@ final class OpenAiAnswerReader {
         }
     }
 
+    /**
+     * One stream chunk (an SSE event's data), read the same way: per chunk, binding was the largest step of a
+     * relayed stream in the profile (docs/PERFORMANCE.md).
+     */
+    static OpenAiWire.Chunk readChunk(JsonMapper json, String data) {
+        try (JsonParser p = json.createParser(data)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw malformed();
+            }
+            List<OpenAiWire.Choice> choices = null;
+            OpenAiWire.Usage usage = null;
+            JsonNode error = null;
+            OpenAiWire.XGroq xGroq = null;
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (name) {
+                    case "choices" -> choices = value == JsonToken.VALUE_NULL ? null : list(p, OpenAiAnswerReader::choice);
+                    case "usage" -> usage = value == JsonToken.VALUE_NULL ? null : usage(p);
+                    case "error" -> error = p.readValueAsTree();
+                    case "x_groq" -> xGroq = value == JsonToken.VALUE_NULL ? null : xGroq(p);
+                    default -> p.skipChildren();
+                }
+            }
+            return new OpenAiWire.Chunk(choices, usage, error, xGroq);
+        }
+    }
+
+    /** Groq's extension object: its usage and error, nothing else. */
+    private static OpenAiWire.XGroq xGroq(JsonParser p) {
+        expectObject(p);
+        OpenAiWire.Usage usage = null;
+        JsonNode error = null;
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (name) {
+                case "usage" -> usage = value == JsonToken.VALUE_NULL ? null : usage(p);
+                case "error" -> error = p.readValueAsTree();
+                default -> p.skipChildren();
+            }
+        }
+        return new OpenAiWire.XGroq(usage, error);
+    }
+
+    /** A choice of an answer ({@code message}) or of a chunk ({@code delta}). */
     private static OpenAiWire.Choice choice(JsonParser p) {
         expectObject(p);
         Integer index = null;
         OpenAiWire.ResponseMessage message = null;
+        OpenAiWire.Delta delta = null;
         String finishReason = null;
         while (p.nextToken() == JsonToken.PROPERTY_NAME) {
             String name = p.currentName();
@@ -58,11 +106,19 @@ final class OpenAiAnswerReader {
             switch (name) {
                 case "index" -> index = integer(p);
                 case "message" -> message = value == JsonToken.VALUE_NULL ? null : message(p);
+                case "delta" -> delta = value == JsonToken.VALUE_NULL ? null : delta(p);
                 case "finish_reason" -> finishReason = string(p);
                 default -> p.skipChildren();
             }
         }
-        return new OpenAiWire.Choice(index, message, null, finishReason);
+        return new OpenAiWire.Choice(index, message, delta, finishReason);
+    }
+
+    /** A chunk's delta: the fields of a message, read into its own record. */
+    private static OpenAiWire.Delta delta(JsonParser p) {
+        OpenAiWire.ResponseMessage m = message(p);
+        return new OpenAiWire.Delta(m.role(), m.content(), m.refusal(), m.reasoning(), m.reasoningContent(),
+                m.toolCalls());
     }
 
     private static OpenAiWire.ResponseMessage message(JsonParser p) {

@@ -63,7 +63,7 @@ final class OpenAiStreamMapper {
         if ("error".equals(event.event())) {
             throw errors.inBand(json.readTree(event.data()).path("error"), key, clock.instant());
         }
-        OpenAiWire.Chunk chunk = json.readValue(event.data(), OpenAiWire.Chunk.class);
+        OpenAiWire.Chunk chunk = OpenAiAnswerReader.readChunk(json, event.data());
         if (chunk.error() != null && !chunk.error().isNull()) {
             throw errors.inBand(chunk.error(), key, clock.instant());
         }

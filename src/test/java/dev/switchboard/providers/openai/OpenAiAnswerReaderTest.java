@@ -47,6 +47,44 @@ class OpenAiAnswerReaderTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {
+        // OpenAI's role chunk, a text chunk with logprobs, the finish chunk and the usage-only chunk
+        "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+                + "\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}],"
+                + "\"usage\":null}",
+        "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\\u00e9lo\\n\"},\"logprobs\":{\"content\":[{\"token\":\"H\"}]},"
+                + "\"finish_reason\":null}]}",
+        "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"system_fingerprint\":\"fp\"}",
+        "{\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":4},\"completion_tokens_details\":{\"reasoning_tokens\":1}}}",
+        // tool-call fragments: the first with id and name, later ones with arguments only
+        "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\","
+                + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}]},\"finish_reason\":null}]}",
+        "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1,\"function\":{\"arguments\":\"{\\\"ci\"}}]}}]}",
+        // reasoning in both spellings, a refusal, a second choice
+        "{\"choices\":[{\"index\":1,\"delta\":{\"reasoning\":\"r\",\"reasoning_content\":\"rc\",\"refusal\":\"No.\"}}]}",
+        // Groq's usage and error in x_groq, an error object, errors and deltas null
+        "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"x_groq\":{\"id\":\"req_1\","
+                + "\"usage\":{\"queue_time\":0.1,\"prompt_tokens\":5,\"completion_tokens\":7,\"total_tokens\":12}}}",
+        "{\"x_groq\":{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}}",
+        "{\"error\":{\"message\":\"Rate limit\",\"code\":429}}",
+        "{\"error\":null,\"x_groq\":null,\"choices\":[{\"delta\":null,\"index\":0}]}",
+        "{}"
+    })
+    void readsAStreamChunkAsJacksonBindingReadsIt(String data) {
+        assertThat(OpenAiAnswerReader.readChunk(json, data)).isEqualTo(json.readValue(data, OpenAiWire.Chunk.class));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[]", "\"x\"", "{\"choices\":[{\"delta\":[1]}]}", "{\"x_groq\":[]}",
+        "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":\"first\"}]}}]}"})
+    void aChunkOfAnyOtherShapeIsMalformed(String data) {
+        assertThatThrownBy(() -> OpenAiAnswerReader.readChunk(json, data))
+                .isInstanceOf(UpstreamException.class)
+                .satisfies(e -> assertThat(((UpstreamException) e).errorClass()).isEqualTo(ErrorClass.SERVER_ERROR));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"[]", "", "{\"choices\":{}}", "{\"choices\":[{\"message\":[\"x\"]}]}",
         "{\"choices\":[{\"message\":{\"content\":{\"a\":1}}}]}", "{\"usage\":{\"prompt_tokens\":\"many\"}}"})
     void anyOtherShapeIsAMalformedAnswer(String body) {
