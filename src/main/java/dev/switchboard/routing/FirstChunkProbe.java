@@ -1,7 +1,5 @@
 package dev.switchboard.routing;
 
-import dev.switchboard.chat.ErrorClass;
-import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.providers.ChatChunk;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,10 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /**
- * The timing half of the first-chunk probe, applied to one upstream attempt:
+ * The timing half of the first-chunk probe, applied to one upstream attempt ({@link StreamDeadlines}, one
+ * timer for all three):
  *
  * <ul>
  *   <li>a first-content deadline: the first chunk that is not a keep-alive must arrive within it
@@ -43,17 +41,8 @@ final class FirstChunkProbe {
 
     /** The upstream stream with the probe's timing: its first content within {@code firstContent}. */
     Flux<ChatChunk> guard(Flux<ChatChunk> upstream, Duration firstContent) {
-        return Flux.defer(() -> {
-            long streamDeadline = clock.millis() + maxStream.toMillis();
-            return upstream
-                    .timeout(Mono.delay(untilNextRead(streamDeadline)),
-                            chunk -> Mono.delay(untilNextRead(streamDeadline)),
-                            Mono.error(() -> readTimeout(streamDeadline)))
-                    .transform(FirstChunkProbe::contentFirst)
-                    .timeout(Mono.delay(firstContent), chunk -> Mono.never(),
-                            Mono.error(() -> UpstreamException.of(ErrorClass.TIMEOUT,
-                                    "no content from upstream within " + firstContent.toMillis() + " ms")));
-        });
+        return new StreamDeadlines(upstream, clock, idle.toMillis(), maxStream.toMillis(), firstContent.toMillis())
+                .transform(FirstChunkProbe::contentFirst);
     }
 
     /**
@@ -109,18 +98,5 @@ final class FirstChunkProbe {
             usage = null;
             return out;
         }
-    }
-
-    private Duration untilNextRead(long streamDeadline) {
-        long left = Math.max(0, streamDeadline - clock.millis());
-        return left < idle.toMillis() ? Duration.ofMillis(left) : idle;
-    }
-
-    private UpstreamException readTimeout(long streamDeadline) {
-        if (clock.millis() >= streamDeadline) {
-            return UpstreamException.of(ErrorClass.TIMEOUT, "stream exceeded the maximum duration of "
-                    + maxStream.toSeconds() + " s");
-        }
-        return UpstreamException.of(ErrorClass.TIMEOUT, "upstream sent nothing for " + idle.toMillis() + " ms");
     }
 }

@@ -1,0 +1,206 @@
+package dev.switchboard.routing;
+
+import dev.switchboard.chat.ErrorClass;
+import dev.switchboard.chat.UpstreamException;
+import dev.switchboard.providers.ChatChunk;
+import java.time.Clock;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxOperator;
+import reactor.core.publisher.Operators;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
+
+/**
+ * The three deadlines of one upstream stream with one timer: the first content ({@link ChatChunk#isContent()})
+ * within {@code firstContent} of subscribing, no more than {@code idle} between two chunks of any kind
+ * (keep-alives count), the whole stream within {@code maxStream}. The first one missed fails the stream with
+ * a {@link ErrorClass#TIMEOUT} (and cancels the upstream).
+ *
+ * <p>Why not {@code timeout(...)}: its per-element timeout cancels a scheduled task and schedules a new one
+ * for every chunk, two operations on the parallel scheduler's shared delay queue per chunk and several
+ * objects per open stream (docs/PERFORMANCE.md). Here an element only notes when it came; the one timer,
+ * when it fires, compares that with the deadlines and either fails the stream or sets itself for the next
+ * deadline (a lazily re-armed timer, as Netty's idle handlers do). The timer runs on
+ * {@link Schedulers#parallel()}, so it follows virtual time in tests.
+ *
+ * <p>Signals stay serial with one counter: chunks being emitted (recursion included) count it up and down, an
+ * end sets it to {@link Watch#DONE}, and the timer fails the stream only by moving it from 0 to {@code DONE}.
+ */
+final class StreamDeadlines extends FluxOperator<ChatChunk, ChatChunk> {
+
+    private final Clock clock;
+    private final long idleMillis;
+    private final long maxStreamMillis;
+    private final long firstContentMillis;
+
+    StreamDeadlines(Flux<ChatChunk> source, Clock clock, long idleMillis, long maxStreamMillis,
+            long firstContentMillis) {
+        super(source);
+        this.clock = clock;
+        this.idleMillis = idleMillis;
+        this.maxStreamMillis = maxStreamMillis;
+        this.firstContentMillis = firstContentMillis;
+    }
+
+    @Override
+    public void subscribe(CoreSubscriber<? super ChatChunk> actual) {
+        source.subscribe(new Watch(actual, this));
+    }
+
+    static final class Watch implements CoreSubscriber<ChatChunk>, Subscription, Runnable {
+
+        /** The state once the stream ended (completed, failed, cancelled): negative even after increments. */
+        private static final int DONE = Integer.MIN_VALUE / 2;
+
+        private static final AtomicIntegerFieldUpdater<Watch> STATE =
+                AtomicIntegerFieldUpdater.newUpdater(Watch.class, "state");
+
+        private final CoreSubscriber<? super ChatChunk> actual;
+        private final StreamDeadlines deadlines;
+        private final Scheduler timers = Schedulers.parallel();
+        private final long contentDeadline;
+        private final long streamDeadline;
+        private @Nullable Subscription upstream;
+        /** How many chunks are being emitted now (more than one when emitting recursively), or {@link #DONE}. */
+        private volatile int state;
+        private volatile long lastElement;
+        private volatile boolean contentSeen;
+        private volatile @Nullable Disposable timer;
+
+        Watch(CoreSubscriber<? super ChatChunk> actual, StreamDeadlines deadlines) {
+            this.actual = actual;
+            this.deadlines = deadlines;
+            long now = deadlines.clock.millis();
+            this.lastElement = now;
+            this.contentDeadline = now + deadlines.firstContentMillis;
+            this.streamDeadline = now + deadlines.maxStreamMillis;
+        }
+
+        @Override
+        public Context currentContext() {
+            return actual.currentContext();
+        }
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            if (Operators.validate(upstream, s)) {
+                upstream = s;
+                actual.onSubscribe(this);
+                arm(deadlines.clock.millis());
+            }
+        }
+
+        @Override
+        public void onNext(ChatChunk element) {
+            lastElement = deadlines.clock.millis();
+            if (!contentSeen && element.isContent()) {
+                contentSeen = true;
+            }
+            if (STATE.getAndIncrement(this) < 0) {
+                Operators.onNextDropped(element, actual.currentContext());
+                return;
+            }
+            actual.onNext(element);
+            STATE.getAndDecrement(this);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            if (STATE.getAndSet(this, DONE) >= 0) {
+                disarm();
+                actual.onError(error);
+            } else {
+                Operators.onErrorDropped(error, actual.currentContext());
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            if (STATE.getAndSet(this, DONE) >= 0) {
+                disarm();
+                actual.onComplete();
+            }
+        }
+
+        @Override
+        public void request(long n) {
+            upstream.request(n);
+        }
+
+        @Override
+        public void cancel() {
+            STATE.getAndSet(this, DONE);
+            disarm();
+            upstream.cancel();
+        }
+
+        /**
+         * The timer: fails the stream when a deadline has passed, else sets itself for the next one. It fails the
+         * stream only while no chunk is being emitted (so its error never overlaps a chunk); one is then being
+         * emitted just now, and the deadlines are looked at again a millisecond later.
+         */
+        @Override
+        public void run() {
+            if (state < 0) {
+                return;
+            }
+            long now = deadlines.clock.millis();
+            RuntimeException error = missedDeadline(now);
+            if (error == null) {
+                arm(now);
+            } else if (STATE.compareAndSet(this, 0, DONE)) {
+                upstream.cancel();
+                actual.onError(error);
+            } else {
+                arm(now);
+            }
+        }
+
+        private @Nullable RuntimeException missedDeadline(long now) {
+            if (!contentSeen && now >= contentDeadline) {
+                return UpstreamException.of(ErrorClass.TIMEOUT, "no content from upstream within "
+                        + deadlines.firstContentMillis + " ms");
+            }
+            if (now >= streamDeadline) {
+                return UpstreamException.of(ErrorClass.TIMEOUT, "stream exceeded the maximum duration of "
+                        + deadlines.maxStreamMillis / 1000 + " s");
+            }
+            if (now >= lastElement + deadlines.idleMillis) {
+                return UpstreamException.of(ErrorClass.TIMEOUT, "upstream sent nothing for "
+                        + deadlines.idleMillis + " ms");
+            }
+            return null;
+        }
+
+        /** Sets the timer for the nearest deadline still ahead. */
+        private void arm(long now) {
+            long next = Math.min(streamDeadline, lastElement + deadlines.idleMillis);
+            if (!contentSeen) {
+                next = Math.min(next, contentDeadline);
+            }
+            try {
+                timer = timers.schedule(this, Math.max(1, next - now), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException shuttingDown) {
+                return;
+            }
+            if (state < 0) {
+                disarm();
+            }
+        }
+
+        private void disarm() {
+            Disposable current = timer;
+            if (current != null) {
+                current.dispose();
+            }
+        }
+    }
+}
