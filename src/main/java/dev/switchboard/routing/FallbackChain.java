@@ -114,7 +114,7 @@ public final class FallbackChain {
         this.guards = guards;
         this.listener = listener;
         this.clock = clock;
-        this.probe = new FirstChunkProbe(routing.idleTimeout(), routing.maxStreamDuration(), clock);
+        this.probe = new FirstChunkProbe(routing.idleTimeout(), routing.maxStreamDuration());
         this.firstChunkTimeout = routing.firstChunkTimeout();
         this.backoff = IntervalFunction.ofExponentialRandomBackoff(resilience.initialBackoff(),
                 resilience.backoffMultiplier(), resilience.backoffJitter(), resilience.maxBackoff());

@@ -1,7 +1,6 @@
 package dev.switchboard.routing;
 
 import dev.switchboard.providers.ChatChunk;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,21 +26,19 @@ final class FirstChunkProbe {
 
     private final Duration idle;
     private final Duration maxStream;
-    private final Clock clock;
 
     /**
      * @param idle longest silence between two upstream reads
      * @param maxStream cap on one whole stream
      */
-    FirstChunkProbe(Duration idle, Duration maxStream, Clock clock) {
+    FirstChunkProbe(Duration idle, Duration maxStream) {
         this.idle = idle;
         this.maxStream = maxStream;
-        this.clock = clock;
     }
 
     /** The upstream stream with the probe's timing: its first content within {@code firstContent}. */
     Flux<ChatChunk> guard(Flux<ChatChunk> upstream, Duration firstContent) {
-        return new StreamDeadlines(upstream, clock, idle.toMillis(), maxStream.toMillis(), firstContent.toMillis())
+        return new StreamDeadlines(upstream, idle.toMillis(), maxStream.toMillis(), firstContent.toMillis())
                 .transform(FirstChunkProbe::contentFirst);
     }
 

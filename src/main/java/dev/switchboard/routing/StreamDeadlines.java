@@ -3,7 +3,6 @@ package dev.switchboard.routing;
 import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.providers.ChatChunk;
-import java.time.Clock;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -29,22 +28,20 @@ import reactor.util.context.Context;
  * objects per open stream (docs/PERFORMANCE.md). Here an element only notes when it came; the one timer,
  * when it fires, compares that with the deadlines and either fails the stream or sets itself for the next
  * deadline (a lazily re-armed timer, as Netty's idle handlers do). The timer runs on
- * {@link Schedulers#parallel()}, so it follows virtual time in tests.
+ * {@link Schedulers#parallel()}, and so does its time, so both follow virtual time in tests.
  *
  * <p>Signals stay serial with one counter: chunks being emitted (recursion included) count it up and down, an
  * end sets it to {@link Watch#DONE}, and the timer fails the stream only by moving it from 0 to {@code DONE}.
  */
 final class StreamDeadlines extends FluxOperator<ChatChunk, ChatChunk> {
 
-    private final Clock clock;
     private final long idleMillis;
     private final long maxStreamMillis;
     private final long firstContentMillis;
 
-    StreamDeadlines(Flux<ChatChunk> source, Clock clock, long idleMillis, long maxStreamMillis,
+    StreamDeadlines(Flux<ChatChunk> source, long idleMillis, long maxStreamMillis,
             long firstContentMillis) {
         super(source);
-        this.clock = clock;
         this.idleMillis = idleMillis;
         this.maxStreamMillis = maxStreamMillis;
         this.firstContentMillis = firstContentMillis;
@@ -78,10 +75,15 @@ final class StreamDeadlines extends FluxOperator<ChatChunk, ChatChunk> {
         Watch(CoreSubscriber<? super ChatChunk> actual, StreamDeadlines deadlines) {
             this.actual = actual;
             this.deadlines = deadlines;
-            long now = deadlines.clock.millis();
+            long now = now();
             this.lastElement = now;
             this.contentDeadline = now + deadlines.firstContentMillis;
             this.streamDeadline = now + deadlines.maxStreamMillis;
+        }
+
+        /** The time from the timer's own scheduler: no lookup per chunk, and virtual in tests like the timer. */
+        private long now() {
+            return timers.now(TimeUnit.MILLISECONDS);
         }
 
         @Override
@@ -94,13 +96,13 @@ final class StreamDeadlines extends FluxOperator<ChatChunk, ChatChunk> {
             if (Operators.validate(upstream, s)) {
                 upstream = s;
                 actual.onSubscribe(this);
-                arm(deadlines.clock.millis());
+                arm(now());
             }
         }
 
         @Override
         public void onNext(ChatChunk element) {
-            lastElement = deadlines.clock.millis();
+            lastElement = now();
             if (!contentSeen && element.isContent()) {
                 contentSeen = true;
             }
@@ -152,7 +154,7 @@ final class StreamDeadlines extends FluxOperator<ChatChunk, ChatChunk> {
             if (state < 0) {
                 return;
             }
-            long now = deadlines.clock.millis();
+            long now = now();
             RuntimeException error = missedDeadline(now);
             if (error == null) {
                 arm(now);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.providers.ChatChunk;
-import dev.switchboard.support.SchedulerClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +33,7 @@ class StreamDeadlinesTest {
     }
 
     private StreamDeadlines deadlines() {
-        return new StreamDeadlines(upstream.flux(), SchedulerClock.utc(), IDLE, MAX_STREAM, FIRST_CONTENT);
+        return new StreamDeadlines(upstream.flux(), IDLE, MAX_STREAM, FIRST_CONTENT);
     }
 
     @Test
@@ -74,7 +73,7 @@ class StreamDeadlinesTest {
     @Test
     void aStreamThatKeepsSendingIsCutAtItsMaximumDuration() {
         StepVerifier.withVirtualTime(() -> new StreamDeadlines(Flux.interval(Duration.ofMillis(800)).map(i -> TEXT),
-                        SchedulerClock.utc(), IDLE, MAX_STREAM, FIRST_CONTENT))
+                        IDLE, MAX_STREAM, FIRST_CONTENT))
                 .expectSubscription()
                 .thenAwait(Duration.ofMillis(MAX_STREAM))
                 .expectNextCount(12)
@@ -127,8 +126,8 @@ class StreamDeadlinesTest {
     @Test
     void chunksAskedForOneAtATimeFromWithinTheSubscriberAllArrive() {
         List<ChatChunk> received = new ArrayList<>();
-        new StreamDeadlines(Flux.range(0, 100).map(i -> (ChatChunk) new ChatChunk.Delta(0, "t" + i)), SchedulerClock.utc(),
-                IDLE, MAX_STREAM, FIRST_CONTENT)
+        new StreamDeadlines(Flux.range(0, 100).map(i -> (ChatChunk) new ChatChunk.Delta(0, "t" + i)), IDLE,
+                MAX_STREAM, FIRST_CONTENT)
                 .subscribe(new BaseSubscriber<ChatChunk>() {
                     @Override
                     protected void hookOnSubscribe(org.reactivestreams.Subscription subscription) {
