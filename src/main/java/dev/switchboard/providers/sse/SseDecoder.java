@@ -8,6 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ByteProcessor;
+import io.netty.util.concurrent.FastThreadLocal;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 
 /**
@@ -27,13 +29,35 @@ public final class SseDecoder {
 
     private static final List<SseEvent> PULSE_ONLY = List.of(SseEvent.PULSE);
 
+    private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT = "event".getBytes(StandardCharsets.US_ASCII);
+    /** What a thread's line buffer starts with, and the most it keeps between reads once a long line grew it. */
+    private static final int SCRATCH_BYTES = 512;
+    private static final int MAX_KEPT_SCRATCH_BYTES = 64 * 1024;
+    /**
+     * The line buffer a read is parsed in, one per thread: a read is fed in one call on one thread, so an open
+     * stream keeps only the bytes of a line a read left unfinished ({@link #unfinished}), normally none, instead
+     * of a buffer of its own (512 bytes for every open stream, more once a long line grew it).
+     */
+    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[SCRATCH_BYTES];
+        }
+    };
+
     private final int maxLineBytes;
-    private byte[] line = new byte[512];
+    /** The thread's line buffer while a read is fed; null between reads. */
+    private byte @Nullable [] line;
     private int lineLength;
+    /** The start of a line the last read ended in the middle of; null when it ended on a line break. */
+    private byte @Nullable [] unfinished;
     private boolean afterCr;
     private boolean firstLine = true;
-    private String eventType;
-    private StringBuilder data;
+    private @Nullable String eventType;
+    /** The event's data while it has one line (the usual case); {@link #moreData} once it has more. */
+    private @Nullable String data;
+    private @Nullable StringBuilder moreData;
     /** The events completed by the read being fed, null while there are none. */
     private List<SseEvent> out;
     private final ByteProcessor reader = b -> {
@@ -62,17 +86,52 @@ public final class SseDecoder {
 
     /** Feeds one buffer (read in place, not copied) and returns the events it completed, or a single pulse. */
     public List<SseEvent> feed(ByteBuf buffer) {
-        buffer.forEachByte(buffer.readerIndex(), buffer.readableBytes(), reader);
+        startRead();
+        try {
+            buffer.forEachByte(buffer.readerIndex(), buffer.readableBytes(), reader);
+        } finally {
+            endRead();
+        }
         return completed();
     }
 
     /** Feeds one read and returns the events it completed, or a single pulse when it completed none. */
     public List<SseEvent> feed(byte[] bytes, int offset, int length) {
-        int end = offset + length;
-        for (int i = offset; i < end; i++) {
-            accept(bytes[i]);
+        startRead();
+        try {
+            int end = offset + length;
+            for (int i = offset; i < end; i++) {
+                accept(bytes[i]);
+            }
+        } finally {
+            endRead();
         }
         return completed();
+    }
+
+    /** Takes the thread's line buffer, with the unfinished line of the last read in front. */
+    private void startRead() {
+        byte[] scratch = SCRATCH.get();
+        if (unfinished != null) {
+            if (scratch.length < unfinished.length) {
+                scratch = new byte[unfinished.length * 2];
+            }
+            System.arraycopy(unfinished, 0, scratch, 0, unfinished.length);
+            lineLength = unfinished.length;
+            unfinished = null;
+        }
+        line = scratch;
+    }
+
+    /** Keeps what the read left of an unfinished line, and gives the line buffer back to the thread. */
+    private void endRead() {
+        byte[] scratch = line;
+        line = null;
+        if (lineLength > 0) {
+            unfinished = Arrays.copyOf(scratch, lineLength);
+            lineLength = 0;
+        }
+        SCRATCH.set(scratch.length <= MAX_KEPT_SCRATCH_BYTES ? scratch : new byte[SCRATCH_BYTES]);
     }
 
     private List<SseEvent> completed() {
@@ -113,7 +172,7 @@ public final class SseDecoder {
     }
 
     /** Processes the completed line; returns an event when the line was the blank dispatch line. */
-    private SseEvent endLine() {
+    private @Nullable SseEvent endLine() {
         int start = 0;
         if (firstLine) {
             firstLine = false;
@@ -136,45 +195,49 @@ public final class SseDecoder {
                 break;
             }
         }
-        String field;
-        String value;
-        if (colon < 0) {
-            field = new String(line, start, length, StandardCharsets.UTF_8);
-            value = "";
-        } else {
-            field = new String(line, start, colon - start, StandardCharsets.US_ASCII);
+        int fieldEnd = colon < 0 ? start + length : colon;
+        boolean isData = is(DATA, line, start, fieldEnd);
+        if (!isData && !is(EVENT, line, start, fieldEnd)) {
+            return null; // id, retry and unknown fields: nothing the gateway uses
+        }
+        String value = "";
+        if (colon >= 0) {
             int valueStart = colon + 1;
             if (valueStart < start + length && line[valueStart] == ' ') {
                 valueStart++;
             }
             value = new String(line, valueStart, start + length - valueStart, StandardCharsets.UTF_8);
         }
-        if ("data".equals(field)) {
-            if (data == null) {
-                data = new StringBuilder(value);
-            } else {
-                if (data.length() + 1L + value.length() > maxLineBytes) {
-                    // many data lines without the blank line that ends the event would otherwise pile up
-                    throw UpstreamException.of(ErrorClass.SERVER_ERROR,
-                            "upstream stream event exceeds " + maxLineBytes + " characters");
-                }
-                data.append('\n').append(value);
-            }
-        } else if ("event".equals(field)) {
+        if (!isData) {
             eventType = value;
+        } else if (data == null && moreData == null) {
+            data = value;
+        } else {
+            if (moreData == null) {
+                moreData = new StringBuilder(data.length() + 1 + value.length()).append(data);
+                data = null;
+            }
+            if (moreData.length() + 1L + value.length() > maxLineBytes) {
+                // many data lines without the blank line that ends the event would otherwise pile up
+                throw UpstreamException.of(ErrorClass.SERVER_ERROR,
+                        "upstream stream event exceeds " + maxLineBytes + " characters");
+            }
+            moreData.append('\n').append(value);
         }
         return null;
     }
 
-    private SseEvent dispatch() {
-        if (data == null) {
-            eventType = null;
-            return null;
-        }
-        SseEvent event = new SseEvent(eventType == null || eventType.isEmpty() ? "message" : eventType,
-                data.toString());
+    /** Whether {@code line[from, to)} is the field name {@code name}. */
+    private static boolean is(byte[] name, byte[] line, int from, int to) {
+        return Arrays.equals(name, 0, name.length, line, from, to);
+    }
+
+    private @Nullable SseEvent dispatch() {
+        String text = moreData != null ? moreData.toString() : data;
         data = null;
+        moreData = null;
+        String type = eventType;
         eventType = null;
-        return event;
+        return text == null ? null : new SseEvent(type == null || type.isEmpty() ? "message" : type, text);
     }
 }

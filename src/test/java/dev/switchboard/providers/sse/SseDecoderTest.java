@@ -51,6 +51,16 @@ class SseDecoderTest {
     }
 
     @Test
+    void aFieldWithoutColonOrValueCountsAsEmptyAndOtherFieldsAreIgnored() {
+        String stream = "data\n\n" + "data:\ndata: x\n\n" + "dat: no\nevents: no\ndata: y\n\n" + "event\ndata: z\n\n";
+        assertThat(decodeInPieces(stream.getBytes(StandardCharsets.UTF_8))).containsExactly(
+                new SseEvent("message", ""),
+                new SseEvent("message", "\nx"),
+                new SseEvent("message", "y"),
+                new SseEvent("message", "z"));
+    }
+
+    @Test
     void everySingleSplitPointGivesTheSameEvents() {
         byte[] bytes = STREAM.getBytes(StandardCharsets.UTF_8);
         for (int cut = 1; cut < bytes.length; cut++) {
