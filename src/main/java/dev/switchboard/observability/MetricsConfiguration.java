@@ -21,6 +21,8 @@ import java.time.Duration;
 import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 
 /**
  * Binds the key gauges and Resilience4j's circuit breaker and bulkhead metrics, and times server requests
@@ -75,6 +77,7 @@ public class MetricsConfiguration {
      * the CPU); with tracing on, Spring's observation stays: it makes the server span.
      */
     @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE) // before the customizer that runs all filters as one step, so it is one of them
     WebHttpHandlerBuilderCustomizer serverRequestTimers(TracingProperties tracing, MeterRegistry registry) {
         return builder -> {
             if (!tracing.enabled()) {

@@ -3,20 +3,32 @@ package dev.switchboard.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.switchboard.observability.ServerRequestTimers;
 import dev.switchboard.testsupport.GatewayIT;
 import dev.switchboard.usage.RequestLogWriter;
 import dev.switchboard.usage.UsageLedger;
+import dev.switchboard.web.FlatFilterChain;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebHandler;
+import org.springframework.web.server.adapter.HttpWebHandlerAdapter;
+import org.springframework.web.server.handler.FilteringWebHandler;
+import org.springframework.web.server.handler.WebHandlerDecorator;
 import tools.jackson.databind.JsonNode;
 
 /** Status, analytics, request-log and metrics endpoints, after real traffic through the simulator. */
 @GatewayIT
 class StatusApiIT {
+
+    @Autowired
+    private HttpHandler httpHandler;
 
     @Autowired
     WebTestClient http;
@@ -146,6 +158,20 @@ class StatusApiIT {
                 .expectBody(String.class).returnResult().getResponseBody();
         assertThat(prometheus).contains("http_server_requests_seconds_count{exception=\"none\",method=\"POST\","
                 + "outcome=\"SUCCESS\",status=\"200\",uri=\"/api/chat\"}");
+    }
+
+    @Test
+    void theWebFiltersRunAsOneStepWithTheRequestTimerFirst() {
+        WebHandler exceptions = ((HttpWebHandlerAdapter) httpHandler).getDelegate();
+        WebHandler filtering = ((WebHandlerDecorator) exceptions).getDelegate();
+
+        List<WebFilter> springChain = ((FilteringWebHandler) filtering).getFilters();
+
+        // one checkpoint and one chain link per request, whatever the number of filters
+        assertThat(springChain).hasSize(1).first().isInstanceOf(FlatFilterChain.class);
+        List<WebFilter> filters = ((FlatFilterChain) springChain.get(0)).filters();
+        assertThat(filters.get(0)).isInstanceOf(ServerRequestTimers.class);
+        assertThat(filters).hasSizeGreaterThan(3);
     }
 
     @Test
