@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -245,28 +246,27 @@ public final class FallbackChain {
      * wins and commits; the other is cancelled at once (its upstream connection closed) and listed as
      * {@code hedged_out}. A racer that fails before content is an ordinary failed attempt; while its rival
      * still runs, the request waits for the rival, else it goes on as after any failure.
+     *
+     * <p>{@code Flux.firstWithValue} forwards the winner's chunks straight on once it has won (one step per
+     * chunk, no queue); merging the racers' chunks, tagged with their racer, had cost a merge, a tag and a filter
+     * for every chunk of every hedged stream (docs/PERFORMANCE.md). Which racer won is decided by {@link
+     * Race#claim}, and only the claimant's chunks get through to {@code firstWithValue}, so both agree.
      */
     private Flux<StreamEvent> hedged(RequestRun run, Racer first, Duration delay) {
         Race race = new Race(run, first);
         // the timer ends with the race: a stream that finished before the delay is not held open by it
-        Flux<Lap> hedge = Mono.delay(delay)
+        Flux<ChatChunk> hedge = Mono.delay(delay)
                 .takeUntilOther(race.decided())
                 .flatMapMany(tick -> {
                     Racer second = race.startHedge();
-                    return second == null ? Flux.<Lap>empty() : racer(run, race, second);
+                    return second == null ? Flux.<ChatChunk>empty() : racer(run, race, second);
                 });
-        return Flux.merge(racer(run, race, first), hedge)
-                .switchOnFirst((lead, laps) -> {
-                    Lap lap = lead.get();
-                    if (lap == null) {
-                        // an error, already judged by the race (a next attempt or the request's final error)
-                        return laps.thenMany(Flux.<StreamEvent>error(() -> new NextAttempt(0,
-                                "hedged attempt ended without content")));
-                    }
-                    Racer winner = lap.racer();
-                    race.won(winner);
-                    return committed(run, winner.tried(), laps.filter(l -> l.racer() == winner).map(Lap::chunk));
-                });
+        return Flux.firstWithValue(racer(run, race, first), hedge)
+                // no racer delivered: what the race's failures decided (firstWithValue says only "no value")
+                .onErrorMap(error -> race.winner() == null, error -> race.outcome())
+                .switchOnFirst((lead, chunks) -> lead.hasValue()
+                        ? committed(run, Objects.requireNonNull(race.winner()).tried(), chunks)
+                        : chunks.thenMany(Flux.<StreamEvent>error(race::outcome)));
     }
 
     /** The plan's next candidate for a hedge, if the provider's budget allows one; null otherwise. */
@@ -284,13 +284,12 @@ public final class FallbackChain {
         return next;
     }
 
-    /** One racer's chunks, each tagged with the racer, until the race stops it. */
-    private Flux<Lap> racer(RequestRun run, Race race, Racer racer) {
+    /** One racer's chunks until the race stops it; they get through only once the racer has won the race. */
+    private Flux<ChatChunk> racer(RequestRun run, Race race, Racer racer) {
         return upstream(run, racer.candidate(), racer.start(), this::probedStream)
                 .transform(FallbackChain::contentOrError)
                 .takeUntilOther(racer.stopped())
-                .doOnNext(chunk -> racer.delivered = true)
-                .map(chunk -> new Lap(racer, chunk))
+                .filter(chunk -> race.claim(racer))
                 .onErrorResume(error -> !racer.delivered, error -> race.failed(racer, error));
     }
 
@@ -326,10 +325,6 @@ public final class FallbackChain {
         }
     }
 
-    /** A chunk and the racer it came from. */
-    private record Lap(Racer racer, ChatChunk chunk) {
-    }
-
     /**
      * The state of one hedged attempt. Its racers signal on different threads (an event loop, a timer), so
      * every change, and the request's bookkeeping it makes, happens under the race's lock.
@@ -340,6 +335,8 @@ public final class FallbackChain {
         private final Racer first;
         private @Nullable Racer second;
         private boolean over;
+        private volatile @Nullable Racer winner;
+        private @Nullable Throwable failure;
         private final Sinks.Empty<Void> decided = Sinks.empty();
 
         Race(RequestRun run, Racer first) {
@@ -366,30 +363,53 @@ public final class FallbackChain {
             return second;
         }
 
-        /** The winner delivered its first content: the other racer, if it still runs, is stopped and listed. */
-        void won(Racer winner) {
+        /** The racer whose content won the race, or null while none has. */
+        @Nullable Racer winner() {
+            return winner;
+        }
+
+        /**
+         * Whether a chunk of {@code racer} goes on: always once it has won; its first content wins the race when
+         * no racer has yet and it is still in it, and then the other racer, if it still runs, is stopped and
+         * listed.
+         */
+        boolean claim(Racer racer) {
+            if (winner == racer) {
+                return true;
+            }
             Racer loser;
             synchronized (this) {
+                if (winner != null || racer.out) {
+                    return false;
+                }
+                winner = racer;
+                racer.delivered = true;
                 over = true;
                 decided.tryEmitEmpty();
-                loser = winner == first ? second : first;
+                loser = racer == first ? second : first;
                 if (loser == null || loser.out) {
                     loser = null;
                 } else {
                     stop(loser);
                 }
             }
-            if (winner != first) {
+            if (racer != first) {
                 hedging.won();
             }
             if (loser == first) {
                 // what the slow first call had waited is a lower bound of its time to first content
                 paces.firstContent(loser.candidate(), clock.millis() - loser.start());
             }
+            return true;
+        }
+
+        /** Why no racer delivered: the failure that ended the race. */
+        synchronized Throwable outcome() {
+            return failure != null ? failure : new NextAttempt(0, "hedged attempt ended without content");
         }
 
         /** A racer failed before content: book it; wait for the rival if it still runs, else go on as usual. */
-        synchronized Flux<Lap> failed(Racer racer, Throwable error) {
+        synchronized Flux<ChatChunk> failed(Racer racer, Throwable error) {
             if (racer.out) {
                 return Flux.empty();
             }
@@ -401,6 +421,7 @@ public final class FallbackChain {
                 return Flux.empty();
             }
             over = true;
+            failure = next;
             decided.tryEmitEmpty();
             if (rivalRuns) {
                 stop(rival);

@@ -182,6 +182,39 @@ class HedgingTest {
     }
 
     @Test
+    void whenBothRacersFailTheRequestGoesOnToTheNextCandidate() {
+        scripts.put("p#1", ScriptedClient.streaming(() -> Flux.<ChatChunk>error(UpstreamException.of(
+                ErrorClass.SERVER_ERROR, "first broke")).delaySubscription(Duration.ofSeconds(1))));
+        scripts.put("p#2", ScriptedClient.streaming(() -> Flux.<ChatChunk>error(UpstreamException.of(
+                ErrorClass.SERVER_ERROR, "hedge broke")).delaySubscription(Duration.ofMillis(300))));
+        scripts.put("p#3", ScriptedClient.streaming(() -> answer("third")));
+
+        StepVerifier.withVirtualTime(() -> stream(request().build()))
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(1).plus(ResilienceProperties.defaults().maxBackoff()))
+                .assertNext(event -> assertThat(((StreamEvent.Committed) event).route().key()).isEqualTo("p#3"))
+                .expectNext(new StreamEvent.Text("third"))
+                .assertNext(done -> assertThat(attempts(done)).containsExactly("p#2=error", "p#1=error", "p#3=ok"))
+                .expectComplete().verify(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aFirstCallRefusedAsABadRequestEndsTheRequestAndStopsTheHedge() {
+        scripts.put("p#1", ScriptedClient.streaming(() -> Flux.<ChatChunk>error(UpstreamException.of(
+                ErrorClass.BAD_REQUEST, "no such parameter")).delaySubscription(Duration.ofSeconds(1))));
+        scripts.put("p#2", ScriptedClient.streaming(() -> answerAfter(Duration.ofSeconds(5), "hedge")));
+
+        StepVerifier.withVirtualTime(() -> stream(request().build()))
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(1))
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(UpstreamException.class)
+                        .extracting(e -> ((UpstreamException) e).errorClass()).isEqualTo(ErrorClass.BAD_REQUEST))
+                .verify(Duration.ofSeconds(5));
+        assertThat(scripts.get("p#2").calls()).as("the hedge had started").isEqualTo(1);
+        assertThat(scripts.get("p#2").cancellations()).as("and is stopped with the request").isEqualTo(1);
+    }
+
+    @Test
     void aFirstCallThatFailsBeforeTheDelayFallsBackAsUsual() {
         scripts.put("p#1", ScriptedClient.streaming(() -> Flux.<ChatChunk>error(UpstreamException.of(
                 ErrorClass.RATE_LIMITED, "slow down")).delaySubscription(Duration.ofMillis(50))));
