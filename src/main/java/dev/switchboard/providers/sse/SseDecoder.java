@@ -161,11 +161,12 @@ public final class SseDecoder {
     }
 
     private void append(byte b) {
+        // against the limit itself, not the buffer's end: the thread's buffer may be larger than this stream's limit
+        if (lineLength >= maxLineBytes) {
+            throw UpstreamException.of(ErrorClass.SERVER_ERROR,
+                    "upstream stream line exceeds " + maxLineBytes + " bytes");
+        }
         if (lineLength == line.length) {
-            if (lineLength >= maxLineBytes) {
-                throw UpstreamException.of(ErrorClass.SERVER_ERROR,
-                        "upstream stream line exceeds " + maxLineBytes + " bytes");
-            }
             line = Arrays.copyOf(line, Math.min(maxLineBytes, line.length * 2));
         }
         line[lineLength++] = b;

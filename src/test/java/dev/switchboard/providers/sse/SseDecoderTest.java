@@ -61,6 +61,16 @@ class SseDecoderTest {
     }
 
     @Test
+    void theLineLimitHoldsAfterAnotherStreamGrewTheThreadsLineBuffer() {
+        byte[] longLine = ("data: " + "x".repeat(4000) + "\n\n").getBytes(StandardCharsets.UTF_8);
+        assertThat(events(new SseDecoder(1 << 16).feed(longLine, 0, longLine.length))).hasSize(1);
+
+        SseDecoder strict = new SseDecoder(1000);
+        assertThatThrownBy(() -> strict.feed(longLine, 0, longLine.length))
+                .hasMessageContaining("exceeds 1000 bytes");
+    }
+
+    @Test
     void everySingleSplitPointGivesTheSameEvents() {
         byte[] bytes = STREAM.getBytes(StandardCharsets.UTF_8);
         for (int cut = 1; cut < bytes.length; cut++) {
