@@ -7,14 +7,13 @@ import dev.switchboard.providers.UpstreamHeaders;
 import dev.switchboard.providers.UpstreamTransport;
 import dev.switchboard.providers.http.EventLoopLocalConnector;
 import dev.switchboard.providers.http.UpstreamClientOptions;
+import dev.switchboard.providers.http.UpstreamPools;
 import io.netty.channel.EventLoopGroup;
-import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
 import reactor.netty.http.HttpResources;
-import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 
 /**
@@ -29,23 +28,13 @@ import reactor.netty.resources.LoopResources;
 @Configuration(proxyBeanMethods = false)
 public class HttpClientConfiguration {
 
-    /**
-     * One pool per event loop ({@link EventLoopLocalConnector}), together no larger than
-     * {@code switchboard.routing.upstream-max-connections}.
-     */
+    /** One pool per event loop ({@link UpstreamPools}, {@link EventLoopLocalConnector}). */
     @Bean(destroyMethod = "dispose")
     public EventLoopLocalConnector upstreamConnector(SwitchboardProperties properties,
             ObjectProvider<ReactorResourceFactory> resources) {
         RoutingProperties routing = properties.routing();
         return new EventLoopLocalConnector(() -> serverLoops(resources.getIfAvailable()),
-                (loop, loops) -> ConnectionProvider.builder(loop < 0 ? "switchboard-upstream" : "switchboard-upstream-" + loop)
-                        .maxConnections(Math.max(1, divideRoundingUp(routing.upstreamMaxConnections(), loops)))
-                        .pendingAcquireMaxCount(-1)
-                        .pendingAcquireTimeout(Duration.ofSeconds(10))
-                        .maxIdleTime(Duration.ofSeconds(30))
-                        .evictInBackground(Duration.ofSeconds(30))
-                        .build(),
-                UpstreamClientOptions.of(routing));
+                UpstreamPools.of("switchboard-upstream", routing), UpstreamClientOptions.of(routing));
     }
 
     /** The loops the web server runs on: Spring's resource factory's once it has started them. */
@@ -56,9 +45,5 @@ public class HttpClientConfiguration {
         } catch (IllegalStateException notStartedYet) {
             return null;
         }
-    }
-
-    private static int divideRoundingUp(int total, int parts) {
-        return (total + parts - 1) / parts;
     }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
@@ -23,7 +24,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.HttpResources;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
 
 /**
  * With {@code switchboard.routing.upstream-http2} the gateway speaks HTTP/2 to its upstreams ({@code h2c}
@@ -77,5 +80,20 @@ class Http2UpstreamConformanceTest {
         assertThat(all).hasSize(40).allSatisfy(seen -> assertThat(seen.deltas()).containsExactly("Hello", "!"));
         assertThat(protocols).hasSize(40).containsOnly("HTTP/2.0");
         assertThat(connections).hasSizeLessThan(40);
+    }
+
+    @Test
+    void aBurstOfStreamsOpensNoMoreConnectionsThanThereArePools() {
+        // a pool per event loop, and one for callers off the loops
+        long pools = 1 + StreamSupport.stream(HttpResources.get().onServer(LoopResources.DEFAULT_NATIVE).spliterator(), false)
+                .count();
+
+        List<Seen> all = Flux.range(0, 200)
+                .flatMap(i -> Mono.fromCallable(() -> Seen.of(gateway.stream("h2"))).subscribeOn(Schedulers.boundedElastic()), 200)
+                .collectList()
+                .block(Duration.ofSeconds(30));
+
+        assertThat(all).hasSize(200).allSatisfy(seen -> assertThat(seen.deltas()).containsExactly("Hello", "!"));
+        assertThat(connections).hasSizeLessThanOrEqualTo((int) pools);
     }
 }

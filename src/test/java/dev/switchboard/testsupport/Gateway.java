@@ -25,6 +25,7 @@ import dev.switchboard.providers.ProviderRegistry;
 import dev.switchboard.providers.http.EventLoopLocalConnector;
 import dev.switchboard.providers.http.HttpClientFactory;
 import dev.switchboard.providers.http.UpstreamClientOptions;
+import dev.switchboard.providers.http.UpstreamPools;
 import dev.switchboard.routing.AttemptListener;
 import dev.switchboard.routing.Candidate;
 import dev.switchboard.routing.ChatRouter;
@@ -45,7 +46,6 @@ import org.springframework.util.unit.DataSize;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.HttpResources;
-import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -94,7 +94,7 @@ public final class Gateway implements AutoCloseable {
 
     public Gateway(RoutingProperties routing, Provider... providers) {
         this.connector = new EventLoopLocalConnector(() -> HttpResources.get().onServer(LoopResources.DEFAULT_NATIVE),
-                (loop, loops) -> ConnectionProvider.builder("conformance-" + loop).maxConnections(50).build(),
+                UpstreamPools.of("conformance", routing),
                 UpstreamClientOptions.of(routing));
         // as in production (GatewayConfiguration): bodies capped in memory and in total
         ProviderClients clients = new ProviderClients(new HttpClientFactory(connector,
