@@ -48,6 +48,7 @@ import dev.switchboard.usage.RequestLogRecorder;
 import dev.switchboard.usage.RequestLogWriter;
 import dev.switchboard.usage.UsageLedger;
 import dev.switchboard.usage.UsageMaintenance;
+import dev.switchboard.web.FlatExceptionHandlers;
 import dev.switchboard.web.FlatFilterChain;
 import dev.switchboard.web.HotRoute;
 import dev.switchboard.web.HotRouteFilter;
@@ -67,6 +68,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.web.server.WebExceptionHandler;
 import org.springframework.web.server.WebFilter;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
@@ -95,6 +97,20 @@ public class GatewayConfiguration {
             List<WebFilter> all = List.copyOf(filters);
             filters.clear();
             filters.add(new FlatFilterChain(all));
+        });
+    }
+
+    /**
+     * All exception handlers, in their order, as one ({@link FlatExceptionHandlers}); last of the customizers,
+     * so it also takes the handlers they add.
+     */
+    @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
+    WebHttpHandlerBuilderCustomizer flatExceptionHandlers() {
+        return builder -> builder.exceptionHandlers(handlers -> {
+            List<WebExceptionHandler> all = List.copyOf(handlers);
+            handlers.clear();
+            handlers.add(new FlatExceptionHandlers(all));
         });
     }
 

@@ -3,10 +3,12 @@ package dev.switchboard.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.switchboard.api.ApiErrorHandler;
 import dev.switchboard.observability.ServerRequestTimers;
 import dev.switchboard.testsupport.GatewayIT;
 import dev.switchboard.usage.RequestLogWriter;
 import dev.switchboard.usage.UsageLedger;
+import dev.switchboard.web.FlatExceptionHandlers;
 import dev.switchboard.web.FlatFilterChain;
 import java.time.Duration;
 import java.util.List;
@@ -16,9 +18,11 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.server.WebExceptionHandler;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebHandler;
 import org.springframework.web.server.adapter.HttpWebHandlerAdapter;
+import org.springframework.web.server.handler.ExceptionHandlingWebHandler;
 import org.springframework.web.server.handler.FilteringWebHandler;
 import org.springframework.web.server.handler.WebHandlerDecorator;
 import tools.jackson.databind.JsonNode;
@@ -172,6 +176,19 @@ class StatusApiIT {
         List<WebFilter> filters = ((FlatFilterChain) springChain.get(0)).filters();
         assertThat(filters.get(0)).isInstanceOf(ServerRequestTimers.class);
         assertThat(filters).hasSizeGreaterThan(3);
+    }
+
+    @Test
+    void theApplicationsExceptionHandlersRunAsOneStepWithTheApiErrorHandlerFirst() {
+        List<WebExceptionHandler> springHandlers =
+                ((ExceptionHandlingWebHandler) ((HttpWebHandlerAdapter) httpHandler).getDelegate()).getExceptionHandlers();
+
+        // Spring's own handler first (it adds a checkpoint to a failure), then all of the application's as one:
+        // two doOnError and onErrorResume pairs per request, whatever the number of handlers
+        assertThat(springHandlers).hasSize(2).last().isInstanceOf(FlatExceptionHandlers.class);
+        List<WebExceptionHandler> handlers = ((FlatExceptionHandlers) springHandlers.get(1)).handlers();
+        assertThat(handlers.get(0)).isInstanceOf(ApiErrorHandler.class);
+        assertThat(handlers).hasSizeGreaterThan(1);
     }
 
     @Test
