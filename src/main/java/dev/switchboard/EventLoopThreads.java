@@ -20,12 +20,16 @@ public final class EventLoopThreads {
 
     /** Sets {@value #PROPERTY} to the number of cores unless it is set already; returns the value in force. */
     public static String defaultToOnePerCore() {
-        String configured = System.getProperty(PROPERTY);
+        return setUnlessSet(PROPERTY, Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors())));
+    }
+
+    /** Sets a system property unless it is set already (not blank); returns the value in force. */
+    static String setUnlessSet(String property, String value) {
+        String configured = System.getProperty(property);
         if (configured != null && !configured.isBlank()) {
             return configured;
         }
-        String cores = Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors()));
-        System.setProperty(PROPERTY, cores);
-        return cores;
+        System.setProperty(property, value);
+        return value;
     }
 }
