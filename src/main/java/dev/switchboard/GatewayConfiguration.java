@@ -57,6 +57,7 @@ import io.r2dbc.spi.ConnectionFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -68,8 +69,6 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.web.server.WebExceptionHandler;
-import org.springframework.web.server.WebFilter;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -87,31 +86,21 @@ public class GatewayConfiguration {
     }
 
     /**
-     * All web filters, in their order, as one step ({@link FlatFilterChain}); last of the customizers, so it
-     * also takes the filters they add.
+     * All web filters, in their order, as one step ({@link FlatFilterChain}), and all exception handlers as one
+     * ({@link FlatExceptionHandlers}); last of the customizers, so it also takes what they add.
      */
     @Bean
     @Order(Ordered.LOWEST_PRECEDENCE)
-    WebHttpHandlerBuilderCustomizer flatFilterChain() {
-        return builder -> builder.filters(filters -> {
-            List<WebFilter> all = List.copyOf(filters);
-            filters.clear();
-            filters.add(new FlatFilterChain(all));
-        });
+    WebHttpHandlerBuilderCustomizer oneStepFiltersAndExceptionHandlers() {
+        return builder -> builder
+                .filters(filters -> replaceAll(filters, FlatFilterChain::new))
+                .exceptionHandlers(handlers -> replaceAll(handlers, FlatExceptionHandlers::new));
     }
 
-    /**
-     * All exception handlers, in their order, as one ({@link FlatExceptionHandlers}); last of the customizers,
-     * so it also takes the handlers they add.
-     */
-    @Bean
-    @Order(Ordered.LOWEST_PRECEDENCE)
-    WebHttpHandlerBuilderCustomizer flatExceptionHandlers() {
-        return builder -> builder.exceptionHandlers(handlers -> {
-            List<WebExceptionHandler> all = List.copyOf(handlers);
-            handlers.clear();
-            handlers.add(new FlatExceptionHandlers(all));
-        });
+    private static <T> void replaceAll(List<T> items, Function<List<T>, ? extends T> folded) {
+        List<T> all = List.copyOf(items);
+        items.clear();
+        items.add(folded.apply(all));
     }
 
     /** UTC time read from Reactor's scheduler clock, so virtual-time tests move it too. */
