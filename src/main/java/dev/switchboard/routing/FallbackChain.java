@@ -22,9 +22,6 @@ import dev.switchboard.providers.http.EventLoopLocalConnector;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.reactor.retry.RetryOperator;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,8 +42,8 @@ import reactor.core.publisher.Sinks;
  *
  * <p>Each attempt takes the plan's next candidate and runs it through the provider's circuit breaker
  * and bulkhead (Resilience4j operators). A failure that {@linkplain ErrorClass#movesOn() moves on}
- * becomes a {@link NextAttempt}, which Resilience4j's {@link RetryOperator} turns into a resubscription,
- * i.e. the next candidate, after a backoff when the same provider is tried again. When the plan has no
+ * becomes a {@link NextAttempt}, which the {@link AttemptLoop} turns into a resubscription, i.e. the next
+ * candidate, after a backoff (Resilience4j's {@code IntervalFunction}) when the same provider is tried again. When the plan has no
  * usable candidate left but a key recovers within the deadline, the loop waits for it and re-plans.
  *
  * <p>Streams: each attempt passes through {@link FirstChunkProbe}; {@code switchOnFirst} looks at the
@@ -73,7 +70,7 @@ public final class FallbackChain {
 
     private final ProviderGuards guards;
     private final AttemptListener listener;
-    private final Retry retry;
+    private final AttemptLoop attempts;
     private final IntervalFunction backoff;
     private final boolean keepStreamText;
     private final Clock clock;
@@ -119,17 +116,7 @@ public final class FallbackChain {
         this.firstChunkTimeout = routing.firstChunkTimeout();
         this.backoff = IntervalFunction.ofExponentialRandomBackoff(resilience.initialBackoff(),
                 resilience.backoffMultiplier(), resilience.backoffJitter(), resilience.maxBackoff());
-        this.retry = Retry.of("switchboard", RetryConfig.<Object>custom()
-                .maxAttempts(routing.maxAttempts() + MAX_RECOVERY_WAITS + 1)
-                .retryOnException(NextAttempt.class::isInstance)
-                .intervalBiFunction((attempt, outcome) -> outcome.isLeft() && outcome.getLeft() instanceof NextAttempt next
-                        ? next.waitMillis() : 0L)
-                .failAfterMaxAttempts(false)
-                .build());
-    }
-
-    public Retry retry() {
-        return retry;
+        this.attempts = new AttemptLoop(routing.maxAttempts() + MAX_RECOVERY_WAITS + 1);
     }
 
     /** The whole answer of the first candidate that gives one. */
@@ -142,11 +129,9 @@ public final class FallbackChain {
         return untilOneSucceeds(run, this::attemptStream);
     }
 
-    /** The retry loop both kinds of request share: one attempt per subscription, resubscribed on {@link NextAttempt}. */
+    /** The retry loop both kinds of request share: the next attempt on {@link NextAttempt}, see {@link AttemptLoop}. */
     private <T> Flux<T> untilOneSucceeds(RequestRun run, Function<RequestRun, Flux<T>> attempt) {
-        return Flux.defer(() -> attempt.apply(run))
-                .transformDeferred(RetryOperator.of(retry))
-                .onErrorMap(NextAttempt.class, next -> exhausted(run, clock.millis()))
+        return attempts.run(() -> attempt.apply(run), next -> exhausted(run, clock.millis()))
                 .contextWrite(EventLoopLocalConnector.sameLoopAcrossCalls());
     }
 
@@ -235,9 +220,11 @@ public final class FallbackChain {
      * the latency figures while it is open.
      */
     private <U> Flux<U> upstream(RequestRun run, Candidate candidate, long start, Call<U> call) {
-        // the scope books the upstream time and the in-flight count (see AttemptScope)
-        return Flux.defer(() -> new AttemptScope<>(Flux.from(call.make(run, candidate, start)), run, candidate, tracing,
-                paces)).transformDeferred(guards.guard(candidate.provider()));
+        // the scope books the upstream time and the in-flight count (see AttemptScope); the guards' operators
+        // are made inside the one defer, so each subscription gets its own without a second defer around them
+        Function<Flux<U>, Publisher<U>> guarded = guards.guard(candidate.provider());
+        return Flux.defer(() -> guarded.apply(new AttemptScope<>(Flux.from(call.make(run, candidate, start)), run,
+                candidate, tracing, paces)));
     }
 
     /**
