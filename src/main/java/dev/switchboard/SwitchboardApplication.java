@@ -18,7 +18,7 @@ public class SwitchboardApplication {
 
     public static void main(String[] args) throws Exception {
         EventLoopThreads.defaultToOnePerCore();
-        SendPrefetch.defaultToSixteen();
+        SendPrefetch.defaultToOne();
         if (SimulatorMain.isStandalone(args)) {
             SimulatorMain.main(args);
             return;

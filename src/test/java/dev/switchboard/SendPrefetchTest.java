@@ -25,18 +25,18 @@ class SendPrefetchTest {
     }
 
     @Test
-    void defaultsToSixteenItemsAhead() {
+    void defaultsToOneItemAtATime() {
         System.clearProperty(SendPrefetch.PROPERTY);
 
-        assertThat(SendPrefetch.defaultToSixteen()).isEqualTo("16");
-        assertThat(System.getProperty(SendPrefetch.PROPERTY)).isEqualTo("16");
+        assertThat(SendPrefetch.defaultToOne()).isEqualTo("1");
+        assertThat(System.getProperty(SendPrefetch.PROPERTY)).isEqualTo("1");
     }
 
     @Test
     void keepsAPrefetchTheOperatorSet() {
         System.setProperty(SendPrefetch.PROPERTY, "64");
 
-        assertThat(SendPrefetch.defaultToSixteen()).isEqualTo("64");
+        assertThat(SendPrefetch.defaultToOne()).isEqualTo("64");
         assertThat(System.getProperty(SendPrefetch.PROPERTY)).isEqualTo("64");
     }
 }
