@@ -43,8 +43,9 @@ import reactor.core.publisher.Sinks;
  * <p>Each attempt takes the plan's next candidate and runs it through the provider's circuit breaker
  * and bulkhead (Resilience4j operators). A failure that {@linkplain ErrorClass#movesOn() moves on}
  * becomes a {@link NextAttempt}, which the {@link AttemptLoop} turns into a resubscription, i.e. the next
- * candidate, after a backoff (Resilience4j's {@code IntervalFunction}) when the same provider is tried again. When the plan has no
- * usable candidate left but a key recovers within the deadline, the loop waits for it and re-plans.
+ * candidate, after a backoff (Resilience4j's {@code IntervalFunction}) when the same provider is tried
+ * again. When the plan has no usable candidate left but a key recovers within the deadline, the loop waits
+ * for it and re-plans.
  *
  * <p>Streams: each attempt passes through {@link FirstChunkProbe}; {@code switchOnFirst} looks at the
  * first content chunk. An error (or an empty stream) before it falls back and the client sees nothing;
