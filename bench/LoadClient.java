@@ -182,12 +182,25 @@ public final class LoadClient {
                             })
                             .reduce(new StringBuilder(), StringBuilder::append)
                             .map(all -> new long[] {first.get() - start, System.nanoTime() - start,
-                                response.status().code() == 200 && !failed(all) ? 0 : 1,
+                                response.status().code() == 200 && !failed(all) ? 0 : failure(response.status().code(), all),
                                 attempts(response.responseHeaders().get("x-switchboard-attempts")),
                                 firstContent.get() == 0 ? 0 : firstContent.get() - start}))
                     .next()
-                    .onErrorReturn(new long[] {0, System.nanoTime() - start, 1, 0, 0});
+                    .onErrorResume(error -> Mono.just(new long[] {0, System.nanoTime() - start,
+                            failure(0, error.getClass().getSimpleName()), 0, 0}));
         });
+    }
+
+    /** Failed streams by kind (status and error type or exception), printed by {@code hold}. */
+    private static final java.util.Map<String, AtomicInteger> FAILURES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Pattern ERROR_TYPE = Pattern.compile("\"(?:type|code)\":\"([^\"]+)\"");
+
+    /** Counts a failed stream under its kind; 1, the failure flag of a timed stream. */
+    private static long failure(int status, CharSequence what) {
+        java.util.regex.Matcher type = ERROR_TYPE.matcher(what);
+        String kind = status + ":" + (type.find() ? type.group(1) : what.length() > 60 ? "other" : what);
+        FAILURES.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
+        return 1;
     }
 
     /** An SSE error event (gateway surface) or an OpenAI error object in a data line (/v1 and upstream). */
@@ -208,9 +221,9 @@ public final class LoadClient {
                 .collectList().block(Duration.ofMinutes(5));
         long failures = results.stream().filter(r -> r[2] != 0).count();
         long[] totals = results.stream().mapToLong(r -> r[1]).sorted().toArray();
-        System.out.printf("streams=%d peak_open=%d failures=%d total_p50_s=%.1f total_max_s=%.1f wall_s=%.1f%n",
+        System.out.printf("streams=%d peak_open=%d failures=%d total_p50_s=%.1f total_max_s=%.1f wall_s=%.1f failure_kinds=%s%n",
                 results.size(), peak.get(), failures, pct(totals, 50) / 1e9, totals[totals.length - 1] / 1e9,
-                (System.nanoTime() - start) / 1e9);
+                (System.nanoTime() - start) / 1e9, FAILURES.toString().replace(' ', '_'));
     }
 
     /**

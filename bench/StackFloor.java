@@ -13,6 +13,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.client.Http2AllocationStrategy;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.ConnectionProvider;
@@ -29,6 +31,9 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
  *
  * <p>Usage: {@code java -cp <gateway libs> StackFloor PORT SYNC_UPSTREAM_BASE STREAM_UPSTREAM_BASE}; a
  * request whose body asks for {@code "stream":true} goes to the second upstream, any other to the first.
+ * With {@code -Dfloor.http2=true} (bench/hold) it speaks what the gateway speaks there: h2c to its clients
+ * beside HTTP/1.1, and h2c upstream on a pool that opens another connection only once the open ones carry
+ * as many streams as the upstream allows, as the gateway's {@code UpstreamPools} do.
  */
 public final class StackFloor {
 
@@ -38,10 +43,16 @@ public final class StackFloor {
         int port = Integer.parseInt(args[0]);
         URI syncUpstream = URI.create(args[1] + "/chat/completions");
         URI streamUpstream = URI.create(args[2] + "/chat/completions");
-        ConnectionProvider pool = ConnectionProvider.builder("floor").maxConnections(20_000)
-                .pendingAcquireMaxCount(-1).build();
+        boolean http2 = Boolean.getBoolean("floor.http2");
+        ConnectionProvider.Builder pool = ConnectionProvider.builder("floor").maxConnections(20_000)
+                .pendingAcquireMaxCount(-1);
+        if (http2) {
+            pool.allocationStrategy(Http2AllocationStrategy.builder().maxConnections(20_000).minConnections(0)
+                    .strictConnectionReuse(true).build());
+        }
+        HttpClient http = HttpClient.create(pool.build());
         WebClient client = WebClient.builder()
-                .clientConnector(new ReactorClientHttpConnector(HttpClient.create(pool)))
+                .clientConnector(new ReactorClientHttpConnector(http2 ? http.protocol(HttpProtocol.H2C) : http))
                 .defaultHeader("authorization", "Bearer floor-key")
                 .defaultHeader("content-type", MediaType.APPLICATION_JSON_VALUE)
                 .build();
@@ -53,7 +64,9 @@ public final class StackFloor {
                                 .flatMap(answer -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
                                         .bodyValue(answer))));
         var adapter = new ReactorHttpHandlerAdapter(RouterFunctions.toHttpHandler(routes));
-        DisposableServer server = HttpServer.create().host("127.0.0.1").port(port).handle(adapter)
+        HttpServer httpServer = HttpServer.create().host("127.0.0.1").port(port);
+        DisposableServer server = (http2 ? httpServer.protocol(HttpProtocol.HTTP11, HttpProtocol.H2C) : httpServer)
+                .handle(adapter)
                 .bindNow(Duration.ofSeconds(10));
         System.out.println("stack floor on " + port + ": " + syncUpstream + ", streams " + streamUpstream);
         server.onDispose().block();
