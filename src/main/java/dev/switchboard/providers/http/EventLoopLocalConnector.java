@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 import reactor.core.Disposable;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -18,7 +17,8 @@ import reactor.util.context.ContextView;
 /**
  * The upstream clients: one connection pool per server event loop, and each upstream call made through
  * the pool of the event loop it is subscribed on. {@link #client} hands out the Reactor Netty
- * {@link HttpClient} of that loop's lane, configured once per lane.
+ * {@link HttpClient} of that loop's lane, configured once per lane for cleartext and once for TLS
+ * ({@link UpstreamClientOptions}).
  *
  * <p>Why: Reactor Netty keeps one pool for all event loops, so a request accepted on one loop is often
  * handed a kept-alive upstream connection that lives on the other. Then every upstream read arrives on
@@ -52,7 +52,7 @@ public final class EventLoopLocalConnector implements UpstreamClients, Disposabl
 
     private final Supplier<EventLoopGroup> loopGroup;
     private final PoolFactory pools;
-    private final UnaryOperator<HttpClient> settings;
+    private final UpstreamClientOptions.Settings settings;
     private final Lane unbound;
     private volatile Lane[] lanes;
     private volatile boolean disposed;
@@ -60,9 +60,10 @@ public final class EventLoopLocalConnector implements UpstreamClients, Disposabl
     /**
      * @param loopGroup the server's event loops; may return {@code null} while they are not started
      * @param pools the pool of each loop and of the fallback
-     * @param settings client options applied to every loop's client (timeouts, keep-alive)
+     * @param settings client options applied to every loop's two clients (timeouts, keep-alive, protocol, TLS)
      */
-    public EventLoopLocalConnector(Supplier<EventLoopGroup> loopGroup, PoolFactory pools, UnaryOperator<HttpClient> settings) {
+    public EventLoopLocalConnector(Supplier<EventLoopGroup> loopGroup, PoolFactory pools,
+            UpstreamClientOptions.Settings settings) {
         this.loopGroup = loopGroup;
         this.pools = pools;
         this.settings = settings;
@@ -79,8 +80,9 @@ public final class EventLoopLocalConnector implements UpstreamClients, Disposabl
 
     /** The client of the lane for a call subscribed now on this thread, under {@code context}. */
     @Override
-    public HttpClient client(ContextView context) {
-        return laneFor(Thread.currentThread(), context.getOrDefault(Affinity.class, null)).client();
+    public HttpClient client(ContextView context, boolean tls) {
+        Lane lane = laneFor(Thread.currentThread(), context.getOrDefault(Affinity.class, null));
+        return tls ? lane.tls() : lane.cleartext();
     }
 
     /** The lane whose loop is {@code thread}, or the one this thread's id picks; for tests and metrics. */
@@ -171,15 +173,18 @@ public final class EventLoopLocalConnector implements UpstreamClients, Disposabl
         volatile Lane lane;
     }
 
-    /** One loop's pool and the client that runs on that loop ({@code loop} is null for the fallback). */
-    record Lane(EventLoop loop, ConnectionProvider pool, HttpClient client) {
+    /**
+     * One loop's pool and the clients that run on that loop, for {@code http} and {@code https} URLs
+     * ({@code loop} is null for the fallback).
+     */
+    record Lane(EventLoop loop, ConnectionProvider pool, HttpClient cleartext, HttpClient tls) {
 
-        static Lane of(EventLoop loop, ConnectionProvider pool, UnaryOperator<HttpClient> settings) {
+        static Lane of(EventLoop loop, ConnectionProvider pool, UpstreamClientOptions.Settings settings) {
             HttpClient client = HttpClient.create(pool);
             if (loop != null) {
                 client = client.runOn(loop);
             }
-            return new Lane(loop, pool, settings.apply(client));
+            return new Lane(loop, pool, settings.apply(client, false), settings.apply(client, true));
         }
     }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
@@ -46,7 +47,8 @@ class EventLoopLocalConnectorTest {
                 poolsMade.add(loop + "/" + loops);
                 return ConnectionProvider.builder("test-" + loop).maxConnections(4).build();
             },
-            http -> http.responseTimeout(Duration.ofSeconds(5)));
+            (http, tls) -> tls ? http.responseTimeout(Duration.ofSeconds(5)).secure()
+                    : http.responseTimeout(Duration.ofSeconds(5)));
     private final URI root = URI.create("http://127.0.0.1:" + upstream.port() + "/");
 
     @AfterEach
@@ -133,6 +135,26 @@ class EventLoopLocalConnectorTest {
     }
 
     @Test
+    void aLaneHandsOutItsTlsClientForHttpsUrlsAndItsCleartextClientForTheOthersBothOnItsLoop() {
+        started.set(serverLoops.onServer(true));
+        EventLoop loop = loopsOf(started.get()).get(0);
+
+        Object[] seen = Mono.deferContextual(context -> Mono.just(new Object[] {
+                        connector.client(context, true), connector.client(context, false),
+                        connector.laneOf(Thread.currentThread())}))
+                .subscribeOn(Schedulers.fromExecutor(loop)).block(Duration.ofSeconds(5));
+        HttpClient tls = (HttpClient) seen[0];
+        HttpClient cleartext = (HttpClient) seen[1];
+        EventLoopLocalConnector.Lane lane = (EventLoopLocalConnector.Lane) seen[2];
+
+        assertThat(lane.loop()).isSameAs(loop);
+        assertThat(tls).isSameAs(lane.tls());
+        assertThat(cleartext).isSameAs(lane.cleartext());
+        assertThat(tls.configuration().isSecure()).isTrue();
+        assertThat(cleartext.configuration().isSecure()).isFalse();
+    }
+
+    @Test
     void afterDisposeNoLoopPoolsAreMade() {
         connector.dispose();
         started.set(serverLoops.onServer(true));
@@ -143,7 +165,7 @@ class EventLoopLocalConnectorTest {
     }
 
     private Mono<Answer> call() {
-        return Mono.deferContextual(context -> connector.client(context).get().uri(root).responseContent().aggregate()
+        return Mono.deferContextual(context -> connector.client(context, false).get().uri(root).responseContent().aggregate()
                 .asString().map(port -> new Answer(port, Thread.currentThread().getName())));
     }
 
