@@ -80,6 +80,7 @@ public final class FallbackChain {
     private final RequestTracing tracing;
     private final Paces paces;
     private final HedgePolicy hedging;
+    private final StreamEdges edges = new StreamEdges();
 
     /**
      * @param keepStreamText keep the whole text of answers for the request log (costs memory per open
@@ -448,48 +449,51 @@ public final class FallbackChain {
                 now - run.startMillis(), run.attempts(), candidate.relays(run.command()) ? completion.raw() : null);
     }
 
-    /** The probe passed: announce the route, forward text, finish with the result. */
+    /** The probe passed: announce the route, forward text, finish with the result ({@link CommittedStream}). */
     private Flux<StreamEvent> committed(RequestRun run, Tried tried, Flux<ChatChunk> chunks) {
-        StreamTally tally = new StreamTally(keepStreamText);
-        Candidate candidate = tried.candidate();
-        return Flux.concat(
-                        Mono.fromSupplier(() -> {
-                            long now = clock.millis();
-                            run.firstToken(candidate.route(), now);
-                            paces.firstContent(candidate, now - tried.start());
-                            hedging.firstContent(candidate.provider().name(), candidate.model(), now - tried.start());
-                            return new StreamEvent.Committed(candidate.route(), run.attempts(),
-                                    candidate.relays(run.command()));
-                        }),
-                        chunks.filter(tally::accept).map(StreamTally::event),
-                        Mono.fromSupplier(() -> streamDone(run, tried, tally)))
-                .onErrorMap(error -> !(error instanceof MidStreamException),
-                        error -> midStream(run, tried, tally, error))
-                .doOnCancel(() -> run.cancelledMidStream(candidate, tally.usage(run.command().promptChars()),
-                        tally.chars(), clock.millis() - tried.start()));
+        return new CommittedStream(chunks, edges, run, tried.candidate(), tried.start(), new StreamTally(keepStreamText));
     }
 
-    private StreamEvent streamDone(RequestRun run, Tried tried, StreamTally tally) {
-        long now = clock.millis();
-        Candidate candidate = tried.candidate();
-        Usage usage = tally.usage(run.command().promptChars());
-        run.succeeded(candidate, usage, tally.chars(), tally.finishReason(), tally.text(), tally.toolCallCount(),
-                now - tried.start(), now);
-        listener.succeeded(candidate, now - tried.start());
-        paces.outcome(candidate, false);
-        paces.tokens(candidate, usage.promptTokens(), usage.cachedTokens());
-        return new StreamEvent.Done(new ChatResult(run.command().requestId(), tally.choices(), candidate.route(), usage,
-                now - run.startMillis(), run.attempts(), null));
-    }
+    /** What a committed stream books at its start, its end, a failure and a cancel. */
+    private final class StreamEdges implements CommittedStream.Edges {
 
-    private MidStreamException midStream(RequestRun run, Tried tried, StreamTally tally, Throwable error) {
-        Candidate candidate = tried.candidate();
-        UpstreamException failure = ErrorOverrides.apply(candidate.provider(), UpstreamFailures.classify(error));
-        run.failedMidStream(candidate, failure, tally.usage(run.command().promptChars()), tally.chars(),
-                clock.millis() - tried.start());
-        listener.failed(candidate, failure);
-        paces.outcome(candidate, true);
-        return new MidStreamException(candidate.route(), failure, run.attempts());
+        @Override
+        public StreamEvent.Committed committed(RequestRun run, Candidate candidate, long start) {
+            long now = clock.millis();
+            run.firstToken(candidate.route(), now);
+            paces.firstContent(candidate, now - start);
+            hedging.firstContent(candidate.provider().name(), candidate.model(), now - start);
+            return new StreamEvent.Committed(candidate.route(), run.attempts(), candidate.relays(run.command()));
+        }
+
+        @Override
+        public StreamEvent done(RequestRun run, Candidate candidate, long start, StreamTally tally) {
+            long now = clock.millis();
+            Usage usage = tally.usage(run.command().promptChars());
+            run.succeeded(candidate, usage, tally.chars(), tally.finishReason(), tally.text(), tally.toolCallCount(),
+                    now - start, now);
+            listener.succeeded(candidate, now - start);
+            paces.outcome(candidate, false);
+            paces.tokens(candidate, usage.promptTokens(), usage.cachedTokens());
+            return new StreamEvent.Done(new ChatResult(run.command().requestId(), tally.choices(), candidate.route(),
+                    usage, now - run.startMillis(), run.attempts(), null));
+        }
+
+        @Override
+        public Throwable failed(RequestRun run, Candidate candidate, long start, StreamTally tally, Throwable error) {
+            UpstreamException failure = ErrorOverrides.apply(candidate.provider(), UpstreamFailures.classify(error));
+            run.failedMidStream(candidate, failure, tally.usage(run.command().promptChars()), tally.chars(),
+                    clock.millis() - start);
+            listener.failed(candidate, failure);
+            paces.outcome(candidate, true);
+            return new MidStreamException(candidate.route(), failure, run.attempts());
+        }
+
+        @Override
+        public void cancelled(RequestRun run, Candidate candidate, long start, StreamTally tally) {
+            run.cancelledMidStream(candidate, tally.usage(run.command().promptChars()), tally.chars(),
+                    clock.millis() - start);
+        }
     }
 
     /** What a failed attempt means: another attempt (maybe after a backoff) or the request's final error. */

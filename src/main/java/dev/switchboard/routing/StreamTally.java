@@ -33,9 +33,10 @@ final class StreamTally {
     }
 
     /**
-     * Keeps the tally of a chunk; true when the chunk goes on to the client (as {@link #event}). Two steps, for
-     * {@code filter} and {@code map}: a {@code handle} would have Reactor restore thread locals around every
-     * chunk once context-propagation is on the class path (docs/PERFORMANCE.md, "Tracing").
+     * Keeps the tally of a chunk; true when the chunk goes on to the client (as {@link #event}). Two steps,
+     * called by {@link CommittedStream} for each chunk (no Reactor {@code handle}, which would have Reactor restore
+     * thread locals around every chunk once context-propagation is on the class path; docs/PERFORMANCE.md,
+     * "Tracing").
      */
     boolean accept(ChatChunk chunk) {
         if (chunk instanceof ChatChunk.Delta delta) {
