@@ -18,6 +18,8 @@ import dev.switchboard.web.RequestIds;
 import io.netty.handler.codec.TooLongFrameException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -67,6 +69,8 @@ public class ChatWebSocketHandler implements WebSocketHandler {
     static final int MAX_IN_FLIGHT = 32;
     /** The endpoint family of resumable streams started on the socket. */
     static final String SURFACE = "api/chat/ws";
+    /** Marks the end of a flooding socket's replies (compared by identity, never sent). */
+    private static final Map<String, Object> FLOODED = Collections.unmodifiableMap(new HashMap<>());
 
     private final ChatService chat;
     private final ChatCommands commands;
@@ -93,19 +97,29 @@ public class ChatWebSocketHandler implements WebSocketHandler {
         WebSocketGuard.Rate rate = guard.newRate();
         Flux<WebSocketMessage> replies = session.receive()
                 .map(WebSocketMessage::getPayloadAsText)
-                .flatMap(text -> switch (rate.next()) {
+                .flatMap(text -> rate.flooded() ? Flux.<Map<String, Object>>empty() : switch (rate.next()) {
                     case ACCEPT -> conversation.onMessage(text);
                     case REFUSE -> Flux.just(conversation.refused(null, "too_many_messages", "Too many messages: at most "
                             + guard.perSecond() + " per second on one socket; this one was dropped.", "rate_limit_error"));
-                    case CLOSE -> session.close(CloseStatus.POLICY_VIOLATION.withReason("too many messages"))
-                            .thenMany(Flux.<Map<String, Object>>empty());
+                    case CLOSE -> Flux.just(FLOODED);
                 }, MAX_IN_FLIGHT)
                 .takeUntilOther(session.closeStatus())
-                .map(reply -> session.textMessage(json.writeValueAsString(reply)))
+                .concatMap(reply -> reply == FLOODED ? closeFlooded(session)
+                        : Mono.just(session.textMessage(json.writeValueAsString(reply))))
                 .onErrorResume(TooLongFrameException.class, e -> session.close(CloseStatus.TOO_BIG_TO_PROCESS
                         .withReason("message larger than the limit")).then(Mono.empty()));
         return session.send(replies)
                 .doFinally(signal -> log.debug("WebSocket {} closed ({})", session.getId(), signal));
+    }
+
+    /**
+     * Closes a flooding socket with 1008 once the replies before it were handed to the socket (the writer asks
+     * for the next reply only after it wrote the last one), so the client reads its {@code too_many_messages}
+     * errors before the close. The inbound is not cancelled here: that would drop the connection without a
+     * status; it ends when the client answers the close.
+     */
+    private static Mono<WebSocketMessage> closeFlooded(WebSocketSession session) {
+        return session.close(CloseStatus.POLICY_VIOLATION.withReason("too many messages")).then(Mono.empty());
     }
 
     /** The requests in flight on one socket. */

@@ -40,6 +40,7 @@ public final class WebSocketGuard {
         private final int maxRefusals;
         private final Clock clock;
         private int refusedInARow;
+        private boolean flooded;
 
         Rate(TokenBucket bucket, int maxRefusals, Clock clock) {
             this.bucket = bucket;
@@ -56,7 +57,16 @@ public final class WebSocketGuard {
                 refusedInARow = 0;
                 return Verdict.ACCEPT;
             }
-            return ++refusedInARow >= maxRefusals ? Verdict.CLOSE : Verdict.REFUSE;
+            if (++refusedInARow >= maxRefusals) {
+                flooded = true;
+                return Verdict.CLOSE;
+            }
+            return Verdict.REFUSE;
+        }
+
+        /** Whether the socket went on flooding until {@link Verdict#CLOSE}: it is to be closed with 1008. */
+        public synchronized boolean flooded() {
+            return flooded;
         }
     }
 }

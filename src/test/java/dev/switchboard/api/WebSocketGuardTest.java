@@ -20,7 +20,9 @@ class WebSocketGuardTest {
         assertThat(rate.next(0)).isEqualTo(ACCEPT);
         assertThat(rate.next(0)).isEqualTo(REFUSE);
         assertThat(rate.next(0)).isEqualTo(REFUSE);
+        assertThat(rate.flooded()).as("refused, not yet flooded").isFalse();
         assertThat(rate.next(0)).isEqualTo(CLOSE);
+        assertThat(rate.flooded()).as("the socket is to be closed; later messages are ignored").isTrue();
     }
 
     @Test
