@@ -397,7 +397,11 @@ public final class FallbackChain {
             return failure != null ? failure : new NextAttempt(0, "hedged attempt ended without content");
         }
 
-        /** A racer failed before content: book it; wait for the rival if it still runs, else go on as usual. */
+        /**
+         * A racer failed before content: book it; wait for the rival if it still runs, else go on as usual. A
+         * racer the provider's bulkhead or circuit refused ({@link ProviderUnavailableException} on Path B) says
+         * nothing about its rival's call, which already holds its permit: the rival goes on too.
+         */
         synchronized Flux<ChatChunk> failed(Racer racer, Throwable error) {
             if (racer.out) {
                 return Flux.empty();
@@ -406,7 +410,7 @@ public final class FallbackChain {
             Throwable next = afterFailure(run, racer.candidate(), error, racer.start());
             Racer rival = racer == first ? second : first;
             boolean rivalRuns = rival != null && !rival.out;
-            if (rivalRuns && next instanceof NextAttempt) {
+            if (rivalRuns && (next instanceof NextAttempt || next instanceof ProviderUnavailableException)) {
                 return Flux.empty();
             }
             over = true;

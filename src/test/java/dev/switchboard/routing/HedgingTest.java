@@ -9,10 +9,12 @@ import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.Surface;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.config.HedgeProperties;
+import dev.switchboard.config.ModelProperties;
 import dev.switchboard.config.ResilienceProperties;
 import dev.switchboard.config.RoutingProperties;
 import dev.switchboard.config.RoutingProperties.KeyStrategy;
 import dev.switchboard.providers.ChatChunk;
+
 import dev.switchboard.providers.ProviderClients;
 import dev.switchboard.providers.ProviderRegistry;
 import dev.switchboard.testsupport.ScriptedClient;
@@ -179,6 +181,28 @@ class HedgingTest {
                 .assertNext(done -> assertThat(attempts(done)).containsExactly("p#2=error", "p#1=ok"))
                 .expectComplete().verify(Duration.ofSeconds(5));
         assertThat(scripts.get("p#3").calls()).as("one hedge per request").isZero();
+    }
+
+    @Test
+    void aHedgeTheProvidersBulkheadRefusesLeavesTheFirstCallRunning() {
+        // one call at a time to the provider: the hedge of this Path B request meets a full bulkhead
+        ProviderRegistry oneCallAtATime = new ProviderRegistry(List.of(TestProviders.custom("p", 3,
+                List.of(new ModelProperties("p-model", 1, null, 0)), 0, 1, List.of())));
+        TestRouting narrow = new TestRouting(oneCallAtATime,
+                new ProviderClients((provider, key) -> scripts.get(key.alias())), ROUTING, policy);
+        scripts.put("p#1", ScriptedClient.streaming(() -> answerAfter(Duration.ofSeconds(3), "slow")));
+        scripts.put("p#2", ScriptedClient.streaming(() -> answer("fast")));
+
+        StepVerifier.withVirtualTime(() -> narrow.chain.stream(narrow.router.begin(request().build())))
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(2999))
+                .thenAwait(Duration.ofMillis(1))
+                .assertNext(event -> assertThat(((StreamEvent.Committed) event).route().key()).isEqualTo("p#1"))
+                .expectNext(new StreamEvent.Text("slow"))
+                .assertNext(done -> assertThat(attempts(done)).last().isEqualTo("p#1=ok"))
+                .expectComplete().verify(Duration.ofSeconds(5));
+        assertThat(scripts.get("p#2").calls()).as("the bulkhead refused the hedge before its call").isZero();
+        assertThat(scripts.get("p#1").cancellations()).as("the first call was not stopped").isZero();
     }
 
     @Test
