@@ -193,12 +193,15 @@ public final class LoadClient {
 
     /** Failed streams by kind (status and error type or exception), printed by {@code hold}. */
     private static final java.util.Map<String, AtomicInteger> FAILURES = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final Pattern ERROR_TYPE = Pattern.compile("\"(?:type|code)\":\"([^\"]+)\"");
+    private static final Pattern ERROR_CODE = Pattern.compile("\"code\":\"([^\"]+)\"");
+    private static final Pattern ERROR_TYPE = Pattern.compile("\"type\":\"([^\"]+)\"");
 
     /** Counts a failed stream under its kind; 1, the failure flag of a timed stream. */
     private static long failure(int status, CharSequence what) {
+        java.util.regex.Matcher code = ERROR_CODE.matcher(what);
         java.util.regex.Matcher type = ERROR_TYPE.matcher(what);
-        String kind = status + ":" + (type.find() ? type.group(1) : what.length() > 60 ? "other" : what);
+        String kind = status + ":" + (code.find() ? code.group(1) : type.find() ? type.group(1)
+                : what.length() > 60 ? "other" : what);
         FAILURES.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
         return 1;
     }
