@@ -15,6 +15,10 @@ import reactor.netty.resources.ConnectionProvider;
  * connections are still being set up: a burst of 3,000 streams held 1,863 upstream connections, each with
  * its own HPACK tables, flow-control state and pipeline (about 5 KiB of heap per stream in
  * {@code bench/hold}); with it, 31.
+ *
+ * <p>The pools report to Micrometer's global registry, which Spring Boot's registry joins, under
+ * {@code reactor.netty.connection.provider.*} (per pool and upstream address): connections, active and
+ * pending streams, and how long a stream waited for a connection. The gauges are read only when scraped.
  */
 public final class UpstreamPools {
 
@@ -33,7 +37,8 @@ public final class UpstreamPools {
                 .pendingAcquireMaxCount(-1)
                 .pendingAcquireTimeout(Duration.ofSeconds(10))
                 .maxIdleTime(Duration.ofSeconds(30))
-                .evictInBackground(Duration.ofSeconds(30));
+                .evictInBackground(Duration.ofSeconds(30))
+                .metrics(true);
         if (http2) {
             pool.allocationStrategy(Http2AllocationStrategy.builder()
                     .maxConnections(maxConnections)
