@@ -27,6 +27,7 @@ import dev.switchboard.providers.ProviderClients;
 import dev.switchboard.providers.ProviderRegistry;
 import dev.switchboard.providers.http.EventLoopLocalConnector;
 import dev.switchboard.providers.http.HttpClientFactory;
+import dev.switchboard.providers.sse.EndMarker;
 import dev.switchboard.resume.ResumableStreams;
 import dev.switchboard.routing.AttemptBookkeeping;
 import dev.switchboard.routing.AttemptListener;
@@ -167,7 +168,8 @@ public class GatewayConfiguration {
     ProviderClients providerClients(EventLoopLocalConnector upstreamConnector, SwitchboardProperties properties,
             JsonMapper json, Clock clock) {
         return new ProviderClients(new HttpClientFactory(upstreamConnector,
-                properties.routing().maxStreamBytes().toBytes(), json, clock));
+                properties.routing().maxStreamBytes().toBytes(),
+                EndMarker.forIdleTimeout(properties.routing().idleTimeout()), json, clock));
     }
 
     /** The running time to first content, error rate and load of every key and provider. */

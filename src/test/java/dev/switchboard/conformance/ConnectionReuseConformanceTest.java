@@ -116,7 +116,8 @@ class ConnectionReuseConformanceTest {
 
     /** Before the fix the connection closed as soon as the stream ended at its marker. */
     private static void staysOpenLongerThanTheGrace(Recorded request) {
-        await().during(EndMarker.GRACE.plusMillis(200)).atMost(EndMarker.GRACE.plusSeconds(1))
+        Duration grace = EndMarker.forIdleTimeout(Gateway.ROUTING.idleTimeout()).endGrace();
+        await().during(grace.plusMillis(200)).atMost(grace.plusSeconds(1))
                 .until(() -> !request.connectionClosed());
     }
 }

@@ -13,6 +13,7 @@ import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.UpstreamClients;
 import dev.switchboard.providers.http.HttpClientFactory;
+import dev.switchboard.providers.sse.EndMarker;
 import dev.switchboard.testsupport.FakeUpstream;
 import dev.switchboard.testsupport.FakeUpstream.Recorded;
 import dev.switchboard.testsupport.FakeUpstream.Script;
@@ -158,7 +159,8 @@ class MixedFormatsConformanceTest {
         fake.on("sk-ant-one", Script.json(401, "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\","
                 + "\"message\":\"invalid x-api-key\"}}"));
         fake.on("AIza-one", Script.json(200, "{\"models\":[]}"));
-        HttpClientFactory factory = new HttpClientFactory(UpstreamClients.of(HttpClient.create()), Long.MAX_VALUE, JSON, Clock.systemUTC());
+        HttpClientFactory factory = new HttpClientFactory(UpstreamClients.of(HttpClient.create()), Long.MAX_VALUE,
+                EndMarker.DEFAULT, JSON, Clock.systemUTC());
 
         Throwable invalid = catchThrowable(() -> factory.create(claude, key(claude)).checkKey().block(Duration.ofSeconds(5)));
         factory.create(openAi, key(openAi)).checkKey().block(Duration.ofSeconds(5));

@@ -22,6 +22,7 @@ import dev.switchboard.providers.ProviderRegistry;
 import dev.switchboard.providers.UpstreamClients;
 import dev.switchboard.providers.UpstreamRequest;
 import dev.switchboard.providers.http.HttpClientFactory;
+import dev.switchboard.providers.sse.EndMarker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -53,7 +54,8 @@ class SimulatorWireFormatsTest {
     static void start() {
         simulator = SimulatorServer.start(new SimulatorProperties(true, "127.0.0.1", 0, Duration.ZERO, Duration.ZERO, 5,
                 FaultProbabilities.none()), JSON, Clock.systemUTC());
-        clients = new HttpClientFactory(UpstreamClients.of(HttpClient.create()), Long.MAX_VALUE, JSON, Clock.systemUTC());
+        clients = new HttpClientFactory(UpstreamClients.of(HttpClient.create()), Long.MAX_VALUE, EndMarker.DEFAULT, JSON,
+                Clock.systemUTC());
     }
 
     @AfterAll

@@ -26,6 +26,7 @@ import dev.switchboard.providers.http.EventLoopLocalConnector;
 import dev.switchboard.providers.http.HttpClientFactory;
 import dev.switchboard.providers.http.UpstreamClientOptions;
 import dev.switchboard.providers.http.UpstreamPools;
+import dev.switchboard.providers.sse.EndMarker;
 import dev.switchboard.routing.AttemptListener;
 import dev.switchboard.routing.Candidate;
 import dev.switchboard.routing.ChatRouter;
@@ -98,7 +99,8 @@ public final class Gateway implements AutoCloseable {
                 UpstreamClientOptions.of(routing));
         // as in production (GatewayConfiguration): bodies capped in memory and in total
         ProviderClients clients = new ProviderClients(new HttpClientFactory(connector,
-                routing.maxStreamBytes().toBytes(), JsonMapper.builder().build(), Clock.systemUTC()));
+                routing.maxStreamBytes().toBytes(), EndMarker.forIdleTimeout(routing.idleTimeout()),
+                JsonMapper.builder().build(), Clock.systemUTC()));
         ResilienceProperties resilience = new ResilienceProperties(10, Duration.ofMillis(10), 2.0, 0.5,
                 Duration.ofMillis(50), 1000, Duration.ofSeconds(60), 3, 512);
         this.routing = new TestRouting(new ProviderRegistry(List.of(providers)), clients, routing,

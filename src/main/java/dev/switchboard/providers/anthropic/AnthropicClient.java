@@ -38,13 +38,16 @@ public final class AnthropicClient implements ProviderClient {
     private final JsonMapper json;
     private final AnthropicErrors errors;
     private final UpstreamExchange exchange;
+    private final EndMarker endMarker;
 
-    public AnthropicClient(UpstreamTransport http, ApiKey key, JsonMapper json, Clock clock, int maxLineBytes) {
+    public AnthropicClient(UpstreamTransport http, ApiKey key, JsonMapper json, Clock clock, int maxLineBytes,
+            EndMarker endMarker) {
         this.messagesUri = http.uri("/messages");
         this.keyCheckUri = http.uri("/models?limit=1");
         this.key = key;
         this.json = json;
         this.errors = new AnthropicErrors(json);
+        this.endMarker = endMarker;
         this.exchange = new UpstreamExchange(http,
                 (status, headers, body) -> errors.fromHttp(status, headers, body, key, clock.instant()), maxLineBytes);
     }
@@ -71,7 +74,7 @@ public final class AnthropicClient implements ProviderClient {
 
     private Flux<ChatChunk> chunks(Flux<SseEvent> events, boolean relay, boolean jsonTool) {
         AnthropicStreamMapper mapper = new AnthropicStreamMapper(json, errors, key, relay, jsonTool);
-        return EndMarker.mapThrough(events, mapper::isDone, mapper::map)
+        return endMarker.mapThrough(events, mapper::isDone, mapper::map)
                 .concatWith(Flux.defer(mapper::endOfStream));
     }
 

@@ -14,6 +14,7 @@ import dev.switchboard.providers.gemini.GeminiClient;
 import dev.switchboard.providers.gemini.GeminiRequests;
 import dev.switchboard.providers.openai.OpenAiClient;
 import dev.switchboard.providers.openai.OpenAiRequests;
+import dev.switchboard.providers.sse.EndMarker;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,7 @@ public final class HttpClientFactory implements ProviderClients.Factory {
 
     private final UpstreamClients clients;
     private final long maxBodyBytes;
+    private final EndMarker endMarker;
     private final JsonMapper json;
     private final Clock clock;
     private final Map<Transport, UpstreamTransport> transports = new ConcurrentHashMap<>();
@@ -49,10 +51,13 @@ public final class HttpClientFactory implements ProviderClients.Factory {
     /**
      * @param clients the upstream HTTP clients (in production {@link EventLoopLocalConnector})
      * @param maxBodyBytes {@code switchboard.routing.max-stream-bytes}: the cap on every upstream body
+     * @param endMarker how long a stream's body may stay open after its end marker or an in-band error
      */
-    public HttpClientFactory(UpstreamClients clients, long maxBodyBytes, JsonMapper json, Clock clock) {
+    public HttpClientFactory(UpstreamClients clients, long maxBodyBytes, EndMarker endMarker, JsonMapper json,
+            Clock clock) {
         this.clients = clients;
         this.maxBodyBytes = maxBodyBytes;
+        this.endMarker = endMarker;
         this.json = json;
         this.clock = clock;
     }
@@ -62,8 +67,9 @@ public final class HttpClientFactory implements ProviderClients.Factory {
     public ProviderClient create(Provider provider, ApiKey key) {
         UpstreamTransport transport = transport(provider, key);
         return switch (provider.format()) {
-            case OPENAI -> new OpenAiClient(transport, key, json, clock, MAX_LINE_BYTES, keyCheckPath(provider));
-            case ANTHROPIC -> new AnthropicClient(transport, key, json, clock, MAX_LINE_BYTES);
+            case OPENAI -> new OpenAiClient(transport, key, json, clock, MAX_LINE_BYTES, endMarker,
+                    keyCheckPath(provider));
+            case ANTHROPIC -> new AnthropicClient(transport, key, json, clock, MAX_LINE_BYTES, endMarker);
             case GEMINI -> new GeminiClient(transport, key, json, clock, MAX_LINE_BYTES);
         };
     }

@@ -31,19 +31,21 @@ public final class OpenAiClient implements ProviderClient {
     private final OpenAiErrors errors;
     private final Clock clock;
     private final UpstreamExchange exchange;
+    private final EndMarker endMarker;
 
     /**
      * @param keyCheckPath path of the cheap call that proves a key works: {@code /models} for most, but
      *     OpenRouter's models list is public, so there it is {@code /key}
      */
     public OpenAiClient(UpstreamTransport http, ApiKey key, JsonMapper json, Clock clock, int maxLineBytes,
-            String keyCheckPath) {
+            EndMarker endMarker, String keyCheckPath) {
         this.completionsUri = http.uri("/chat/completions");
         this.keyCheckUri = http.uri(keyCheckPath);
         this.key = key;
         this.json = json;
         this.errors = new OpenAiErrors(json);
         this.clock = clock;
+        this.endMarker = endMarker;
         this.exchange = new UpstreamExchange(http,
                 (status, headers, body) -> errors.fromHttp(status, headers, body, key, clock.instant()), maxLineBytes);
     }
@@ -67,7 +69,7 @@ public final class OpenAiClient implements ProviderClient {
 
     private Flux<ChatChunk> chunks(Flux<SseEvent> events, boolean relay) {
         OpenAiStreamMapper mapper = new OpenAiStreamMapper(json, errors, key, clock, relay);
-        return EndMarker.mapThrough(events, mapper::isDone, mapper::map)
+        return endMarker.mapThrough(events, mapper::isDone, mapper::map)
                 .concatWith(Flux.defer(mapper::endOfStream));
     }
 

@@ -10,6 +10,7 @@ import dev.switchboard.providers.ChatChunk;
 import dev.switchboard.providers.UpstreamClients;
 import dev.switchboard.providers.UpstreamRequest;
 import dev.switchboard.providers.UpstreamTransport;
+import dev.switchboard.providers.sse.EndMarker;
 import dev.switchboard.support.SchedulerClock;
 import java.time.Duration;
 import java.util.List;
@@ -51,7 +52,7 @@ class OpenAiClientTest {
         UpstreamTransport http = new UpstreamTransport(UpstreamClients.of(HttpClient.create()), base,
                 List.of(Map.entry("content-type", "application/json")), Long.MAX_VALUE);
         return new OpenAiClient(http, new ApiKey("p#1", "sk-test-secret-0123456789", 1, 0, true),
-                JsonMapper.builder().build(), SchedulerClock.utc(), 1 << 16, "/models");
+                JsonMapper.builder().build(), SchedulerClock.utc(), 1 << 16, EndMarker.DEFAULT, "/models");
     }
 
     @AfterEach

@@ -1,5 +1,7 @@
 package dev.switchboard.providers.sse;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
@@ -13,12 +15,13 @@ class EndMarkerTest {
     private static final SseEvent DONE = new SseEvent("message", "[DONE]");
     private static final SseEvent LATE = new SseEvent("message", "{\"text\":\"late\"}");
     private static final Predicate<SseEvent> IS_DONE = event -> event.data().equals("[DONE]");
+    private static final EndMarker MARKER = EndMarker.DEFAULT;
 
     @Test
     void readsOnToTheEndOfTheBodyInsteadOfCancellingItAtTheMarker() {
         TestPublisher<SseEvent> body = TestPublisher.create();
 
-        StepVerifier.create(EndMarker.mapThrough(body.flux(), IS_DONE, List::of))
+        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, List::of))
                 .then(() -> body.next(TEXT, DONE))
                 .expectNext(TEXT, DONE)
                 .then(body::complete)
@@ -31,7 +34,7 @@ class EndMarkerTest {
     void dropsWhatFollowsTheMarker() {
         TestPublisher<SseEvent> body = TestPublisher.create();
 
-        StepVerifier.create(EndMarker.mapThrough(body.flux(), IS_DONE, List::of))
+        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, List::of))
                 .then(() -> body.next(TEXT, DONE, LATE, SseEvent.PULSE))
                 .expectNext(TEXT, DONE)
                 .then(body::complete)
@@ -42,24 +45,47 @@ class EndMarkerTest {
     void cutsOffABodyKeptOpenAfterTheMarkerOnceTheGraceHasPassed() {
         TestPublisher<SseEvent> body = TestPublisher.create();
 
-        StepVerifier.withVirtualTime(() -> EndMarker.mapThrough(body.flux(), IS_DONE, List::of))
+        StepVerifier.withVirtualTime(() -> MARKER.mapThrough(body.flux(), IS_DONE, List::of))
                 .then(() -> body.next(TEXT, DONE))
                 .expectNext(TEXT, DONE)
-                .expectNoEvent(EndMarker.GRACE.minusMillis(1))
+                .expectNoEvent(MARKER.endGrace().minusMillis(1))
                 .thenAwait(Duration.ofMillis(1))
                 .expectComplete().verify(Duration.ofSeconds(5));
 
         body.assertCancelled();
     }
 
+    /** A loaded upstream ends its body up to 2 s after the marker; cutting it resets the upstream stream. */
+    @Test
+    void waitsSecondsForALateEndOfTheBodyInsteadOfResettingIt() {
+        TestPublisher<SseEvent> body = TestPublisher.create();
+
+        StepVerifier.withVirtualTime(() -> MARKER.mapThrough(body.flux(), IS_DONE, List::of))
+                .then(() -> body.next(TEXT, DONE))
+                .expectNext(TEXT, DONE)
+                .expectNoEvent(Duration.ofSeconds(2))
+                .then(body::complete)
+                .expectComplete().verify(Duration.ofSeconds(5));
+
+        body.assertWasNotCancelled();
+    }
+
+    @Test
+    void theWaitsStayBelowHalfTheIdleTimeoutSoTheIdleDeadlineNeverFiresFirst() {
+        assertThat(EndMarker.DEFAULT.endGrace()).isEqualTo(EndMarker.MAX_END_GRACE);
+        assertThat(EndMarker.DEFAULT.failureGrace()).isEqualTo(EndMarker.FAILURE_GRACE);
+        assertThat(EndMarker.forIdleTimeout(Duration.ofSeconds(3)).endGrace()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(EndMarker.forIdleTimeout(Duration.ofMillis(600)).failureGrace()).isEqualTo(Duration.ofMillis(300));
+    }
+
     @Test
     void aBodyWithoutMarkerPassesThroughAndIsNeverCutOff() {
         TestPublisher<SseEvent> body = TestPublisher.create();
 
-        StepVerifier.withVirtualTime(() -> EndMarker.mapThrough(body.flux(), IS_DONE, List::of))
+        StepVerifier.withVirtualTime(() -> MARKER.mapThrough(body.flux(), IS_DONE, List::of))
                 .then(() -> body.next(TEXT))
                 .expectNext(TEXT)
-                .expectNoEvent(EndMarker.GRACE.multipliedBy(10))
+                .expectNoEvent(MARKER.endGrace().multipliedBy(10))
                 .then(() -> body.next(LATE))
                 .expectNext(LATE)
                 .then(body::complete)
@@ -72,7 +98,7 @@ class EndMarkerTest {
     void anErrorBeforeTheMarkerPassesThrough() {
         TestPublisher<SseEvent> body = TestPublisher.create();
 
-        StepVerifier.create(EndMarker.mapThrough(body.flux(), IS_DONE, List::of))
+        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, List::of))
                 .then(() -> body.next(TEXT))
                 .expectNext(TEXT)
                 .then(() -> body.error(new IllegalStateException("reset")))
@@ -83,7 +109,7 @@ class EndMarkerTest {
     void holdsAnInBandFailureUntilTheBodyEnds() {
         TestPublisher<SseEvent> body = TestPublisher.create();
 
-        StepVerifier.create(EndMarker.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError))
+        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError))
                 .then(() -> body.next(TEXT, ERROR_EVENT, LATE))
                 .expectNext("{\"text\":\"Hi\"}")
                 .expectNoEvent(Duration.ofMillis(50))
@@ -97,9 +123,9 @@ class EndMarkerTest {
     void raisesAHeldFailureOnceTheGraceHasPassedIfTheBodyStaysOpen() {
         TestPublisher<SseEvent> body = TestPublisher.create();
 
-        StepVerifier.withVirtualTime(() -> EndMarker.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError))
+        StepVerifier.withVirtualTime(() -> MARKER.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError))
                 .then(() -> body.next(ERROR_EVENT))
-                .expectNoEvent(EndMarker.GRACE.minusMillis(1))
+                .expectNoEvent(MARKER.failureGrace().minusMillis(1))
                 .thenAwait(Duration.ofMillis(1))
                 .expectErrorMessage("overloaded").verify(Duration.ofSeconds(5));
 
@@ -110,7 +136,7 @@ class EndMarkerTest {
     void aTransportErrorAfterAnInBandFailureKeepsTheInBandOne() {
         TestPublisher<SseEvent> body = TestPublisher.create();
 
-        StepVerifier.create(EndMarker.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError))
+        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError))
                 .then(() -> body.next(ERROR_EVENT))
                 .then(() -> body.error(new IllegalStateException("connection reset")))
                 .expectErrorMessage("overloaded").verify(Duration.ofSeconds(5));
