@@ -39,6 +39,9 @@ public final class ProviderGuards {
     private static final Set<ErrorClass> PROVIDER_FAILURES =
             EnumSet.of(ErrorClass.SERVER_ERROR, ErrorClass.NETWORK, ErrorClass.TIMEOUT, ErrorClass.OVERLOADED);
 
+    /** Longer than any call can last (the request and stream deadlines end it first). */
+    private static final Duration NEVER_SLOW = Duration.ofDays(365);
+
     private final CircuitBreakerRegistry circuits;
     private final BulkheadRegistry bulkheads;
 
@@ -47,6 +50,11 @@ public final class ProviderGuards {
         CircuitBreakerConfig circuit = CircuitBreakerConfig.custom()
                 .slidingWindow(threshold, threshold, SlidingWindowType.COUNT_BASED)
                 .failureRateThreshold(100)
+                // a long answer is not a failure: Resilience4j counts a call over 60 s as slow by default and
+                // opens a circuit whose window is all slow calls, so five streams of over a minute in a row shut
+                // a healthy provider out (every 20,000-stream hold of bench/hold ended with its circuit open).
+                // Slow upstreams are caught by the stream's own deadlines (first chunk, idle) as timeouts.
+                .slowCallDurationThreshold(NEVER_SLOW)
                 .waitDurationInOpenState(properties.circuitOpenDuration())
                 .permittedNumberOfCallsInHalfOpenState(properties.circuitHalfOpenCalls())
                 .recordException(ProviderGuards::isProviderFailure)
