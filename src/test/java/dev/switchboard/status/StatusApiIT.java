@@ -143,7 +143,8 @@ class StatusApiIT {
 
         assertThat(metrics).contains("switchboard_requests_seconds_count", "switchboard_gateway_overhead_seconds",
                 "switchboard_upstream_attempts_total", "switchboard_key_state{key=\"keyfail-ok\",provider=\"keyfail\"}",
-                "switchboard_key_calls_today", "switchboard_requestlog_buffer_depth", "resilience4j_circuitbreaker_state");
+                "switchboard_key_calls_today", "switchboard_requestlog_buffer_depth", "resilience4j_circuitbreaker_state",
+                "reactor_netty_connection_provider_total_connections{id=");
         assertThat(metrics).doesNotContain("sim-ok-kf3", "sim-error-500-kf2");
     }
 
