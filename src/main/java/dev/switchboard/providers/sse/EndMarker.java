@@ -23,8 +23,8 @@ import reactor.core.publisher.Sinks;
  * <p>Why the end grace is seconds, not half a second: on a loaded upstream the body's end can come well after
  * its marker. Holding 20,000 streams on 2 cores, 3,031 bodies ended 0.1 s or more after their marker (median
  * 0.48 s, 99th percentile 1.6 s, longest 2.0 s). A 500 ms grace reset 3,000–3,400 upstream HTTP/2 streams
- * per hold, and the upstream's rapid-reset guard (Netty's: 200 resets in 30 s on one connection) then closed
- * a whole connection with its 100 streams on it. Resets are what real providers' guards count too.
+ * per hold, and resets are what an upstream's rapid-reset guard counts: Netty's closes a connection, with all
+ * its streams, after 200 resets in 30 s on it, and real providers' front ends have guards of the same kind.
  *
  * <p>An in-band error (an error event or chunk inside a 200 stream, e.g. Anthropic's
  * {@code overloaded_error}) is handled the same way by {@link #mapThrough}: the mapping failure is held
