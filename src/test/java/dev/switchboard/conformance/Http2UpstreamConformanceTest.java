@@ -7,6 +7,7 @@ import dev.switchboard.chat.ProviderOrder;
 import dev.switchboard.chat.WireFormat;
 import dev.switchboard.config.RoutingProperties;
 import dev.switchboard.config.RoutingProperties.KeyStrategy;
+import dev.switchboard.providers.http.UpstreamPools;
 import dev.switchboard.testsupport.Gateway;
 import dev.switchboard.testsupport.Seen;
 import java.nio.charset.StandardCharsets;
@@ -84,9 +85,10 @@ class Http2UpstreamConformanceTest {
 
     @Test
     void aBurstOfStreamsOpensNoMoreConnectionsThanThereArePools() {
-        // a pool per event loop, and one for callers off the loops
-        long pools = 1 + StreamSupport.stream(HttpResources.get().onServer(LoopResources.DEFAULT_NATIVE).spliterator(), false)
-                .count();
+        // the pools of each event loop, and those for callers off the loops
+        long pools = UpstreamPools.of("count", HTTP2).poolsPerLoop()
+                * (1 + StreamSupport.stream(HttpResources.get().onServer(LoopResources.DEFAULT_NATIVE).spliterator(), false)
+                        .count());
 
         List<Seen> all = Flux.range(0, 200)
                 .flatMap(i -> Mono.fromCallable(() -> Seen.of(gateway.stream("h2"))).subscribeOn(Schedulers.boundedElastic()), 200)

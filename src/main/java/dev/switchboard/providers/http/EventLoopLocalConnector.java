@@ -15,10 +15,11 @@ import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
 /**
- * The upstream clients: one connection pool per server event loop, and each upstream call made through
- * the pool of the event loop it is subscribed on. {@link #client} hands out the Reactor Netty
- * {@link HttpClient} of that loop's lane, configured once per lane for cleartext and once for TLS
- * ({@link UpstreamClientOptions}).
+ * The upstream clients: connection pools per server event loop, and each upstream call made through
+ * a pool of the event loop it is subscribed on. {@link #client} hands out the Reactor Netty
+ * {@link HttpClient} of that loop's lane, configured once per pool for cleartext and once for TLS
+ * ({@link UpstreamClientOptions}). A lane has one pool, or over HTTP/2 a few that its calls take turns
+ * among, so that a burst can open several connections at once ({@link UpstreamPools}).
  *
  * <p>Why: Reactor Netty keeps one pool for all event loops, so a request accepted on one loop is often
  * handed a kept-alive upstream connection that lives on the other. Then every upstream read arrives on
@@ -42,12 +43,17 @@ import reactor.util.context.ContextView;
 public final class EventLoopLocalConnector implements UpstreamClients, Disposable {
 
     /**
-     * Makes the pool of loop number {@code loop} (-1 for the fallback pool); {@code loops} is how many
-     * loops there are, to divide a total limit.
+     * Makes pool number {@code pool} of loop number {@code loop} (-1 for the fallback lane); {@code loops} is
+     * how many loops there are, to divide a total limit.
      */
     @FunctionalInterface
     public interface PoolFactory {
-        ConnectionProvider create(int loop, int loops);
+        ConnectionProvider create(int loop, int loops, int pool);
+
+        /** How many pools each lane has. */
+        default int poolsPerLoop() {
+            return 1;
+        }
     }
 
     private final Supplier<EventLoopGroup> loopGroup;
@@ -67,7 +73,7 @@ public final class EventLoopLocalConnector implements UpstreamClients, Disposabl
         this.loopGroup = loopGroup;
         this.pools = pools;
         this.settings = settings;
-        this.unbound = Lane.of(null, pools.create(-1, 1), settings);
+        this.unbound = new Lane(null, -1, 1, pools, settings);
     }
 
     /**
@@ -81,8 +87,8 @@ public final class EventLoopLocalConnector implements UpstreamClients, Disposabl
     /** The client of the lane for a call subscribed now on this thread, under {@code context}. */
     @Override
     public HttpClient client(ContextView context, boolean tls) {
-        Lane lane = laneFor(Thread.currentThread(), context.getOrDefault(Affinity.class, null));
-        return tls ? lane.tls() : lane.cleartext();
+        Pool pool = poolFor(Thread.currentThread(), context.getOrDefault(Affinity.class, null));
+        return tls ? pool.tls() : pool.cleartext();
     }
 
     /** The lane whose loop is {@code thread}, or the one this thread's id picks; for tests and metrics. */
@@ -91,8 +97,23 @@ public final class EventLoopLocalConnector implements UpstreamClients, Disposabl
     }
 
     /**
+     * The pool of the request's earlier call if it made one on this lane, else the lane's next. The pool is
+     * remembered for the request's later calls, so a fallback reuses the connection its failed attempt gave
+     * back.
+     */
+    private Pool poolFor(Thread thread, Affinity affinity) {
+        Lane lane = laneFor(thread, affinity);
+        Pool earlier = affinity == null ? null : affinity.pool;
+        Pool pool = earlier != null && earlier.lane() == lane ? earlier : lane.next();
+        if (affinity != null) {
+            affinity.pool = pool;
+        }
+        return pool;
+    }
+
+    /**
      * On a loop, that loop's lane; off the loops, the lane of the request's earlier call if it made one,
-     * else the one the thread's id picks. The lane is remembered for the request's later calls.
+     * else the one the thread's id picks.
      */
     private Lane laneFor(Thread thread, Affinity affinity) {
         Lane[] known = lanes();
@@ -101,11 +122,8 @@ public final class EventLoopLocalConnector implements UpstreamClients, Disposabl
         }
         Lane lane = loopLane(thread, known);
         if (lane == null) {
-            Lane earlier = affinity == null ? null : affinity.lane;
-            lane = earlier != null ? earlier : known[(int) Math.floorMod(thread.getId(), (long) known.length)];
-        }
-        if (affinity != null) {
-            affinity.lane = lane;
+            Pool earlier = affinity == null ? null : affinity.pool;
+            lane = earlier != null ? earlier.lane() : known[(int) Math.floorMod(thread.getId(), (long) known.length)];
         }
         return lane;
     }
@@ -145,7 +163,7 @@ public final class EventLoopLocalConnector implements UpstreamClients, Disposabl
         }
         Lane[] built = new Lane[loops.size()];
         for (int i = 0; i < built.length; i++) {
-            built[i] = Lane.of(loops.get(i), pools.create(i, built.length), settings);
+            built[i] = new Lane(loops.get(i), i, built.length, pools, settings);
         }
         lanes = built;
         return built;
@@ -154,11 +172,11 @@ public final class EventLoopLocalConnector implements UpstreamClients, Disposabl
     @Override
     public synchronized void dispose() {
         disposed = true;
-        unbound.pool().dispose();
+        unbound.dispose();
         Lane[] known = lanes;
         if (known != null) {
             for (Lane lane : known) {
-                lane.pool().dispose();
+                lane.dispose();
             }
         }
     }
@@ -168,23 +186,62 @@ public final class EventLoopLocalConnector implements UpstreamClients, Disposabl
         return disposed;
     }
 
-    /** The lane a request's calls share; written by one call at a time (the calls of a request are sequential). */
+    /** The pool a request's calls share; written by one call at a time (the calls of a request are sequential). */
     private static final class Affinity {
-        volatile Lane lane;
+        volatile Pool pool;
     }
 
     /**
-     * One loop's pool and the clients that run on that loop, for {@code http} and {@code https} URLs
-     * ({@code loop} is null for the fallback).
+     * One loop's pools ({@code loop} is null for the fallback lane); its calls take turns among them. The turn
+     * counter is not atomic: two calls racing for it may meet the same pool, which costs nothing.
      */
-    record Lane(EventLoop loop, ConnectionProvider pool, HttpClient cleartext, HttpClient tls) {
+    static final class Lane {
 
-        static Lane of(EventLoop loop, ConnectionProvider pool, UpstreamClientOptions.Settings settings) {
-            HttpClient client = HttpClient.create(pool);
-            if (loop != null) {
-                client = client.runOn(loop);
+        private final EventLoop loop;
+        private final Pool[] pools;
+        private int turn;
+
+        Lane(EventLoop loop, int index, int loops, PoolFactory factory, UpstreamClientOptions.Settings settings) {
+            this.loop = loop;
+            this.pools = new Pool[Math.max(1, factory.poolsPerLoop())];
+            for (int i = 0; i < pools.length; i++) {
+                pools[i] = Pool.of(this, factory.create(index, loops, i), settings);
             }
-            return new Lane(loop, pool, settings.apply(client, false), settings.apply(client, true));
+        }
+
+        EventLoop loop() {
+            return loop;
+        }
+
+        List<Pool> pools() {
+            return List.of(pools);
+        }
+
+        Pool next() {
+            if (pools.length == 1) {
+                return pools[0];
+            }
+            int next = turn + 1 == pools.length ? 0 : turn + 1;
+            turn = next;
+            return pools[next];
+        }
+
+        void dispose() {
+            for (Pool pool : pools) {
+                pool.provider().dispose();
+            }
+        }
+    }
+
+    /** One connection pool and the clients that use it, for {@code http} and {@code https} URLs, on its lane's loop. */
+    record Pool(Lane lane, ConnectionProvider provider, HttpClient cleartext, HttpClient tls) {
+
+        static Pool of(Lane lane, ConnectionProvider provider, UpstreamClientOptions.Settings settings) {
+            HttpClient client = HttpClient.create(provider);
+            if (lane.loop() != null) {
+                client = client.runOn(lane.loop());
+            }
+            return new Pool(lane, provider, settings.apply(client, false), settings.apply(client, true));
         }
     }
 }

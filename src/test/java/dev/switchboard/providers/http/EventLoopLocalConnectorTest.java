@@ -43,7 +43,7 @@ class EventLoopLocalConnectorTest {
     private final List<String> poolsMade = new CopyOnWriteArrayList<>();
     private final AtomicReference<EventLoopGroup> started = new AtomicReference<>();
     private final EventLoopLocalConnector connector = new EventLoopLocalConnector(started::get,
-            (loop, loops) -> {
+            (loop, loops, pool) -> {
                 poolsMade.add(loop + "/" + loops);
                 return ConnectionProvider.builder("test-" + loop).maxConnections(4).build();
             },
@@ -148,10 +148,51 @@ class EventLoopLocalConnectorTest {
         EventLoopLocalConnector.Lane lane = (EventLoopLocalConnector.Lane) seen[2];
 
         assertThat(lane.loop()).isSameAs(loop);
-        assertThat(tls).isSameAs(lane.tls());
-        assertThat(cleartext).isSameAs(lane.cleartext());
+        assertThat(lane.pools()).hasSize(1);
+        assertThat(tls).isSameAs(lane.pools().get(0).tls());
+        assertThat(cleartext).isSameAs(lane.pools().get(0).cleartext());
         assertThat(tls.configuration().isSecure()).isTrue();
         assertThat(cleartext.configuration().isSecure()).isFalse();
+    }
+
+    @Test
+    void aLoopsCallsTakeTurnsAmongItsPoolsAndARequestsLaterCallsKeepThePoolOfItsFirst() {
+        EventLoopLocalConnector twoPools = new EventLoopLocalConnector(started::get,
+                new EventLoopLocalConnector.PoolFactory() {
+                    @Override
+                    public ConnectionProvider create(int loop, int loops, int pool) {
+                        return ConnectionProvider.builder("test-" + loop + "." + pool).maxConnections(4).build();
+                    }
+
+                    @Override
+                    public int poolsPerLoop() {
+                        return 2;
+                    }
+                }, (http, tls) -> http.responseTimeout(Duration.ofSeconds(5)));
+        try {
+            started.set(serverLoops.onServer(true));
+            EventLoop loop = loopsOf(started.get()).get(0);
+            Mono<Answer> call = Mono.deferContextual(context -> twoPools.client(context, false).get().uri(root)
+                    .responseContent().aggregate().asString()
+                    .map(port -> new Answer(port, Thread.currentThread().getName())));
+            // the second call made on the loop once the first gave its connection back
+            Mono<List<Answer>> twoCalls = call.flatMap(first -> Mono.delay(Duration.ofMillis(50))
+                            .publishOn(Schedulers.fromExecutor(loop)).then(call).map(second -> List.of(first, second)))
+                    .subscribeOn(Schedulers.fromExecutor(loop));
+
+            List<Answer> turns = twoCalls.block(Duration.ofSeconds(5));
+            List<Answer> oneRequest = twoCalls.contextWrite(EventLoopLocalConnector.sameLoopAcrossCalls())
+                    .block(Duration.ofSeconds(5));
+
+            assertThat(turns.get(0).port()).as("one connection in each pool").isNotEqualTo(turns.get(1).port());
+            assertThat(oneRequest.get(1).port()).as("the connection the first call gave back")
+                    .isEqualTo(oneRequest.get(0).port());
+            assertThat(turns).extracting(Answer::thread).containsOnly(threadOf(loop));
+            assertThat(Mono.fromCallable(() -> twoPools.laneOf(Thread.currentThread()).pools())
+                    .subscribeOn(Schedulers.fromExecutor(loop)).block(Duration.ofSeconds(5))).hasSize(2);
+        } finally {
+            twoPools.dispose();
+        }
     }
 
     @Test

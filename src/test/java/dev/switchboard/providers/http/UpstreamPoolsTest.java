@@ -28,6 +28,7 @@ import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
 /**
  * The HTTP/2 pools: a burst of streams onto a pool with no connection yet is answered in full on a few
@@ -47,7 +48,7 @@ class UpstreamPoolsTest {
                 return response.sendString(Mono.just("ok").delayElement(Duration.ofMillis(300)));
             })
             .bindNow();
-    private final ConnectionProvider pool = UpstreamPools.of("test", routing(true)).create(-1, 1);
+    private final ConnectionProvider pool = UpstreamPools.of("test", routing(true)).create(-1, 1, 0);
 
     @AfterEach
     void stop() {
@@ -84,13 +85,46 @@ class UpstreamPoolsTest {
         }
     }
 
+    /**
+     * When opening a connection is slow (a loaded machine: here the upstream's first bytes come 300 ms late), a
+     * pool that opens one connection at a time keeps a burst waiting for ten of them in a row. A loop's
+     * HTTP/2 pools open theirs side by side, and still fill each one to the upstream's limit.
+     */
+    @Test
+    void aBurstOpensSeveralConnectionsAtOnceWhenEachIsSlowToOpen() throws Exception {
+        RoutingProperties http2 = routing(true);
+        LoopResources loops = LoopResources.create("pools-test", 1, true);
+        EventLoopLocalConnector connector = new EventLoopLocalConnector(() -> loops.onServer(true),
+                UpstreamPools.of("burst", http2), UpstreamClientOptions.of(http2));
+        try (SlowStartProxy proxy = new SlowStartProxy(upstream.port(), Duration.ofMillis(300))) {
+            int streams = 10 * STREAMS_PER_CONNECTION;
+
+            List<String> answers = burst(proxy.port(), streams,
+                    Mono.deferContextual(context -> Mono.just(connector.client(context, false))));
+
+            assertThat(answers).hasSize(streams).containsOnly("ok");
+            assertThat(proxy.mostOpeningAtOnce()).isEqualTo(UpstreamPools.HTTP2_POOLS_PER_LOOP);
+            assertThat(connections).hasSizeLessThanOrEqualTo(
+                    streams / STREAMS_PER_CONNECTION + UpstreamPools.HTTP2_POOLS_PER_LOOP - 1);
+            assertThat(proxy.resets()).isZero();
+        } finally {
+            connector.dispose();
+            loops.disposeLater().block(Duration.ofSeconds(5));
+        }
+    }
+
     /** {@code streams} requests at once through the pool; each answer, or the failure it ended with. */
     private List<String> burst(int port, int streams) {
-        HttpClient client = HttpClient.create(pool).protocol(HttpProtocol.H2C).responseTimeout(Duration.ofSeconds(10));
+        return burst(port, streams, Mono.just(HttpClient.create(pool).protocol(HttpProtocol.H2C)));
+    }
+
+    /** {@code streams} requests at once, each through the client {@code clients} gives it. */
+    private static List<String> burst(int port, int streams, Mono<HttpClient> clients) {
         return Flux.range(0, streams)
-                .flatMap(i -> client.post().uri("http://127.0.0.1:" + port + "/")
+                .flatMap(i -> clients.flatMap(client -> client.responseTimeout(Duration.ofSeconds(10))
+                        .post().uri("http://127.0.0.1:" + port + "/")
                         .send(ByteBufFlux.fromString(Mono.just("{}")))
-                        .responseContent().aggregate().asString()
+                        .responseContent().aggregate().asString())
                         .onErrorResume(error -> Mono.just(error.toString())), streams)
                 .collectList()
                 .block(Duration.ofSeconds(30));
@@ -103,8 +137,8 @@ class UpstreamPoolsTest {
     }
 
     /**
-     * A TCP proxy for h2c that holds back what the upstream sends on each new connection for a while, and
-     * counts the streams reset either way.
+     * A TCP proxy for h2c that holds back what the upstream sends on each new connection for a while, counts
+     * the streams reset either way, and the most connections held back at once (being opened).
      */
     private static final class SlowStartProxy implements AutoCloseable {
 
@@ -112,6 +146,8 @@ class UpstreamPoolsTest {
         private static final byte RST_STREAM = 0x3;
 
         private final AtomicInteger resets = new AtomicInteger();
+        private final AtomicInteger opening = new AtomicInteger();
+        private final AtomicInteger mostOpening = new AtomicInteger();
         private final ServerSocket server = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
         private final int target;
         private final Duration holdBack;
@@ -130,11 +166,16 @@ class UpstreamPoolsTest {
             return resets.get();
         }
 
+        int mostOpeningAtOnce() {
+            return mostOpening.get();
+        }
+
         private void accept() {
             while (!server.isClosed()) {
                 try {
                     Socket client = server.accept();
                     Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
+                    mostOpening.accumulateAndGet(opening.incrementAndGet(), Math::max);
                     daemon(() -> copy(client, upstream, Duration.ZERO, CLIENT_PREFACE));
                     daemon(() -> copy(upstream, client, holdBack, 0));
                 } catch (IOException closed) {
@@ -146,7 +187,10 @@ class UpstreamPoolsTest {
         /** Copies one direction, counting its HTTP/2 RST_STREAM frames; {@code preface}: the client's 24 bytes. */
         private void copy(Socket from, Socket to, Duration holdBack, int preface) {
             try (from; to) {
-                Thread.sleep(holdBack.toMillis());
+                if (!holdBack.isZero()) {
+                    Thread.sleep(holdBack.toMillis());
+                    opening.decrementAndGet();
+                }
                 InputStream in = from.getInputStream();
                 OutputStream out = to.getOutputStream();
                 out.write(in.readNBytes(preface));
