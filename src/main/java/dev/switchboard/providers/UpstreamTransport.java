@@ -105,7 +105,10 @@ public final class UpstreamTransport {
         return Flux.deferContextual(context -> {
             Map<String, String> attempt = UpstreamHeaders.in(context);
             return clients.client(context, "https".equalsIgnoreCase(uri.getScheme())).request(method).uri(uri)
-                    .send((request, out) -> send(request, out, attempt, stream, body))
+                    .send((request, out) -> {
+                        UpstreamRequestSent.tell(context);
+                        return send(request, out, attempt, stream, body);
+                    })
                     // deferred: a receiver that throws still ends inside the response, which then lets the connection go
                     .response((response, content) -> Flux.defer(() -> receiver.apply(response,
                             UpstreamBodyLimit.count(content, maxBodyBytes))));

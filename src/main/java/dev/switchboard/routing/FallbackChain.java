@@ -164,8 +164,8 @@ public final class FallbackChain {
 
     /** The upstream stream of one candidate through the first-chunk probe. */
     private Flux<ChatChunk> probedStream(RequestRun run, Candidate candidate, long start) {
-        return probe.guard(candidate.client().stream(candidate.request(run.command())),
-                min(firstChunkTimeout, run.remaining(start)));
+        return probe.guard(candidate.client().stream(candidate.request(run.command())), firstChunkTimeout,
+                run.remaining(start));
     }
 
     /** The chunks, or an error when the stream ends without any content. */
@@ -599,9 +599,5 @@ public final class FallbackChain {
         return attempts.stream()
                 .map(a -> a.provider() + " (" + a.key() + "): " + a.errorClass().code() + (a.status() > 0 ? " " + a.status() : ""))
                 .collect(Collectors.joining("; "));
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 }

@@ -12,8 +12,9 @@ import reactor.core.publisher.Flux;
  * timer for all three):
  *
  * <ul>
- *   <li>a first-content deadline: the first chunk that is not a keep-alive must arrive within it
- *       (comments and pings do not count, so a provider that only sends keep-alives still times out);
+ *   <li>a first-content deadline: the first chunk that is not a keep-alive must arrive within it of the
+ *       request going out (comments and pings do not count, so a provider that only sends keep-alives still
+ *       times out), and within the request's deadline;
  *   <li>an idle timeout: no more than this between two reads of any kind (keep-alives reset it);
  *   <li>a cap on the whole stream, so an endless upstream is cut off.
  * </ul>
@@ -36,9 +37,13 @@ final class FirstChunkProbe {
         this.maxStream = maxStream;
     }
 
-    /** The upstream stream with the probe's timing: its first content within {@code firstContent}. */
-    Flux<ChatChunk> guard(Flux<ChatChunk> upstream, Duration firstContent) {
-        return new StreamDeadlines(upstream, idle.toMillis(), maxStream.toMillis(), firstContent.toMillis())
+    /**
+     * The upstream stream with the probe's timing: its first content within {@code firstContent} of its
+     * request going out, and within {@code requestLeft} (what is left of the request's deadline) of now.
+     */
+    Flux<ChatChunk> guard(Flux<ChatChunk> upstream, Duration firstContent, Duration requestLeft) {
+        return new StreamDeadlines(upstream, idle.toMillis(), maxStream.toMillis(), firstContent.toMillis(),
+                requestLeft.toMillis())
                 .transform(FirstChunkProbe::contentFirst);
     }
 

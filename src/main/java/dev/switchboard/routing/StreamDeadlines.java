@@ -3,6 +3,7 @@ package dev.switchboard.routing;
 import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.providers.ChatChunk;
+import dev.switchboard.providers.UpstreamRequestSent;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -18,10 +19,18 @@ import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
 
 /**
- * The three deadlines of one upstream stream with one timer: the first content ({@link ChatChunk#isContent()})
- * within {@code firstContent} of subscribing, no more than {@code idle} between two chunks of any kind
- * (keep-alives count), the whole stream within {@code maxStream}. The first one missed fails the stream with
- * a {@link ErrorClass#TIMEOUT} (and cancels the upstream).
+ * The deadlines of one upstream stream with one timer: the first content ({@link ChatChunk#isContent()})
+ * within {@code firstContent}, no more than {@code idle} between two chunks of any kind (keep-alives count),
+ * the whole stream within {@code maxStream}, and the first content no later than {@code requestLeft} after
+ * subscribing (what is left of the request's deadline). The first one missed fails the stream with a
+ * {@link ErrorClass#TIMEOUT} (and cancels the upstream).
+ *
+ * <p>The first-content and idle deadlines count from subscribing, and start again when the transport says
+ * the request went out ({@link UpstreamRequestSent}): a stream that waited for an upstream connection (the
+ * gateway's own queue, bounded by the pool's acquire timeout) gets its whole first-content time from the
+ * upstream. Counted from subscribing, a burst that waited seconds for connections timed out in bulk once its
+ * requests were out, and each such timeout resets an upstream stream (docs/PERFORMANCE.md). A source that never
+ * says so (a test's) keeps the deadlines from subscribing.
  *
  * <p>Why not {@code timeout(...)}: its per-element timeout cancels a scheduled task and schedules a new one
  * for every chunk, two operations on the parallel scheduler's shared delay queue per chunk and several
@@ -38,13 +47,15 @@ final class StreamDeadlines extends FluxOperator<ChatChunk, ChatChunk> {
     private final long idleMillis;
     private final long maxStreamMillis;
     private final long firstContentMillis;
+    private final long requestLeftMillis;
 
-    StreamDeadlines(Flux<ChatChunk> source, long idleMillis, long maxStreamMillis,
-            long firstContentMillis) {
+    StreamDeadlines(Flux<ChatChunk> source, long idleMillis, long maxStreamMillis, long firstContentMillis,
+            long requestLeftMillis) {
         super(source);
         this.idleMillis = idleMillis;
         this.maxStreamMillis = maxStreamMillis;
         this.firstContentMillis = firstContentMillis;
+        this.requestLeftMillis = requestLeftMillis;
     }
 
     @Override
@@ -52,7 +63,7 @@ final class StreamDeadlines extends FluxOperator<ChatChunk, ChatChunk> {
         source.subscribe(new Watch(actual, this));
     }
 
-    static final class Watch implements CoreSubscriber<ChatChunk>, Subscription, Runnable {
+    static final class Watch implements CoreSubscriber<ChatChunk>, Subscription, Runnable, UpstreamRequestSent.Listener {
 
         /** The state once the stream ended (completed, failed, cancelled): negative even after increments. */
         private static final int DONE = Integer.MIN_VALUE / 2;
@@ -63,8 +74,11 @@ final class StreamDeadlines extends FluxOperator<ChatChunk, ChatChunk> {
         private final CoreSubscriber<? super ChatChunk> actual;
         private final StreamDeadlines deadlines;
         private final Scheduler timers = Schedulers.parallel();
-        private final long contentDeadline;
+        private final Context context;
+        private final long requestDeadline;
         private final long streamDeadline;
+        /** When the first content is due: moves when the request goes out, never past the request deadline. */
+        private volatile long contentDeadline;
         private @Nullable Subscription upstream;
         /** How many chunks are being emitted now (more than one when emitting recursively), or {@link #DONE}. */
         private volatile int state;
@@ -75,9 +89,11 @@ final class StreamDeadlines extends FluxOperator<ChatChunk, ChatChunk> {
         Watch(CoreSubscriber<? super ChatChunk> actual, StreamDeadlines deadlines) {
             this.actual = actual;
             this.deadlines = deadlines;
+            this.context = UpstreamRequestSent.listen(actual.currentContext(), this);
             long now = now();
             this.lastElement = now;
-            this.contentDeadline = now + deadlines.firstContentMillis;
+            this.requestDeadline = now + deadlines.requestLeftMillis;
+            this.contentDeadline = Math.min(requestDeadline, now + deadlines.firstContentMillis);
             this.streamDeadline = now + deadlines.maxStreamMillis;
         }
 
@@ -86,9 +102,23 @@ final class StreamDeadlines extends FluxOperator<ChatChunk, ChatChunk> {
             return timers.now(TimeUnit.MILLISECONDS);
         }
 
+        /** The subscriber's context, with this watch told when the upstream request goes out. */
         @Override
         public Context currentContext() {
-            return actual.currentContext();
+            return context;
+        }
+
+        /**
+         * The first-content and idle deadlines start again now. The timer needs no new setting: set for an earlier
+         * deadline, it finds this one not yet passed and sets itself again.
+         */
+        @Override
+        public void requestSent() {
+            long now = now();
+            lastElement = now;
+            if (!contentSeen) {
+                contentDeadline = Math.min(requestDeadline, now + deadlines.firstContentMillis);
+            }
         }
 
         @Override
@@ -168,8 +198,9 @@ final class StreamDeadlines extends FluxOperator<ChatChunk, ChatChunk> {
 
         private @Nullable RuntimeException missedDeadline(long now) {
             if (!contentSeen && now >= contentDeadline) {
-                return UpstreamException.of(ErrorClass.TIMEOUT, "no content from upstream within "
-                        + deadlines.firstContentMillis + " ms");
+                return UpstreamException.of(ErrorClass.TIMEOUT, contentDeadline == requestDeadline
+                        ? "no content from upstream within the request deadline"
+                        : "no content from upstream within " + deadlines.firstContentMillis + " ms");
             }
             if (now >= streamDeadline) {
                 return UpstreamException.of(ErrorClass.TIMEOUT, "stream exceeded the maximum duration of "

@@ -9,19 +9,25 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.ConnectionProvider;
 import reactor.util.context.Context;
 
 /**
  * The transport's header set is built once and goes out on every request as it is; what belongs to one
- * attempt (its {@code traceparent}) goes on that request only.
+ * attempt (its {@code traceparent}) goes on that request only, and the attempt is told when its request goes out.
  */
 class UpstreamTransportTest {
 
@@ -74,6 +80,39 @@ class UpstreamTransportTest {
     }
 
     @Test
+    void tellsTheAttemptWhenItsRequestGoesOutNotWhileItWaitsForAConnection() throws Exception {
+        Sinks.Empty<Void> release = Sinks.empty();
+        CountDownLatch firstArrived = new CountDownLatch(1);
+        DisposableServer held = HttpServer.create().host("127.0.0.1").port(0)
+                .handle((request, response) -> {
+                    firstArrived.countDown();
+                    return request.receive().then(response.sendString(release.asMono().then(Mono.just("ok"))).then());
+                })
+                .bindNow();
+        ConnectionProvider oneConnection = ConnectionProvider.builder("one").maxConnections(1).build();
+        UpstreamTransport queued = new UpstreamTransport(UpstreamClients.of(HttpClient.create(oneConnection)),
+                "http://127.0.0.1:" + held.port() + "/v1", List.of(), Long.MAX_VALUE);
+        AtomicInteger told = new AtomicInteger();
+        try {
+            CompletableFuture<String> first = answer(queued, Function.identity()).toFuture();
+            assertThat(firstArrived.await(5, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<String> second = answer(queued,
+                    context -> UpstreamRequestSent.listen(context, told::incrementAndGet)).toFuture();
+
+            Thread.sleep(200);
+            assertThat(told).as("waiting for the one connection").hasValue(0);
+            release.tryEmitEmpty();
+
+            assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("ok");
+            assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo("ok");
+            assertThat(told).hasValue(1);
+        } finally {
+            oneConnection.disposeLater().block(Duration.ofSeconds(5));
+            held.disposeNow();
+        }
+    }
+
+    @Test
     void anEndpointIsResolvedOnceAndReusedAfterwards() {
         URI first = transport.uri("/chat/completions");
 
@@ -84,6 +123,13 @@ class UpstreamTransportTest {
     @Test
     void itsNameNeverShowsTheHeaders() {
         assertThat(transport.toString()).doesNotContain("sk-test").contains("/v1");
+    }
+
+    private static Mono<String> answer(UpstreamTransport transport, Function<Context, Context> context) {
+        return transport.exchange(HttpMethod.POST, transport.uri("/chat/completions"), "{}".getBytes(), true,
+                        (response, body) -> body.map(buffer -> buffer.toString(StandardCharsets.UTF_8)))
+                .collectList().map(parts -> String.join("", parts))
+                .contextWrite(context);
     }
 
     private void call(boolean stream, Function<Context, Context> context) {

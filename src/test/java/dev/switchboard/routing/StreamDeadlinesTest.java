@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.providers.ChatChunk;
+import dev.switchboard.providers.UpstreamRequestSent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,16 +14,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import reactor.test.publisher.TestPublisher;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
-/** One timer keeps all three deadlines of an upstream stream, in virtual time. */
+/**
+ * One timer keeps all the deadlines of an upstream stream, in virtual time; the first-content and idle ones
+ * count from when the request went out, when the source says so.
+ */
 class StreamDeadlinesTest {
 
     private static final long IDLE = 1_000;
     private static final long MAX_STREAM = 10_000;
     private static final long FIRST_CONTENT = 3_000;
+    private static final long REQUEST_LEFT = 60_000;
     private static final ChatChunk TEXT = new ChatChunk.Delta(0, "Hi");
 
     private final TestPublisher<ChatChunk> upstream = TestPublisher.createCold();
@@ -33,7 +39,7 @@ class StreamDeadlinesTest {
     }
 
     private StreamDeadlines deadlines() {
-        return new StreamDeadlines(upstream.flux(), IDLE, MAX_STREAM, FIRST_CONTENT);
+        return new StreamDeadlines(upstream.flux(), IDLE, MAX_STREAM, FIRST_CONTENT, REQUEST_LEFT);
     }
 
     @Test
@@ -58,6 +64,49 @@ class StreamDeadlinesTest {
     }
 
     @Test
+    void theFirstContentDeadlineStartsWhenTheRequestGoesOutNotWhileItWaitsForAConnection() {
+        // the request goes out after 2.5 s waiting for a connection; content 2.9 s later (5.4 s in all, 3 s allowed)
+        Flux<ChatChunk> answer = Mono.delay(Duration.ofMillis(2_900)).map(i -> TEXT).flux();
+
+        StepVerifier.withVirtualTime(() -> new StreamDeadlines(sentAfter(Duration.ofMillis(2_500), answer), 5_000,
+                        MAX_STREAM, FIRST_CONTENT, REQUEST_LEFT))
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(5_400))
+                .expectNext(TEXT)
+                .expectComplete()
+                .verify(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void theIdleTimeoutCountsFromTheRequestGoingOut() {
+        StepVerifier.withVirtualTime(() -> new StreamDeadlines(sentAfter(Duration.ofMillis(2_500), Flux.never()), 3_000,
+                        MAX_STREAM, 10_000, REQUEST_LEFT))
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(5_400))
+                .thenAwait(Duration.ofMillis(100))
+                .expectErrorSatisfies(e -> assertTimeout(e, "upstream sent nothing for 3000 ms"))
+                .verify(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void theRequestDeadlineStillBoundsTheFirstContentOfARequestThatWentOutLate() {
+        StepVerifier.withVirtualTime(() -> new StreamDeadlines(sentAfter(Duration.ofMillis(2_500), Flux.never()), 5_000,
+                        MAX_STREAM, FIRST_CONTENT, 4_000))
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(3_900))
+                .thenAwait(Duration.ofMillis(100))
+                .expectErrorSatisfies(e -> assertTimeout(e, "no content from upstream within the request deadline"))
+                .verify(Duration.ofSeconds(5));
+    }
+
+    /** A source whose request goes out (as the transport says, {@link UpstreamRequestSent}) after {@code waited}. */
+    private static Flux<ChatChunk> sentAfter(Duration waited, Flux<ChatChunk> answer) {
+        return Flux.deferContextual(context -> Mono.delay(waited)
+                .doOnNext(i -> UpstreamRequestSent.tell(context))
+                .thenMany(answer));
+    }
+
+    @Test
     void aSilenceLongerThanTheIdleTimeoutAfterContentFailsTheStream() {
         StepVerifier.withVirtualTime(this::deadlines)
                 .expectSubscription()
@@ -73,7 +122,7 @@ class StreamDeadlinesTest {
     @Test
     void aStreamThatKeepsSendingIsCutAtItsMaximumDuration() {
         StepVerifier.withVirtualTime(() -> new StreamDeadlines(Flux.interval(Duration.ofMillis(800)).map(i -> TEXT),
-                        IDLE, MAX_STREAM, FIRST_CONTENT))
+                        IDLE, MAX_STREAM, FIRST_CONTENT, REQUEST_LEFT))
                 .expectSubscription()
                 .thenAwait(Duration.ofMillis(MAX_STREAM))
                 .expectNextCount(12)
@@ -127,7 +176,7 @@ class StreamDeadlinesTest {
     void chunksAskedForOneAtATimeFromWithinTheSubscriberAllArrive() {
         List<ChatChunk> received = new ArrayList<>();
         new StreamDeadlines(Flux.range(0, 100).map(i -> (ChatChunk) new ChatChunk.Delta(0, "t" + i)), IDLE,
-                MAX_STREAM, FIRST_CONTENT)
+                MAX_STREAM, FIRST_CONTENT, REQUEST_LEFT)
                 .subscribe(new BaseSubscriber<ChatChunk>() {
                     @Override
                     protected void hookOnSubscribe(org.reactivestreams.Subscription subscription) {
