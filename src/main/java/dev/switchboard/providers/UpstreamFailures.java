@@ -23,12 +23,19 @@ public final class UpstreamFailures {
 
     private static final Logger log = LoggerFactory.getLogger(UpstreamFailures.class);
 
+    /** Reactor Netty's pool timeout, by name: Reactor Netty shades the reactor-pool class it throws. */
+    private static final String POOL_ACQUIRE_TIMEOUT = "PoolAcquireTimeoutException";
+
     private UpstreamFailures() {
     }
 
     public static UpstreamException classify(Throwable error) {
         if (error instanceof UpstreamException upstream) {
             return upstream;
+        }
+        if (error instanceof TimeoutException && POOL_ACQUIRE_TIMEOUT.equals(error.getClass().getSimpleName())) {
+            // the gateway's own queue: every connection to this upstream was busy (HTTP/1.1) or full (HTTP/2)
+            return UpstreamException.of(ErrorClass.TIMEOUT, "no upstream connection free in time");
         }
         if (error instanceof TimeoutException || error instanceof ReadTimeoutException
                 || error instanceof WriteTimeoutException) {

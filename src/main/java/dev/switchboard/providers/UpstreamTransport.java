@@ -104,9 +104,10 @@ public final class UpstreamTransport {
             BiFunction<HttpClientResponse, Flux<ByteBuf>, Publisher<T>> receiver) {
         return Flux.deferContextual(context -> {
             Map<String, String> attempt = UpstreamHeaders.in(context);
+            RequestProgress.connecting(context);
             return clients.client(context, "https".equalsIgnoreCase(uri.getScheme())).request(method).uri(uri)
                     .send((request, out) -> {
-                        UpstreamRequestSent.tell(context);
+                        RequestProgress.sent(context);
                         return send(request, out, attempt, stream, body);
                     })
                     // deferred: a receiver that throws still ends inside the response, which then lets the connection go

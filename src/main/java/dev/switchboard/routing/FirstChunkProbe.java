@@ -39,7 +39,8 @@ final class FirstChunkProbe {
 
     /**
      * The upstream stream with the probe's timing: its first content within {@code firstContent} of its
-     * request going out, and within {@code requestLeft} (what is left of the request's deadline) of now.
+     * request going out, and within {@code requestLeft} (what is left of the request's deadline) of now, which
+     * alone bounds a wait for a connection.
      */
     Flux<ChatChunk> guard(Flux<ChatChunk> upstream, Duration firstContent, Duration requestLeft) {
         return new StreamDeadlines(upstream, idle.toMillis(), maxStream.toMillis(), firstContent.toMillis(),

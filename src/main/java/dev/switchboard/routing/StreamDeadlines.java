@@ -3,7 +3,7 @@ package dev.switchboard.routing;
 import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.providers.ChatChunk;
-import dev.switchboard.providers.UpstreamRequestSent;
+import dev.switchboard.providers.RequestProgress;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -25,12 +25,12 @@ import reactor.util.context.Context;
  * subscribing (what is left of the request's deadline). The first one missed fails the stream with a
  * {@link ErrorClass#TIMEOUT} (and cancels the upstream).
  *
- * <p>The first-content and idle deadlines count from subscribing, and start again when the transport says
- * the request went out ({@link UpstreamRequestSent}): a stream that waited for an upstream connection (the
- * gateway's own queue, bounded by the pool's acquire timeout) gets its whole first-content time from the
- * upstream. Counted from subscribing, a burst that waited seconds for connections timed out in bulk once its
- * requests were out, and each such timeout resets an upstream stream (docs/PERFORMANCE.md). A source that never
- * says so (a test's) keeps the deadlines from subscribing.
+ * <p>The first-content and idle deadlines count from when the request went out, as the transport tells
+ * ({@link RequestProgress}). While it says the request waits for a connection (the gateway's own queue) only
+ * the request's deadline and the stream's cap apply, so a stream that waited gets its whole first-content time
+ * from the upstream, and a waiting stream keeps its place in the queue instead of timing out and queueing
+ * again at its end (docs/PERFORMANCE.md). A source that tells nothing (a test's) has the deadlines count from
+ * subscribing.
  *
  * <p>Why not {@code timeout(...)}: its per-element timeout cancels a scheduled task and schedules a new one
  * for every chunk, two operations on the parallel scheduler's shared delay queue per chunk and several
@@ -63,7 +63,7 @@ final class StreamDeadlines extends FluxOperator<ChatChunk, ChatChunk> {
         source.subscribe(new Watch(actual, this));
     }
 
-    static final class Watch implements CoreSubscriber<ChatChunk>, Subscription, Runnable, UpstreamRequestSent.Listener {
+    static final class Watch implements CoreSubscriber<ChatChunk>, Subscription, Runnable, RequestProgress.Listener {
 
         /** The state once the stream ended (completed, failed, cancelled): negative even after increments. */
         private static final int DONE = Integer.MIN_VALUE / 2;
@@ -79,6 +79,8 @@ final class StreamDeadlines extends FluxOperator<ChatChunk, ChatChunk> {
         private final long streamDeadline;
         /** When the first content is due: moves when the request goes out, never past the request deadline. */
         private volatile long contentDeadline;
+        /** Whether the transport said the request waits for a connection and not yet that it went out. */
+        private volatile boolean connecting;
         private @Nullable Subscription upstream;
         /** How many chunks are being emitted now (more than one when emitting recursively), or {@link #DONE}. */
         private volatile int state;
@@ -89,7 +91,7 @@ final class StreamDeadlines extends FluxOperator<ChatChunk, ChatChunk> {
         Watch(CoreSubscriber<? super ChatChunk> actual, StreamDeadlines deadlines) {
             this.actual = actual;
             this.deadlines = deadlines;
-            this.context = UpstreamRequestSent.listen(actual.currentContext(), this);
+            this.context = RequestProgress.listen(actual.currentContext(), this);
             long now = now();
             this.lastElement = now;
             this.requestDeadline = now + deadlines.requestLeftMillis;
@@ -109,15 +111,31 @@ final class StreamDeadlines extends FluxOperator<ChatChunk, ChatChunk> {
         }
 
         /**
-         * The first-content and idle deadlines start again now. The timer needs no new setting: set for an earlier
-         * deadline, it finds this one not yet passed and sets itself again.
+         * Until the request goes out only the request deadline and the cap count. The timer needs no new setting:
+         * set for an earlier deadline, it finds it gone and sets itself for the next.
          */
         @Override
-        public void requestSent() {
+        public void connecting() {
+            connecting = true;
+        }
+
+        /**
+         * The first-content and idle deadlines start now. They may come before the deadline the timer was set for
+         * while the request waited, so it is set again.
+         */
+        @Override
+        public void sent() {
             long now = now();
             lastElement = now;
             if (!contentSeen) {
                 contentDeadline = Math.min(requestDeadline, now + deadlines.firstContentMillis);
+            }
+            if (connecting) {
+                connecting = false;
+                disarm();
+                if (state >= 0) {
+                    arm(now);
+                }
             }
         }
 
@@ -197,7 +215,11 @@ final class StreamDeadlines extends FluxOperator<ChatChunk, ChatChunk> {
         }
 
         private @Nullable RuntimeException missedDeadline(long now) {
-            if (!contentSeen && now >= contentDeadline) {
+            boolean waiting = connecting;
+            if (waiting && now >= requestDeadline) {
+                return UpstreamException.of(ErrorClass.TIMEOUT, "no upstream connection free within the request deadline");
+            }
+            if (!waiting && !contentSeen && now >= contentDeadline) {
                 return UpstreamException.of(ErrorClass.TIMEOUT, contentDeadline == requestDeadline
                         ? "no content from upstream within the request deadline"
                         : "no content from upstream within " + deadlines.firstContentMillis + " ms");
@@ -206,7 +228,7 @@ final class StreamDeadlines extends FluxOperator<ChatChunk, ChatChunk> {
                 return UpstreamException.of(ErrorClass.TIMEOUT, "stream exceeded the maximum duration of "
                         + deadlines.maxStreamMillis / 1000 + " s");
             }
-            if (now >= lastElement + deadlines.idleMillis) {
+            if (!waiting && now >= lastElement + deadlines.idleMillis) {
                 return UpstreamException.of(ErrorClass.TIMEOUT, "upstream sent nothing for "
                         + deadlines.idleMillis + " ms");
             }
@@ -215,9 +237,14 @@ final class StreamDeadlines extends FluxOperator<ChatChunk, ChatChunk> {
 
         /** Sets the timer for the nearest deadline still ahead. */
         private void arm(long now) {
-            long next = Math.min(streamDeadline, lastElement + deadlines.idleMillis);
-            if (!contentSeen) {
-                next = Math.min(next, contentDeadline);
+            long next;
+            if (connecting) {
+                next = Math.min(streamDeadline, requestDeadline);
+            } else {
+                next = Math.min(streamDeadline, lastElement + deadlines.idleMillis);
+                if (!contentSeen) {
+                    next = Math.min(next, contentDeadline);
+                }
             }
             try {
                 timer = timers.schedule(this, Math.max(1, next - now), TimeUnit.MILLISECONDS);

@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -92,20 +91,31 @@ class UpstreamTransportTest {
         ConnectionProvider oneConnection = ConnectionProvider.builder("one").maxConnections(1).build();
         UpstreamTransport queued = new UpstreamTransport(UpstreamClients.of(HttpClient.create(oneConnection)),
                 "http://127.0.0.1:" + held.port() + "/v1", List.of(), Long.MAX_VALUE);
-        AtomicInteger told = new AtomicInteger();
+        List<String> told = new CopyOnWriteArrayList<>();
+        RequestProgress.Listener listener = new RequestProgress.Listener() {
+            @Override
+            public void connecting() {
+                told.add("connecting");
+            }
+
+            @Override
+            public void sent() {
+                told.add("sent");
+            }
+        };
         try {
             CompletableFuture<String> first = answer(queued, Function.identity()).toFuture();
             assertThat(firstArrived.await(5, TimeUnit.SECONDS)).isTrue();
-            CompletableFuture<String> second = answer(queued,
-                    context -> UpstreamRequestSent.listen(context, told::incrementAndGet)).toFuture();
+            CompletableFuture<String> second = answer(queued, context -> RequestProgress.listen(context, listener))
+                    .toFuture();
 
             Thread.sleep(200);
-            assertThat(told).as("waiting for the one connection").hasValue(0);
+            assertThat(told).as("waiting for the one connection").containsExactly("connecting");
             release.tryEmitEmpty();
 
             assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("ok");
             assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo("ok");
-            assertThat(told).hasValue(1);
+            assertThat(told).containsExactly("connecting", "sent");
         } finally {
             oneConnection.disposeLater().block(Duration.ofSeconds(5));
             held.disposeNow();

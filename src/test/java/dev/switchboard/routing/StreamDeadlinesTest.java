@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.providers.ChatChunk;
-import dev.switchboard.providers.UpstreamRequestSent;
+import dev.switchboard.providers.RequestProgress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,13 +65,14 @@ class StreamDeadlinesTest {
 
     @Test
     void theFirstContentDeadlineStartsWhenTheRequestGoesOutNotWhileItWaitsForAConnection() {
-        // the request goes out after 2.5 s waiting for a connection; content 2.9 s later (5.4 s in all, 3 s allowed)
+        // the request waits 5 s for a connection (longer than the idle and first-content deadlines, 4 and 3 s),
+        // then its content comes 2.9 s after it went out
         Flux<ChatChunk> answer = Mono.delay(Duration.ofMillis(2_900)).map(i -> TEXT).flux();
 
-        StepVerifier.withVirtualTime(() -> new StreamDeadlines(sentAfter(Duration.ofMillis(2_500), answer), 5_000,
+        StepVerifier.withVirtualTime(() -> new StreamDeadlines(sentAfter(Duration.ofMillis(5_000), answer), 4_000,
                         MAX_STREAM, FIRST_CONTENT, REQUEST_LEFT))
                 .expectSubscription()
-                .expectNoEvent(Duration.ofMillis(5_400))
+                .expectNoEvent(Duration.ofMillis(7_900))
                 .expectNext(TEXT)
                 .expectComplete()
                 .verify(Duration.ofSeconds(5));
@@ -89,6 +90,17 @@ class StreamDeadlinesTest {
     }
 
     @Test
+    void aRequestStillWaitingForAConnectionAtTheRequestDeadlineFailsSayingSo() {
+        StepVerifier.withVirtualTime(() -> new StreamDeadlines(sentAfter(Duration.ofMillis(9_000), Flux.never()), IDLE,
+                        MAX_STREAM, FIRST_CONTENT, 8_000))
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(7_900))
+                .thenAwait(Duration.ofMillis(100))
+                .expectErrorSatisfies(e -> assertTimeout(e, "no upstream connection free within the request deadline"))
+                .verify(Duration.ofSeconds(5));
+    }
+
+    @Test
     void theRequestDeadlineStillBoundsTheFirstContentOfARequestThatWentOutLate() {
         StepVerifier.withVirtualTime(() -> new StreamDeadlines(sentAfter(Duration.ofMillis(2_500), Flux.never()), 5_000,
                         MAX_STREAM, FIRST_CONTENT, 4_000))
@@ -99,11 +111,15 @@ class StreamDeadlinesTest {
                 .verify(Duration.ofSeconds(5));
     }
 
-    /** A source whose request goes out (as the transport says, {@link UpstreamRequestSent}) after {@code waited}. */
+    /**
+     * A source whose request waits {@code waited} for a connection and then goes out, as the transport tells
+     * ({@link RequestProgress}), and then answers {@code answer}.
+     */
     private static Flux<ChatChunk> sentAfter(Duration waited, Flux<ChatChunk> answer) {
-        return Flux.deferContextual(context -> Mono.delay(waited)
-                .doOnNext(i -> UpstreamRequestSent.tell(context))
-                .thenMany(answer));
+        return Flux.deferContextual(context -> {
+            RequestProgress.connecting(context);
+            return Mono.delay(waited).doOnNext(i -> RequestProgress.sent(context)).thenMany(answer);
+        });
     }
 
     @Test
