@@ -17,13 +17,12 @@ import reactor.netty.resources.ConnectionProvider;
  * {@code bench/hold}); with it, 31.
  *
  * <p>The price of that rule is that such a pool opens its connections one at a time. When the machine is
- * loaded, opening one (TCP, then the upstream's SETTINGS) takes a few hundred milliseconds, and a burst of
- * 20,000 streams that needs 200 connections waited for them: in the failing {@code bench/hold} runs
- * thousands of streams were still waiting after 35 s, timed out, and were reset in bulk, until the upstream's
- * rapid-reset guard closed whole connections (docs/PERFORMANCE.md). So over HTTP/2 each loop has
- * {@value #HTTP2_POOLS_PER_LOOP} pools, which open their connections side by side; the loop's calls take
- * turns among them. Over HTTP/1.1 a pool opens a connection for every call that finds none free, so one is
- * enough.
+ * loaded, opening one (TCP, then the upstream's SETTINGS) takes from a few hundred milliseconds to seconds, and
+ * a burst of 20,000 streams that needs 200 connections waits for them. So over HTTP/2 each loop has
+ * {@value #HTTP2_POOLS_PER_LOOP} pools, which open their connections side by side; the loop's calls take turns
+ * among them. In {@code bench/hold} with one core taken by a busy loop, 67–159 connections were open 35 s into
+ * the burst with one pool a loop, 121–198 with four (docs/PERFORMANCE.md). Over HTTP/1.1 a pool opens a
+ * connection for every call that finds none free, so one is enough.
  *
  * <p>The pools report to Micrometer's global registry, which Spring Boot's registry joins, under
  * {@code reactor.netty.connection.provider.*} (per pool and upstream address): connections, active and
