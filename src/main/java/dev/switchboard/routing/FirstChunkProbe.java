@@ -9,7 +9,7 @@ import reactor.core.publisher.Flux;
 
 /**
  * The timing half of the first-chunk probe, applied to one upstream attempt ({@link StreamDeadlines}, one
- * timer for all three):
+ * timer for all of them):
  *
  * <ul>
  *   <li>a first-content deadline: the first chunk that is not a keep-alive must arrive within it of the
