@@ -99,7 +99,18 @@ public final class RequestLogWriter extends BackgroundJobs {
 
     @Override
     protected void schedule(Disposable.Composite jobs) {
-        jobs.add(every(interval, this::flushOnce));
+        jobs.add(every(interval, this::drain));
+    }
+
+    /**
+     * One tick of the write-behind: a batch, then more while a full batch is waiting. A tick that wrote one
+     * batch only would cap the log at {@code batchSize / interval} rows a second (2,500 at the defaults):
+     * beyond it rows pile up in the heap, every young collection copies them, and the buffer fills and drops.
+     * A part batch waits for the next tick, so a quiet gateway still writes once per interval.
+     */
+    Mono<Void> drain() {
+        return Mono.defer(this::flushOnce).repeat(() -> depth() >= batchSize && pending.isEmpty() && !outage.failing())
+                .then();
     }
 
     @Override
@@ -119,7 +130,8 @@ public final class RequestLogWriter extends BackgroundJobs {
 
     /** Writes everything queued now (used at shutdown and by tests). */
     public Mono<Void> flushAll() {
-        return flushOnce().repeat(() -> depth() > 0 && !outage.failing()).then();
+        // deferred: a repeat subscribes again, and each flush must take its own batch
+        return Mono.defer(this::flushOnce).repeat(() -> depth() > 0 && !outage.failing()).then();
     }
 
     private Mono<Void> flushOnce() {

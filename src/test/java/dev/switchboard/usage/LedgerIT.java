@@ -185,4 +185,40 @@ class LedgerIT {
         assertThat(loggedRows(List.of(refused))).isZero();
         assertThat(requestLog.dropped()).isEqualTo(droppedBefore + 1);
     }
+
+    @Test
+    void aTickWritesEveryFullBatchWaitingNotJustOne() {
+        RequestLogWriter writer = new RequestLogWriter(database, 1_000, 10, Duration.ofMillis(200));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            String id = "tick-" + i + "-" + System.nanoTime();
+            ids.add(id);
+            writer.enqueue(logRow(id, "m", "e", "{}"));
+        }
+
+        writer.drain().block(Duration.ofSeconds(10));
+
+        assertThat(writer.written()).isEqualTo(20);
+        assertThat(writer.depth()).isEqualTo(5);
+        assertThat(loggedRows(ids)).isEqualTo(20);
+        writer.flushAll().block(Duration.ofSeconds(10));
+        assertThat(loggedRows(ids)).isEqualTo(25);
+    }
+
+    @Test
+    void theShutdownFlushWritesEveryBatchOnceAndLeavesNothingQueued() {
+        RequestLogWriter writer = new RequestLogWriter(database, 1_000, 10, Duration.ofMillis(200));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 35; i++) {
+            String id = "shutdown-" + i + "-" + System.nanoTime();
+            ids.add(id);
+            writer.enqueue(logRow(id, "m", "e", "{}"));
+        }
+
+        writer.flushAll().block(Duration.ofSeconds(10));
+
+        assertThat(writer.written()).isEqualTo(35);
+        assertThat(writer.depth()).isZero();
+        assertThat(loggedRows(ids)).isEqualTo(35);
+    }
 }
