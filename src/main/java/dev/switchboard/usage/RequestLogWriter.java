@@ -25,7 +25,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Write-behind for {@code request_log}: requests only enqueue (lock-free, never on the database), a
- * background loop inserts in batches. If PostgreSQL is down or slow, rows wait in the bounded buffer and
+ * background loop writes them in batches, each one {@code COPY} ({@link RequestLogCopy}). If PostgreSQL is down or slow, rows wait in the bounded buffer and
  * the failed batch is retried until it lands; only when the buffer is full is a row dropped, and that is
  * counted and logged. A batch refused for its content is written row by row, so one bad row cannot stall
  * the log (text is made storable first: see {@link dev.switchboard.database.PostgresText}). Stopping the context flushes what is left.
@@ -34,8 +34,9 @@ public final class RequestLogWriter extends BackgroundJobs {
 
     private static final Logger log = LoggerFactory.getLogger(RequestLogWriter.class);
     /**
-     * A batch is one statement with one array per column: the SQL text and its 23 parameters are the same for
-     * every batch size (a multi-row VALUES list would be parsed and bound anew, parameter by parameter).
+     * A row on its own, when its batch was refused: one array per column, so the SQL text and its 23 parameters
+     * are the same for any number of rows; {@code on conflict do nothing} skips a row a retried batch had
+     * already written.
      */
     private static final String INSERT = "insert into request_log (id, created_at, client, surface, path, provider, "
             + "model, key_alias, outcome, error_class, error_message, latency_ms, ttft_ms, attempts, prompt_tokens, "
@@ -52,6 +53,7 @@ public final class RequestLogWriter extends BackgroundJobs {
             + "on conflict (id) do nothing";
 
     private final DatabaseClient database;
+    private final RequestLogCopy copy;
     private final int capacity;
     private final int batchSize;
     private final Duration interval;
@@ -65,6 +67,7 @@ public final class RequestLogWriter extends BackgroundJobs {
 
     public RequestLogWriter(DatabaseClient database, int capacity, int batchSize, Duration interval) {
         this.database = database;
+        this.copy = new RequestLogCopy(database);
         this.capacity = capacity;
         this.batchSize = batchSize;
         this.interval = interval;
@@ -145,7 +148,7 @@ public final class RequestLogWriter extends BackgroundJobs {
             return Mono.empty();
         }
         pending = batch;
-        return insert(batch).map(n -> batch.size())
+        return copy.write(batch).map(n -> batch.size())
                 .onErrorResume(RequestLogWriter::isRowProblem, e -> insertOneByOne(batch))
                 .doOnSuccess(stored -> {
                     pending = List.of();

@@ -221,4 +221,35 @@ class LedgerIT {
         assertThat(writer.depth()).isZero();
         assertThat(loggedRows(ids)).isEqualTo(35);
     }
+
+    @Test
+    void tabsNewlinesAndBackslashesInABatchAreStoredAsSent() {
+        String id = "escapes-" + System.nanoTime();
+        String message = "line one\nline\ttwo \\N and a back\\slash\r\n";
+        requestLog.enqueue(logRow(id, "m", message, "{\"note\":\"a\\tb\\\\c\"}"));
+
+        Map<String, Object> row = row(id);
+
+        assertThat(row.get("error_message")).isEqualTo(message);
+        assertThat(String.valueOf(row.get("metadata"))).contains("a\\tb\\\\c");
+    }
+
+    @Test
+    void aBatchHoldingARowAlreadyWrittenIsWrittenRowByRowWithoutDuplicates() {
+        long droppedBefore = requestLog.dropped();
+        String earlier = "again-" + System.nanoTime();
+        String fresh = "fresh-" + System.nanoTime();
+        requestLog.enqueue(logRow(earlier, "m", "e", "{}"));
+        requestLog.flushAll().block(Duration.ofSeconds(10));
+
+        // a retried batch that had landed: COPY refuses the duplicate id, the rows then go one by one
+        requestLog.enqueue(logRow(earlier, "m", "e", "{}"));
+        requestLog.enqueue(logRow(fresh, "m", "e", "{}"));
+        requestLog.flushAll().block(Duration.ofSeconds(10));
+
+        assertThat(loggedRows(List.of(earlier))).isEqualTo(1);
+        assertThat(loggedRows(List.of(fresh))).isEqualTo(1);
+        assertThat(requestLog.dropped()).isEqualTo(droppedBefore);
+        assertThat(requestLog.depth()).isZero();
+    }
 }
