@@ -9,8 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param storeResponseText keep each answer's text in the request log (off: privacy and size)
  * @param requestLogRetention request-log rows older than this are deleted by a periodic job
  * @param bufferCapacity request-log rows that may wait for PostgreSQL; beyond it rows are dropped and counted
- * @param batchSize request-log rows per insert
- * @param flushInterval how often the write-behind writes
+ * @param batchSize request-log rows per write (one {@code COPY})
+ * @param flushInterval how often the write-behind writes: a batch, then more while a full batch is waiting
  * @param alerts thresholds that log a warning and mark health degraded
  */
 public record UsageProperties(
