@@ -43,7 +43,8 @@ final class RequestLogCopy {
 
     /** Writes the rows; answers how many the database took. */
     Mono<Long> write(List<RequestLogRow> rows) {
-        return database.inConnection(connection -> postgres(connection).copyIn(COPY, Mono.fromSupplier(() -> encode(rows))))
+        return database.inConnection(connection -> postgres(connection)
+                        .copyIn(COPY, Mono.fromSupplier(() -> encode(rows))))
                 .onErrorMap(R2dbcException.class,
                         e -> ConnectionFactoryUtils.convertR2dbcException("request-log copy", COPY, e));
     }

@@ -25,10 +25,11 @@ import reactor.core.publisher.Mono;
 
 /**
  * Write-behind for {@code request_log}: requests only enqueue (lock-free, never on the database), a
- * background loop writes them in batches, each one {@code COPY} ({@link RequestLogCopy}). If PostgreSQL is down or slow, rows wait in the bounded buffer and
- * the failed batch is retried until it lands; only when the buffer is full is a row dropped, and that is
- * counted and logged. A batch refused for its content is written row by row, so one bad row cannot stall
- * the log (text is made storable first: see {@link dev.switchboard.database.PostgresText}). Stopping the context flushes what is left.
+ * background loop writes them in batches, each one {@code COPY} ({@link RequestLogCopy}). If PostgreSQL is
+ * down or slow, rows wait in the bounded buffer and the failed batch is retried until it lands; only when the
+ * buffer is full is a row dropped, and that is counted and logged. A batch refused for its content is written
+ * row by row, so one bad row cannot stall the log (text is made storable first: see
+ * {@link dev.switchboard.database.PostgresText}). Stopping the context flushes what is left.
  */
 public final class RequestLogWriter extends BackgroundJobs {
 
