@@ -186,15 +186,21 @@ class LedgerIT {
         assertThat(requestLog.dropped()).isEqualTo(droppedBefore + 1);
     }
 
-    @Test
-    void aTickWritesEveryFullBatchWaitingNotJustOne() {
-        RequestLogWriter writer = new RequestLogWriter(database, 1_000, 10, Duration.ofMillis(200));
+    /** {@code n} rows with fresh ids on {@code writer}'s queue; answers their ids. */
+    private static List<String> enqueued(RequestLogWriter writer, String prefix, int n) {
         List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 25; i++) {
-            String id = "tick-" + i + "-" + System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            String id = prefix + "-" + i + "-" + System.nanoTime();
             ids.add(id);
             writer.enqueue(logRow(id, "m", "e", "{}"));
         }
+        return ids;
+    }
+
+    @Test
+    void aTickWritesEveryFullBatchWaitingNotJustOne() {
+        RequestLogWriter writer = new RequestLogWriter(database, 1_000, 10, Duration.ofMillis(200));
+        List<String> ids = enqueued(writer, "tick", 25);
 
         writer.drain().block(Duration.ofSeconds(10));
 
@@ -208,12 +214,7 @@ class LedgerIT {
     @Test
     void theShutdownFlushWritesEveryBatchOnceAndLeavesNothingQueued() {
         RequestLogWriter writer = new RequestLogWriter(database, 1_000, 10, Duration.ofMillis(200));
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 35; i++) {
-            String id = "shutdown-" + i + "-" + System.nanoTime();
-            ids.add(id);
-            writer.enqueue(logRow(id, "m", "e", "{}"));
-        }
+        List<String> ids = enqueued(writer, "shutdown", 35);
 
         writer.flushAll().block(Duration.ofSeconds(10));
 
