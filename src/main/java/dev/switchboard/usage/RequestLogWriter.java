@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.NonTransientDataAccessException;
@@ -113,8 +114,7 @@ public final class RequestLogWriter extends BackgroundJobs {
      * A part batch waits for the next tick, so a quiet gateway still writes once per interval.
      */
     Mono<Void> drain() {
-        return Mono.defer(this::flushOnce).repeat(() -> depth() >= batchSize && pending.isEmpty() && !outage.failing())
-                .then();
+        return flushWhile(() -> depth() >= batchSize);
     }
 
     @Override
@@ -134,8 +134,13 @@ public final class RequestLogWriter extends BackgroundJobs {
 
     /** Writes everything queued now (used at shutdown and by tests). */
     public Mono<Void> flushAll() {
+        return flushWhile(() -> depth() > 0);
+    }
+
+    /** A flush, then more while {@code more} holds and the database takes the writes. */
+    private Mono<Void> flushWhile(BooleanSupplier more) {
         // deferred: a repeat subscribes again, and each flush must take its own batch
-        return Mono.defer(this::flushOnce).repeat(() -> depth() > 0 && !outage.failing()).then();
+        return Mono.defer(this::flushOnce).repeat(() -> more.getAsBoolean() && !outage.failing()).then();
     }
 
     private Mono<Void> flushOnce() {
