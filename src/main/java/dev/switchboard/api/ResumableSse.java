@@ -13,6 +13,7 @@ import dev.switchboard.web.ClientIdentity;
 import dev.switchboard.web.JsonBodies;
 import dev.switchboard.web.SseResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -98,7 +99,7 @@ public class ResumableSse {
         }
         return Mono.deferContextual(context -> {
             ResumableStream stream = create(surface, command, events, frames, context);
-            return SseResponse.of(connection(request, stream, stream.attach(0, false), committed, false));
+            return SseResponse.of(connection(request, stream, stream.attachBatches(0, false), committed, false));
         });
     }
 
@@ -148,7 +149,7 @@ public class ResumableSse {
             ResumableStream stream = streams.find(id, ClientIdentity.of(request.exchange()), surface);
             AtomicReference<RoutingHeaders.Committed> committed =
                     RoutingHeaders.onCommit(request.exchange().getResponse());
-            Flux<Frame> frames = stream.attach(last == null ? 0 : last.seq(), last != null);
+            Flux<List<Frame>> frames = stream.attachBatches(last == null ? 0 : last.seq(), last != null);
             return SseResponse.of(connection(request, stream, frames, committed, streamId != null));
         });
     }
@@ -172,29 +173,38 @@ public class ResumableSse {
     }
 
     /**
-     * One connection's buffers: each frame with its id line; the route headers once the stream committed.
+     * One connection's buffers: each batch of frames in one buffer, each frame with its id line (so a batch is
+     * one write to the socket); the route headers once the stream committed.
      *
      * @param retry whether the first frame also sets {@code EventSource}'s reconnection delay (the resume URL's
      *     readers), so a dropped connection comes back within a second rather than the browser's default 3 s
      */
-    private static Flux<DataBuffer> connection(ServerRequest request, ResumableStream stream, Flux<Frame> frames,
-            AtomicReference<RoutingHeaders.Committed> committed, boolean retry) {
+    private static Flux<DataBuffer> connection(ServerRequest request, ResumableStream stream,
+            Flux<List<Frame>> batches, AtomicReference<RoutingHeaders.Committed> committed, boolean retry) {
         DataBufferFactory buffers = request.exchange().getResponse().bufferFactory();
         boolean[] first = {retry};
-        return frames.map(frame -> {
+        return batches.map(batch -> {
             StreamEvent.Committed route = stream.committed();
             if (committed.get() == null && route != null) {
                 committed.set(new RoutingHeaders.Committed(route));
             }
-            byte[] id = stream.eventId(frame.seq()).getBytes(StandardCharsets.US_ASCII);
             byte[] head = first[0] ? RETRY : NONE;
             first[0] = false;
-            DataBuffer buffer = buffers.allocateBuffer(head.length + ID.length + id.length + 1 + frame.bytes().length);
+            byte[][] ids = new byte[batch.size()][];
+            int size = head.length;
+            for (int i = 0; i < ids.length; i++) {
+                Frame frame = batch.get(i);
+                ids[i] = stream.eventId(frame.seq()).getBytes(StandardCharsets.US_ASCII);
+                size += ID.length + ids[i].length + 1 + frame.bytes().length;
+            }
+            DataBuffer buffer = buffers.allocateBuffer(size);
             buffer.write(head);
-            buffer.write(ID);
-            buffer.write(id);
-            buffer.write((byte) '\n');
-            buffer.write(frame.bytes());
+            for (int i = 0; i < ids.length; i++) {
+                buffer.write(ID);
+                buffer.write(ids[i]);
+                buffer.write((byte) '\n');
+                buffer.write(batch.get(i).bytes());
+            }
             return buffer;
         });
     }

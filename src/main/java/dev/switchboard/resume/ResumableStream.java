@@ -40,6 +40,8 @@ public final class ResumableStream implements StreamDelivery {
 
     /** Source frames asked for ahead of the client (while it is away, ahead of the byte bounds). */
     static final int PREFETCH = 32;
+    /** The bytes of events {@link #attachBatches} puts in one element (more only for one larger event). */
+    static final int MAX_BATCH_BYTES = 32 * 1024;
     /** What a kept frame costs besides its bytes: the array's header and its slot in the log. */
     static final int FRAME_OVERHEAD = 24;
 
@@ -126,9 +128,29 @@ public final class ResumableStream implements StreamDelivery {
      * @param resuming a client coming back (counted in {@link #resumes()})
      */
     public Flux<Frame> attach(long after, boolean resuming) {
-        // IGNORE, not the default BUFFER: a frame is written only when the connection asked for it (drain and
+        return attach(after, resuming, 1).map(batch -> batch.get(0));
+    }
+
+    /**
+     * As {@link #attach(long, boolean)}, but each element is every event kept and not yet written when the
+     * connection asks (at least one, at most {@value #MAX_BATCH_BYTES} bytes of them unless one event is
+     * larger), in order.
+     *
+     * <p>Why: a connection asks for its next element only once the last one was written to the socket
+     * (Reactor Netty's send prefetch is one, {@code SendPrefetch}), so one event an element cost one write
+     * and flush, a system call, per event. An upstream read carries many events; written as one element they
+     * cost one (docs/PERFORMANCE.md). The first event is never held back: a connection that asked gets it as
+     * soon as it is there.
+     */
+    public Flux<List<Frame>> attachBatches(long after, boolean resuming) {
+        return attach(after, resuming, MAX_BATCH_BYTES);
+    }
+
+    private Flux<List<Frame>> attach(long after, boolean resuming, int maxBatchBytes) {
+        // IGNORE, not the default BUFFER: a batch is written only when the connection asked for it (drain and
         // replayFinished check the demand first), so the sink needs no queue of its own (BUFFER's costs about 1 KB)
-        return Flux.create(sink -> connect(new Attachment(sink), after, resuming), FluxSink.OverflowStrategy.IGNORE);
+        return Flux.create(sink -> connect(new Attachment(sink, maxBatchBytes), after, resuming),
+                FluxSink.OverflowStrategy.IGNORE);
     }
 
     /**
@@ -292,7 +314,14 @@ public final class ResumableStream implements StreamDelivery {
             do {
                 while (next.get() < frames.size() && connection.sink.requestedFromDownstream() > 0
                         && !connection.sink.isCancelled()) {
-                    connection.sink.next(frames.get(next.getAndIncrement()));
+                    int from = next.get();
+                    int to = from + 1;
+                    long bytes = frames.get(from).bytes().length;
+                    while (to < frames.size() && (bytes += frames.get(to).bytes().length) <= connection.maxBatchBytes) {
+                        to++;
+                    }
+                    next.set(to);
+                    connection.sink.next(List.copyOf(frames.subList(from, to)));
                 }
                 if (next.get() == frames.size()) {
                     next.incrementAndGet();
@@ -566,7 +595,7 @@ public final class ResumableStream implements StreamDelivery {
         int missed = 1;
         do {
             for (;;) {
-                Frame next = null;
+                List<Frame> next = null;
                 boolean delivered = false;
                 boolean linger = false;
                 long request = 0;
@@ -577,16 +606,8 @@ public final class ResumableStream implements StreamDelivery {
                     }
                     if (position < log.last()) {
                         if (connection.sink.requestedFromDownstream() > 0) {
-                            long seq = position + 1;
-                            byte[] bytes = log.get(seq);
-                            long cost = cost(bytes);
-                            pendingBytes -= cost;
-                            windowBytes += cost;
-                            position = seq;
-                            idGiven = true;
-                            trimWindow();
+                            next = takeBatch(connection.maxBatchBytes);
                             request = demand();
-                            next = new Frame(seq, bytes);
                         }
                     } else if (sourceEnded) {
                         delivered = true;
@@ -633,6 +654,38 @@ public final class ResumableStream implements StreamDelivery {
         } while (missed != 0);
     }
 
+    /**
+     * The events after the connection's position, up to {@code maxBytes} of them (at least one), moved from
+     * the pending part to the replay window (under the lock).
+     */
+    private List<Frame> takeBatch(int maxBytes) {
+        long seq = position + 1;
+        byte[] bytes = log.get(seq);
+        long batchBytes = bytes.length;
+        Frame first = new Frame(seq, bytes);
+        List<Frame> batch = null;
+        for (;;) {
+            long cost = cost(bytes);
+            pendingBytes -= cost;
+            windowBytes += cost;
+            position = seq;
+            if (seq == log.last() || batchBytes + log.get(seq + 1).length > maxBytes) {
+                break;
+            }
+            seq++;
+            bytes = log.get(seq);
+            batchBytes += bytes.length;
+            if (batch == null) {
+                batch = new ArrayList<>();
+                batch.add(first);
+            }
+            batch.add(new Frame(seq, bytes));
+        }
+        idGiven = true;
+        trimWindow();
+        return batch == null ? List.of(first) : batch;
+    }
+
     /** Drops the oldest written events beyond the replay window (under the lock). */
     private void trimWindow() {
         long window = owner.replayWindow();
@@ -677,11 +730,13 @@ public final class ResumableStream implements StreamDelivery {
     /** One connection reading the stream. */
     private static final class Attachment {
 
-        final FluxSink<Frame> sink;
+        final FluxSink<List<Frame>> sink;
+        final int maxBatchBytes;
         final AtomicInteger wip = new AtomicInteger();
 
-        Attachment(FluxSink<Frame> sink) {
+        Attachment(FluxSink<List<Frame>> sink, int maxBatchBytes) {
             this.sink = sink;
+            this.maxBatchBytes = maxBatchBytes;
         }
     }
 

@@ -9,6 +9,7 @@ import dev.switchboard.config.ResumeProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -74,6 +75,46 @@ class ResumableStreamTest {
         time.advanceTimeBy(GRACE);
         assertThat(streams.size()).isZero();
         assertThat(stream.eventId(3)).isEqualTo(stream.id() + ".3");
+    }
+
+    private static String texts(List<Frame> batch) {
+        return String.join(",", batch.stream().map(ResumableStreamTest::text).toList());
+    }
+
+    @Test
+    void eventsThatCameWhileTheConnectionWasWritingAreWrittenAsOneBatchAndANewOneAtOnce() {
+        ResumableStream stream = stream(streams(ResumeProperties.of(GRACE)));
+
+        StepVerifier.create(stream.attachBatches(0, false).map(ResumableStreamTest::texts), 0)
+                .then(() -> send("a", "b", "c"))
+                .thenRequest(1)
+                .expectNext("1:a,2:b,3:c")
+                .thenRequest(1)
+                .then(() -> send("d"))
+                .expectNext("4:d")
+                .then(upstream::tryEmitComplete)
+                .verifyComplete();
+    }
+
+    @Test
+    void aBatchHoldsNoMoreThanItsBytesUnlessOneEventIsLarger() {
+        ResumableStream stream = stream(streams(ResumeProperties.of(GRACE)));
+        String half = "h".repeat(ResumableStream.MAX_BATCH_BYTES / 2);
+        String large = "L".repeat(ResumableStream.MAX_BATCH_BYTES + 1);
+
+        StepVerifier.create(stream.attachBatches(0, false).map(batch -> batch.stream()
+                        .map(frame -> frame.seq() + ":" + frame.bytes().length).toList()), 0)
+                .then(() -> send("a", half, half, large, "b"))
+                .then(upstream::tryEmitComplete)
+                .thenRequest(1)
+                .expectNext(List.of("1:1", "2:" + half.length()))
+                .thenRequest(1)
+                .expectNext(List.of("3:" + half.length()))
+                .thenRequest(1)
+                .expectNext(List.of("4:" + large.length()))
+                .thenRequest(1)
+                .expectNext(List.of("5:1"))
+                .verifyComplete();
     }
 
     @Test
