@@ -253,9 +253,13 @@ public final class FallbackChain {
         return Flux.firstWithValue(racer(run, race, first), hedge)
                 // no racer delivered: what the race's failures decided (firstWithValue says only "no value")
                 .onErrorMap(error -> race.winner() == null, error -> race.outcome())
-                .switchOnFirst((lead, chunks) -> lead.hasValue()
-                        ? committed(run, Objects.requireNonNull(race.winner()).tried(), chunks)
-                        : chunks.thenMany(Flux.<StreamEvent>error(race::outcome)));
+                .switchOnFirst((lead, chunks) -> {
+                    if (!lead.hasValue()) {
+                        return chunks.thenMany(Flux.<StreamEvent>error(race::outcome));
+                    }
+                    race.announceWinner();
+                    return committed(run, Objects.requireNonNull(race.winner()).tried(), chunks);
+                });
     }
 
     /** The plan's next candidate for a hedge, if the provider's budget allows one; null otherwise. */
@@ -359,14 +363,12 @@ public final class FallbackChain {
 
         /**
          * Whether a chunk of {@code racer} goes on: always once it has won; its first content wins the race when
-         * no racer has yet and it is still in it, and then the other racer, if it still runs, is stopped and
-         * listed.
+         * no racer has yet and it is still in it ({@link #announceWinner} then ends the rest of the race).
          */
         boolean claim(Racer racer) {
             if (winner == racer) {
                 return true;
             }
-            Racer loser;
             synchronized (this) {
                 if (winner != null || racer.out) {
                     return false;
@@ -374,22 +376,38 @@ public final class FallbackChain {
                 winner = racer;
                 racer.delivered = true;
                 over = true;
+            }
+            return true;
+        }
+
+        /**
+         * Once the winner's first chunk has passed {@code firstWithValue} (which cancels the other racer and the
+         * hedge timer): the race is decided, the other racer, if it still ran, is listed as hedged out.
+         *
+         * <p>Why not in {@link #claim}: there the winner's chunk has not reached {@code firstWithValue} yet, so
+         * ending the hedge timer or the loser then made them complete empty while the race was still open, and
+         * {@code firstWithValue} built a {@code NoSuchElementException}, stack trace and all, for every stream
+         * (2.5 % of a relayed stream's event-loop time in the profile; docs/PERFORMANCE.md).
+         */
+        void announceWinner() {
+            Racer won = Objects.requireNonNull(winner);
+            Racer loser;
+            synchronized (this) {
                 decided.tryEmitEmpty();
-                loser = racer == first ? second : first;
+                loser = won == first ? second : first;
                 if (loser == null || loser.out) {
                     loser = null;
                 } else {
                     stop(loser);
                 }
             }
-            if (racer != first) {
+            if (won != first) {
                 hedging.won();
             }
             if (loser == first) {
                 // what the slow first call had waited is a lower bound of its time to first content
                 paces.firstContent(loser.candidate(), clock.millis() - loser.start());
             }
-            return true;
         }
 
         /** Why no racer delivered: the failure that ended the race. */
@@ -403,7 +421,8 @@ public final class FallbackChain {
          * nothing about its rival's call, which already holds its permit: the rival goes on too.
          */
         synchronized Flux<ChatChunk> failed(Racer racer, Throwable error) {
-            if (racer.out) {
+            if (racer.out || winner != null) {
+                // out of the race, or it lost just now and is about to be listed as hedged out
                 return Flux.empty();
             }
             racer.out = true;
