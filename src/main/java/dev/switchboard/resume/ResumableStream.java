@@ -42,6 +42,8 @@ public final class ResumableStream implements StreamDelivery {
     static final int PREFETCH = 32;
     /** The bytes of events {@link #attachBatches} puts in one element (more only for one larger event). */
     static final int MAX_BATCH_BYTES = 32 * 1024;
+    /** The batch bound of {@link #attach}: one event an element, whatever its size. */
+    private static final int ONE_EVENT = 0;
     /** What a kept frame costs besides its bytes: the array's header and its slot in the log. */
     static final int FRAME_OVERHEAD = 24;
 
@@ -128,7 +130,7 @@ public final class ResumableStream implements StreamDelivery {
      * @param resuming a client coming back (counted in {@link #resumes()})
      */
     public Flux<Frame> attach(long after, boolean resuming) {
-        return attach(after, resuming, 1).map(batch -> batch.get(0));
+        return attach(after, resuming, ONE_EVENT).map(batch -> batch.get(0));
     }
 
     /**
@@ -317,7 +319,8 @@ public final class ResumableStream implements StreamDelivery {
                     int from = next.get();
                     int to = from + 1;
                     long bytes = frames.get(from).bytes().length;
-                    while (to < frames.size() && (bytes += frames.get(to).bytes().length) <= connection.maxBatchBytes) {
+                    while (to < frames.size() && connection.maxBatchBytes != ONE_EVENT
+                            && (bytes += frames.get(to).bytes().length) <= connection.maxBatchBytes) {
                         to++;
                     }
                     next.set(to);
@@ -669,7 +672,7 @@ public final class ResumableStream implements StreamDelivery {
             pendingBytes -= cost;
             windowBytes += cost;
             position = seq;
-            if (seq == log.last() || batchBytes + log.get(seq + 1).length > maxBytes) {
+            if (maxBytes == ONE_EVENT || seq == log.last() || batchBytes + log.get(seq + 1).length > maxBytes) {
                 break;
             }
             seq++;

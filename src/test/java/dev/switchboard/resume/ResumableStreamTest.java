@@ -97,6 +97,18 @@ class ResumableStreamTest {
     }
 
     @Test
+    void aConnectionOfSingleEventsGetsEveryOneEvenEmptyOnesThatWaited() {
+        ResumableStream stream = stream(streams(ResumeProperties.of(GRACE)));
+
+        StepVerifier.create(stream.attach(0, false).map(ResumableStreamTest::text), 0)
+                .then(() -> send("", "", "c"))
+                .then(upstream::tryEmitComplete)
+                .thenRequest(3)
+                .expectNext("1:", "2:", "3:c")
+                .verifyComplete();
+    }
+
+    @Test
     void aBatchHoldsNoMoreThanItsBytesUnlessOneEventIsLarger() {
         ResumableStream stream = stream(streams(ResumeProperties.of(GRACE)));
         String half = "h".repeat(ResumableStream.MAX_BATCH_BYTES / 2);
