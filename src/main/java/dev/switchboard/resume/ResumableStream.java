@@ -319,8 +319,8 @@ public final class ResumableStream implements StreamDelivery {
                     int from = next.get();
                     int to = from + 1;
                     long bytes = frames.get(from).bytes().length;
-                    while (to < frames.size() && connection.maxBatchBytes != ONE_EVENT
-                            && (bytes += frames.get(to).bytes().length) <= connection.maxBatchBytes) {
+                    while (to < frames.size() && joins(bytes, frames.get(to).bytes(), connection.maxBatchBytes)) {
+                        bytes += frames.get(to).bytes().length;
                         to++;
                     }
                     next.set(to);
@@ -672,7 +672,7 @@ public final class ResumableStream implements StreamDelivery {
             pendingBytes -= cost;
             windowBytes += cost;
             position = seq;
-            if (maxBytes == ONE_EVENT || seq == log.last() || batchBytes + log.get(seq + 1).length > maxBytes) {
+            if (seq == log.last() || !joins(batchBytes, log.get(seq + 1), maxBytes)) {
                 break;
             }
             seq++;
@@ -687,6 +687,11 @@ public final class ResumableStream implements StreamDelivery {
         idGiven = true;
         trimWindow();
         return batch == null ? List.of(first) : batch;
+    }
+
+    /** Whether the next event joins a batch of {@code batchBytes} bounded by {@code maxBytes}. */
+    private static boolean joins(long batchBytes, byte[] next, int maxBytes) {
+        return maxBytes != ONE_EVENT && batchBytes + next.length <= maxBytes;
     }
 
     /** Drops the oldest written events beyond the replay window (under the lock). */
