@@ -12,6 +12,7 @@ import dev.switchboard.routing.StreamDelivery;
 import dev.switchboard.web.ClientIdentity;
 import dev.switchboard.web.JsonBodies;
 import dev.switchboard.web.SseResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +23,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DefaultDataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -168,8 +170,22 @@ public class ResumableSse {
                         self.committed(c);
                     }
                 }), DefaultDataBufferFactory.sharedInstance)
-                .map(JsonBodies::copyAndRelease)
+                .map(ResumableSse::frameBytes)
                 .contextWrite(context -> context.putAll(request)));
+    }
+
+    /**
+     * A written frame's bytes for the log: the array itself when the buffer wraps exactly one (a relayed event
+     * is written as one array, {@link dev.switchboard.web.SseFrames#dataFrame}), else a copy.
+     */
+    private static byte[] frameBytes(DataBuffer buffer) {
+        if (buffer instanceof DefaultDataBuffer heap && heap.readPosition() == 0) {
+            ByteBuffer nio = heap.getNativeBuffer();
+            if (nio.hasArray() && nio.arrayOffset() == 0 && nio.array().length == heap.writePosition()) {
+                return nio.array();
+            }
+        }
+        return JsonBodies.copyAndRelease(buffer);
     }
 
     /**

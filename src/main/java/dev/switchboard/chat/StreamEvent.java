@@ -66,9 +66,11 @@ public sealed interface StreamEvent {
      * One event of the provider's stream as it sent it ({@code event} empty when it had no name), for a
      * surface of the same wire format to relay.
      *
+     * @param data the event's data as the UTF-8 bytes the provider sent (shared: read, never change), so it is
+     *     written back without being decoded and encoded again
      * @param usageOnly an OpenAI chunk that only carries usage, for clients that asked for it
      */
-    record Relay(String event, String data, boolean usageOnly) implements StreamEvent {
+    record Relay(String event, byte[] data, boolean usageOnly) implements StreamEvent {
     }
 
     /** The stream ended normally. */

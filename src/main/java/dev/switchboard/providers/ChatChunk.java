@@ -52,10 +52,11 @@ public sealed interface ChatChunk {
      * the request is relayed). Neither content nor a keep-alive: it rides along with the chunks it means.
      *
      * @param event the SSE event name, empty when the event had none
+     * @param data the event's data as the UTF-8 bytes it came in (shared: read, never change)
      * @param usageOnly an OpenAI chunk that only carries usage ({@code choices: []}), which a client that did
      *     not ask for usage must not get
      */
-    record Relay(String event, String data, boolean usageOnly) implements ChatChunk {
+    record Relay(String event, byte[] data, boolean usageOnly) implements ChatChunk {
     }
 
     /** Bytes arrived but no content: resets the idle timer, never commits the stream. */

@@ -33,6 +33,23 @@ public final class SseFrames {
         return buffer;
     }
 
+    /**
+     * {@code data: <json[0, length)>\n\n} as one array, for a buffer that wraps it; {@code close} writes a
+     * {@code }} after the {@code length} bytes (for a JSON object cut short of a member at its end).
+     */
+    public static byte[] dataFrame(byte[] json, int length, boolean close) {
+        int end = DATA.length + length;
+        byte[] frame = new byte[end + (close ? 3 : 2)];
+        System.arraycopy(DATA, 0, frame, 0, DATA.length);
+        System.arraycopy(json, 0, frame, DATA.length, length);
+        if (close) {
+            frame[end++] = '}';
+        }
+        frame[end] = '\n';
+        frame[end + 1] = '\n';
+        return frame;
+    }
+
     /** {@code data: <text>\n\n}, the OpenAI framing. */
     public static DataBuffer data(DataBufferFactory factory, String text) {
         byte[] bytes = ("data: " + text + "\n\n").getBytes(StandardCharsets.UTF_8);

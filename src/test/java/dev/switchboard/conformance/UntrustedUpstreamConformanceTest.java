@@ -125,7 +125,7 @@ class UntrustedUpstreamConformanceTest {
         Seen seen = Seen.of(gateway.stream("openai"));
 
         assertThat(seen.text()).isEqualTo("Hello!");
-        assertThat(gateway.outcome("openai#1").message()).isEqualTo("upstream stream event exceeds 1048576 characters");
+        assertThat(gateway.outcome("openai#1").message()).isEqualTo("upstream stream event exceeds 1048576 bytes");
         awaitClosed("sk-one");
     }
 

@@ -3,7 +3,6 @@ package dev.switchboard.api.anthropic;
 import dev.switchboard.chat.ChatResult;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.web.SseFrames;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +50,7 @@ final class AnthropicStreamWriter {
             relayedSeen = true;
             if (!Boolean.FALSE.equals(relaying)) {
                 sink.accept(SseFrames.event(buffers, relay.event().isEmpty() ? "message" : relay.event(),
-                        relay.data().getBytes(StandardCharsets.UTF_8)));
+                        relay.data()));
             }
         } else if (event instanceof StreamEvent.Done done) {
             if (!relaying(sink)) {

@@ -4,6 +4,7 @@ import dev.switchboard.chat.ChatResult;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.web.SseFrames;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -21,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class OpenAiStreamWriter {
 
-    private static final String NULL_USAGE = ",\"usage\":null}";
+    private static final byte[] NULL_USAGE = ",\"usage\":null}".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DONE_DATA = "[DONE]".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final JsonMapper json;
@@ -55,21 +57,30 @@ final class OpenAiStreamWriter {
         }
     }
 
+    /**
+     * The provider's event as one frame of its bytes. A client that did not ask for usage gets each chunk without
+     * the {@code "usage":null} OpenAI adds to every chunk when usage was asked for (the gateway asks for it, to
+     * count usage): the chunk is cut before it and closed again.
+     */
     private void relay(StreamEvent.Relay relay, Consumer<DataBuffer> sink) {
         relayedSeen = true;
         if (Boolean.FALSE.equals(relaying) || relay.usageOnly() && !includeUsage) {
             return;
         }
-        doneRelayed |= relay.data().startsWith("[DONE]");
-        sink.accept(SseFrames.data(buffers, includeUsage ? relay.data() : withoutNullUsage(relay.data())));
+        byte[] data = relay.data();
+        doneRelayed |= startsWith(data, DONE_DATA);
+        sink.accept(buffers.wrap(includeUsage || !endsWith(data, NULL_USAGE)
+                ? SseFrames.dataFrame(data, data.length, false)
+                : SseFrames.dataFrame(data, data.length - NULL_USAGE.length, true)));
     }
 
-    /**
-     * A chunk without the {@code "usage":null} OpenAI adds to every chunk when usage was asked for (the
-     * gateway asks for it to count usage; this client did not).
-     */
-    private static String withoutNullUsage(String data) {
-        return data.endsWith(NULL_USAGE) ? data.substring(0, data.length() - NULL_USAGE.length()) + "}" : data;
+    private static boolean startsWith(byte[] data, byte[] prefix) {
+        return data.length >= prefix.length && Arrays.equals(data, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    private static boolean endsWith(byte[] data, byte[] suffix) {
+        return data.length >= suffix.length
+                && Arrays.equals(data, data.length - suffix.length, data.length, suffix, 0, suffix.length);
     }
 
     private boolean relaying(StreamEvent event) {

@@ -80,7 +80,7 @@ final class AnthropicStreamMapper {
             return meaning;
         }
         List<ChatChunk> out = new ArrayList<>(meaning.size() + 1);
-        out.add(new ChatChunk.Relay(event.event(), event.data(), false));
+        out.add(new ChatChunk.Relay(event.event(), event.dataBytes(), false));
         for (ChatChunk chunk : meaning) {
             if (chunk != ChatChunk.KeepAlive.INSTANCE) {
                 out.add(chunk);
@@ -96,7 +96,7 @@ final class AnthropicStreamMapper {
         if ("error".equals(event.event())) {
             throw errors.inBand(json.readTree(event.data()), key);
         }
-        AnthropicWire.Event data = json.readValue(event.data(), AnthropicWire.Event.class);
+        AnthropicWire.Event data = json.readValue(event.dataBytes(), AnthropicWire.Event.class);
         String type = "message".equals(event.event()) && data.type() != null ? data.type() : event.event();
         return switch (type) {
             case "message_start" -> messageStart(data);

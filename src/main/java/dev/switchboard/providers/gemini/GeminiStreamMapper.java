@@ -51,7 +51,7 @@ final class GeminiStreamMapper {
         if (event.isPulse()) {
             return KEEP_ALIVE;
         }
-        return map(json.readTree(event.data()));
+        return map(json.readTree(event.dataBytes()));
     }
 
     /** One chunk: an SSE event's data, or an element of the JSON array Gemini sends without {@code alt=sse}. */

@@ -52,7 +52,7 @@ final class OpenAiAnswerReader {
      * One stream chunk (an SSE event's data), read the same way: per chunk, binding was the largest step of a
      * relayed stream in the profile (docs/PERFORMANCE.md).
      */
-    static OpenAiWire.Chunk readChunk(JsonMapper json, String data) {
+    static OpenAiWire.Chunk readChunk(JsonMapper json, byte[] data) {
         try (JsonParser p = json.createParser(data)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw malformed();

@@ -5,6 +5,7 @@ import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.ChatChunk;
 import dev.switchboard.providers.sse.SseEvent;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class OpenAiStreamMapper {
 
     private static final List<ChatChunk> KEEP_ALIVE = List.of(ChatChunk.KeepAlive.INSTANCE);
+    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
     private final JsonMapper json;
     private final OpenAiErrors errors;
@@ -42,7 +44,7 @@ final class OpenAiStreamMapper {
     }
 
     boolean isDone(SseEvent event) {
-        if (!event.isPulse() && event.data().startsWith("[DONE]")) {
+        if (!event.isPulse() && event.dataStartsWith(DONE)) {
             done = true;
         }
         return done;
@@ -57,13 +59,13 @@ final class OpenAiStreamMapper {
         if (event.isPulse()) {
             return KEEP_ALIVE;
         }
-        if (event.data().startsWith("[DONE]")) {
-            return relay ? List.of(new ChatChunk.Relay(event.event(), event.data(), false)) : KEEP_ALIVE;
+        if (event.dataStartsWith(DONE)) {
+            return relay ? List.of(new ChatChunk.Relay(event.event(), event.dataBytes(), false)) : KEEP_ALIVE;
         }
         if ("error".equals(event.event())) {
-            throw errors.inBand(json.readTree(event.data()).path("error"), key, clock.instant());
+            throw errors.inBand(json.readTree(event.dataBytes()).path("error"), key, clock.instant());
         }
-        OpenAiWire.Chunk chunk = OpenAiAnswerReader.readChunk(json, event.data());
+        OpenAiWire.Chunk chunk = OpenAiAnswerReader.readChunk(json, event.dataBytes());
         if (chunk.error() != null && !chunk.error().isNull()) {
             throw errors.inBand(chunk.error(), key, clock.instant());
         }
@@ -75,7 +77,7 @@ final class OpenAiStreamMapper {
         OpenAiWire.Usage usage = chunk.usage() != null ? chunk.usage()
                 : chunk.xGroq() != null ? chunk.xGroq().usage() : null;
         if (relay) {
-            out.add(new ChatChunk.Relay("message".equals(event.event()) ? "" : event.event(), event.data(),
+            out.add(new ChatChunk.Relay("message".equals(event.event()) ? "" : event.event(), event.dataBytes(),
                     noChoices && usage != null));
         }
         if (!noChoices) {

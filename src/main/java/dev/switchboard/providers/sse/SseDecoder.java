@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ByteProcessor;
 import io.netty.util.concurrent.FastThreadLocal;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -15,13 +14,14 @@ import reactor.core.publisher.Flux;
 /**
  * A server-sent-events decoder that is correct under any TCP fragmentation.
  *
- * <p>Bytes are collected per line and decoded as UTF-8 only once a line is complete, so a multi-byte
- * character split across reads is never mangled. Lines end at {@code \n}, {@code \r\n} or a lone
- * {@code \r}, also when the {@code \r} and {@code \n} arrive in different reads. Comment lines and
- * reads that complete no event yield {@link SseEvent#PULSE}. An event without its terminating blank
- * line at end of input is dropped, as the WHATWG algorithm and the providers' SDKs do. A line longer
- * than the limit, or an event whose data lines add up to more than it, fails the stream instead of
- * buffering without bound.
+ * <p>Bytes are collected per line and kept as bytes: an event's data is the UTF-8 it came in
+ * ({@link SseEvent#dataBytes}), so a multi-byte character split across reads is never mangled and a relayed
+ * event is never decoded and encoded again. Lines end at {@code \n}, {@code \r\n} or a lone {@code \r}, also
+ * when the {@code \r} and {@code \n} arrive in different reads. A read is scanned for line ends and copied a
+ * line at a time, not byte by byte. Comment lines and reads that complete no event yield {@link SseEvent#PULSE}.
+ * An event without its terminating blank line at end of input is dropped, as the WHATWG algorithm and the
+ * providers' SDKs do. A line longer than the limit, or an event whose data lines add up to more than it, fails
+ * the stream instead of buffering without bound.
  *
  * <p>One instance holds the state of one stream; {@link #decode} creates one per subscription.
  */
@@ -45,6 +45,13 @@ public final class SseDecoder {
             return new byte[SCRATCH_BYTES];
         }
     };
+    /** A direct buffer's bytes are copied here, one read at a time, to be scanned as an array. */
+    private static final FastThreadLocal<byte[]> READ = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[SCRATCH_BYTES];
+        }
+    };
 
     private final int maxLineBytes;
     /** The thread's line buffer while a read is fed; null between reads. */
@@ -56,14 +63,11 @@ public final class SseDecoder {
     private boolean firstLine = true;
     private @Nullable String eventType;
     /** The event's data while it has one line (the usual case); {@link #moreData} once it has more. */
-    private @Nullable String data;
-    private @Nullable StringBuilder moreData;
+    private byte @Nullable [] data;
+    private byte @Nullable [] moreData;
+    private int moreDataLength;
     /** The events completed by the read being fed, null while there are none. */
     private List<SseEvent> out;
-    private final ByteProcessor reader = b -> {
-        accept(b);
-        return true;
-    };
 
     public SseDecoder(int maxLineBytes) {
         this.maxLineBytes = maxLineBytes;
@@ -84,29 +88,70 @@ public final class SseDecoder {
         });
     }
 
-    /** Feeds one buffer (read in place, not copied) and returns the events it completed, or a single pulse. */
+    /**
+     * Feeds one buffer (not kept: an array-backed one is read in place, a direct one copied once into the
+     * thread's read buffer) and returns the events it completed, or a single pulse.
+     */
     public List<SseEvent> feed(ByteBuf buffer) {
-        startRead();
-        try {
-            buffer.forEachByte(buffer.readerIndex(), buffer.readableBytes(), reader);
-        } finally {
-            endRead();
+        int length = buffer.readableBytes();
+        if (buffer.hasArray()) {
+            return feed(buffer.array(), buffer.arrayOffset() + buffer.readerIndex(), length);
         }
-        return completed();
+        byte[] read = READ.get();
+        if (read.length < length) {
+            read = new byte[Math.max(length, read.length * 2)];
+            if (read.length <= MAX_KEPT_SCRATCH_BYTES) {
+                READ.set(read);
+            }
+        }
+        buffer.getBytes(buffer.readerIndex(), read, 0, length);
+        return feed(read, 0, length);
     }
 
     /** Feeds one read and returns the events it completed, or a single pulse when it completed none. */
     public List<SseEvent> feed(byte[] bytes, int offset, int length) {
         startRead();
         try {
+            int i = offset;
             int end = offset + length;
-            for (int i = offset; i < end; i++) {
-                accept(bytes[i]);
+            while (i < end) {
+                if (afterCr) {
+                    afterCr = false;
+                    if (bytes[i] == '\n') {
+                        i++;
+                        continue;
+                    }
+                }
+                int eol = lineEnd(bytes, i, end);
+                append(bytes, i, eol - i);
+                if (eol == end) {
+                    break;
+                }
+                afterCr = bytes[eol] == '\r';
+                SseEvent event = endLine();
+                if (event != null) {
+                    if (out == null) {
+                        out = new ArrayList<>(2);
+                    }
+                    out.add(event);
+                }
+                i = eol + 1;
             }
         } finally {
             endRead();
         }
         return completed();
+    }
+
+    /** The index of the first {@code \r} or {@code \n} in {@code bytes[from, end)}, or {@code end}. */
+    private static int lineEnd(byte[] bytes, int from, int end) {
+        for (int i = from; i < end; i++) {
+            byte b = bytes[i];
+            if (b == '\n' || b == '\r') {
+                return i;
+            }
+        }
+        return end;
     }
 
     /** Takes the thread's line buffer, with the unfinished line of the last read in front. */
@@ -140,36 +185,20 @@ public final class SseDecoder {
         return out == null ? PULSE_ONLY : out;
     }
 
-    private void accept(byte b) {
-        if (b == '\n' && afterCr) {
-            afterCr = false;
+    /** Appends {@code length} bytes of a line, against the limit itself (the thread's buffer may be larger). */
+    private void append(byte[] bytes, int from, int length) {
+        if (length == 0) {
             return;
         }
-        afterCr = false;
-        if (b == '\n' || b == '\r') {
-            afterCr = b == '\r';
-            SseEvent event = endLine();
-            if (event != null) {
-                if (out == null) {
-                    out = new ArrayList<>(2);
-                }
-                out.add(event);
-            }
-        } else {
-            append(b);
-        }
-    }
-
-    private void append(byte b) {
-        // against the limit itself, not the buffer's end: the thread's buffer may be larger than this stream's limit
-        if (lineLength >= maxLineBytes) {
+        if (lineLength + length > maxLineBytes) {
             throw UpstreamException.of(ErrorClass.SERVER_ERROR,
                     "upstream stream line exceeds " + maxLineBytes + " bytes");
         }
-        if (lineLength == line.length) {
-            line = Arrays.copyOf(line, Math.min(maxLineBytes, line.length * 2));
+        if (lineLength + length > line.length) {
+            line = Arrays.copyOf(line, Math.max(lineLength + length, Math.min(maxLineBytes, line.length * 2)));
         }
-        line[lineLength++] = b;
+        System.arraycopy(bytes, from, line, lineLength, length);
+        lineLength += length;
     }
 
     /** Processes the completed line; returns an event when the line was the blank dispatch line. */
@@ -201,31 +230,43 @@ public final class SseDecoder {
         if (!isData && !is(EVENT, line, start, fieldEnd)) {
             return null; // id, retry and unknown fields: nothing the gateway uses
         }
-        String value = "";
+        int valueStart = start + length;
         if (colon >= 0) {
-            int valueStart = colon + 1;
+            valueStart = colon + 1;
             if (valueStart < start + length && line[valueStart] == ' ') {
                 valueStart++;
             }
-            value = new String(line, valueStart, start + length - valueStart, StandardCharsets.UTF_8);
         }
+        int valueEnd = start + length;
         if (!isData) {
-            eventType = value;
+            eventType = new String(line, valueStart, valueEnd - valueStart, StandardCharsets.UTF_8);
         } else if (data == null && moreData == null) {
-            data = value;
+            data = Arrays.copyOfRange(line, valueStart, valueEnd);
         } else {
-            if (moreData == null) {
-                moreData = new StringBuilder(data.length() + 1 + value.length()).append(data);
-                data = null;
-            }
-            if (moreData.length() + 1L + value.length() > maxLineBytes) {
-                // many data lines without the blank line that ends the event would otherwise pile up
-                throw UpstreamException.of(ErrorClass.SERVER_ERROR,
-                        "upstream stream event exceeds " + maxLineBytes + " characters");
-            }
-            moreData.append('\n').append(value);
+            moreData(valueStart, valueEnd);
         }
         return null;
+    }
+
+    /** Another data line of the event: joined to the ones before with {@code \n}. */
+    private void moreData(int valueStart, int valueEnd) {
+        int valueLength = valueEnd - valueStart;
+        if (moreData == null) {
+            moreData = Arrays.copyOf(data, Math.max(64, 2 * (data.length + 1 + valueLength)));
+            moreDataLength = data.length;
+            data = null;
+        }
+        if (moreDataLength + 1L + valueLength > maxLineBytes) {
+            // many data lines without the blank line that ends the event would otherwise pile up
+            throw UpstreamException.of(ErrorClass.SERVER_ERROR,
+                    "upstream stream event exceeds " + maxLineBytes + " bytes");
+        }
+        if (moreDataLength + 1 + valueLength > moreData.length) {
+            moreData = Arrays.copyOf(moreData, Math.max(moreDataLength + 1 + valueLength, moreData.length * 2));
+        }
+        moreData[moreDataLength++] = '\n';
+        System.arraycopy(line, valueStart, moreData, moreDataLength, valueLength);
+        moreDataLength += valueLength;
     }
 
     /** Whether {@code line[from, to)} is the field name {@code name}. */
@@ -234,11 +275,12 @@ public final class SseDecoder {
     }
 
     private @Nullable SseEvent dispatch() {
-        String text = moreData != null ? moreData.toString() : data;
+        byte[] bytes = moreData != null ? Arrays.copyOf(moreData, moreDataLength) : data;
         data = null;
         moreData = null;
+        moreDataLength = 0;
         String type = eventType;
         eventType = null;
-        return text == null ? null : new SseEvent(type == null || type.isEmpty() ? "message" : type, text);
+        return bytes == null ? null : new SseEvent(type == null || type.isEmpty() ? "message" : type, bytes);
     }
 }

@@ -72,14 +72,14 @@ class OpenAiAnswerReaderTest {
         "{}"
     })
     void readsAStreamChunkAsJacksonBindingReadsIt(String data) {
-        assertThat(OpenAiAnswerReader.readChunk(json, data)).isEqualTo(json.readValue(data, OpenAiWire.Chunk.class));
+        assertThat(OpenAiAnswerReader.readChunk(json, utf8(data))).isEqualTo(json.readValue(data, OpenAiWire.Chunk.class));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"[]", "\"x\"", "{\"choices\":[{\"delta\":[1]}]}", "{\"x_groq\":[]}",
         "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":\"first\"}]}}]}"})
     void aChunkOfAnyOtherShapeIsMalformed(String data) {
-        assertThatThrownBy(() -> OpenAiAnswerReader.readChunk(json, data))
+        assertThatThrownBy(() -> OpenAiAnswerReader.readChunk(json, utf8(data)))
                 .isInstanceOf(UpstreamException.class)
                 .satisfies(e -> assertThat(((UpstreamException) e).errorClass()).isEqualTo(ErrorClass.SERVER_ERROR));
     }
@@ -91,5 +91,9 @@ class OpenAiAnswerReaderTest {
         assertThatThrownBy(() -> OpenAiAnswerReader.read(json, body.getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(UpstreamException.class)
                 .satisfies(e -> assertThat(((UpstreamException) e).errorClass()).isEqualTo(ErrorClass.SERVER_ERROR));
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -176,7 +176,7 @@ class SseDecoderTest {
         decoder.feed(line, 0, line.length);
         assertThatThrownBy(() -> decoder.feed(line, 0, line.length))
                 .isInstanceOf(UpstreamException.class)
-                .hasMessageContaining("event exceeds 1024 characters");
+                .hasMessageContaining("event exceeds 1024 bytes");
     }
 
     @Test
@@ -214,6 +214,30 @@ class SseDecoderTest {
                 .expectNextSequence(EXPECTED.subList(1, EXPECTED.size()))
                 .expectComplete().verify(Duration.ofSeconds(5));
         assertThat(buffers).allSatisfy(buffer -> assertThat(buffer.refCnt()).isZero());
+    }
+
+    @Test
+    void aHeapBufferIsReadFromItsOwnWindowOfTheArray() {
+        byte[] bytes = ("garbage" + STREAM + "trailing").getBytes(StandardCharsets.UTF_8);
+        ByteBuf wrapped = Unpooled.wrappedBuffer(bytes);
+        ByteBuf slice = wrapped.slice(4, bytes.length - 4 - "trailing".length()); // arrayOffset 4
+        slice.readerIndex(3); // "garbage" is 7 bytes: 4 before the slice, 3 read already
+
+        assertThat(slice.arrayOffset()).isEqualTo(4);
+        assertThat(events(new SseDecoder(4096).feed(slice))).isEqualTo(EXPECTED);
+    }
+
+    @Test
+    void aDirectReadLargerThanTheThreadsReadBufferIsReadWhole() {
+        String value = "w".repeat(3000);
+        byte[] bytes = ("data: " + value + "\n\ndata: [DONE]\n\n").getBytes(StandardCharsets.UTF_8);
+        ByteBuf direct = Unpooled.directBuffer(bytes.length).writeBytes(bytes);
+        try {
+            assertThat(events(new SseDecoder(1 << 16).feed(direct)))
+                    .containsExactly(new SseEvent("message", value), new SseEvent("message", "[DONE]"));
+        } finally {
+            direct.release();
+        }
     }
 
     /** {@code bytes} in direct buffers of {@code size} bytes; a released one fails when read. */
