@@ -49,17 +49,10 @@ final class OpenAiAnswerReader {
     }
 
     /**
-     * One stream chunk (an SSE event's data): the usual one read by {@link OpenAiChunkScanner}, any other read the
-     * same way as an answer (per chunk, binding was the largest step of a relayed stream in the profile, and then
-     * parsing it; docs/PERFORMANCE.md).
+     * One stream chunk (an SSE event's data), read the same way: per chunk, binding was the largest step of a
+     * relayed stream in the profile (docs/PERFORMANCE.md).
      */
     static OpenAiWire.Chunk readChunk(JsonMapper json, byte[] data) {
-        OpenAiWire.Chunk plain = OpenAiChunkScanner.scan(data);
-        return plain != null ? plain : readChunkWithJackson(json, data);
-    }
-
-    /** A chunk the scanner declined: with Jackson's streaming parser, errors and coercions included. */
-    static OpenAiWire.Chunk readChunkWithJackson(JsonMapper json, byte[] data) {
         try (JsonParser p = json.createParser(data)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw malformed();
