@@ -101,7 +101,7 @@ public class ResumableSse {
         }
         return Mono.deferContextual(context -> {
             ResumableStream stream = create(surface, command, events, frames, context);
-            return SseResponse.of(connection(request, stream, stream.attachBatches(0, false), committed, false));
+            return SseResponse.ofBatches(connection(request, stream, stream.attachBatches(0, false), committed, false));
         });
     }
 
@@ -152,7 +152,7 @@ public class ResumableSse {
             AtomicReference<RoutingHeaders.Committed> committed =
                     RoutingHeaders.onCommit(request.exchange().getResponse());
             Flux<List<Frame>> frames = stream.attachBatches(last == null ? 0 : last.seq(), last != null);
-            return SseResponse.of(connection(request, stream, frames, committed, streamId != null));
+            return SseResponse.ofBatches(connection(request, stream, frames, committed, streamId != null));
         });
     }
 

@@ -23,14 +23,31 @@ public final class SseResponse {
     private SseResponse() {
     }
 
+    /** The most frames that waited for a write are joined into (a larger frame still goes whole). */
+    static final int MAX_BATCH_BYTES = 32 * 1024;
+
+    /**
+     * An answer of frames as they are made: the frames that came while the last write was in flight go out as one
+     * write ({@link WaitingBuffers}), not one write and flush each.
+     */
     public static Mono<ServerResponse> of(Flux<DataBuffer> frames) {
+        return write(frames, true);
+    }
+
+    /** An answer whose frames come batched already (a resumable stream's connection joins what waited itself). */
+    public static Mono<ServerResponse> ofBatches(Flux<DataBuffer> batches) {
+        return write(batches, false);
+    }
+
+    private static Mono<ServerResponse> write(Flux<DataBuffer> frames, boolean join) {
         return ServerResponse.ok().build((exchange, context) -> {
             ServerHttpResponse response = exchange.getResponse();
             HttpHeaders headers = response.getHeaders();
             headers.setContentType(MediaType.TEXT_EVENT_STREAM);
             headers.set(HttpHeaders.CACHE_CONTROL, "no-cache");
             headers.set("X-Accel-Buffering", "no");
-            return response.writeWith(frames);
+            return response.writeWith(join
+                    ? WaitingBuffers.joined(frames, response.bufferFactory(), MAX_BATCH_BYTES) : frames);
         });
     }
 }
