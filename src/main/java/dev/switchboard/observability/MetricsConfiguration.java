@@ -1,5 +1,6 @@
 package dev.switchboard.observability;
 
+import ch.qos.logback.classic.LoggerContext;
 import dev.switchboard.config.TracingProperties;
 import dev.switchboard.keys.DailyLimits;
 import dev.switchboard.keys.KeyHealth;
@@ -18,6 +19,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -85,6 +87,12 @@ public class MetricsConfiguration {
                         .filters(filters -> filters.add(0, new ServerRequestTimers(registry)));
             }
         };
+    }
+
+    /** {@code logback.events} without a turbo filter on every level check; see {@link LogEventCounter}. */
+    @Bean
+    LogEventCounter logEventCounter() {
+        return new LogEventCounter((LoggerContext) LoggerFactory.getILoggerFactory());
     }
 
     /** Picks up keys added at runtime or by a reload, and new last-error classes. */

@@ -2,6 +2,7 @@ package dev.switchboard.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.LoggerContext;
 import dev.switchboard.testsupport.GatewayIT;
 import dev.switchboard.testsupport.WsProbe;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
@@ -63,6 +65,25 @@ class DashboardIT {
         queried.forEach((panel, names) -> names.stream().filter(name -> !exported.contains(name))
                 .forEach(name -> missing.add(panel + ": " + name)));
         assertThat(missing).as("metrics the dashboard asks for that /actuator/prometheus does not have").isEmpty();
+    }
+
+    @Test
+    void countsLogEventsWithoutATurboFilterOnEveryLevelCheck() {
+        double before = warnEvents();
+
+        LoggerFactory.getLogger(DashboardIT.class).warn("a warning the log event counter must see");
+
+        assertThat(warnEvents()).isEqualTo(before + 1);
+        assertThat(((LoggerContext) LoggerFactory.getILoggerFactory()).getTurboFilterList())
+                .as("turbo filters, which run on every isDebugEnabled() of Reactor Netty and Spring").isEmpty();
+    }
+
+    private double warnEvents() {
+        String scrape = http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        return scrape.lines().filter(line -> line.startsWith("logback_events_total{") && line.contains("level=\"warn\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow();
     }
 
     @Test
