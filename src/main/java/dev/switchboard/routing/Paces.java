@@ -35,7 +35,8 @@ public final class Paces {
     private final double errorPenalty;
     private final Pace all;
     private final Map<String, Pace> providers = new ConcurrentHashMap<>();
-    private final Map<String, Pace> keys = new ConcurrentHashMap<>();
+    /** Per provider, per key alias: two lookups, so a request builds no combined key string. */
+    private final Map<String, Map<String, Pace>> keys = new ConcurrentHashMap<>();
 
     public Paces(LatencyProperties properties, Clock clock) {
         this.clock = clock;
@@ -45,11 +46,17 @@ public final class Paces {
     }
 
     Pace provider(String provider) {
-        return providers.computeIfAbsent(provider, p -> new Pace(tauMillis));
+        Pace pace = providers.get(provider);
+        return pace != null ? pace : providers.computeIfAbsent(provider, p -> new Pace(tauMillis));
     }
 
     Pace key(String provider, String alias) {
-        return keys.computeIfAbsent(provider + '\u0000' + alias, k -> new Pace(tauMillis));
+        Map<String, Pace> ofProvider = keys.get(provider);
+        if (ofProvider == null) {
+            ofProvider = keys.computeIfAbsent(provider, p -> new ConcurrentHashMap<>());
+        }
+        Pace pace = ofProvider.get(alias);
+        return pace != null ? pace : ofProvider.computeIfAbsent(alias, a -> new Pace(tauMillis));
     }
 
     /** An upstream call with this candidate starts: it is in flight until {@link #ended}. */
@@ -175,7 +182,8 @@ public final class Paces {
     public PaceView view(String provider, String alias) {
         long now = clock.millis();
         double prior = provider(provider).firstContentMillis(now, all.firstContentMillis(now, 0));
-        return view(keys.get(provider + '\u0000' + alias), now, prior);
+        Map<String, Pace> ofProvider = keys.get(provider);
+        return view(ofProvider == null ? null : ofProvider.get(alias), now, prior);
     }
 
     private PaceView view(@Nullable Pace pace, long now, double prior) {
