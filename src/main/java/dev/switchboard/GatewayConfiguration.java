@@ -43,6 +43,7 @@ import dev.switchboard.routing.RequestAdmission;
 import dev.switchboard.routing.RequestObserver;
 import dev.switchboard.routing.UnknownModels;
 import dev.switchboard.simulator.SimulatorServer;
+import dev.switchboard.support.LoopTimers;
 import dev.switchboard.support.SchedulerClock;
 import dev.switchboard.support.StartupGate;
 import dev.switchboard.usage.RequestLogRecorder;
@@ -70,7 +71,6 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.r2dbc.core.DatabaseClient;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the pipeline: providers and keys, clients, router, fallback chain, observers. */
@@ -241,7 +241,7 @@ public class GatewayConfiguration {
     /** Resumable streams: this instance's streams that outlive their client's connection (closed at shutdown). */
     @Bean
     ResumableStreams resumableStreams(ResumeProperties properties, MeterRegistry registry) {
-        return new ResumableStreams(properties, Schedulers::parallel, registry);
+        return new ResumableStreams(properties, LoopTimers::scheduler, registry);
     }
 
     @Bean

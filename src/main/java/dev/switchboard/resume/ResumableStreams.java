@@ -54,8 +54,8 @@ public final class ResumableStreams implements SmartLifecycle, AutoCloseable {
     private volatile boolean running;
 
     /**
-     * @param timers runs the grace timers, asked at each timer ({@code Schedulers::parallel}, so a test's virtual
-     *     time moves them)
+     * @param timers runs the grace timers, asked at each timer ({@code LoopTimers::scheduler}: the caller's event
+     *     loop, or the parallel scheduler of that moment off one, so a test's virtual time moves them)
      */
     public ResumableStreams(ResumeProperties settings, Supplier<Scheduler> timers, MeterRegistry registry) {
         this.settings = Objects.requireNonNull(settings, "settings");

@@ -19,6 +19,7 @@ import dev.switchboard.providers.ChatChunk;
 import dev.switchboard.providers.Completion;
 import dev.switchboard.providers.UpstreamFailures;
 import dev.switchboard.providers.http.EventLoopLocalConnector;
+import dev.switchboard.support.LoopTimers;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.core.IntervalFunction;
@@ -141,7 +142,7 @@ public final class FallbackChain {
         return attempt(run,
                 (r, candidate, start) -> candidate.client().complete(candidate.request(run.command()))
                         .timeout(run.remaining(start), Mono.error(() -> UpstreamException.of(ErrorClass.TIMEOUT,
-                                "no answer within the request deadline"))),
+                                "no answer within the request deadline")), LoopTimers.scheduler()),
                 (tried, answer) -> answer.map(completion -> completed(run, tried, completion)));
     }
 
@@ -244,7 +245,7 @@ public final class FallbackChain {
     private Flux<StreamEvent> hedged(RequestRun run, Racer first, Duration delay) {
         Race race = new Race(run, first);
         // the timer ends with the race: a stream that finished before the delay is not held open by it
-        Flux<ChatChunk> hedge = Mono.delay(delay)
+        Flux<ChatChunk> hedge = Mono.delay(delay, LoopTimers.scheduler())
                 .takeUntilOther(race.decided())
                 .flatMapMany(tick -> {
                     Racer second = race.startHedge();

@@ -4,6 +4,7 @@ import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.providers.ChatChunk;
 import dev.switchboard.providers.RequestProgress;
+import dev.switchboard.support.LoopTimers;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -36,8 +37,9 @@ import reactor.util.context.Context;
  * for every chunk, two operations on the parallel scheduler's shared delay queue per chunk and several
  * objects per open stream (docs/PERFORMANCE.md). Here an element only notes when it came; the one timer,
  * when it fires, compares that with the deadlines and either fails the stream or sets itself for the next
- * deadline (a lazily re-armed timer, as Netty's idle handlers do). The timer runs on
- * {@link Schedulers#parallel()}, and so does its time, so both follow virtual time in tests.
+ * deadline (a lazily re-armed timer, as Netty's idle handlers do). The timer runs on the caller's event loop
+ * ({@link LoopTimers}), or on {@link Schedulers#parallel()} off one; the time is the parallel scheduler's, so both
+ * follow virtual time in tests.
  *
  * <p>Signals stay serial with one counter: chunks being emitted (recursion included) count it up and down, an
  * end sets it to {@link Watch#DONE}, and the timer fails the stream only by moving it from 0 to {@code DONE}.
@@ -247,7 +249,7 @@ final class StreamDeadlines extends FluxOperator<ChatChunk, ChatChunk> {
                 }
             }
             try {
-                timer = timers.schedule(this, Math.max(1, next - now), TimeUnit.MILLISECONDS);
+                timer = LoopTimers.schedule(timers, this, Math.max(1, next - now), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException shuttingDown) {
                 return;
             }
