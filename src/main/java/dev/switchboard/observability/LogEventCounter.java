@@ -72,8 +72,9 @@ public final class LogEventCounter extends LogbackMetrics {
         super.close();
     }
 
+    /** By instance, not by name: each application context in the JVM (tests start several) has its own counter. */
     private void attach() {
-        if (root().getAppender(appender.getName()) == null) {
+        if (!root().isAttached(appender)) {
             root().addAppender(appender);
         }
     }

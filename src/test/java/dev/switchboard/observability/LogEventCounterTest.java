@@ -72,6 +72,21 @@ class LogEventCounterTest {
         assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders().hasNext()).isFalse();
     }
 
+    @Test
+    void aSecondCounterOnTheSameLoggingCountsTooAndOutlivesTheFirst() {
+        SimpleMeterRegistry otherRegistry = new SimpleMeterRegistry();
+        LogEventCounter other = new LogEventCounter(context);
+        other.bindTo(otherRegistry);
+
+        logger.warn("both count it");
+        counter.close();
+        logger.warn("only the second counts it");
+
+        assertThat(other.count(Level.WARN)).isEqualTo(2);
+        assertThat(counter.count(Level.WARN)).isEqualTo(1);
+        other.close();
+    }
+
     private double events(String level) {
         return registry.get("logback.events").tag("level", level).functionCounter().count();
     }
