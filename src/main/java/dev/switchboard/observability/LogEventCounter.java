@@ -35,6 +35,7 @@ public final class LogEventCounter extends LogbackMetrics {
     private final LoggerContext context;
     private final CountingAppender appender = new CountingAppender();
     private final LoggerContextListener reattach = new Reattach();
+    private boolean closed;
 
     public LogEventCounter(LoggerContext context) {
         super(Tags.empty(), context);
@@ -46,17 +47,17 @@ public final class LogEventCounter extends LogbackMetrics {
     @Override
     public void bindTo(MeterRegistry registry) {
         for (Level level : LEVELS) {
-            FunctionCounter.builder("logback.events", appender.count(level), LongAdder::doubleValue)
+            LongAdder count = appender.count(level);
+            FunctionCounter.builder("logback.events", count, c -> {
+                        ensureAttached();
+                        return c.doubleValue();
+                    })
                     .tags("level", level.levelStr.toLowerCase(Locale.ROOT))
                     .description("Number of log events that were enabled by the effective log level")
                     .baseUnit("events")
                     .register(registry);
         }
-        if (!appender.isStarted()) {
-            appender.start();
-            attach();
-            context.addListener(reattach);
-        }
+        ensureAttached();
     }
 
     /** Events counted so far at {@code level} (what the meter reads). */
@@ -65,17 +66,33 @@ public final class LogEventCounter extends LogbackMetrics {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         context.removeListener(reattach);
         root().detachAppender(appender);
         appender.stop();
         super.close();
     }
 
-    /** By instance, not by name: each application context in the JVM (tests start several) has its own counter. */
-    private void attach() {
+    /**
+     * Started, on the root logger (by instance, not by name: each application context in a JVM has its own
+     * counter) and listening for resets. A reset (a configuration reload) stops and detaches every appender: the
+     * listener puts it back at once. Stopping the logging context (Spring Boot does when it configures logging
+     * again, which a second application context in the same JVM does) also drops the listeners: reading the
+     * meters puts both back, so at worst the events between such a restart and the next scrape go uncounted.
+     */
+    private synchronized void ensureAttached() {
+        if (closed) {
+            return;
+        }
+        if (!appender.isStarted()) {
+            appender.start();
+        }
         if (!root().isAttached(appender)) {
             root().addAppender(appender);
+        }
+        if (!context.getCopyOfListenerList().contains(reattach)) {
+            context.addListener(reattach);
         }
     }
 
@@ -117,8 +134,7 @@ public final class LogEventCounter extends LogbackMetrics {
 
         @Override
         public void onReset(LoggerContext resetContext) {
-            appender.start();
-            attach();
+            ensureAttached();
         }
 
         @Override

@@ -63,6 +63,19 @@ class LogEventCounterTest {
     }
 
     @Test
+    void readingTheMetersAttachesItAgainAfterTheLoggingContextWasStopped() {
+        context.stop(); // what Spring Boot does when a second application context configures logging again
+        context.reset();
+        context.start();
+        logger.warn("not counted: nothing listens between the stop and the next reading of the meters");
+
+        assertThat(events("warn")).isZero();
+        logger.warn("counted");
+
+        assertThat(events("warn")).isEqualTo(1);
+    }
+
+    @Test
     void stopsCountingWhenClosed() {
         counter.close();
 
