@@ -53,7 +53,8 @@ public final class ResumableStream implements StreamDelivery {
     private final String id;
     private final String client;
     private final String surface;
-    private final Function<ResumableStream, Flux<byte[]>> source;
+    /** What makes the frames; dropped once started, so a stream that lingers does not keep the request. */
+    private @Nullable Function<ResumableStream, Flux<byte[]>> source;
 
     private final FrameLog log = new FrameLog();
     private State state = State.NEW;
@@ -239,10 +240,15 @@ public final class ResumableStream implements StreamDelivery {
     private void start() {
         owner.register(this);
         Reader subscriber = new Reader();
+        Function<ResumableStream, Flux<byte[]>> frames;
         synchronized (this) {
             reader = subscriber;
+            frames = source;
+            source = null;
         }
-        source.apply(this).subscribe(subscriber);
+        if (frames != null) {
+            frames.apply(this).subscribe(subscriber);
+        }
     }
 
     private void connect(Attachment connection, long after, boolean resuming) {
@@ -557,6 +563,9 @@ public final class ResumableStream implements StreamDelivery {
         boolean settle = false;
         synchronized (this) {
             sourceEnded = true;
+            // the reader holds the finished source's operators (and through them the request): a stream that
+            // lingers for the grace period keeps only its replay window
+            reader = null;
             if (state == State.SETTLED) {
                 return;
             }

@@ -7,6 +7,7 @@ import dev.switchboard.chat.GatewayException;
 import dev.switchboard.chat.InvalidRequestException;
 import dev.switchboard.config.ResumeProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -75,6 +76,41 @@ class ResumableStreamTest {
         time.advanceTimeBy(GRACE);
         assertThat(streams.size()).isZero();
         assertThat(stream.eventId(3)).isEqualTo(stream.id() + ".3");
+    }
+
+    @Test
+    void aDeliveredStreamKeepsItsReplayWindowForTheGracePeriodButNotTheRequestThatMadeIt() throws InterruptedException {
+        ResumableStreams streams = streams(ResumeProperties.of(GRACE));
+        SourceHolding made = streamWhoseSourceHoldsARequest(streams);
+
+        StepVerifier.create(made.stream().attach(0, false).map(ResumableStreamTest::text))
+                .expectNext("1:a", "2:b")
+                .expectComplete()
+                .verify(WAIT);
+
+        for (int i = 0; i < 50 && made.request().get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertThat(made.request().get()).as("the request of a delivered stream, while it lingers").isNull();
+        assertThat(streams.size()).isEqualTo(1);
+        StepVerifier.create(streams.find(made.stream().id(), "client-a", "api/chat/stream").attach(1, true)
+                        .map(ResumableStreamTest::text))
+                .expectNext("2:b")
+                .expectComplete()
+                .verify(WAIT);
+    }
+
+    /** A stream and, weakly, the object only its source holds (as a real source holds its request). */
+    private record SourceHolding(ResumableStream stream, WeakReference<Object> request) {
+    }
+
+    private static SourceHolding streamWhoseSourceHoldsARequest(ResumableStreams streams) {
+        Object request = new byte[64 * 1024];
+        ResumableStream stream = streams.create("client-a", "api/chat/stream", self -> Flux.just("a", "b")
+                .map(text -> text.getBytes(StandardCharsets.UTF_8))
+                .filter(bytes -> request != null));
+        return new SourceHolding(stream, new WeakReference<>(request));
     }
 
     private static String texts(List<Frame> batch) {
