@@ -59,7 +59,7 @@ public final class UpstreamExchange {
      * request that way, with an error or a whole answer) goes to {@code json}; any other type is a server
      * error.
      */
-    public Flux<ChatChunk> stream(URI uri, byte[] body, Function<Flux<SseEvent>, Flux<ChatChunk>> events,
+    public Flux<ChatChunk> stream(URI uri, byte[] body, Function<Flux<List<SseEvent>>, Flux<ChatChunk>> events,
             Function<byte[], Flux<ChatChunk>> json) {
         return classified(transport.exchange(HttpMethod.POST, uri, body, true,
                 (response, content) -> streamFrom(response, content, events, json)));
@@ -99,7 +99,7 @@ public final class UpstreamExchange {
     }
 
     private Flux<ChatChunk> streamFrom(HttpClientResponse response, Flux<ByteBuf> content,
-            Function<Flux<SseEvent>, Flux<ChatChunk>> events, Function<byte[], Flux<ChatChunk>> json) {
+            Function<Flux<List<SseEvent>>, Flux<ChatChunk>> events, Function<byte[], Flux<ChatChunk>> json) {
         if (!isSuccess(response)) {
             return this.<ChatChunk>errorFrom(response, content).flux();
         }
@@ -112,7 +112,7 @@ public final class UpstreamExchange {
             return content.then(Mono.<ChatChunk>error(UpstreamException.of(
                     ErrorClass.SERVER_ERROR, "upstream answered " + type + " where a stream was expected"))).flux();
         }
-        return events.apply(SseDecoder.decode(content, maxLineBytes));
+        return events.apply(SseDecoder.reads(content, maxLineBytes));
     }
 
     /** The SSE type (nearly every stream answer) is recognised without parsing; anything else is parsed. */

@@ -72,10 +72,9 @@ public final class AnthropicClient implements ProviderClient {
         return exchange.check(keyCheckUri);
     }
 
-    private Flux<ChatChunk> chunks(Flux<SseEvent> events, boolean relay, boolean jsonTool) {
+    private Flux<ChatChunk> chunks(Flux<List<SseEvent>> reads, boolean relay, boolean jsonTool) {
         AnthropicStreamMapper mapper = new AnthropicStreamMapper(json, errors, key, relay, jsonTool);
-        return endMarker.mapThrough(events, mapper::isDone, mapper::map)
-                .concatWith(Flux.defer(mapper::endOfStream));
+        return endMarker.mapThrough(reads, mapper::isDone, mapper::map, mapper::endOfStream);
     }
 
     private Completion toCompletion(byte[] body, boolean keepRaw, boolean jsonTool) {

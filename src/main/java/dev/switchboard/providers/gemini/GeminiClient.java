@@ -74,9 +74,9 @@ public final class GeminiClient implements ProviderClient {
                 + method);
     }
 
-    private Flux<ChatChunk> chunks(Flux<SseEvent> events) {
+    private Flux<ChatChunk> chunks(Flux<List<SseEvent>> reads) {
         GeminiStreamMapper mapper = new GeminiStreamMapper(json, errors, key);
-        return events.concatMapIterable(mapper::map)
+        return reads.concatMapIterable(mapper::mapRead, 1)
                 .concatWith(Flux.defer(mapper::endOfStream));
     }
 

@@ -47,6 +47,18 @@ final class GeminiStreamMapper {
         this.key = key;
     }
 
+    /** The chunks of one upstream read's events, in order. */
+    List<ChatChunk> mapRead(List<SseEvent> read) {
+        if (read.size() == 1) {
+            return map(read.get(0));
+        }
+        List<ChatChunk> out = new ArrayList<>();
+        for (SseEvent event : read) {
+            out.addAll(map(event));
+        }
+        return out;
+    }
+
     List<ChatChunk> map(SseEvent event) {
         if (event.isPulse()) {
             return KEEP_ALIVE;

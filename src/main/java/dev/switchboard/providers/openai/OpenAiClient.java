@@ -13,6 +13,7 @@ import dev.switchboard.providers.sse.EndMarker;
 import dev.switchboard.providers.sse.SseEvent;
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -67,10 +68,9 @@ public final class OpenAiClient implements ProviderClient {
         return exchange.check(keyCheckUri);
     }
 
-    private Flux<ChatChunk> chunks(Flux<SseEvent> events, boolean relay) {
+    private Flux<ChatChunk> chunks(Flux<List<SseEvent>> reads, boolean relay) {
         OpenAiStreamMapper mapper = new OpenAiStreamMapper(json, errors, key, clock, relay);
-        return endMarker.mapThrough(events, mapper::isDone, mapper::map)
-                .concatWith(Flux.defer(mapper::endOfStream));
+        return endMarker.mapThrough(reads, mapper::isDone, mapper::map, mapper::endOfStream);
     }
 
     /**

@@ -51,9 +51,8 @@ final class OpenAiStreamMapper {
     }
 
     /**
-     * Maps one event. It must not look at {@link #done}: {@link dev.switchboard.providers.sse.EndMarker}
-     * sets that flag as the {@code [DONE]} event passes, while earlier events may still wait in the
-     * operator queue between the two, and they still have to be mapped.
+     * Maps one event. It does not look at {@link #done}: {@link dev.switchboard.providers.sse.EndMarker}
+     * tests each event with {@link #isDone} before mapping it, and maps the marker itself too.
      */
     List<ChatChunk> map(SseEvent event) {
         if (event.isPulse()) {

@@ -1,9 +1,12 @@
 package dev.switchboard.providers.sse;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -72,51 +75,86 @@ public final class EndMarker {
     }
 
     /**
-     * The events up to and including the first one {@code isEnd} accepts, each mapped by {@code map};
-     * the stream ends when the body does, or {@link #endGrace()} after the marker if the body stays open. When
-     * {@code map} throws (an in-band error), nothing more is mapped and the failure is raised once the body
-     * ends, or {@link #failureGrace()} after it; a transport error after it does not replace it (the in-band
-     * error says what went wrong, e.g. which key is rate limited).
+     * The events up to and including the first one {@code isEnd} accepts, each mapped by {@code map}, then
+     * what {@code afterBody} gives once the body has ended; the stream ends when the body does, or
+     * {@link #endGrace()} after the marker if the body stays open. When {@code map} throws (an in-band error),
+     * nothing more is mapped and the failure is raised once the body ends, or {@link #failureGrace()} after
+     * it, instead of {@code afterBody}; a transport error after it does not replace it (the in-band error says
+     * what went wrong, e.g. which key is rate limited).
      *
-     * <p>{@code past} is written where events are mapped and read where they are filtered, which Reactor
-     * may run on different threads: a late read only lets one more event through the filter, and the
-     * mapping step drops it ({@code failure} is written and read in that one serialized step).
+     * <p>{@code reads} are the events of one upstream read each ({@link SseDecoder#reads}). A read is
+     * filtered, tested for the marker and mapped in one step, into the chunks it stands for: one operator
+     * (and one queue) a read instead of one to flatten the reads, one to filter and one to flatten the
+     * mapped events. Every chunk passes every operator of the stream on its way to the client, so each one
+     * less is paid for every chunk (docs/PERFORMANCE.md).
      */
-    public <T> Flux<T> mapThrough(Flux<SseEvent> events, Predicate<SseEvent> isEnd,
-            Function<SseEvent, ? extends Iterable<? extends T>> map) {
+    public <T> Flux<T> mapThrough(Flux<? extends List<SseEvent>> reads, Predicate<SseEvent> isEnd,
+            Function<SseEvent, ? extends Iterable<? extends T>> map, Supplier<? extends Flux<T>> afterBody) {
         return Flux.defer(() -> {
-            Sinks.One<Duration> stop = Sinks.one();
-            boolean[] past = new boolean[1];
-            RuntimeException[] failure = new RuntimeException[1];
-            Flux<T> mapped = events
-                    .filter(event -> {
-                        if (past[0]) {
-                            return false;
-                        }
-                        if (isEnd.test(event)) {
-                            past[0] = true;
-                            stop.tryEmitValue(endGrace);
-                        }
-                        return true;
-                    })
-                    .concatMapIterable(event -> {
-                        if (failure[0] != null) {
-                            return List.<T>of();
-                        }
-                        try {
-                            return map.apply(event);
-                        } catch (RuntimeException e) {
-                            failure[0] = e;
-                            past[0] = true;
-                            stop.tryEmitValue(failureGrace);
-                            return List.<T>of();
-                        }
-                    }, 1); // one event in flight is enough; the default prefetch (32) costs a queue per open stream
+            ReadMapper<T> mapper = new ReadMapper<>(isEnd, map);
+            Flux<T> mapped = reads.concatMapIterable(mapper::read, 1); // one read in flight is enough
             return mapped
-                    .takeUntilOther(stop.asMono().flatMap(Mono::delay))
-                    .onErrorMap(error -> failure[0] != null, error -> failure[0])
-                    .concatWith(Flux.defer(() -> failure[0] == null ? Flux.empty() : Flux.error(failure[0])));
+                    .takeUntilOther(mapper.stop.asMono().flatMap(Mono::delay))
+                    .onErrorMap(error -> mapper.failure != null, error -> mapper.failure)
+                    .concatWith(Flux.defer(() -> mapper.failure == null ? afterBody.get() : Flux.error(mapper.failure)));
         });
+    }
+
+    /**
+     * One stream's events mapped read by read, up to its marker or its first in-band failure. Its fields are
+     * written and read in the one serialized mapping step, and read by the operators after it once that step
+     * has signalled, so they need no lock.
+     */
+    private final class ReadMapper<T> {
+
+        final Sinks.One<Duration> stop = Sinks.one();
+        final Predicate<SseEvent> isEnd;
+        final Function<SseEvent, ? extends Iterable<? extends T>> map;
+        boolean past;
+        @Nullable RuntimeException failure;
+
+        ReadMapper(Predicate<SseEvent> isEnd, Function<SseEvent, ? extends Iterable<? extends T>> map) {
+            this.isEnd = isEnd;
+            this.map = map;
+        }
+
+        /** The chunks of one read's events: those before and at the marker, none after it or a failure. */
+        List<T> read(List<SseEvent> events) {
+            if (events.size() == 1) {
+                return one(events.get(0));
+            }
+            List<T> out = new ArrayList<>();
+            for (SseEvent event : events) {
+                out.addAll(one(event));
+            }
+            return out;
+        }
+
+        @SuppressWarnings("unchecked")
+        private List<T> one(SseEvent event) {
+            if (past) {
+                return List.of();
+            }
+            if (isEnd.test(event)) {
+                past = true;
+                stop.tryEmitValue(endGrace);
+            }
+            try {
+                Iterable<? extends T> chunks = map.apply(event);
+                return chunks instanceof List<?> list ? (List<T>) list : copy(chunks);
+            } catch (RuntimeException e) {
+                failure = e;
+                past = true;
+                stop.tryEmitValue(failureGrace);
+                return List.of();
+            }
+        }
+
+        private List<T> copy(Iterable<? extends T> chunks) {
+            List<T> out = new ArrayList<>();
+            chunks.forEach(out::add);
+            return out;
+        }
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -23,7 +23,7 @@ import reactor.core.publisher.Flux;
  * providers' SDKs do. A line longer than the limit, or an event whose data lines add up to more than it, fails
  * the stream instead of buffering without bound.
  *
- * <p>One instance holds the state of one stream; {@link #decode} creates one per subscription.
+ * <p>One instance holds the state of one stream; {@link #reads} creates one per subscription.
  */
 public final class SseDecoder {
 
@@ -74,18 +74,21 @@ public final class SseDecoder {
     }
 
     /**
-     * Decodes a body of Reactor Netty buffers. Each buffer is read in the {@code onNext} that delivers it and
-     * stays the source's to release (Reactor Netty releases a received buffer once that {@code onNext}
-     * returns), so nothing here holds a buffer past its read.
+     * Decodes a body of Reactor Netty buffers, one element a read: the events it completed, or a single
+     * {@link SseEvent#PULSE}. Each buffer is read in the {@code onNext} that delivers it and stays the source's
+     * to release (Reactor Netty releases a received buffer once that {@code onNext} returns), so nothing here
+     * holds a buffer past its read. The adapters map a read's events in one step
+     * ({@link EndMarker#mapThrough}), so no operator flattens them first.
      */
+    public static Flux<List<SseEvent>> reads(Flux<ByteBuf> body, int maxLineBytes) {
+        return Flux.defer(() -> body.map(new SseDecoder(maxLineBytes)::feed));
+    }
+
+    /** As {@link #reads}, one event an element. */
     public static Flux<SseEvent> decode(Flux<ByteBuf> body, int maxLineBytes) {
-        return Flux.defer(() -> {
-            SseDecoder decoder = new SseDecoder(maxLineBytes);
-            // map first: the read happens before the buffer is released; the events are queued, not the buffer.
-            // Prefetch 1: one read's events in flight are enough, and the default (32) costs a queue of about
-            // 570 bytes for every open stream
-            return body.map(decoder::feed).concatMapIterable(events -> events, 1);
-        });
+        // Prefetch 1: one read's events in flight are enough, and the default (32) costs a queue of about
+        // 570 bytes for every open stream
+        return reads(body, maxLineBytes).concatMapIterable(events -> events, 1);
     }
 
     /**

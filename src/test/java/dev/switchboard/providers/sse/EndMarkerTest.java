@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 import reactor.test.publisher.TestPublisher;
 
@@ -19,10 +20,10 @@ class EndMarkerTest {
 
     @Test
     void readsOnToTheEndOfTheBodyInsteadOfCancellingItAtTheMarker() {
-        TestPublisher<SseEvent> body = TestPublisher.create();
+        TestPublisher<List<SseEvent>> body = TestPublisher.create();
 
-        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, List::of))
-                .then(() -> body.next(TEXT, DONE))
+        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, List::of, Flux::empty))
+                .then(() -> body.next(List.of(TEXT, DONE)))
                 .expectNext(TEXT, DONE)
                 .then(body::complete)
                 .expectComplete().verify(Duration.ofSeconds(5));
@@ -32,10 +33,10 @@ class EndMarkerTest {
 
     @Test
     void dropsWhatFollowsTheMarker() {
-        TestPublisher<SseEvent> body = TestPublisher.create();
+        TestPublisher<List<SseEvent>> body = TestPublisher.create();
 
-        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, List::of))
-                .then(() -> body.next(TEXT, DONE, LATE, SseEvent.PULSE))
+        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, List::of, Flux::empty))
+                .then(() -> body.next(List.of(TEXT, DONE, LATE), List.of(SseEvent.PULSE)))
                 .expectNext(TEXT, DONE)
                 .then(body::complete)
                 .expectComplete().verify(Duration.ofSeconds(5));
@@ -43,10 +44,10 @@ class EndMarkerTest {
 
     @Test
     void cutsOffABodyKeptOpenAfterTheMarkerOnceTheGraceHasPassed() {
-        TestPublisher<SseEvent> body = TestPublisher.create();
+        TestPublisher<List<SseEvent>> body = TestPublisher.create();
 
-        StepVerifier.withVirtualTime(() -> MARKER.mapThrough(body.flux(), IS_DONE, List::of))
-                .then(() -> body.next(TEXT, DONE))
+        StepVerifier.withVirtualTime(() -> MARKER.mapThrough(body.flux(), IS_DONE, List::of, Flux::empty))
+                .then(() -> body.next(List.of(TEXT, DONE)))
                 .expectNext(TEXT, DONE)
                 .expectNoEvent(MARKER.endGrace().minusMillis(1))
                 .thenAwait(Duration.ofMillis(1))
@@ -58,10 +59,10 @@ class EndMarkerTest {
     /** A loaded upstream ends its body up to 2 s after the marker; cutting it resets the upstream stream. */
     @Test
     void waitsSecondsForALateEndOfTheBodyInsteadOfResettingIt() {
-        TestPublisher<SseEvent> body = TestPublisher.create();
+        TestPublisher<List<SseEvent>> body = TestPublisher.create();
 
-        StepVerifier.withVirtualTime(() -> MARKER.mapThrough(body.flux(), IS_DONE, List::of))
-                .then(() -> body.next(TEXT, DONE))
+        StepVerifier.withVirtualTime(() -> MARKER.mapThrough(body.flux(), IS_DONE, List::of, Flux::empty))
+                .then(() -> body.next(List.of(TEXT, DONE)))
                 .expectNext(TEXT, DONE)
                 .expectNoEvent(Duration.ofSeconds(2))
                 .then(body::complete)
@@ -80,13 +81,13 @@ class EndMarkerTest {
 
     @Test
     void aBodyWithoutMarkerPassesThroughAndIsNeverCutOff() {
-        TestPublisher<SseEvent> body = TestPublisher.create();
+        TestPublisher<List<SseEvent>> body = TestPublisher.create();
 
-        StepVerifier.withVirtualTime(() -> MARKER.mapThrough(body.flux(), IS_DONE, List::of))
-                .then(() -> body.next(TEXT))
+        StepVerifier.withVirtualTime(() -> MARKER.mapThrough(body.flux(), IS_DONE, List::of, Flux::empty))
+                .then(() -> body.next(List.of(TEXT)))
                 .expectNext(TEXT)
                 .expectNoEvent(MARKER.endGrace().multipliedBy(10))
-                .then(() -> body.next(LATE))
+                .then(() -> body.next(List.of(LATE)))
                 .expectNext(LATE)
                 .then(body::complete)
                 .expectComplete().verify(Duration.ofSeconds(5));
@@ -96,10 +97,10 @@ class EndMarkerTest {
 
     @Test
     void anErrorBeforeTheMarkerPassesThrough() {
-        TestPublisher<SseEvent> body = TestPublisher.create();
+        TestPublisher<List<SseEvent>> body = TestPublisher.create();
 
-        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, List::of))
-                .then(() -> body.next(TEXT))
+        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, List::of, Flux::empty))
+                .then(() -> body.next(List.of(TEXT)))
                 .expectNext(TEXT)
                 .then(() -> body.error(new IllegalStateException("reset")))
                 .expectErrorMessage("reset").verify(Duration.ofSeconds(5));
@@ -107,10 +108,10 @@ class EndMarkerTest {
 
     @Test
     void holdsAnInBandFailureUntilTheBodyEnds() {
-        TestPublisher<SseEvent> body = TestPublisher.create();
+        TestPublisher<List<SseEvent>> body = TestPublisher.create();
 
-        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError))
-                .then(() -> body.next(TEXT, ERROR_EVENT, LATE))
+        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError, Flux::empty))
+                .then(() -> body.next(List.of(TEXT, ERROR_EVENT, LATE)))
                 .expectNext("{\"text\":\"Hi\"}")
                 .expectNoEvent(Duration.ofMillis(50))
                 .then(body::complete)
@@ -121,10 +122,10 @@ class EndMarkerTest {
 
     @Test
     void raisesAHeldFailureOnceTheGraceHasPassedIfTheBodyStaysOpen() {
-        TestPublisher<SseEvent> body = TestPublisher.create();
+        TestPublisher<List<SseEvent>> body = TestPublisher.create();
 
-        StepVerifier.withVirtualTime(() -> MARKER.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError))
-                .then(() -> body.next(ERROR_EVENT))
+        StepVerifier.withVirtualTime(() -> MARKER.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError, Flux::empty))
+                .then(() -> body.next(List.of(ERROR_EVENT)))
                 .expectNoEvent(MARKER.failureGrace().minusMillis(1))
                 .thenAwait(Duration.ofMillis(1))
                 .expectErrorMessage("overloaded").verify(Duration.ofSeconds(5));
@@ -134,11 +135,37 @@ class EndMarkerTest {
 
     @Test
     void aTransportErrorAfterAnInBandFailureKeepsTheInBandOne() {
-        TestPublisher<SseEvent> body = TestPublisher.create();
+        TestPublisher<List<SseEvent>> body = TestPublisher.create();
 
-        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError))
-                .then(() -> body.next(ERROR_EVENT))
+        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError, Flux::empty))
+                .then(() -> body.next(List.of(ERROR_EVENT)))
                 .then(() -> body.error(new IllegalStateException("connection reset")))
+                .expectErrorMessage("overloaded").verify(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void mapsTheEventsOfEveryReadInOrderThenWhatFollowsTheBody() {
+        TestPublisher<List<SseEvent>> body = TestPublisher.create();
+
+        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError,
+                        () -> Flux.just("end of body")))
+                .then(() -> body.next(List.of(TEXT, LATE), List.of(SseEvent.PULSE), List.of(LATE, TEXT)))
+                .expectNext("{\"text\":\"Hi\"}", "{\"text\":\"late\"}", "", "{\"text\":\"late\"}",
+                        "{\"text\":\"Hi\"}")
+                .then(body::complete)
+                .expectNext("end of body")
+                .expectComplete().verify(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void anInBandFailureTakesThePlaceOfWhatFollowsTheBody() {
+        TestPublisher<List<SseEvent>> body = TestPublisher.create();
+
+        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError,
+                        () -> Flux.just("end of body")))
+                .then(() -> body.next(List.of(TEXT), List.of(ERROR_EVENT, LATE)))
+                .expectNext("{\"text\":\"Hi\"}")
+                .then(body::complete)
                 .expectErrorMessage("overloaded").verify(Duration.ofSeconds(5));
     }
 
