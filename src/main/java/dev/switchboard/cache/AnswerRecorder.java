@@ -30,7 +30,11 @@ public final class AnswerRecorder {
         if (unstorable) {
             return;
         }
-        if (event instanceof StreamEvent.Text t) {
+        if (event instanceof StreamEvent.Relay relay) {
+            if (relay.meaning() != null) {
+                add(relay.meaning());
+            }
+        } else if (event instanceof StreamEvent.Text t) {
             append(text, t.choice(), t.delta());
         } else if (event instanceof StreamEvent.Reasoning r) {
             append(reasoning, r.choice(), r.text());

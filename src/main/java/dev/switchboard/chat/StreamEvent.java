@@ -69,8 +69,15 @@ public sealed interface StreamEvent {
      * @param data the event's data as the UTF-8 bytes the provider sent (shared: read, never change), so it is
      *     written back without being decoded and encoded again
      * @param usageOnly an OpenAI chunk that only carries usage, for clients that asked for it
+     * @param meaning what the event means for the answer (its text, a tool-call fragment...) when it means one
+     *     such thing; null otherwise. A surface that relays writes the bytes and needs no more; what keeps the
+     *     answer (the response cache) reads the meaning.
      */
-    record Relay(String event, byte[] data, boolean usageOnly) implements StreamEvent {
+    record Relay(String event, byte[] data, boolean usageOnly, @Nullable StreamEvent meaning) implements StreamEvent {
+
+        public Relay(String event, byte[] data, boolean usageOnly) {
+            this(event, data, usageOnly, null);
+        }
     }
 
     /** The stream ended normally. */

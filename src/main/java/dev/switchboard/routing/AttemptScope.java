@@ -186,10 +186,12 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
             }
         }
 
-        private void chunk(ChatChunk chunk) {
-            if (!content && chunk.isContent()) {
+        private void chunk(ChatChunk element) {
+            if (!content && element.isContent()) {
                 contentArrived();
             }
+            ChatChunk chunk = element instanceof ChatChunk.Relay relay && relay.meaning() != null
+                    ? relay.meaning() : element;
             if (chunk instanceof ChatChunk.Delta delta) {
                 chars += delta.text().length();
             } else if (chunk instanceof ChatChunk.ReasoningDelta reasoning) {

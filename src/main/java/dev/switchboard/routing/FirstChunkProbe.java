@@ -52,7 +52,7 @@ final class FirstChunkProbe {
      * Drops keep-alives, and holds what arrives before the first content and is no content itself: a
      * usage report (emitted right after the first content) and relayed upstream events (emitted, in order,
      * right before it, so a relaying surface writes the provider's events in the order they came). Only
-     * real content can commit the stream.
+     * real content can commit the stream; a relayed event that carries content is content.
      */
     private static Flux<ChatChunk> contentFirst(Flux<ChatChunk> chunks) {
         return Flux.defer(() -> {
@@ -77,7 +77,7 @@ final class FirstChunkProbe {
             if (seenContent) {
                 return List.of(chunk);
             }
-            if (chunk instanceof ChatChunk.Relay) {
+            if (chunk instanceof ChatChunk.Relay && !chunk.isContent()) {
                 if (relayed == null) {
                     relayed = new ArrayList<>(2);
                 }

@@ -49,7 +49,10 @@ final class StreamTally {
             }
             choice(delta.choice());
             return true;
-        } else if (chunk instanceof ChatChunk.Relay) {
+        } else if (chunk instanceof ChatChunk.Relay relay) {
+            if (relay.meaning() != null) {
+                accept(relay.meaning());
+            }
             return true;
         } else if (chunk instanceof ChatChunk.ToolCallDelta call) {
             toolCall(call);
@@ -77,7 +80,9 @@ final class StreamTally {
             return delta.choice() == 0 ? new StreamEvent.Text(delta.text())
                     : new StreamEvent.Text(delta.choice(), delta.text());
         } else if (chunk instanceof ChatChunk.Relay relay) {
-            return new StreamEvent.Relay(relay.event(), relay.data(), relay.usageOnly());
+            ChatChunk meaning = relay.meaning();
+            return new StreamEvent.Relay(relay.event(), relay.data(), relay.usageOnly(),
+                    meaning != null && forwarded(meaning) ? event(meaning) : null);
         } else if (chunk instanceof ChatChunk.ToolCallDelta call) {
             return new StreamEvent.ToolCallDelta(call.choice(), call.index(), call.id(), call.name(), call.arguments());
         } else if (chunk instanceof ChatChunk.ReasoningDelta reasoning) {
@@ -86,6 +91,13 @@ final class StreamTally {
             return new StreamEvent.Refusal(refusal.choice(), refusal.text());
         }
         throw new IllegalArgumentException("not forwarded: " + chunk);
+    }
+
+    /** Whether {@link #accept} lets the chunk through (without keeping its tally). */
+    private static boolean forwarded(ChatChunk chunk) {
+        return chunk instanceof ChatChunk.Delta delta ? !delta.text().isEmpty()
+                : chunk instanceof ChatChunk.Relay || chunk instanceof ChatChunk.ToolCallDelta
+                        || chunk instanceof ChatChunk.ReasoningDelta || chunk instanceof ChatChunk.RefusalDelta;
     }
 
     private void choice(int index) {

@@ -9,6 +9,7 @@ import dev.switchboard.chat.RoutePath;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.providers.ChatChunk;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -75,6 +76,23 @@ class CommittedStreamTest {
                 .verify(BOUND);
 
         assertThat(booked).containsExactly("committed", "done 5");
+    }
+
+    @Test
+    void aRelayedEventGoesOnWithWhatItCarriesAndIsTalliedByIt() {
+        byte[] data = "{\"choices\":[{\"delta\":{\"content\":\"hey\"}}]}".getBytes(StandardCharsets.UTF_8);
+        byte[] empty = "{\"choices\":[{\"delta\":{\"content\":\"\"}}]}".getBytes(StandardCharsets.UTF_8);
+
+        StepVerifier.create(stream(Flux.just(new ChatChunk.Relay("", data, false, new ChatChunk.Delta("hey")),
+                        new ChatChunk.Relay("", empty, false, new ChatChunk.Delta("")))))
+                .expectNextMatches(StreamEvent.Committed.class::isInstance)
+                .expectNext(new StreamEvent.Relay("", data, false, text("hey")),
+                        new StreamEvent.Relay("", empty, false, null))
+                .expectNext(DONE)
+                .expectComplete()
+                .verify(BOUND);
+
+        assertThat(booked).containsExactly("committed", "done 3");
     }
 
     @Test

@@ -43,7 +43,7 @@ public record Streamed(List<StreamEvent> events) {
 
     public String text(int choice) {
         StringBuilder out = new StringBuilder();
-        for (StreamEvent event : events) {
+        for (StreamEvent event : meanings()) {
             if (event instanceof StreamEvent.Text text && text.choice() == choice) {
                 out.append(text.delta());
             }
@@ -54,7 +54,7 @@ public record Streamed(List<StreamEvent> events) {
     /** Choice 0's text deltas, one per upstream piece. */
     public List<String> deltas() {
         List<String> out = new ArrayList<>();
-        for (StreamEvent event : events) {
+        for (StreamEvent event : meanings()) {
             if (event instanceof StreamEvent.Text text && text.choice() == 0) {
                 out.add(text.delta());
             }
@@ -65,7 +65,7 @@ public record Streamed(List<StreamEvent> events) {
     /** Choice 0's reasoning pieces. */
     public List<String> reasoning() {
         List<String> out = new ArrayList<>();
-        for (StreamEvent event : events) {
+        for (StreamEvent event : meanings()) {
             if (event instanceof StreamEvent.Reasoning reasoning && reasoning.choice() == 0) {
                 out.add(reasoning.text());
             }
@@ -76,7 +76,7 @@ public record Streamed(List<StreamEvent> events) {
     /** The tool-call fragments in the order the surface got them. */
     public List<StreamEvent.ToolCallDelta> toolCallFragments() {
         List<StreamEvent.ToolCallDelta> out = new ArrayList<>();
-        for (StreamEvent event : events) {
+        for (StreamEvent event : meanings()) {
             if (event instanceof StreamEvent.ToolCallDelta call) {
                 out.add(call);
             }
@@ -101,6 +101,18 @@ public record Streamed(List<StreamEvent> events) {
             call[2] += fragment.arguments();
         }
         return calls.values().stream().map(c -> new ToolCall(c[0], c[1], c[2])).toList();
+    }
+
+    /** The events, each relayed one followed by what it carries (as a surface that does not relay reads them). */
+    public List<StreamEvent> meanings() {
+        List<StreamEvent> out = new ArrayList<>();
+        for (StreamEvent event : events) {
+            out.add(event);
+            if (event instanceof StreamEvent.Relay relay && relay.meaning() != null) {
+                out.add(relay.meaning());
+            }
+        }
+        return out;
     }
 
     /** The events of the provider's own stream, relayed as they came. */

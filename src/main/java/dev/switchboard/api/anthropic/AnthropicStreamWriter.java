@@ -51,6 +51,8 @@ final class AnthropicStreamWriter {
             if (!Boolean.FALSE.equals(relaying)) {
                 sink.accept(SseFrames.event(buffers, relay.event().isEmpty() ? "message" : relay.event(),
                         relay.data()));
+            } else if (relay.meaning() != null) {
+                content(relay.meaning(), sink);
             }
         } else if (event instanceof StreamEvent.Done done) {
             if (!relaying(sink)) {

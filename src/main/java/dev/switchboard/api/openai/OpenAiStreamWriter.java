@@ -52,19 +52,26 @@ final class OpenAiStreamWriter {
             relay(relay, sink);
         } else if (event instanceof StreamEvent.Done done) {
             done(done.result(), sink);
-        } else if (!relaying(event)) {
+        } else if (!relaying()) {
             content(event, sink);
         }
     }
 
     /**
-     * The provider's event as one frame of its bytes. A client that did not ask for usage gets each chunk without
+     * The provider's event as one frame of its bytes (or, once this stream is written from the canonical events,
+     * what it means). A client that did not ask for usage gets each chunk without
      * the {@code "usage":null} OpenAI adds to every chunk when usage was asked for (the gateway asks for it, to
      * count usage): the chunk is cut before it and closed again.
      */
     private void relay(StreamEvent.Relay relay, Consumer<DataBuffer> sink) {
         relayedSeen = true;
-        if (Boolean.FALSE.equals(relaying) || relay.usageOnly() && !includeUsage) {
+        if (Boolean.FALSE.equals(relaying)) {
+            if (relay.meaning() != null) {
+                content(relay.meaning(), sink);
+            }
+            return;
+        }
+        if (relay.usageOnly() && !includeUsage) {
             return;
         }
         byte[] data = relay.data();
@@ -83,7 +90,11 @@ final class OpenAiStreamWriter {
                 && Arrays.equals(data, data.length - suffix.length, data.length, suffix, 0, suffix.length);
     }
 
-    private boolean relaying(StreamEvent event) {
+    /**
+     * Whether this stream is written as the provider's events: decided by the first event that is not one of
+     * them (a relayed stream may bring none, its events carrying what they mean).
+     */
+    private boolean relaying() {
         if (relaying == null) {
             relaying = relayedSeen;
         }
@@ -115,7 +126,7 @@ final class OpenAiStreamWriter {
     }
 
     private void done(ChatResult result, Consumer<DataBuffer> sink) {
-        if (Boolean.TRUE.equals(relaying)) {
+        if (relaying()) {
             if (!doneRelayed) {
                 sink.accept(buffers.wrap(DONE));
             }

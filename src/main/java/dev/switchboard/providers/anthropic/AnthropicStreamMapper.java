@@ -32,8 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
  *       a truncation.
  * </ul>
  *
- * When the request is relayed, every event also comes as it was sent ({@link ChatChunk.Relay}), ahead of
- * what it means.
+ * When the request is relayed, every event also comes as it was sent ({@link ChatChunk.Relay}), carrying
+ * what it means or ahead of it ({@link ChatChunk#relayed}).
  */
 final class AnthropicStreamMapper {
 
@@ -79,14 +79,7 @@ final class AnthropicStreamMapper {
         if (!relay) {
             return meaning;
         }
-        List<ChatChunk> out = new ArrayList<>(meaning.size() + 1);
-        out.add(new ChatChunk.Relay(event.event(), event.dataBytes(), false));
-        for (ChatChunk chunk : meaning) {
-            if (chunk != ChatChunk.KeepAlive.INSTANCE) {
-                out.add(chunk);
-            }
-        }
-        return out;
+        return ChatChunk.relayed(new ChatChunk.Relay(event.event(), event.dataBytes(), false), meaning);
     }
 
     private List<ChatChunk> meaning(SseEvent event) {

@@ -19,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
  * fragments are content, for every choice; role-only chunks, empty-choice chunks and comments are
  * keep-alives, so they never commit the stream. An error object (top level or in {@code x_groq}) or
  * {@code finish_reason: "error"} fails it. When the request is relayed, every event also comes as it was
- * sent ({@link ChatChunk.Relay}), ahead of what it means.
+ * sent ({@link ChatChunk.Relay}), carrying what it means or ahead of it ({@link ChatChunk#relayed}).
  */
 final class OpenAiStreamMapper {
 
@@ -71,14 +71,10 @@ final class OpenAiStreamMapper {
         if (chunk.xGroq() != null && chunk.xGroq().error() != null && !chunk.xGroq().error().isNull()) {
             throw errors.inBand(chunk.xGroq().error(), key, clock.instant());
         }
-        List<ChatChunk> out = new ArrayList<>(3);
+        List<ChatChunk> out = new ArrayList<>(2);
         boolean noChoices = chunk.choices() == null || chunk.choices().isEmpty();
         OpenAiWire.Usage usage = chunk.usage() != null ? chunk.usage()
                 : chunk.xGroq() != null ? chunk.xGroq().usage() : null;
-        if (relay) {
-            out.add(new ChatChunk.Relay("message".equals(event.event()) ? "" : event.event(), event.dataBytes(),
-                    noChoices && usage != null));
-        }
         if (!noChoices) {
             for (OpenAiWire.Choice choice : chunk.choices()) {
                 choice(choice, out);
@@ -86,6 +82,10 @@ final class OpenAiStreamMapper {
         }
         if (usage != null) {
             out.add(new ChatChunk.UsageReport(OpenAiAnswers.usage(usage)));
+        }
+        if (relay) {
+            return ChatChunk.relayed(new ChatChunk.Relay("message".equals(event.event()) ? "" : event.event(),
+                    event.dataBytes(), noChoices && usage != null), out);
         }
         return out.isEmpty() ? KEEP_ALIVE : out;
     }
