@@ -6,6 +6,7 @@ import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.chat.Usage;
 import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.ChatChunk;
+import dev.switchboard.providers.sse.SseDecoder;
 import dev.switchboard.providers.sse.SseEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,14 +50,7 @@ final class GeminiStreamMapper {
 
     /** The chunks of one upstream read's events, in order. */
     List<ChatChunk> mapRead(List<SseEvent> read) {
-        if (read.size() == 1) {
-            return map(read.get(0));
-        }
-        List<ChatChunk> out = new ArrayList<>();
-        for (SseEvent event : read) {
-            out.addAll(map(event));
-        }
-        return out;
+        return SseDecoder.mapRead(read, this::map);
     }
 
     List<ChatChunk> map(SseEvent event) {

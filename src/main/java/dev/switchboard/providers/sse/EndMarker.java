@@ -120,14 +120,7 @@ public final class EndMarker {
 
         /** The chunks of one read's events: those before and at the marker, none after it or a failure. */
         List<T> read(List<SseEvent> events) {
-            if (events.size() == 1) {
-                return one(events.get(0));
-            }
-            List<T> out = new ArrayList<>();
-            for (SseEvent event : events) {
-                out.addAll(one(event));
-            }
-            return out;
+            return SseDecoder.mapRead(events, this::one);
         }
 
         @SuppressWarnings("unchecked")

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
 import org.jspecify.annotations.Nullable;
@@ -82,6 +83,21 @@ public final class SseDecoder {
      */
     public static Flux<List<SseEvent>> reads(Flux<ByteBuf> body, int maxLineBytes) {
         return Flux.defer(() -> body.map(new SseDecoder(maxLineBytes)::feed));
+    }
+
+    /**
+     * What one read's events map to, in order: {@code map}'s list itself for the usual read of one event, else
+     * the lists joined.
+     */
+    public static <T> List<T> mapRead(List<SseEvent> read, Function<SseEvent, List<T>> map) {
+        if (read.size() == 1) {
+            return map.apply(read.get(0));
+        }
+        List<T> out = new ArrayList<>();
+        for (SseEvent event : read) {
+            out.addAll(map.apply(event));
+        }
+        return out;
     }
 
     /** As {@link #reads}, one event an element. */
