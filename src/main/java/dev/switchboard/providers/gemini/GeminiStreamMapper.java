@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,8 @@ final class GeminiStreamMapper {
     private final Map<Integer, Integer> toolCalls = new HashMap<>();
     private GeminiWire.@Nullable UsageMetadata lastUsage;
     private boolean finished;
+    /** {@link #map(SseEvent)} as a function, made once per stream rather than once per read. */
+    private final Function<SseEvent, List<ChatChunk>> perEvent = this::map;
 
     GeminiStreamMapper(JsonMapper json, GeminiErrors errors, ApiKey key) {
         this.json = json;
@@ -50,7 +53,7 @@ final class GeminiStreamMapper {
 
     /** The chunks of one upstream read's events, in order. */
     List<ChatChunk> mapRead(List<SseEvent> read) {
-        return SseDecoder.mapRead(read, this::map);
+        return SseDecoder.mapRead(read, perEvent);
     }
 
     List<ChatChunk> map(SseEvent event) {

@@ -110,6 +110,8 @@ public final class EndMarker {
         final Sinks.One<Duration> stop = Sinks.one();
         final Predicate<SseEvent> isEnd;
         final Function<SseEvent, ? extends Iterable<? extends T>> map;
+        /** {@link #one} as a function, made once per stream rather than once per read. */
+        final Function<SseEvent, List<T>> perEvent = this::one;
         boolean past;
         @Nullable RuntimeException failure;
 
@@ -120,7 +122,7 @@ public final class EndMarker {
 
         /** The chunks of one read's events: those before and at the marker, none after it or a failure. */
         List<T> read(List<SseEvent> events) {
-            return SseDecoder.mapRead(events, this::one);
+            return SseDecoder.mapRead(events, perEvent);
         }
 
         @SuppressWarnings("unchecked")
