@@ -206,22 +206,43 @@ public class ResumableSse {
             }
             byte[] head = first[0] ? RETRY : NONE;
             first[0] = false;
-            byte[][] ids = new byte[batch.size()][];
+            byte[] prefix = stream.eventIdPrefix();
             int size = head.length;
-            for (int i = 0; i < ids.length; i++) {
+            for (int i = 0; i < batch.size(); i++) {
                 Frame frame = batch.get(i);
-                ids[i] = stream.eventId(frame.seq()).getBytes(StandardCharsets.US_ASCII);
-                size += ID.length + ids[i].length + 1 + frame.bytes().length;
+                size += ID.length + prefix.length + digits(frame.seq()) + 1 + frame.bytes().length;
             }
             DataBuffer buffer = buffers.allocateBuffer(size);
             buffer.write(head);
-            for (int i = 0; i < ids.length; i++) {
+            for (int i = 0; i < batch.size(); i++) {
+                Frame frame = batch.get(i);
                 buffer.write(ID);
-                buffer.write(ids[i]);
+                buffer.write(prefix);
+                writeDecimal(buffer, frame.seq());
                 buffer.write((byte) '\n');
-                buffer.write(batch.get(i).bytes());
+                buffer.write(frame.bytes());
             }
             return buffer;
         });
+    }
+
+    /** How many decimal digits {@code n} (not negative) has. */
+    static int digits(long n) {
+        int digits = 1;
+        for (long rest = n / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        return digits;
+    }
+
+    /** Writes {@code n} (not negative) in decimal ASCII digits, with no string in between. */
+    static void writeDecimal(DataBuffer buffer, long n) {
+        long unit = 1;
+        for (long rest = n / 10; rest > 0; rest /= 10) {
+            unit *= 10;
+        }
+        for (; unit > 0; unit /= 10) {
+            buffer.write((byte) ('0' + n / unit % 10));
+        }
     }
 }

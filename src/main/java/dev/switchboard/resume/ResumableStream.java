@@ -3,6 +3,7 @@ package dev.switchboard.resume;
 import dev.switchboard.chat.InvalidRequestException;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.routing.StreamDelivery;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,6 +52,8 @@ public final class ResumableStream implements StreamDelivery {
 
     private final ResumableStreams owner;
     private final String id;
+    /** {@code <id>.} as ASCII: an event id on the wire is this and the event's number. */
+    private final byte[] eventIdPrefix;
     private final String client;
     private final String surface;
     /** What makes the frames; dropped once started, so a stream that lingers does not keep the request. */
@@ -86,6 +89,7 @@ public final class ResumableStream implements StreamDelivery {
             Function<ResumableStream, Flux<byte[]>> source) {
         this.owner = owner;
         this.id = id;
+        this.eventIdPrefix = (id + ".").getBytes(StandardCharsets.US_ASCII);
         this.client = client;
         this.surface = surface;
         this.source = source;
@@ -108,6 +112,14 @@ public final class ResumableStream implements StreamDelivery {
     /** The id of event {@code seq}, as the client sees it. */
     public String eventId(long seq) {
         return id + "." + seq;
+    }
+
+    /**
+     * What every event id of this stream begins with, {@code <id>.}, as ASCII bytes, so a connection writes an
+     * event's id as these and its number without building a string for every event. Not to be changed.
+     */
+    public byte[] eventIdPrefix() {
+        return eventIdPrefix;
     }
 
     /** The route the stream committed to, for the headers of a resumed connection. */
