@@ -22,6 +22,9 @@ public final class RequestIds {
     }
 
     public static String next() {
+        // the wall clock, not the injected one, on purpose: the time only orders ids in the shared database's
+        // index (instances' ids interleave by it), and no behaviour waits on it, so a virtual-time test has
+        // nothing to move here
         return next(System.currentTimeMillis(), ThreadLocalRandom.current().nextLong());
     }
 
