@@ -3,7 +3,10 @@
 --
 -- 1. The primary key compared ids with the database's collation (strcoll, for C.UTF-8 and every other libc
 --    locale but C): ids are opaque, so byte order is the right order, and comparing bytes is a memcmp.
---    Changing the collation rebuilds the primary key's index; the table itself is not rewritten.
+--    Changing the collation rebuilds the primary key's index (the table itself is not rewritten); on a large
+--    request log the upgrade holds the table's lock for about as long as a REINDEX of that index takes. The
+--    upgrading instance serves once its migrations are done; other instances still running keep their rows in
+--    their write-behind buffers meanwhile (up to switchboard.usage.buffer-capacity) and write them after.
 -- 2. ANALYZE (run by autovacuum as the log grows) sorted sampled JSON documents and long texts to build
 --    statistics no query uses: nothing filters or joins on these columns. Their statistics target is now
 --    0, so ANALYZE skips them; the columns queries do filter on keep theirs.
