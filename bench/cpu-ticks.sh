@@ -1,0 +1,28 @@
+# CPU accounting from /proc for bench/run and bench/compare (sourced, not run): clock ticks of a process, of an
+# embedded PostgreSQL cluster, and of a process's threads by group.
+TICK=$(getconf CLK_TCK)
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }   # 0 once the target is gone
+
+# an embedded PostgreSQL given its data directory (postmaster, its exited and live children): the request-log
+# and ledger writes, which share the cores but are not in the gateway's own CPU figure
+pg_ticks() {
+  local pm; pm=$(head -1 "$1/postmaster.pid" 2>/dev/null) || { echo 0; return; }
+  { awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat"; for c in $(pgrep -P "$pm"); do awk '{print $14 + $15}' "/proc/$c/stat"; done; } 2>/dev/null \
+    | awk '{s += $1} END {print s + 0}'
+}
+
+# CPU ticks by thread group (the thread's name without digits), to tell event loops from JIT compilers and GC
+thread_ticks() {
+  for f in /proc/"$1"/task/*/stat; do cat "$f" 2>/dev/null || true; done \
+    | sed -E 's/^[0-9]+ \((.*)\) [A-Za-z] /\1\t/' | awk -F'\t' '{split($2, a, " "); n = $1; gsub(/[0-9]+/, "#", n); t[n] += a[11] + a[12]} END {for (n in t) print n "\t" t[n]}'
+}
+
+thread_split() { # before-file after-file total-requests -> "group=us/request ..." largest first
+  awk -F'\t' -v n="$3" -v tick="$TICK" 'NR == FNR {b[$1] = $2; next} {d = $2 - b[$1]; if (d > 0) printf "%s\t%.1f\n", $1, d / tick * 1e6 / n}' "$1" "$2" \
+    | sort -t$'\t' -k2 -gr | awk -F'\t' '{gsub(/ /, "_", $1); printf "%s=%s ", $1, $2}'
+}
+
+jit_share() { # before-file after-file total-requests -> µs a request in the JIT compiler threads
+  awk -F'\t' -v n="$3" -v tick="$TICK" 'NR == FNR {b[$1] = $2; next} $1 ~ /Compiler/ {d += $2 - b[$1]} END {printf "%.1f", d / tick * 1e6 / n}' "$1" "$2"
+}
