@@ -63,7 +63,7 @@ public class ChatCommands {
     }
 
     public ChatCommand toCommand(JsonNode body, String requestId, Surface surface) {
-        return ChatCommand.builder(requestId, surface, OpenAiVocabulary.messages(body.path("messages")))
+        return ChatCommand.builder(requestId, surface, OpenAiMessages.messages(body.path("messages")))
                 .provider(blankToNull(OpenAiVocabulary.optionalText(body, "provider", "")))
                 .model(blankToNull(OpenAiVocabulary.optionalText(body, "model", "")))
                 .maxTokens(OpenAiVocabulary.maxTokens(body))

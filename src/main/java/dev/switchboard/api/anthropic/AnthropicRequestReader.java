@@ -1,5 +1,6 @@
 package dev.switchboard.api.anthropic;
 
+import dev.switchboard.api.OpenAiMessages;
 import dev.switchboard.api.OpenAiVocabulary;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.ChatMessage;
@@ -54,7 +55,7 @@ final class AnthropicRequestReader {
         List<ChatMessage> messages = new ArrayList<>();
         system(body.path("system"), messages);
         messages(body.path("messages"), messages);
-        OpenAiVocabulary.checkCount(messages.size());
+        OpenAiMessages.checkCount(messages.size());
         return ChatCommand.builder(requestId, Surface.ANTHROPIC, messages)
                 .provider(provider == null || provider.isBlank() ? null : provider.trim())
                 .model(named ? model.trim() : null)
@@ -100,7 +101,7 @@ final class AnthropicRequestReader {
         if (!messages.isArray() || messages.isEmpty()) {
             throw GatewayException.badRequest("messages_required", "'messages' must be a non-empty array.");
         }
-        OpenAiVocabulary.checkCount(messages.size());
+        OpenAiMessages.checkCount(messages.size());
         for (int i = 0; i < messages.size(); i++) {
             message("messages[" + i + "]", messages.get(i), out);
         }

@@ -1,5 +1,6 @@
 package dev.switchboard.api.openai;
 
+import dev.switchboard.api.OpenAiMessages;
 import dev.switchboard.api.OpenAiVocabulary;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.GatewayException;
@@ -46,7 +47,7 @@ final class OpenAiRequestReader {
                     "'model' is required; use \"auto\" to let Switchboard choose.");
         }
         String provider = OpenAiVocabulary.optionalText(body, "provider", "");
-        return ChatCommand.builder(requestId, Surface.OPENAI, OpenAiVocabulary.messages(body.path("messages")))
+        return ChatCommand.builder(requestId, Surface.OPENAI, OpenAiMessages.messages(body.path("messages")))
                 .provider(provider == null || provider.isBlank() ? null : provider.trim())
                 .model(model.trim())
                 .maxTokens(OpenAiVocabulary.maxTokens(body))
