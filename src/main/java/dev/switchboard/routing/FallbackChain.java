@@ -1,14 +1,8 @@
 package dev.switchboard.routing;
 
-import dev.switchboard.chat.Attempt;
-import dev.switchboard.chat.CandidatesExhaustedException;
-import dev.switchboard.chat.CandidatesExhaustedException.Reason;
 import dev.switchboard.chat.ChatResult;
 import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.MidStreamException;
-import dev.switchboard.chat.ModelNotFoundException;
-import dev.switchboard.chat.ProviderUnavailableException;
-import dev.switchboard.chat.RoutePath;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.chat.Usage;
@@ -20,22 +14,16 @@ import dev.switchboard.providers.Completion;
 import dev.switchboard.providers.UpstreamFailures;
 import dev.switchboard.providers.http.EventLoopLocalConnector;
 import dev.switchboard.support.LoopTimers;
-import io.github.resilience4j.bulkhead.BulkheadFullException;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.core.IntervalFunction;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 
 /**
  * Tries a request's candidates until one succeeds: the one pipeline behind every surface, and the one
@@ -55,8 +43,8 @@ import reactor.core.publisher.Sinks;
  * element is written, so an error before {@code Committed} still becomes a normal JSON error answer.
  *
  * <p>Hedging ({@link HedgePolicy}): a stream whose first content has not come within the hedge delay races
- * the plan's next candidate against it ({@link #hedged}); the first content wins and commits, the rival is
- * cancelled and listed {@code hedged_out}. Every attempt also feeds the running figures of its key and
+ * the plan's next candidate against it ({@link #hedged}, the race's state in {@link HedgeRace}); the first
+ * content wins and commits, the rival is cancelled and listed {@code hedged_out}. Every attempt also feeds the running figures of its key and
  * provider ({@link Paces}: in flight, time to first content, outcome, prompt and cached tokens).
  *
  * <p>All attempts of one request make their upstream calls through one event loop's connection pool
@@ -64,16 +52,15 @@ import reactor.core.publisher.Sinks;
  * can reuse the connection the failed attempt gave back.
  *
  * <p>Each attempt's call runs inside an {@link AttemptScope}: its span when tracing is on, and the request's
- * log context around its outcome.
+ * log context around its outcome. What a failure before delivery means (the next attempt, a backoff, a wait
+ * for a key to recover, or the final error) is {@link AttemptFailures}'.
  */
 public final class FallbackChain {
-
-    private static final int MAX_RECOVERY_WAITS = 3;
 
     private final ProviderGuards guards;
     private final AttemptListener listener;
     private final AttemptLoop attempts;
-    private final IntervalFunction backoff;
+    private final AttemptFailures failures;
     private final boolean keepStreamText;
     private final Clock clock;
     private final FirstChunkProbe probe;
@@ -117,9 +104,10 @@ public final class FallbackChain {
         this.clock = clock;
         this.probe = new FirstChunkProbe(routing.idleTimeout(), routing.maxStreamDuration());
         this.firstChunkTimeout = routing.firstChunkTimeout();
-        this.backoff = IntervalFunction.ofExponentialRandomBackoff(resilience.initialBackoff(),
-                resilience.backoffMultiplier(), resilience.backoffJitter(), resilience.maxBackoff());
-        this.attempts = new AttemptLoop(routing.maxAttempts() + MAX_RECOVERY_WAITS + 1);
+        this.failures = new AttemptFailures(listener, paces, IntervalFunction.ofExponentialRandomBackoff(
+                resilience.initialBackoff(), resilience.backoffMultiplier(), resilience.backoffJitter(),
+                resilience.maxBackoff()), clock);
+        this.attempts = new AttemptLoop(routing.maxAttempts() + AttemptFailures.MAX_RECOVERY_WAITS + 1);
     }
 
     /** The whole answer of the first candidate that gives one. */
@@ -134,7 +122,7 @@ public final class FallbackChain {
 
     /** The retry loop both kinds of request share: the next attempt on {@link NextAttempt}, see {@link AttemptLoop}. */
     private <T> Flux<T> untilOneSucceeds(RequestRun run, Function<RequestRun, Flux<T>> attempt) {
-        return attempts.run(() -> attempt.apply(run), next -> exhausted(run, clock.millis()))
+        return attempts.run(() -> attempt.apply(run), next -> failures.exhausted(run, clock.millis()))
                 .contextWrite(EventLoopLocalConnector.sameLoopAcrossCalls());
     }
 
@@ -150,11 +138,11 @@ public final class FallbackChain {
         long start = clock.millis();
         Candidate candidate = run.nextCandidate(start);
         if (candidate == null) {
-            return Flux.error(noCandidate(run, start));
+            return Flux.error(failures.noCandidate(run, start));
         }
         Duration delay = hedgeDelay(run, candidate);
         if (delay != null) {
-            return hedged(run, new Racer(candidate, start), delay);
+            return hedged(run, new HedgeRace.Racer(candidate, start), delay);
         }
         return attempt(run, candidate, start, this::probedStream,
                 (tried, chunks) -> chunks.switchOnFirst((first, all) -> first.hasValue()
@@ -194,13 +182,13 @@ public final class FallbackChain {
     /**
      * One attempt: the plan's next candidate ({@code call} makes its upstream call), through the provider's
      * guards, timed as upstream time; {@code deliver} turns what comes back into the request's signals.
-     * A failure before delivery (anything but a {@link MidStreamException}) is judged by {@link #afterFailure}.
+     * A failure before delivery (anything but a {@link MidStreamException}) is judged by {@link AttemptFailures#afterFailure}.
      */
     private <U, T> Flux<T> attempt(RequestRun run, Call<U> call, BiFunction<Tried, Flux<U>, Publisher<T>> deliver) {
         long start = clock.millis();
         Candidate candidate = run.nextCandidate(start);
         if (candidate == null) {
-            return Flux.error(noCandidate(run, start));
+            return Flux.error(failures.noCandidate(run, start));
         }
         return attempt(run, candidate, start, call, deliver);
     }
@@ -209,7 +197,7 @@ public final class FallbackChain {
             BiFunction<Tried, Flux<U>, Publisher<T>> deliver) {
         return Flux.from(deliver.apply(new Tried(candidate, start), upstream(run, candidate, start, call)))
                 .onErrorResume(error -> !(error instanceof MidStreamException),
-                        error -> Flux.error(afterFailure(run, candidate, error, start)));
+                        error -> Flux.error(failures.afterFailure(run, candidate, error, start)));
     }
 
     /** Makes one upstream call. */
@@ -240,15 +228,15 @@ public final class FallbackChain {
      * <p>{@code Flux.firstWithValue} forwards the winner's chunks straight on once it has won (one step per
      * chunk, no queue); merging the racers' chunks, tagged with their racer, had cost a merge, a tag and a filter
      * for every chunk of every hedged stream (docs/PERFORMANCE.md). Which racer won is decided by {@link
-     * Race#claim}, and only the claimant's chunks get through to {@code firstWithValue}, so both agree.
+     * HedgeRace#claim}, and only the claimant's chunks get through to {@code firstWithValue}, so both agree.
      */
-    private Flux<StreamEvent> hedged(RequestRun run, Racer first, Duration delay) {
-        Race race = new Race(run, first);
+    private Flux<StreamEvent> hedged(RequestRun run, HedgeRace.Racer first, Duration delay) {
+        HedgeRace race = new HedgeRace(run, first, hedging, paces, failures, clock);
         // the timer ends with the race: a stream that finished before the delay is not held open by it
         Flux<ChatChunk> hedge = Mono.delay(delay, LoopTimers.scheduler())
                 .takeUntilOther(race.decided())
                 .flatMapMany(tick -> {
-                    Racer second = race.startHedge();
+                    HedgeRace.Racer second = race.startHedge();
                     return second == null ? Flux.<ChatChunk>empty() : racer(run, race, second);
                 });
         return Flux.firstWithValue(racer(run, race, first), hedge)
@@ -259,195 +247,18 @@ public final class FallbackChain {
                         return chunks.thenMany(Flux.<StreamEvent>error(race::outcome));
                     }
                     race.announceWinner();
-                    return committed(run, Objects.requireNonNull(race.winner()).tried(), chunks);
+                    HedgeRace.Racer winner = Objects.requireNonNull(race.winner());
+                    return committed(run, new Tried(winner.candidate(), winner.start()), chunks);
                 });
     }
 
-    /** The plan's next candidate for a hedge, if the provider's budget allows one; null otherwise. */
-    private @Nullable Candidate hedgeCandidate(RequestRun run, Candidate first) {
-        String provider = first.provider().name();
-        if (!hedging.trySpend(provider)) {
-            return null;
-        }
-        Candidate next = run.nextCandidate(clock.millis());
-        if (next == null) {
-            hedging.refund(provider);
-            return null;
-        }
-        hedging.started();
-        return next;
-    }
-
     /** One racer's chunks until the race stops it; they get through only once the racer has won the race. */
-    private Flux<ChatChunk> racer(RequestRun run, Race race, Racer racer) {
+    private Flux<ChatChunk> racer(RequestRun run, HedgeRace race, HedgeRace.Racer racer) {
         return upstream(run, racer.candidate(), racer.start(), this::probedStream)
                 .transform(FallbackChain::contentOrError)
                 .takeUntilOther(racer.stopped())
                 .filter(chunk -> race.claim(racer))
-                .onErrorResume(error -> !racer.delivered, error -> race.failed(racer, error));
-    }
-
-    /** One side of a hedged attempt: its candidate, when it started, whether it delivered, how to stop it. */
-    private static final class Racer {
-
-        private final Candidate candidate;
-        private final long start;
-        private final Sinks.Empty<Void> stop = Sinks.empty();
-        private volatile boolean delivered;
-        /** Out of the race (it failed, or it was stopped); changed under the race's lock. */
-        private boolean out;
-
-        Racer(Candidate candidate, long start) {
-            this.candidate = candidate;
-            this.start = start;
-        }
-
-        Candidate candidate() {
-            return candidate;
-        }
-
-        long start() {
-            return start;
-        }
-
-        Tried tried() {
-            return new Tried(candidate, start);
-        }
-
-        Mono<Void> stopped() {
-            return stop.asMono();
-        }
-    }
-
-    /**
-     * The state of one hedged attempt. Its racers signal on different threads (an event loop, a timer), so
-     * every change, and the request's bookkeeping it makes, happens under the race's lock.
-     */
-    private final class Race {
-
-        private final RequestRun run;
-        private final Racer first;
-        private @Nullable Racer second;
-        private boolean over;
-        private volatile @Nullable Racer winner;
-        private @Nullable Throwable failure;
-        private final Sinks.Empty<Void> decided = Sinks.empty();
-
-        Race(RequestRun run, Racer first) {
-            this.run = run;
-            this.first = first;
-        }
-
-        /** Completes once the race is decided (a racer delivered, or it ended with an error). */
-        Mono<Void> decided() {
-            return decided.asMono();
-        }
-
-        /** Starts the hedge unless the race is over (the first racer delivered or failed meanwhile). */
-        synchronized @Nullable Racer startHedge() {
-            if (over || first.out) {
-                return null;
-            }
-            Candidate candidate = hedgeCandidate(run, first.candidate());
-            if (candidate == null) {
-                return null;
-            }
-            run.hedgedWith(candidate);
-            second = new Racer(candidate, clock.millis());
-            return second;
-        }
-
-        /** The racer whose content won the race, or null while none has. */
-        @Nullable Racer winner() {
-            return winner;
-        }
-
-        /**
-         * Whether a chunk of {@code racer} goes on: always once it has won; its first content wins the race when
-         * no racer has yet and it is still in it ({@link #announceWinner} then ends the rest of the race).
-         */
-        boolean claim(Racer racer) {
-            if (winner == racer) {
-                return true;
-            }
-            synchronized (this) {
-                if (winner != null || racer.out) {
-                    return false;
-                }
-                winner = racer;
-                racer.delivered = true;
-                over = true;
-            }
-            return true;
-        }
-
-        /**
-         * Once the winner's first chunk has passed {@code firstWithValue} (which cancels the other racer and the
-         * hedge timer): the race is decided, the other racer, if it still ran, is listed as hedged out.
-         *
-         * <p>Why not in {@link #claim}: there the winner's chunk has not reached {@code firstWithValue} yet, so
-         * ending the hedge timer or the loser then made them complete empty while the race was still open, and
-         * {@code firstWithValue} built a {@code NoSuchElementException}, stack trace and all, for every stream
-         * (2.5 % of a relayed stream's event-loop time in the profile; docs/PERFORMANCE.md).
-         */
-        void announceWinner() {
-            Racer won = Objects.requireNonNull(winner);
-            Racer loser;
-            synchronized (this) {
-                decided.tryEmitEmpty();
-                loser = won == first ? second : first;
-                if (loser == null || loser.out) {
-                    loser = null;
-                } else {
-                    stop(loser);
-                }
-            }
-            if (won != first) {
-                hedging.won();
-            }
-            if (loser == first) {
-                // what the slow first call had waited is a lower bound of its time to first content
-                paces.firstContent(loser.candidate(), clock.millis() - loser.start());
-            }
-        }
-
-        /** Why no racer delivered: the failure that ended the race. */
-        synchronized Throwable outcome() {
-            return failure != null ? failure : new NextAttempt(0, "hedged attempt ended without content");
-        }
-
-        /**
-         * A racer failed before content: book it; wait for the rival if it still runs, else go on as usual. A
-         * racer the provider's bulkhead or circuit refused ({@link ProviderUnavailableException} on Path B) says
-         * nothing about its rival's call, which already holds its permit: the rival goes on too.
-         */
-        synchronized Flux<ChatChunk> failed(Racer racer, Throwable error) {
-            if (racer.out || winner != null) {
-                // out of the race, or it lost just now and is about to be listed as hedged out
-                return Flux.empty();
-            }
-            racer.out = true;
-            Throwable next = afterFailure(run, racer.candidate(), error, racer.start());
-            Racer rival = racer == first ? second : first;
-            boolean rivalRuns = rival != null && !rival.out;
-            if (rivalRuns && (next instanceof NextAttempt || next instanceof ProviderUnavailableException)) {
-                return Flux.empty();
-            }
-            over = true;
-            failure = next;
-            decided.tryEmitEmpty();
-            if (rivalRuns) {
-                stop(rival);
-            }
-            return Flux.error(next);
-        }
-
-        /** Cancels a racer's upstream call (its connection is closed) and lists it as hedged out. */
-        private void stop(Racer racer) {
-            racer.out = true;
-            run.hedgedOut(racer.candidate(), clock.millis() - racer.start());
-            racer.stop.tryEmitEmpty();
-        }
+                .onErrorResume(error -> !racer.delivered(), error -> race.failed(racer, error));
     }
 
     /** The candidate of an attempt and when (gateway clock, epoch millis) the attempt started. */
@@ -518,106 +329,5 @@ public final class FallbackChain {
             run.cancelledMidStream(candidate, tally.usage(run.command().promptChars()), tally.chars(),
                     clock.millis() - start);
         }
-    }
-
-    /** What a failed attempt means: another attempt (maybe after a backoff) or the request's final error. */
-    private Throwable afterFailure(RequestRun run, Candidate candidate, Throwable error, long start) {
-        boolean pathB = candidate.path() == RoutePath.MODEL;
-        if (error instanceof BulkheadFullException) {
-            return pathB ? new ProviderUnavailableException(candidate.provider().name(),
-                    ProviderUnavailableException.Reason.AT_CONCURRENCY_LIMIT, "The provider '"
-                    + candidate.provider().name() + "' is at its concurrency limit; retry shortly.")
-                    : new NextAttempt(0, "provider at its concurrency limit");
-        }
-        if (error instanceof CallNotPermittedException) {
-            return pathB ? new ProviderUnavailableException(candidate.provider().name(),
-                    ProviderUnavailableException.Reason.CIRCUIT_OPEN, "The provider '"
-                    + candidate.provider().name() + "' is failing and its circuit is open.")
-                    : new NextAttempt(0, "provider circuit open");
-        }
-        UpstreamException failure = ErrorOverrides.apply(candidate.provider(), UpstreamFailures.classify(error));
-        run.failed(candidate, failure, clock.millis() - start);
-        listener.failed(candidate, failure);
-        if (failure.errorClass().movesOn()) {
-            // the key's or the provider's trouble; a bad request or an unknown model says nothing about their pace
-            paces.outcome(candidate, true);
-        }
-        run.plan().failed(candidate, failure.errorClass());
-        if (failure.errorClass() == ErrorClass.MODEL_NOT_FOUND) {
-            // a model the provider does not know: the client's typo on Path B, a configuration problem on Path A
-            return pathB ? new ModelNotFoundException(candidate.provider().name(), candidate.model(),
-                    failure.getMessage()) : new NextAttempt(0, failure.errorClass().code());
-        }
-        if (!failure.errorClass().movesOn()) {
-            return failure;
-        }
-        return new NextAttempt(backoffMillis(run, candidate, failure), failure.errorClass().code());
-    }
-
-    /** Transient provider trouble on Path B (the same provider is next) waits a little, with jitter. */
-    private long backoffMillis(RequestRun run, Candidate candidate, UpstreamException failure) {
-        if (!failure.errorClass().providerTrouble() || candidate.path() != RoutePath.MODEL) {
-            return 0;
-        }
-        // grows with this provider's own failures in the request, not with keys that left the pool
-        long waited = backoff.apply(Math.max(1, run.troubles(candidate.provider().name())));
-        return Math.min(waited, Math.max(0, run.deadlineMillis() - clock.millis() - 1));
-    }
-
-    /**
-     * The plan has nothing left to try. The request waits for a key to come back only when no key of the
-     * plan is usable at all (every one cooling or at a limit) and one comes back within the deadline; the
-     * wait shows among the attempts. Otherwise (the providers used their budgets, or nothing will come back in
-     * time) this is the request's final error, at once.
-     */
-    private Throwable noCandidate(RequestRun run, long now) {
-        RoutePlan plan = run.plan();
-        if (run.mayWaitForRecovery(now) && run.waits() < MAX_RECOVERY_WAITS && !plan.usableNow()) {
-            RoutePlan.Recovery recovery = plan.earliestRecovery(now);
-            if (recovery != null && recovery.atMillis() > now && recovery.atMillis() <= run.deadlineMillis()) {
-                long wait = recovery.atMillis() - now + 1;
-                run.waitedFor(recovery, wait);
-                run.replanBeforeNextAttempt();
-                return new NextAttempt(wait, "waiting for a key to recover");
-            }
-        }
-        return exhausted(run, now);
-    }
-
-    private CandidatesExhaustedException exhausted(RequestRun run, long now) {
-        List<Attempt> attempts = run.attempts();
-        RoutePlan plan = run.plan();
-        RoutePlan.Recovery recovery = plan.earliestRecovery(now);
-        Duration retryAfter = recovery != null && recovery.atMillis() > now
-                ? Duration.ofMillis(recovery.atMillis() - now) : null;
-        boolean pathB = plan.path() == RoutePath.MODEL;
-        if (run.deadlinePassed(now) && run.attemptCount() > 0) {
-            return new CandidatesExhaustedException(Reason.DEADLINE_EXCEEDED, "The request deadline passed after "
-                    + run.attemptCount() + " attempt(s): " + summary(attempts), attempts, null);
-        }
-        if (plan.noValidKey()) {
-            return new CandidatesExhaustedException(Reason.NO_VALID_KEY, (pathB ? "Every key of the provider"
-                    : "Every key of every provider") + " is invalid or disabled: fix or enable the keys, or add new "
-                    + "ones (GET /admin/keys shows them)." + (attempts.isEmpty() ? "" : " Tried: " + summary(attempts)),
-                    attempts, null);
-        }
-        if (run.attemptCount() == 0) {
-            String when = retryAfter == null ? "" : "; the first is back at " + Instant.ofEpochMilli(recovery.atMillis())
-                    + " (" + recovery.key() + ")";
-            return pathB
-                    ? new CandidatesExhaustedException(Reason.NO_USABLE_KEY, "Every key of the provider is "
-                            + "cooling, disabled or at its daily limit" + when + ".", attempts, retryAfter)
-                    : new CandidatesExhaustedException(Reason.NO_USABLE_PROVIDER, "No provider has a usable key "
-                            + "(cooling, disabled, at a daily limit or circuit open)" + when + ".", attempts, retryAfter);
-        }
-        String what = pathB ? "Every key of the provider failed" : "Every provider failed";
-        return new CandidatesExhaustedException(pathB ? Reason.ALL_KEYS_FAILED : Reason.ALL_PROVIDERS_FAILED,
-                what + " (" + run.attemptCount() + " attempt(s)): " + summary(attempts), attempts, retryAfter);
-    }
-
-    private static String summary(List<Attempt> attempts) {
-        return attempts.stream()
-                .map(a -> a.provider() + " (" + a.key() + "): " + a.errorClass().code() + (a.status() > 0 ? " " + a.status() : ""))
-                .collect(Collectors.joining("; "));
     }
 }

@@ -1,0 +1,198 @@
+package dev.switchboard.routing;
+
+import dev.switchboard.chat.ProviderUnavailableException;
+import dev.switchboard.providers.ChatChunk;
+import java.time.Clock;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * The state of one hedged attempt ({@link FallbackChain}'s hedged first chunk): its first racer, the hedge
+ * started after the delay if the provider's budget allows it, which racer's content won, and what the race's
+ * failures decided. Its racers signal on different threads (an event loop, a timer), so every change, and the
+ * request's bookkeeping it makes, happens under the race's lock.
+ */
+final class HedgeRace {
+
+    private final RequestRun run;
+    private final Racer first;
+    private final HedgePolicy hedging;
+    private final Paces paces;
+    private final AttemptFailures failures;
+    private final Clock clock;
+    private @Nullable Racer second;
+    private boolean over;
+    private volatile @Nullable Racer winner;
+    private @Nullable Throwable failure;
+    private final Sinks.Empty<Void> decided = Sinks.empty();
+
+    HedgeRace(RequestRun run, Racer first, HedgePolicy hedging, Paces paces, AttemptFailures failures, Clock clock) {
+        this.run = run;
+        this.first = first;
+        this.hedging = hedging;
+        this.paces = paces;
+        this.failures = failures;
+        this.clock = clock;
+    }
+
+    /** Completes once the race is decided (a racer delivered, or it ended with an error). */
+    Mono<Void> decided() {
+        return decided.asMono();
+    }
+
+    /** Starts the hedge unless the race is over (the first racer delivered or failed meanwhile). */
+    synchronized @Nullable Racer startHedge() {
+        if (over || first.out) {
+            return null;
+        }
+        Candidate candidate = hedgeCandidate(first.candidate());
+        if (candidate == null) {
+            return null;
+        }
+        run.hedgedWith(candidate);
+        second = new Racer(candidate, clock.millis());
+        return second;
+    }
+
+    /** The racer whose content won the race, or null while none has. */
+    @Nullable Racer winner() {
+        return winner;
+    }
+
+    /**
+     * Whether a chunk of {@code racer} goes on: always once it has won; its first content wins the race when
+     * no racer has yet and it is still in it ({@link #announceWinner} then ends the rest of the race).
+     */
+    boolean claim(Racer racer) {
+        if (winner == racer) {
+            return true;
+        }
+        synchronized (this) {
+            if (winner != null || racer.out) {
+                return false;
+            }
+            winner = racer;
+            racer.delivered = true;
+            over = true;
+        }
+        return true;
+    }
+
+    /**
+     * Once the winner's first chunk has passed {@code firstWithValue} (which cancels the other racer and the
+     * hedge timer): the race is decided, the other racer, if it still ran, is listed as hedged out.
+     *
+     * <p>Why not in {@link #claim}: there the winner's chunk has not reached {@code firstWithValue} yet, so
+     * ending the hedge timer or the loser then made them complete empty while the race was still open, and
+     * {@code firstWithValue} built a {@code NoSuchElementException}, stack trace and all, for every stream
+     * (2.5 % of a relayed stream's event-loop time in the profile; docs/PERFORMANCE.md).
+     */
+    void announceWinner() {
+        Racer won = Objects.requireNonNull(winner);
+        Racer loser;
+        synchronized (this) {
+            decided.tryEmitEmpty();
+            loser = won == first ? second : first;
+            if (loser == null || loser.out) {
+                loser = null;
+            } else {
+                stop(loser);
+            }
+        }
+        if (won != first) {
+            hedging.won();
+        }
+        if (loser == first) {
+            // what the slow first call had waited is a lower bound of its time to first content
+            paces.firstContent(loser.candidate(), clock.millis() - loser.start());
+        }
+    }
+
+    /** Why no racer delivered: the failure that ended the race. */
+    synchronized Throwable outcome() {
+        return failure != null ? failure : new NextAttempt(0, "hedged attempt ended without content");
+    }
+
+    /**
+     * A racer failed before content: book it; wait for the rival if it still runs, else go on as usual. A
+     * racer the provider's bulkhead or circuit refused ({@link ProviderUnavailableException} on Path B) says
+     * nothing about its rival's call, which already holds its permit: the rival goes on too.
+     */
+    synchronized Flux<ChatChunk> failed(Racer racer, Throwable error) {
+        if (racer.out || winner != null) {
+            // out of the race, or it lost just now and is about to be listed as hedged out
+            return Flux.empty();
+        }
+        racer.out = true;
+        Throwable next = failures.afterFailure(run, racer.candidate(), error, racer.start());
+        Racer rival = racer == first ? second : first;
+        boolean rivalRuns = rival != null && !rival.out;
+        if (rivalRuns && (next instanceof NextAttempt || next instanceof ProviderUnavailableException)) {
+            return Flux.empty();
+        }
+        over = true;
+        failure = next;
+        decided.tryEmitEmpty();
+        if (rivalRuns) {
+            stop(rival);
+        }
+        return Flux.error(next);
+    }
+
+    /** Cancels a racer's upstream call (its connection is closed) and lists it as hedged out. */
+    private void stop(Racer racer) {
+        racer.out = true;
+        run.hedgedOut(racer.candidate(), clock.millis() - racer.start());
+        racer.stop.tryEmitEmpty();
+    }
+
+    /** The plan's next candidate for a hedge, if the provider's budget allows one; null otherwise. */
+    private @Nullable Candidate hedgeCandidate(Candidate lead) {
+        String provider = lead.provider().name();
+        if (!hedging.trySpend(provider)) {
+            return null;
+        }
+        Candidate next = run.nextCandidate(clock.millis());
+        if (next == null) {
+            hedging.refund(provider);
+            return null;
+        }
+        hedging.started();
+        return next;
+    }
+
+    /** One side of a hedged attempt: its candidate, when it started, whether it delivered, how to stop it. */
+    static final class Racer {
+
+        private final Candidate candidate;
+        private final long start;
+        private final Sinks.Empty<Void> stop = Sinks.empty();
+        private volatile boolean delivered;
+        /** Out of the race (it failed, or it was stopped); changed under the race's lock. */
+        private boolean out;
+
+        Racer(Candidate candidate, long start) {
+            this.candidate = candidate;
+            this.start = start;
+        }
+
+        Candidate candidate() {
+            return candidate;
+        }
+
+        long start() {
+            return start;
+        }
+
+        boolean delivered() {
+            return delivered;
+        }
+
+        Mono<Void> stopped() {
+            return stop.asMono();
+        }
+    }
+}
