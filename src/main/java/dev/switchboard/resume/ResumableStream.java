@@ -4,7 +4,6 @@ import dev.switchboard.chat.InvalidRequestException;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.routing.StreamDelivery;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -22,17 +21,18 @@ import reactor.core.publisher.Sinks;
  * {@code ChatService} stream) itself, so a dropped connection does not cancel the upstream; at most one
  * connection at a time reads it ({@link #attach}).
  *
- * <p>What it keeps: the events not yet written to a connection, and of those written, the newest that fit in
- * the replay window (a connection that broke may have lost the last few in flight). While a client is
- * connected the source is read only a little ahead of it (backpressure, as without resuming), so only the
- * window is kept; while it is away the source is read on and everything is kept, up to the stream's and the
+ * <p>What it keeps ({@link KeptEvents}): the events not yet written to a connection, and of those written, the
+ * newest that fit in the replay window (a connection that broke may have lost the last few in flight). While a
+ * client is connected the source is read only a little ahead of it (backpressure, as without resuming), so only
+ * the window is kept; while it is away the source is read on and everything is kept, up to the stream's and the
  * instance's byte bounds.
  *
  * <p>How it ends (it "settles" once, then frees what it kept and leaves the registry): delivered (a connection
  * was written the last event; its replay window is then kept for the grace period, as the last events may have
- * been lost in flight, so a resume in that time gets them again and the end), expired (the client stayed away for the grace period, or the bounds were reached: the
- * upstream is cancelled if it still runs), cancelled (the client asked), or cancelled at once when the client
- * went away before it could know the stream's id (nothing to resume with, as without resuming).
+ * been lost in flight, so a resume in that time gets them again and the end), expired (the client stayed away
+ * for the grace period, or the bounds were reached: the upstream is cancelled if it still runs), cancelled (the
+ * client asked), or cancelled at once when the client went away before it could know the stream's id (nothing
+ * to resume with, as without resuming).
  *
  * <p>Thread-safety: the source and the connections signal on different threads; the state is guarded by this
  * object's monitor, held only for bookkeeping (never while signalling a subscriber).
@@ -44,9 +44,7 @@ public final class ResumableStream implements StreamDelivery {
     /** The bytes of events {@link #attachBatches} puts in one element (more only for one larger event). */
     static final int MAX_BATCH_BYTES = 32 * 1024;
     /** The batch bound of {@link #attach}: one event an element, whatever its size. */
-    private static final int ONE_EVENT = 0;
-    /** What a kept frame costs besides its bytes: the array's header and its slot in the log. */
-    static final int FRAME_OVERHEAD = 24;
+    private static final int ONE_EVENT = KeptEvents.ONE_EVENT;
 
     private enum State { NEW, OPEN, FINISHED, SETTLED }
 
@@ -59,7 +57,7 @@ public final class ResumableStream implements StreamDelivery {
     /** What makes the frames; dropped once started, so a stream that lingers does not keep the request. */
     private @Nullable Function<ResumableStream, Flux<byte[]>> source;
 
-    private final FrameLog log = new FrameLog();
+    private final KeptEvents events = new KeptEvents();
     private State state = State.NEW;
     private @Nullable Reader reader;
     private boolean subscribed;
@@ -67,12 +65,8 @@ public final class ResumableStream implements StreamDelivery {
     private boolean sourceEnded;
     private @Nullable Throwable failure;
     private @Nullable Attachment attached;
-    /** The last event written to a connection (the current one, or the last one while the client is away). */
-    private long position;
     /** Whether the client can know the stream's id: an event was written, or the id was handed out. */
     private boolean idGiven;
-    private long windowBytes;
-    private long pendingBytes;
     /** The client is away: pending bytes count against the instance's bound, the grace timer runs. */
     private boolean away;
     private @Nullable Disposable graceTimer;
@@ -237,7 +231,7 @@ public final class ResumableStream implements StreamDelivery {
 
     /** Bytes this stream keeps now (payload and per-event overhead), for measurements. */
     synchronized long keptBytes() {
-        return windowBytes + pendingBytes;
+        return events.keptBytes();
     }
 
     synchronized boolean isAway() {
@@ -273,10 +267,7 @@ public final class ResumableStream implements StreamDelivery {
             refused = refusal(after);
             if (refused == null && state == State.FINISHED) {
                 // delivered, but the last events may have been lost in flight: the window again, then the end
-                replay = new ArrayList<>();
-                for (long seq = after + 1; seq <= log.last(); seq++) {
-                    replay.add(new Frame(seq, log.get(seq)));
-                }
+                replay = events.after(after);
                 replayError = failure;
                 if (resuming) {
                     resumes++;
@@ -285,7 +276,7 @@ public final class ResumableStream implements StreamDelivery {
                 displaced = attached;
                 attached = connection;
                 comeBack();
-                moveTo(after);
+                events.moveTo(after, owner.replayWindow());
                 if (resuming) {
                     resumes++;
                 }
@@ -337,7 +328,8 @@ public final class ResumableStream implements StreamDelivery {
                     int from = next.get();
                     int to = from + 1;
                     long bytes = frames.get(from).bytes().length;
-                    while (to < frames.size() && joins(bytes, frames.get(to).bytes(), connection.maxBatchBytes)) {
+                    while (to < frames.size()
+                            && KeptEvents.joins(bytes, frames.get(to).bytes(), connection.maxBatchBytes)) {
                         bytes += frames.get(to).bytes().length;
                         to++;
                     }
@@ -362,32 +354,16 @@ public final class ResumableStream implements StreamDelivery {
         if (state == State.SETTLED) {
             return owner.notOpen(id);
         }
-        if (after > log.last()) {
+        if (after > events.last()) {
             return new InvalidRequestException("invalid_event_id", "Event " + eventId(after)
-                    + " was never sent: the stream has " + log.last() + " events so far.", "Last-Event-ID");
+                    + " was never sent: the stream has " + events.last() + " events so far.", "Last-Event-ID");
         }
-        if (after < log.first() - 1) {
+        if (after < events.first() - 1) {
             return owner.gone("The events of stream " + id + " after " + eventId(after) + " are no longer kept (the"
                     + " replay window keeps only the newest events written before a connection broke); start the "
                     + "request again.");
         }
         return null;
-    }
-
-    /** Makes {@code after} the connection's position, moving events between the window and the pending part. */
-    private void moveTo(long after) {
-        for (long seq = position; seq > after; seq--) {
-            long cost = cost(log.get(seq));
-            windowBytes -= cost;
-            pendingBytes += cost;
-        }
-        for (long seq = position + 1; seq <= after; seq++) {
-            long cost = cost(log.get(seq));
-            pendingBytes -= cost;
-            windowBytes += cost;
-        }
-        position = after;
-        trimWindow();
     }
 
     /** The connection dropped (its subscription was cancelled). */
@@ -419,7 +395,7 @@ public final class ResumableStream implements StreamDelivery {
     private void goAway() {
         away = true;
         owner.away(1);
-        owner.pending(pendingBytes);
+        owner.pending(events.pendingBytes());
         graceTimer = owner.afterGrace(this::graceEnded);
     }
 
@@ -431,7 +407,7 @@ public final class ResumableStream implements StreamDelivery {
         if (away) {
             away = false;
             owner.away(-1);
-            owner.pending(-pendingBytes);
+            owner.pending(-events.pendingBytes());
         }
     }
 
@@ -510,15 +486,13 @@ public final class ResumableStream implements StreamDelivery {
         comeBack();
         if (lingering) {
             lingering = false;
-            owner.pending(-windowBytes);
+            owner.pending(-events.windowBytes());
         }
         if (lingerTimer != null) {
             lingerTimer.dispose();
             lingerTimer = null;
         }
-        log.clear();
-        windowBytes = 0;
-        pendingBytes = 0;
+        events.clear();
     }
 
     private void runSettled() {
@@ -542,12 +516,10 @@ public final class ResumableStream implements StreamDelivery {
             if (state == State.SETTLED) {
                 return;
             }
-            log.append(frame);
-            long cost = cost(frame);
-            pendingBytes += cost;
+            long cost = events.append(frame);
             if (away) {
                 long total = owner.pending(cost);
-                overflow = pendingBytes > owner.maxStreamBytes() || total > owner.maxTotalBytes();
+                overflow = events.pendingBytes() > owner.maxStreamBytes() || total > owner.maxTotalBytes();
             }
             first = firstFrame;
             firstFrame = null;
@@ -585,7 +557,7 @@ public final class ResumableStream implements StreamDelivery {
             connection = attached;
             first = firstFrame;
             firstFrame = null;
-            if (connection == null && !idGiven && (error != null || log.last() == 0)) {
+            if (connection == null && !idGiven && (error != null || events.last() == 0)) {
                 // started detached and failed before its first event: the starter sees the failure, nothing to keep
                 settle = true;
                 state = State.SETTLED;
@@ -628,17 +600,18 @@ public final class ResumableStream implements StreamDelivery {
                     if (attached != connection) {
                         return;
                     }
-                    if (position < log.last()) {
+                    if (!events.allWritten()) {
                         if (connection.sink.requestedFromDownstream() > 0) {
-                            next = takeBatch(connection.maxBatchBytes);
+                            next = events.takeBatch(connection.maxBatchBytes, owner.replayWindow());
+                            idGiven = true;
                             request = demand();
                         }
                     } else if (sourceEnded) {
                         delivered = true;
                         error = failure;
                         attached = null;
-                        linger = idGiven && !(error != null && log.last() == 0)
-                                && owner.pending(windowBytes) <= owner.maxTotalBytes();
+                        linger = idGiven && !(error != null && events.last() == 0)
+                                && owner.pending(events.windowBytes()) <= owner.maxTotalBytes();
                         if (linger) {
                             // the last events may still be lost in flight: the window stays for the grace period
                             state = State.FINISHED;
@@ -646,7 +619,7 @@ public final class ResumableStream implements StreamDelivery {
                             lingerTimer = owner.afterGrace(this::lingerEnded);
                         } else {
                             if (idGiven) {
-                                owner.pending(-windowBytes);
+                                owner.pending(-events.windowBytes());
                             }
                             state = State.SETTLED;
                             release();
@@ -679,51 +652,6 @@ public final class ResumableStream implements StreamDelivery {
     }
 
     /**
-     * The events after the connection's position, up to {@code maxBytes} of them (at least one), moved from
-     * the pending part to the replay window (under the lock).
-     */
-    private List<Frame> takeBatch(int maxBytes) {
-        long seq = position + 1;
-        byte[] bytes = log.get(seq);
-        long batchBytes = bytes.length;
-        Frame first = new Frame(seq, bytes);
-        List<Frame> batch = null;
-        for (;;) {
-            long cost = cost(bytes);
-            pendingBytes -= cost;
-            windowBytes += cost;
-            position = seq;
-            if (seq == log.last() || !joins(batchBytes, log.get(seq + 1), maxBytes)) {
-                break;
-            }
-            seq++;
-            bytes = log.get(seq);
-            batchBytes += bytes.length;
-            if (batch == null) {
-                batch = new ArrayList<>();
-                batch.add(first);
-            }
-            batch.add(new Frame(seq, bytes));
-        }
-        idGiven = true;
-        trimWindow();
-        return batch == null ? List.of(first) : batch;
-    }
-
-    /** Whether the next event joins a batch of {@code batchBytes} bounded by {@code maxBytes}. */
-    private static boolean joins(long batchBytes, byte[] next, int maxBytes) {
-        return maxBytes != ONE_EVENT && batchBytes + next.length <= maxBytes;
-    }
-
-    /** Drops the oldest written events beyond the replay window (under the lock). */
-    private void trimWindow() {
-        long window = owner.replayWindow();
-        while (windowBytes > window && log.first() <= position) {
-            windowBytes -= cost(log.dropFirst());
-        }
-    }
-
-    /**
      * How many more source frames to ask for now (under the lock): with a client connected, enough to stay
      * {@link #PREFETCH} frames ahead of it; while it is away, {@link #PREFETCH} outstanding at all times (the
      * byte bounds stop it). Asked for in batches of at least half of that.
@@ -732,7 +660,7 @@ public final class ResumableStream implements StreamDelivery {
         if (!subscribed || sourceEnded) {
             return 0;
         }
-        long ahead = log.last() - position;
+        long ahead = events.ahead();
         long target = attached == null && idGiven ? PREFETCH : Math.max(0, PREFETCH - ahead);
         long missing = target - outstanding;
         if (missing < PREFETCH / 2) {
@@ -750,10 +678,6 @@ public final class ResumableStream implements StreamDelivery {
         if (source != null) {
             source.request(n);
         }
-    }
-
-    private static long cost(byte[] frame) {
-        return frame.length + FRAME_OVERHEAD;
     }
 
     /** One connection reading the stream. */

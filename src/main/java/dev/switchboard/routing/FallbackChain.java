@@ -44,8 +44,9 @@ import reactor.core.publisher.Mono;
  *
  * <p>Hedging ({@link HedgePolicy}): a stream whose first content has not come within the hedge delay races
  * the plan's next candidate against it ({@link #hedged}, the race's state in {@link HedgeRace}); the first
- * content wins and commits, the rival is cancelled and listed {@code hedged_out}. Every attempt also feeds the running figures of its key and
- * provider ({@link Paces}: in flight, time to first content, outcome, prompt and cached tokens).
+ * content wins and commits, the rival is cancelled and listed {@code hedged_out}. Every attempt also feeds the
+ * running figures of its key and provider ({@link Paces}: in flight, time to first content, outcome, prompt and
+ * cached tokens).
  *
  * <p>All attempts of one request make their upstream calls through one event loop's connection pool
  * ({@link EventLoopLocalConnector#sameLoopAcrossCalls()}), also after a back-off timer, so a fallback
