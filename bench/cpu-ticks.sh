@@ -23,6 +23,10 @@ thread_split() { # before-file after-file total-requests -> "group=us/request ..
     | sort -t$'\t' -k2 -gr | awk -F'\t' '{gsub(/ /, "_", $1); printf "%s=%s ", $1, $2}'
 }
 
-jit_share() { # before-file after-file total-requests -> µs a request in the JIT compiler threads
-  awk -F'\t' -v n="$3" -v tick="$TICK" 'NR == FNR {b[$1] = $2; next} $1 ~ /Compiler/ {d += $2 - b[$1]} END {printf "%.1f", d / tick * 1e6 / n}' "$1" "$2"
+group_share() { # before-file after-file total-requests group-regex -> µs a request in the thread groups matching it
+  awk -F'\t' -v n="$3" -v tick="$TICK" -v g="$4" 'NR == FNR {b[$1] = $2; next} $1 ~ g {d += $2 - b[$1]} END {printf "%.1f", d / tick * 1e6 / n}' "$1" "$2"
 }
+
+jit_share() { group_share "$1" "$2" "$3" Compiler; }   # the JIT compiler threads
+
+loop_share() { group_share "$1" "$2" "$3" '^reactor-http'; }   # Reactor Netty's event loops (server and client)
