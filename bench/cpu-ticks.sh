@@ -8,7 +8,10 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }  
 # and ledger writes, which share the cores but are not in the gateway's own CPU figure
 pg_ticks() {
   local pm; pm=$(head -1 "$1/postmaster.pid" 2>/dev/null) || { echo 0; return; }
-  { awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat"; for c in $(pgrep -P "$pm"); do awk '{print $14 + $15}' "/proc/$c/stat"; done; } 2>/dev/null \
+  # a backend that exits between pgrep and its read (an autovacuum worker) is skipped: under `set -e -o pipefail`
+  # the failed read would otherwise end the caller (a bench/run stopped so in section 1)
+  { awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat" || true
+    for c in $(pgrep -P "$pm" || true); do awk '{print $14 + $15}' "/proc/$c/stat" || true; done; } 2>/dev/null \
     | awk '{s += $1} END {print s + 0}'
 }
 
