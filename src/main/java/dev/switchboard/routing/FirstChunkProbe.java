@@ -1,6 +1,7 @@
 package dev.switchboard.routing;
 
 import dev.switchboard.providers.ChatChunk;
+import dev.switchboard.support.FlattenLists;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,9 +58,9 @@ final class FirstChunkProbe {
     private static Flux<ChatChunk> contentFirst(Flux<ChatChunk> chunks) {
         return Flux.defer(() -> {
             HeldBack held = new HeldBack();
-            // prefetch 1: one chunk in flight is enough, and the default (32) costs a queue of about 570 bytes
-            // for every open stream
-            return chunks.concatMapIterable(held::pass, 1);
+            // one chunk in flight at a time (concatMapIterable's default prefetch of 32 cost a queue of about
+            // 570 bytes for every open stream)
+            return FlattenLists.of(chunks, held::pass);
         });
     }
 

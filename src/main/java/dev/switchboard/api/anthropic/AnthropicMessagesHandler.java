@@ -8,6 +8,7 @@ import dev.switchboard.chat.MidStreamException;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.providers.ProviderRegistry;
 import dev.switchboard.routing.ChatService;
+import dev.switchboard.support.FlattenLists;
 import dev.switchboard.web.ClientIdentity;
 import dev.switchboard.web.JsonAnswer;
 import dev.switchboard.web.JsonBodies;
@@ -83,17 +84,15 @@ public class AnthropicMessagesHandler {
         DataBufferFactory buffers = request.exchange().getResponse().bufferFactory();
         var committed = RoutingHeaders.onCommit(request.exchange().getResponse());
         AnthropicStreamWriter writer = new AnthropicStreamWriter(json, buffers, "msg_" + command.requestId());
-        Flux<DataBuffer> frames = chat.stream(command)
-                .concatMapIterable(event -> {
-                    if (event instanceof StreamEvent.Committed c) {
-                        committed.set(new RoutingHeaders.Committed(c));
-                    }
-                    List<DataBuffer> written = new ArrayList<>(2);
-                    writer.write(event, written::add);
-                    return written;
-                })
-                .onErrorResume(MidStreamException.class,
-                        e -> Mono.just(errors.anthropicEvent(buffers, e, command.requestId())));
+        Flux<DataBuffer> frames = FlattenLists.of(chat.stream(command), event -> {
+            if (event instanceof StreamEvent.Committed c) {
+                committed.set(new RoutingHeaders.Committed(c));
+            }
+            List<DataBuffer> written = new ArrayList<>(2);
+            writer.write(event, written::add);
+            return written;
+        }).onErrorResume(MidStreamException.class,
+                e -> Mono.just(errors.anthropicEvent(buffers, e, command.requestId())));
         return SseResponse.of(frames);
     }
 }

@@ -13,6 +13,7 @@ import dev.switchboard.config.ModelProperties;
 import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderRegistry;
 import dev.switchboard.routing.ChatService;
+import dev.switchboard.support.FlattenLists;
 import dev.switchboard.web.ClientIdentity;
 import dev.switchboard.web.JsonAnswer;
 import dev.switchboard.web.JsonBodies;
@@ -121,7 +122,7 @@ public class OpenAiCompatHandler {
                 (events, buffers) -> {
                     OpenAiStreamWriter writer = new OpenAiStreamWriter(json, buffers, "chatcmpl-" + command.requestId(),
                             created, includeUsage);
-                    return events.concatMapIterable(event -> {
+                    return FlattenLists.of(events, event -> {
                         List<DataBuffer> written = new ArrayList<>(2);
                         writer.write(event, written::add);
                         return written;

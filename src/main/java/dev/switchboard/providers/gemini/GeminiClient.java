@@ -10,6 +10,7 @@ import dev.switchboard.providers.UpstreamExchange;
 import dev.switchboard.providers.UpstreamRequest;
 import dev.switchboard.providers.UpstreamTransport;
 import dev.switchboard.providers.sse.SseEvent;
+import dev.switchboard.support.FlattenLists;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -76,7 +77,7 @@ public final class GeminiClient implements ProviderClient {
 
     private Flux<ChatChunk> chunks(Flux<List<SseEvent>> reads) {
         GeminiStreamMapper mapper = new GeminiStreamMapper(json, errors, key);
-        return reads.concatMapIterable(mapper::mapRead, 1)
+        return FlattenLists.of(reads, mapper::mapRead)
                 .concatWith(Flux.defer(mapper::endOfStream));
     }
 

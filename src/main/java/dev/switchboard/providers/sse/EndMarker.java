@@ -1,5 +1,6 @@
 package dev.switchboard.providers.sse;
 
+import dev.switchboard.support.FlattenLists;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,7 +93,7 @@ public final class EndMarker {
             Function<SseEvent, ? extends Iterable<? extends T>> map, Supplier<? extends Flux<T>> afterBody) {
         return Flux.defer(() -> {
             ReadMapper<T> mapper = new ReadMapper<>(isEnd, map);
-            Flux<T> mapped = reads.concatMapIterable(mapper::read, 1); // one read in flight is enough
+            Flux<T> mapped = FlattenLists.of(reads, mapper::read); // one read in flight at a time
             return mapped
                     .takeUntilOther(mapper.stop.asMono().flatMap(Mono::delay))
                     .onErrorMap(error -> mapper.failure != null, error -> mapper.failure)

@@ -2,6 +2,7 @@ package dev.switchboard.providers.sse;
 
 import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.UpstreamException;
+import dev.switchboard.support.FlattenLists;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -102,9 +103,8 @@ public final class SseDecoder {
 
     /** As {@link #reads}, one event an element. */
     public static Flux<SseEvent> decode(Flux<ByteBuf> body, int maxLineBytes) {
-        // Prefetch 1: one read's events in flight are enough, and the default (32) costs a queue of about
-        // 570 bytes for every open stream
-        return reads(body, maxLineBytes).concatMapIterable(events -> events, 1);
+        // one read's events in flight at a time: no queue for every open stream
+        return FlattenLists.of(reads(body, maxLineBytes), events -> events);
     }
 
     /**

@@ -1,0 +1,139 @@
+package dev.switchboard.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+import reactor.test.publisher.TestPublisher;
+
+class FlattenListsTest {
+
+    private static final Duration BOUND = Duration.ofSeconds(5);
+
+    @Test
+    void emitsEveryListsElementsInOrderSkippingEmptyLists() {
+        Flux<Integer> flat = FlattenLists.of(Flux.just(List.of(1, 2), List.<Integer>of(), List.of(3), List.of(4, 5, 6)),
+                list -> list);
+
+        StepVerifier.create(flat).expectNext(1, 2, 3, 4, 5, 6).expectComplete().verify(BOUND);
+    }
+
+    @Test
+    void asksTheSourceForTheNextElementOnlyOnceAListIsEmittedWhole() {
+        List<Long> requests = new CopyOnWriteArrayList<>();
+        Flux<String> source = Flux.just("ab", "c").doOnRequest(requests::add);
+
+        StepVerifier.create(FlattenLists.of(source, FlattenListsTest::letters), 0)
+                .expectSubscription()
+                .then(() -> assertThat(requests).containsExactly(1L))
+                .thenRequest(1)
+                .expectNext("a")
+                .then(() -> assertThat(requests).containsExactly(1L))
+                .thenRequest(1)
+                .expectNext("b")
+                .then(() -> assertThat(requests).containsExactly(1L, 1L))
+                .thenRequest(5)
+                .expectNext("c")
+                .expectComplete()
+                .verify(BOUND);
+    }
+
+    @Test
+    void completesOnlyAfterTheLastListIsEmitted() {
+        TestPublisher<String> source = TestPublisher.create();
+
+        StepVerifier.create(FlattenLists.of(source.flux(), FlattenListsTest::letters), 1)
+                .then(() -> source.next("xyz").complete())
+                .expectNext("x")
+                .thenRequest(2)
+                .expectNext("y", "z")
+                .expectComplete()
+                .verify(BOUND);
+    }
+
+    @Test
+    void anErrorEndsTheStreamAtOnceAndDiscardsWhatIsLeftOfTheList() {
+        TestPublisher<String> source = TestPublisher.create();
+        List<Object> discarded = new CopyOnWriteArrayList<>();
+
+        StepVerifier.create(FlattenLists.of(source.flux(), FlattenListsTest::letters)
+                        .doOnDiscard(String.class, discarded::add), 1)
+                .then(() -> source.next("abc").error(new IllegalStateException("upstream broke")))
+                .expectNext("a")
+                .expectErrorMessage("upstream broke")
+                .verify(BOUND);
+        assertThat(discarded).containsExactly("b", "c");
+    }
+
+    @Test
+    void cancellingDiscardsWhatIsLeftOfTheListAndCancelsTheSource() {
+        TestPublisher<String> source = TestPublisher.create();
+        List<Object> discarded = new CopyOnWriteArrayList<>();
+
+        StepVerifier.create(FlattenLists.of(source.flux(), FlattenListsTest::letters)
+                        .doOnDiscard(String.class, discarded::add), 1)
+                .then(() -> source.next("abc"))
+                .expectNext("a")
+                .thenCancel()
+                .verify(BOUND);
+        assertThat(discarded).containsExactly("b", "c");
+        source.assertCancelled();
+    }
+
+    @Test
+    void aFailingMapperFailsTheStreamAndCancelsTheSource() {
+        TestPublisher<String> source = TestPublisher.create();
+
+        StepVerifier.create(FlattenLists.of(source.flux(), value -> {
+                    throw new IllegalArgumentException("cannot map " + value);
+                }))
+                .then(() -> source.next("q"))
+                .expectErrorMessage("cannot map q")
+                .verify(BOUND);
+        source.assertCancelled();
+    }
+
+    @Test
+    void aNullListOrElementIsAnError() {
+        StepVerifier.create(FlattenLists.of(Flux.just("a"), value -> null))
+                .expectError(NullPointerException.class)
+                .verify(BOUND);
+        StepVerifier.create(FlattenLists.of(Flux.just("a"), value -> Collections.singletonList((String) null)))
+                .expectError(NullPointerException.class)
+                .verify(BOUND);
+    }
+
+    @Test
+    void demandFromAnotherThreadWhileTheSourceEmitsLosesNothing() {
+        int lists = 2_000;
+        Sinks.Many<Integer> sink = Sinks.many().unicast().onBackpressureBuffer();
+        Flux<Integer> flat = FlattenLists.of(sink.asFlux(), n -> List.of(n, -n))
+                .limitRate(3)
+                .publishOn(Schedulers.parallel(), 1);
+        Schedulers.boundedElastic().schedule(() -> {
+            for (int i = 1; i <= lists; i++) {
+                sink.emitNext(i, Sinks.EmitFailureHandler.busyLooping(BOUND));
+            }
+            sink.emitComplete(Sinks.EmitFailureHandler.busyLooping(BOUND));
+        });
+
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 1; i <= lists; i++) {
+            expected.add(i);
+            expected.add(-i);
+        }
+        StepVerifier.create(flat.collectList()).expectNext(expected).expectComplete().verify(BOUND);
+    }
+
+    private static List<String> letters(String value) {
+        return value.chars().mapToObj(c -> String.valueOf((char) c)).toList();
+    }
+}
