@@ -7,6 +7,7 @@ import dev.switchboard.providers.ChatChunk;
 import dev.switchboard.providers.Completion;
 import dev.switchboard.providers.UpstreamFailures;
 import dev.switchboard.providers.UpstreamHeaders;
+import dev.switchboard.routing.ProviderGuards.CallGuards;
 import dev.switchboard.routing.RequestTracing.AttemptEnd;
 import dev.switchboard.routing.RequestTracing.AttemptSpan;
 import dev.switchboard.support.LogContext;
@@ -16,13 +17,16 @@ import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxOperator;
+import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
 /**
- * What surrounds one upstream attempt, right around its call (inside the provider's guards, so an attempt
- * the circuit or the bulkhead refuses is none):
+ * What surrounds one upstream attempt, right around its call:
  *
  * <ul>
+ *   <li>the provider's guards ({@link ProviderGuards.CallGuards}): the bulkhead's and the circuit's permits
+ *       taken when the call is subscribed (a refused call fails at once and is no attempt: no span, not
+ *       counted in flight), the call's end recorded in the circuit and the bulkhead's permit released;
  *   <li>its span, when tracing is on: started when the call is made, ended when the attempt ends, however
  *       it ends (done, failed, cancelled by the client), with its time to first content, tokens and error
  *       class; the span's trace context goes into the call's Reactor context ({@link UpstreamHeaders}), where
@@ -37,7 +41,8 @@ import reactor.util.context.Context;
  * </ul>
  *
  * Elements pass through as they are; per element the span's bookkeeping is a few type checks, and only when
- * tracing is on.
+ * tracing is on. The guards' bookkeeping is once a call: every chunk of a stream passes this one subscriber
+ * instead of this one and Resilience4j's two.
  */
 final class AttemptScope<T> extends FluxOperator<T, T> {
 
@@ -45,17 +50,25 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
     private final Candidate candidate;
     private final RequestTracing tracing;
     private final Paces paces;
+    private final CallGuards guards;
 
-    AttemptScope(Flux<? extends T> call, RequestRun run, Candidate candidate, RequestTracing tracing, Paces paces) {
+    AttemptScope(Flux<? extends T> call, RequestRun run, Candidate candidate, RequestTracing tracing, Paces paces,
+            CallGuards guards) {
         super(call);
         this.run = run;
         this.candidate = candidate;
         this.tracing = tracing;
         this.paces = paces;
+        this.guards = guards;
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super T> actual) {
+        RuntimeException refused = guards.admit();
+        if (refused != null) {
+            Operators.error(actual, refused);
+            return;
+        }
         AttemptSpan span = tracing.enabled()
                 ? tracing.attempt(candidate, run.attemptCount() + 1, actual.currentContext())
                 : AttemptSpan.NONE;
@@ -72,10 +85,14 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
         private final RequestRun run;
         private final Candidate candidate;
         private final Paces paces;
+        private final CallGuards guards;
         private final long startNanos = System.nanoTime();
+        private final long guardsStart;
         private final AtomicBoolean ended = new AtomicBoolean();
         private @Nullable Subscription upstream;
         private boolean first = true;
+        /** Whether anything came, for a cancel from another thread: written once, with the first element. */
+        private volatile boolean delivered;
         // what the span reports; written by the signals, read at their end (or by a cancel, racing benignly)
         private boolean content;
         private int chars;
@@ -89,6 +106,8 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
             this.run = scope.run;
             this.candidate = scope.candidate;
             this.paces = scope.paces;
+            this.guards = scope.guards;
+            this.guardsStart = guards.now();
             this.context = UpstreamHeaders.into(actual.currentContext(), span.headers());
         }
 
@@ -113,6 +132,7 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
                 return;
             }
             first = false;
+            delivered = true;
             try (LogContext ignored = logContext()) {
                 actual.onNext(element);
             }
@@ -120,19 +140,25 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
 
         @Override
         public void onError(Throwable error) {
-            end(traced ? new AttemptEnd(AttemptEnd.FAILED, classify(error), delivered(), finishReason) : null);
+            boolean ending = end(traced ? new AttemptEnd(AttemptEnd.FAILED, classify(error), delivered(), finishReason) : null);
             try (LogContext ignored = logContext()) {
+                if (ending) {
+                    guards.failed(guardsStart, error);
+                }
                 actual.onError(error);
             }
         }
 
         @Override
         public void onComplete() {
-            end(!traced ? null : content ? new AttemptEnd(AttemptEnd.SUCCESS, null, delivered(), finishReason)
+            boolean ending = end(!traced ? null : content ? new AttemptEnd(AttemptEnd.SUCCESS, null, delivered(), finishReason)
                     // FallbackChain fails such a stream the same way
                     : new AttemptEnd(AttemptEnd.FAILED, UpstreamException.of(ErrorClass.SERVER_ERROR,
                             "upstream stream ended without any content"), null, null));
             try (LogContext ignored = logContext()) {
+                if (ending) {
+                    guards.succeeded(guardsStart);
+                }
                 actual.onComplete();
             }
         }
@@ -144,7 +170,9 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
 
         @Override
         public void cancel() {
-            end(traced ? new AttemptEnd(AttemptEnd.CANCELLED, null, delivered(), finishReason) : null);
+            if (end(traced ? new AttemptEnd(AttemptEnd.CANCELLED, null, delivered(), finishReason) : null)) {
+                guards.cancelled(guardsStart, delivered);
+            }
             upstream.cancel();
         }
 
@@ -152,15 +180,20 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
             return LogContext.open(run.command().requestId(), run.traceId());
         }
 
-        /** The attempt's end, once however it ends; {@code end} is what its span records (null: no span). */
-        private void end(@Nullable AttemptEnd end) {
-            if (ended.compareAndSet(false, true)) {
-                run.addUpstreamNanos(System.nanoTime() - startNanos);
-                paces.ended(candidate);
-                if (end != null) {
-                    span.end(end);
-                }
+        /**
+         * The attempt's end, once however it ends; {@code end} is what its span records (null: no span). True
+         * for the signal that ended it, which then books the end in the guards.
+         */
+        private boolean end(@Nullable AttemptEnd end) {
+            if (!ended.compareAndSet(false, true)) {
+                return false;
             }
+            run.addUpstreamNanos(System.nanoTime() - startNanos);
+            paces.ended(candidate);
+            if (end != null) {
+                span.end(end);
+            }
+            return true;
         }
 
         private UpstreamException classify(Throwable error) {

@@ -13,6 +13,7 @@ import dev.switchboard.providers.ChatChunk;
 import dev.switchboard.providers.Completion;
 import dev.switchboard.providers.UpstreamFailures;
 import dev.switchboard.providers.http.EventLoopLocalConnector;
+import dev.switchboard.routing.ProviderGuards.CallGuards;
 import dev.switchboard.support.LoopTimers;
 import io.github.resilience4j.core.IntervalFunction;
 import java.time.Clock;
@@ -212,11 +213,10 @@ public final class FallbackChain {
      * the latency figures while it is open.
      */
     private <U> Flux<U> upstream(RequestRun run, Candidate candidate, long start, Call<U> call) {
-        // the scope books the upstream time and the in-flight count (see AttemptScope); the guards' operators
-        // are made inside the one defer, so each subscription gets its own without a second defer around them
-        Function<Flux<U>, Publisher<U>> guarded = guards.guard(candidate.provider());
-        return Flux.defer(() -> guarded.apply(new AttemptScope<>(Flux.from(call.make(run, candidate, start)), run,
-                candidate, tracing, paces)));
+        // the scope takes the guards' permits, books the upstream time and the in-flight count (see AttemptScope)
+        CallGuards callGuards = guards.forCall(candidate.provider());
+        return Flux.defer(() -> new AttemptScope<>(Flux.from(call.make(run, candidate, start)), run, candidate,
+                tracing, paces, callGuards));
     }
 
     /**

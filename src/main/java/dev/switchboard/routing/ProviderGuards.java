@@ -6,23 +6,21 @@ import dev.switchboard.config.ResilienceProperties;
 import dev.switchboard.providers.Provider;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
-import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import org.reactivestreams.Publisher;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
 
 /**
  * Resilience4j's circuit breaker and bulkhead, one of each per provider.
@@ -88,14 +86,60 @@ public final class ProviderGuards {
         return bulkhead;
     }
 
+    /** The provider's circuit breaker and bulkhead for one upstream call ({@link CallGuards}). */
+    public CallGuards forCall(Provider provider) {
+        return new CallGuards(circuitBreaker(provider), bulkhead(provider));
+    }
+
     /**
-     * The provider's circuit breaker and bulkhead as one operator for an upstream call: the bulkhead
-     * refuses a call beyond the provider's concurrency at once, the circuit records how the call ended.
+     * The provider's bulkhead and circuit breaker around one upstream call, used as Resilience4j's reactor
+     * operators use them ({@code BulkheadOperator} outside {@code CircuitBreakerOperator}): the bulkhead's
+     * permit first, then the circuit's; the call's end recorded in the circuit (a failure, a success, or, for a
+     * call cancelled before it delivered anything, the permit given back) and the bulkhead's permit released.
+     *
+     * <p>Why not the operators themselves: each is a subscriber every chunk of a stream passes through (two
+     * atomic writes and two interface calls a chunk). {@link AttemptScope} already sees the call's subscription
+     * and end, so it takes and gives back the permits there (docs/PERFORMANCE.md).
      */
-    public <T> Function<Flux<T>, Publisher<T>> guard(Provider provider) {
-        CircuitBreakerOperator<T> circuit = CircuitBreakerOperator.of(circuitBreaker(provider));
-        BulkheadOperator<T> bulkhead = BulkheadOperator.of(bulkhead(provider));
-        return call -> bulkhead.apply(circuit.apply(call));
+    public record CallGuards(CircuitBreaker circuit, Bulkhead bulkhead) {
+
+        /** Takes both permits; null when given, else the refusal as the operators raise it (no permit kept). */
+        public @Nullable RuntimeException admit() {
+            if (!bulkhead.tryAcquirePermission()) {
+                return BulkheadFullException.createBulkheadFullException(bulkhead);
+            }
+            if (!circuit.tryAcquirePermission()) {
+                bulkhead.onComplete();
+                return CallNotPermittedException.createCallNotPermittedException(circuit);
+            }
+            return null;
+        }
+
+        /** The circuit's clock, which times the call. */
+        public long now() {
+            return circuit.getCurrentTimestamp();
+        }
+
+        public void succeeded(long start) {
+            circuit.onSuccess(now() - start, circuit.getTimestampUnit());
+            bulkhead.onComplete();
+        }
+
+        public void failed(long start, Throwable error) {
+            circuit.onError(now() - start, circuit.getTimestampUnit(), error);
+            bulkhead.onComplete();
+        }
+
+        /** Cancelled: a success once it delivered something, else a call that never was. */
+        public void cancelled(long start, boolean delivered) {
+            if (delivered) {
+                circuit.onSuccess(now() - start, circuit.getTimestampUnit());
+                bulkhead.onComplete();
+            } else {
+                circuit.releasePermission();
+                bulkhead.releasePermission();
+            }
+        }
     }
 
     /** Open (or forced open): skip in Path A, fail fast in Path B. Half-open lets trial calls through. */

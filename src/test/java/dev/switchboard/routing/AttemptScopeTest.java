@@ -14,6 +14,7 @@ import dev.switchboard.config.RoutingProperties;
 import dev.switchboard.config.RoutingProperties.KeyStrategy;
 import dev.switchboard.providers.ChatChunk;
 import dev.switchboard.providers.Completion;
+import dev.switchboard.providers.Provider;
 import dev.switchboard.providers.ProviderClients;
 import dev.switchboard.providers.ProviderRegistry;
 import dev.switchboard.providers.UpstreamHeaders;
@@ -24,6 +25,8 @@ import dev.switchboard.support.StartupGate;
 import dev.switchboard.testsupport.ScriptedClient;
 import dev.switchboard.testsupport.TestProviders;
 import dev.switchboard.testsupport.TestRouting;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -182,6 +185,63 @@ class AttemptScopeTest {
 
         assertThat(tracing.spans).isEmpty();
         assertThat(scripts.get("p#1").calls()).isZero();
+    }
+
+    @Test
+    void theProvidersPermitsAreGivenBackAndItsCircuitToldHoweverAnAttemptEnds() {
+        Provider provider = registry.get("p").orElseThrow();
+        Bulkhead bulkhead = routing.guards.bulkhead(provider);
+        CircuitBreaker circuit = routing.guards.circuitBreaker(provider);
+        int free = bulkhead.getMetrics().getAvailableConcurrentCalls();
+        scripts.put("p#1", ScriptedClient.streaming(() -> answer("Hi")));
+        StepVerifier.create(chain.stream(run())).expectNextCount(3).verifyComplete();
+        assertThat(bulkhead.getMetrics().getAvailableConcurrentCalls()).as("after a stream").isEqualTo(free);
+        assertThat(circuit.getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(1);
+
+        scripts.put("p#1", ScriptedClient.streaming(() -> Flux.error(UpstreamException.of(ErrorClass.SERVER_ERROR,
+                "boom"))));
+        scripts.put("p#2", ScriptedClient.streaming(() -> Flux.error(UpstreamException.of(ErrorClass.SERVER_ERROR,
+                "boom"))));
+        StepVerifier.create(chain.stream(run())).expectError().verify(Duration.ofSeconds(5));
+        assertThat(bulkhead.getMetrics().getAvailableConcurrentCalls()).as("after failures").isEqualTo(free);
+        int failedCalls = scripts.get("p#1").calls() + scripts.get("p#2").calls();
+        assertThat(failedCalls).isPositive();
+        assertThat(circuit.getMetrics().getNumberOfFailedCalls()).isEqualTo(failedCalls);
+
+        scripts.put("p#1", ScriptedClient.streaming(() -> Flux.concat(Flux.just(new ChatChunk.Delta("Hel")),
+                Flux.never())));
+        StepVerifier.create(chain.stream(run())).expectNextCount(2).thenCancel().verify(Duration.ofSeconds(5));
+        assertThat(bulkhead.getMetrics().getAvailableConcurrentCalls()).as("after a cancel").isEqualTo(free);
+        assertThat(circuit.getMetrics().getNumberOfSuccessfulCalls()).as("content came: a success").isEqualTo(2);
+
+        int counted = circuit.getMetrics().getNumberOfBufferedCalls();
+        scripts.put("p#1", ScriptedClient.streaming(Flux::never));
+        scripts.put("p#2", ScriptedClient.streaming(Flux::never));
+        StepVerifier.create(chain.stream(run())).expectSubscription().thenCancel().verify(Duration.ofSeconds(5));
+        assertThat(scripts.get("p#1").calls() + scripts.get("p#2").calls()).isOne();
+        assertThat(bulkhead.getMetrics().getAvailableConcurrentCalls()).as("after an early cancel").isEqualTo(free);
+        assertThat(circuit.getMetrics().getNumberOfBufferedCalls()).as("nothing came: no call counted")
+                .isEqualTo(counted);
+    }
+
+    @Test
+    void aFullBulkheadRefusesTheAttemptBeforeItsCallAndKeepsNoPermit() {
+        Bulkhead bulkhead = routing.guards.bulkhead(registry.get("p").orElseThrow());
+        int taken = 0;
+        while (bulkhead.tryAcquirePermission()) {
+            taken++;
+        }
+        scripts.put("p#1", ScriptedClient.streaming(() -> answer("Hi")));
+        scripts.put("p#2", ScriptedClient.streaming(() -> answer("Hi")));
+
+        StepVerifier.create(chain.stream(run())).expectError().verify(Duration.ofSeconds(5));
+
+        assertThat(scripts.get("p#1").calls() + scripts.get("p#2").calls()).isZero();
+        assertThat(tracing.spans).isEmpty();
+        assertThat(bulkhead.getMetrics().getAvailableConcurrentCalls()).isZero();
+        for (int i = 0; i < taken; i++) {
+            bulkhead.releasePermission();
+        }
     }
 
     @Test
