@@ -27,23 +27,55 @@ class FlattenListsTest {
     }
 
     @Test
-    void asksTheSourceForTheNextElementOnlyOnceAListIsEmittedWhole() {
+    void asksTheSourceForEightElementsThenForSixMoreEachTimeSixListsWereEmitted() {
         List<Long> requests = new CopyOnWriteArrayList<>();
-        Flux<String> source = Flux.just("ab", "c").doOnRequest(requests::add);
+        Flux<String> source = Flux.range(0, 20).map(i -> "ab").doOnRequest(requests::add);
 
         StepVerifier.create(FlattenLists.of(source, FlattenListsTest::letters), 0)
                 .expectSubscription()
-                .then(() -> assertThat(requests).containsExactly(1L))
+                .then(() -> assertThat(requests).containsExactly(8L))
+                .thenRequest(11)
+                .expectNextCount(11)
+                .then(() -> assertThat(requests).as("five lists emitted whole, the sixth begun").containsExactly(8L))
                 .thenRequest(1)
-                .expectNext("a")
-                .then(() -> assertThat(requests).containsExactly(1L))
-                .thenRequest(1)
-                .expectNext("b")
-                .then(() -> assertThat(requests).containsExactly(1L, 1L))
-                .thenRequest(5)
-                .expectNext("c")
+                .expectNextCount(1)
+                .then(() -> assertThat(requests).containsExactly(8L, 6L))
+                .thenRequest(Long.MAX_VALUE)
+                .expectNextCount(28)
                 .expectComplete()
                 .verify(BOUND);
+        assertThat(requests).as("none once the source completed").containsExactly(8L, 6L, 6L);
+    }
+
+    @Test
+    void listsTheSubscriberHasNotAskedForYetWaitInOrder() {
+        TestPublisher<String> source = TestPublisher.create();
+
+        StepVerifier.create(FlattenLists.of(source.flux(), FlattenListsTest::letters), 1)
+                .then(() -> source.next("ab", "cd", "ef", "g"))
+                .expectNext("a")
+                .thenRequest(3)
+                .expectNext("b", "c", "d")
+                .then(() -> source.next("hi").complete())
+                .thenRequest(10)
+                .expectNext("e", "f", "g", "h", "i")
+                .expectComplete()
+                .verify(BOUND);
+    }
+
+    @Test
+    void cancellingDiscardsTheListsThatWaited() {
+        TestPublisher<String> source = TestPublisher.create();
+        List<Object> discarded = new CopyOnWriteArrayList<>();
+
+        StepVerifier.create(FlattenLists.of(source.flux(), FlattenListsTest::letters)
+                        .doOnDiscard(String.class, discarded::add), 0)
+                .then(() -> source.next("ab", "cd", "e"))
+                .thenRequest(1)
+                .expectNext("a")
+                .thenCancel()
+                .verify(BOUND);
+        assertThat(discarded).containsExactly("b", "c", "d", "e");
     }
 
     @Test
