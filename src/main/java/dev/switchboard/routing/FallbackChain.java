@@ -159,12 +159,6 @@ public final class FallbackChain {
                 run.remaining(start));
     }
 
-    /** The chunks, or an error when the stream ends without any content. */
-    private static Flux<ChatChunk> contentOrError(Flux<ChatChunk> chunks) {
-        return chunks.switchIfEmpty(Flux.error(() -> UpstreamException.of(ErrorClass.SERVER_ERROR,
-                "upstream stream ended without any content")));
-    }
-
     /**
      * The hedge delay of this attempt, or null when it is not hedged: the operator's default or the request's
      * {@code "hedge"} says no, fallback is off, the request was hedged already, the plan's provider and model
@@ -255,11 +249,7 @@ public final class FallbackChain {
 
     /** One racer's chunks until the race stops it; they get through only once the racer has won the race. */
     private Flux<ChatChunk> racer(RequestRun run, HedgeRace race, HedgeRace.Racer racer) {
-        return upstream(run, racer.candidate(), racer.start(), this::probedStream)
-                .transform(FallbackChain::contentOrError)
-                .takeUntilOther(racer.stopped())
-                .filter(chunk -> race.claim(racer))
-                .onErrorResume(error -> !racer.delivered(), error -> race.failed(racer, error));
+        return new RacerGate(upstream(run, racer.candidate(), racer.start(), this::probedStream), race, racer);
     }
 
     /** The candidate of an attempt and when (gateway clock, epoch millis) the attempt started. */

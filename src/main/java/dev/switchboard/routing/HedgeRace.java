@@ -1,11 +1,9 @@
 package dev.switchboard.routing;
 
 import dev.switchboard.chat.ProviderUnavailableException;
-import dev.switchboard.providers.ChatChunk;
 import java.time.Clock;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -120,18 +118,21 @@ final class HedgeRace {
      * A racer failed before content: book it; wait for the rival if it still runs, else go on as usual. A
      * racer the provider's bulkhead or circuit refused ({@link ProviderUnavailableException} on Path B) says
      * nothing about its rival's call, which already holds its permit: the rival goes on too.
+     *
+     * @return the error the request goes on with, or null when the racer's stream just ends (its rival goes on,
+     *     or the racer was out of the race already)
      */
-    synchronized Flux<ChatChunk> failed(Racer racer, Throwable error) {
+    synchronized @Nullable Throwable failed(Racer racer, Throwable error) {
         if (racer.out || winner != null) {
             // out of the race, or it lost just now and is about to be listed as hedged out
-            return Flux.empty();
+            return null;
         }
         racer.out = true;
         Throwable next = failures.afterFailure(run, racer.candidate(), error, racer.start());
         Racer rival = racer == first ? second : first;
         boolean rivalRuns = rival != null && !rival.out;
         if (rivalRuns && (next instanceof NextAttempt || next instanceof ProviderUnavailableException)) {
-            return Flux.empty();
+            return null;
         }
         over = true;
         failure = next;
@@ -139,14 +140,14 @@ final class HedgeRace {
         if (rivalRuns) {
             stop(rival);
         }
-        return Flux.error(next);
+        return next;
     }
 
     /** Cancels a racer's upstream call (its connection is closed) and lists it as hedged out. */
     private void stop(Racer racer) {
         racer.out = true;
         run.hedgedOut(racer.candidate(), clock.millis() - racer.start());
-        racer.stop.tryEmitEmpty();
+        racer.stop();
     }
 
     /** The plan's next candidate for a hedge, if the provider's budget allows one; null otherwise. */
@@ -167,10 +168,13 @@ final class HedgeRace {
     /** One side of a hedged attempt: its candidate, when it started, whether it delivered, how to stop it. */
     static final class Racer {
 
+        private static final Runnable STOPPED = () -> { };
+
         private final Candidate candidate;
         private final long start;
-        private final Sinks.Empty<Void> stop = Sinks.empty();
         private volatile boolean delivered;
+        /** What stops its stream ({@link RacerGate}); {@code STOPPED} once stopped. */
+        private @Nullable Runnable onStop;
         /** Out of the race (it failed, or it was stopped); changed under the race's lock. */
         private boolean out;
 
@@ -191,8 +195,26 @@ final class HedgeRace {
             return delivered;
         }
 
-        Mono<Void> stopped() {
-            return stop.asMono();
+        /** Runs {@code stop} when the race stops this racer, or at once if it has already. */
+        void onStop(Runnable stop) {
+            synchronized (this) {
+                if (onStop != STOPPED) {
+                    onStop = stop;
+                    return;
+                }
+            }
+            stop.run();
+        }
+
+        private void stop() {
+            Runnable stop;
+            synchronized (this) {
+                stop = onStop;
+                onStop = STOPPED;
+            }
+            if (stop != null && stop != STOPPED) {
+                stop.run();
+            }
         }
     }
 }

@@ -184,6 +184,23 @@ class HedgingTest {
     }
 
     @Test
+    void aHedgeWhoseStreamEndsWithoutContentIsAFailedAttemptAndTheFirstCallGoesOn() {
+        scripts.put("p#1", ScriptedClient.streaming(() -> answerAfter(Duration.ofSeconds(3), "slow")));
+        scripts.put("p#2", ScriptedClient.streaming(Flux::empty));
+        scripts.put("p#3", ScriptedClient.streaming(() -> answer("third")));
+
+        StepVerifier.withVirtualTime(() -> stream(request().build()))
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(2999))
+                .thenAwait(Duration.ofMillis(1))
+                .assertNext(event -> assertThat(((StreamEvent.Committed) event).route().key()).isEqualTo("p#1"))
+                .expectNext(new StreamEvent.Text("slow"))
+                .assertNext(done -> assertThat(attempts(done)).containsExactly("p#2=error", "p#1=ok"))
+                .expectComplete().verify(Duration.ofSeconds(5));
+        assertThat(scripts.get("p#3").calls()).isZero();
+    }
+
+    @Test
     void aHedgeTheProvidersBulkheadRefusesLeavesTheFirstCallRunning() {
         // one call at a time to the provider: the hedge of this Path B request meets a full bulkhead
         ProviderRegistry oneCallAtATime = new ProviderRegistry(List.of(TestProviders.custom("p", 3,
