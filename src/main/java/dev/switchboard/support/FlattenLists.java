@@ -30,6 +30,10 @@ import reactor.util.context.Context;
  * holds lists the subscriber has not asked for yet is made only when a second one waits: a stream whose
  * client keeps up never has one. The mapper runs when an element arrives, not when its list is emitted.
  *
+ * <p>With an {@link Ending} it also does what {@code takeUntilOther}, {@code onErrorMap} and {@code concatWith}
+ * did after it on an upstream body's path, without their three subscribers on every chunk: the source can be
+ * ended early (as if it completed), its error replaced, and a last list emitted after it.
+ *
  * @param <T> the source's elements
  * @param <R> the elements of the lists they map to
  */
@@ -41,20 +45,52 @@ public final class FlattenLists<T, R> extends FluxOperator<T, R> {
     static final int LIMIT = PREFETCH - (PREFETCH >> 2);
 
     private final Function<? super T, ? extends List<? extends R>> mapper;
+    private final @Nullable Ending<R> ending;
 
-    private FlattenLists(Flux<? extends T> source, Function<? super T, ? extends List<? extends R>> mapper) {
+    private FlattenLists(Flux<? extends T> source, Function<? super T, ? extends List<? extends R>> mapper,
+            @Nullable Ending<R> ending) {
         super(source);
         this.mapper = mapper;
+        this.ending = ending;
     }
 
     /** The elements of the lists {@code mapper} makes of {@code source}'s elements, list after list. */
     public static <T, R> Flux<R> of(Flux<? extends T> source, Function<? super T, ? extends List<? extends R>> mapper) {
-        return new FlattenLists<>(source, mapper);
+        return new FlattenLists<>(source, mapper, null);
+    }
+
+    /**
+     * The same, ended as {@code ending} says. An ending belongs to one subscription: subscribe the result
+     * once (make it in a {@code defer}).
+     */
+    public static <T, R> Flux<R> of(Flux<? extends T> source, Function<? super T, ? extends List<? extends R>> mapper,
+            Ending<R> ending) {
+        return new FlattenLists<>(source, mapper, ending);
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super R> actual) {
-        source.subscribe(new Flattener<>(actual, mapper));
+        source.subscribe(new Flattener<>(actual, mapper, ending));
+    }
+
+    /** How a flattened stream ends ({@link #of(Flux, Function, Ending)}). */
+    public interface Ending<R> {
+
+        /**
+         * Given when the subscription starts, before any element: running {@code endSource} ends the source
+         * early, as if it had completed (its subscription is cancelled, what was mapped is still emitted, then
+         * {@link #afterSource}). Any thread, any number of times.
+         */
+        void attached(Runnable endSource);
+
+        /** What is emitted after the source completed or was ended; throwing fails the stream with that instead. */
+        List<? extends R> afterSource();
+
+        /** What the stream fails with when the source fails with {@code error}. */
+        Throwable sourceFailed(Throwable error);
+
+        /** The stream ended, however it ended (completed, failed, cancelled); once. */
+        void ended();
     }
 
     /**
@@ -71,14 +107,25 @@ public final class FlattenLists<T, R> extends FluxOperator<T, R> {
         private static final AtomicLongFieldUpdater<Flattener> REQUESTED =
                 AtomicLongFieldUpdater.newUpdater(Flattener.class, "requested");
 
+        @SuppressWarnings("rawtypes")
+        private static final AtomicIntegerFieldUpdater<Flattener> ENDED =
+                AtomicIntegerFieldUpdater.newUpdater(Flattener.class, "ended");
+
         private final CoreSubscriber<? super R> actual;
         private final Function<? super T, ? extends List<? extends R>> mapper;
+        private final @Nullable Ending<R> ending;
         private @Nullable Subscription upstream;
         private volatile int wip;
         private volatile long requested;
         private volatile @Nullable List<? extends R> next;
         private volatile @Nullable Queue<List<? extends R>> queue;
         private volatile boolean done;
+        /** The source was ended early ({@link Ending#attached}): it counts as completed, whatever it says after. */
+        private volatile boolean stopped;
+        /** 1 once {@link Ending#ended} was called. */
+        private volatile int ended;
+        /** Whether {@link Ending#afterSource} was emitted; drain only. */
+        private boolean tailTaken;
         /** Set by the subscriber's cancel, and by the end of the stream here (then a cancel has nothing to do). */
         private volatile boolean cancelled;
         private @Nullable Throwable error;
@@ -87,9 +134,11 @@ public final class FlattenLists<T, R> extends FluxOperator<T, R> {
         /** Lists emitted since the last request to the source; drain only. */
         private int consumed;
 
-        Flattener(CoreSubscriber<? super R> actual, Function<? super T, ? extends List<? extends R>> mapper) {
+        Flattener(CoreSubscriber<? super R> actual, Function<? super T, ? extends List<? extends R>> mapper,
+                @Nullable Ending<R> ending) {
             this.actual = actual;
             this.mapper = mapper;
+            this.ending = ending;
         }
 
         @Override
@@ -102,13 +151,16 @@ public final class FlattenLists<T, R> extends FluxOperator<T, R> {
             if (Operators.validate(upstream, s)) {
                 upstream = s;
                 actual.onSubscribe(this);
+                if (ending != null) {
+                    ending.attached(this::endSource);
+                }
                 s.request(PREFETCH);
             }
         }
 
         @Override
         public void onNext(T element) {
-            if (done || cancelled) {
+            if (done || stopped || cancelled) {
                 Operators.onNextDropped(element, actual.currentContext());
                 return;
             }
@@ -157,11 +209,11 @@ public final class FlattenLists<T, R> extends FluxOperator<T, R> {
 
         @Override
         public void onError(Throwable failure) {
-            if (done) {
+            if (done || stopped) {
                 Operators.onErrorDropped(failure, actual.currentContext());
                 return;
             }
-            error = failure;
+            error = ending == null ? failure : ending.sourceFailed(failure);
             done = true;
             drain();
         }
@@ -190,7 +242,23 @@ public final class FlattenLists<T, R> extends FluxOperator<T, R> {
             }
             cancelled = true;
             upstream.cancel();
+            ended();
             drain();
+        }
+
+        private void endSource() {
+            if (stopped || done) {
+                return;
+            }
+            stopped = true;
+            upstream.cancel();
+            drain();
+        }
+
+        private void ended() {
+            if (ending != null && ENDED.compareAndSet(this, 0, 1)) {
+                ending.ended();
+            }
         }
 
         /**
@@ -217,23 +285,33 @@ public final class FlattenLists<T, R> extends FluxOperator<T, R> {
                     discardRest();
                     return;
                 }
-                boolean ended = done;
-                if (ended && error != null) {
-                    cancelled = true;
-                    discardRest();
-                    actual.onError(error);
+                boolean early = stopped;
+                boolean sourceEnded = early || done;
+                if (sourceEnded && !early && error != null) {
+                    fail(error);
                     return;
                 }
                 List<? extends R> list = current;
                 if (list == null) {
                     list = takeOver();
                     if (list == null) {
-                        if (ended) {
+                        if (!sourceEnded) {
+                            break;
+                        }
+                        if (ending == null || tailTaken) {
                             cancelled = true;
                             actual.onComplete();
+                            ended();
                             return;
                         }
-                        break;
+                        tailTaken = true;
+                        try {
+                            list = Objects.requireNonNull(ending.afterSource(), "The ending returned a null List");
+                        } catch (Throwable e) {
+                            Exceptions.throwIfFatal(e);
+                            fail(e);
+                            return;
+                        }
                     }
                     current = list;
                     index = 0;
@@ -242,7 +320,7 @@ public final class FlattenLists<T, R> extends FluxOperator<T, R> {
                     current = null;
                     if (++consumed == LIMIT) {
                         consumed = 0;
-                        if (!done) {
+                        if (!done && !stopped) {
                             upstream.request(LIMIT);
                         }
                     }
@@ -257,9 +335,7 @@ public final class FlattenLists<T, R> extends FluxOperator<T, R> {
                 R element = list.get(index++);
                 if (element == null) {
                     upstream.cancel();
-                    cancelled = true;
-                    discardRest();
-                    actual.onError(Operators.onOperatorError(new NullPointerException("The list held a null element"),
+                    fail(Operators.onOperatorError(new NullPointerException("The list held a null element"),
                             actual.currentContext()));
                     return;
                 }
@@ -269,6 +345,13 @@ public final class FlattenLists<T, R> extends FluxOperator<T, R> {
             if (emitted != 0 && wanted != Long.MAX_VALUE) {
                 REQUESTED.addAndGet(this, -emitted);
             }
+        }
+
+        private void fail(Throwable failure) {
+            cancelled = true;
+            discardRest();
+            actual.onError(failure);
+            ended();
         }
 
         /** Discards what is left of the current list and of those handed over (buffers are released so). */

@@ -165,6 +165,106 @@ class FlattenListsTest {
         StepVerifier.create(flat.collectList()).expectNext(expected).expectComplete().verify(BOUND);
     }
 
+    @Test
+    void anEndingsListFollowsTheSourceAndAnEndingMayReplaceItsError() {
+        Tail tail = new Tail(List.of("end"));
+        StepVerifier.create(FlattenLists.of(Flux.just("ab"), FlattenListsTest::letters, tail))
+                .expectNext("a", "b", "end")
+                .expectComplete()
+                .verify(BOUND);
+        assertThat(tail.ends).isEqualTo(1);
+
+        Tail failing = new Tail(List.of()) {
+            @Override
+            public Throwable sourceFailed(Throwable error) {
+                return new IllegalStateException("replaced: " + error.getMessage());
+            }
+        };
+        StepVerifier.create(FlattenLists.of(Flux.concat(Flux.just("a"), Flux.error(new RuntimeException("reset"))),
+                        FlattenListsTest::letters, failing))
+                .expectNext("a")
+                .expectErrorMessage("replaced: reset")
+                .verify(BOUND);
+        assertThat(failing.ends).isEqualTo(1);
+    }
+
+    @Test
+    void anEndingThatThrowsAfterTheSourceFailsTheStream() {
+        Tail throwing = new Tail(List.of()) {
+            @Override
+            public List<String> afterSource() {
+                throw new IllegalStateException("truncated");
+            }
+        };
+
+        StepVerifier.create(FlattenLists.of(Flux.just("a"), FlattenListsTest::letters, throwing))
+                .expectNext("a")
+                .expectErrorMessage("truncated")
+                .verify(BOUND);
+        assertThat(throwing.ends).isEqualTo(1);
+    }
+
+    @Test
+    void endingTheSourceEarlyCancelsItAndEndsTheStreamAsIfItHadCompleted() {
+        TestPublisher<String> source = TestPublisher.create();
+        Tail tail = new Tail(List.of("end"));
+
+        StepVerifier.create(FlattenLists.of(source.flux(), FlattenListsTest::letters, tail), 0)
+                .then(() -> source.next("ab"))
+                .then(() -> tail.endSource.run())
+                .then(() -> source.next("late"))
+                .thenRequest(10)
+                .expectNext("a", "b", "end")
+                .expectComplete()
+                .verify(BOUND);
+        source.assertCancelled();
+        assertThat(tail.ends).isEqualTo(1);
+    }
+
+    @Test
+    void theEndingHearsOfACancelOnce() {
+        TestPublisher<String> source = TestPublisher.create();
+        Tail tail = new Tail(List.of("end"));
+
+        StepVerifier.create(FlattenLists.of(source.flux(), FlattenListsTest::letters, tail))
+                .then(() -> source.next("a"))
+                .expectNext("a")
+                .thenCancel()
+                .verify(BOUND);
+        assertThat(tail.ends).isEqualTo(1);
+    }
+
+    /** An ending that adds a fixed list and counts the ends it hears of. */
+    private static class Tail implements FlattenLists.Ending<String> {
+        private final List<String> last;
+        private Runnable endSource = () -> { };
+        private int ends;
+
+        Tail(List<String> last) {
+            this.last = last;
+        }
+
+        @Override
+        public void attached(Runnable end) {
+            endSource = end;
+        }
+
+        @Override
+        public List<String> afterSource() {
+            return last;
+        }
+
+        @Override
+        public Throwable sourceFailed(Throwable error) {
+            return error;
+        }
+
+        @Override
+        public void ended() {
+            ends++;
+        }
+    }
+
     private static List<String> letters(String value) {
         return value.chars().mapToObj(c -> String.valueOf((char) c)).toList();
     }

@@ -12,7 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -101,13 +100,12 @@ final class AnthropicStreamMapper {
         };
     }
 
-    /** End of body: complete only after {@code message_stop}. */
-    Flux<ChatChunk> endOfStream() {
+    /** End of body: nothing more after {@code message_stop}; without it a truncation (thrown). */
+    List<ChatChunk> endOfStream() {
         if (done) {
-            return Flux.empty();
+            return List.of();
         }
-        return Flux.error(UpstreamException.of(ErrorClass.NETWORK,
-                "upstream stream ended before message_stop (truncated)"));
+        throw UpstreamException.of(ErrorClass.NETWORK, "upstream stream ended before message_stop (truncated)");
     }
 
     private List<ChatChunk> messageStart(AnthropicWire.Event data) {

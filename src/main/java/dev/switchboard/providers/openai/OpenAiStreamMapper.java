@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -122,12 +121,12 @@ final class OpenAiStreamMapper {
         }
     }
 
-    /** End of body: fine after {@code [DONE]} or a finish reason (lenient), a truncation otherwise. */
-    Flux<ChatChunk> endOfStream() {
+    /** End of body: nothing more after {@code [DONE]} or a finish reason (lenient), else a truncation (thrown). */
+    List<ChatChunk> endOfStream() {
         if (done || finished) {
-            return Flux.empty();
+            return List.of();
         }
-        return Flux.error(UpstreamException.of(ErrorClass.NETWORK, "upstream stream ended before it was complete"));
+        throw UpstreamException.of(ErrorClass.NETWORK, "upstream stream ended before it was complete");
     }
 
     private static boolean notEmpty(@Nullable String s) {

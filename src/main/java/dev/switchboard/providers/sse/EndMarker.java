@@ -1,16 +1,19 @@
 package dev.switchboard.providers.sse;
 
 import dev.switchboard.support.FlattenLists;
+import dev.switchboard.support.LoopTimers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Ends an event stream at its format's end marker ({@code data: [DONE]}, {@code message_stop}) without
@@ -81,44 +84,47 @@ public final class EndMarker {
      * {@link #endGrace()} after the marker if the body stays open. When {@code map} throws (an in-band error),
      * nothing more is mapped and the failure is raised once the body ends, or {@link #failureGrace()} after
      * it, instead of {@code afterBody}; a transport error after it does not replace it (the in-band error says
-     * what went wrong, e.g. which key is rate limited).
+     * what went wrong, e.g. which key is rate limited). {@code afterBody} may throw: the stream fails with it.
      *
      * <p>{@code reads} are the events of one upstream read each ({@link SseDecoder#reads}). A read is
-     * filtered, tested for the marker and mapped in one step, into the chunks it stands for: one operator
-     * (and one queue) a read instead of one to flatten the reads, one to filter and one to flatten the
-     * mapped events. Every chunk passes every operator of the stream on its way to the client, so each one
-     * less is paid for every chunk (docs/PERFORMANCE.md).
+     * filtered, tested for the marker and mapped in one step, into the chunks it stands for, and the waits and
+     * the end are that step's too ({@link FlattenLists.Ending}): one operator a read instead of one to flatten
+     * the reads, one to filter, one to flatten the mapped events, and the {@code takeUntilOther},
+     * {@code onErrorMap} and {@code concatWith} that did the rest. Every chunk passes every operator of the
+     * stream on its way to the client, so each one less is paid for every chunk (docs/PERFORMANCE.md).
      */
     public <T> Flux<T> mapThrough(Flux<? extends List<SseEvent>> reads, Predicate<SseEvent> isEnd,
-            Function<SseEvent, ? extends Iterable<? extends T>> map, Supplier<? extends Flux<T>> afterBody) {
+            Function<SseEvent, ? extends Iterable<? extends T>> map, Supplier<? extends List<? extends T>> afterBody) {
         return Flux.defer(() -> {
-            ReadMapper<T> mapper = new ReadMapper<>(isEnd, map);
-            Flux<T> mapped = FlattenLists.of(reads, mapper::read); // one read in flight at a time
-            return mapped
-                    .takeUntilOther(mapper.stop.asMono().flatMap(Mono::delay))
-                    .onErrorMap(error -> mapper.failure != null, error -> mapper.failure)
-                    .concatWith(Flux.defer(() -> mapper.failure == null ? afterBody.get() : Flux.error(mapper.failure)));
+            ReadMapper<T> mapper = new ReadMapper<>(isEnd, map, afterBody);
+            return FlattenLists.of(reads, mapper::read, mapper);
         });
     }
 
     /**
-     * One stream's events mapped read by read, up to its marker or its first in-band failure. Its fields are
-     * written and read in the one serialized mapping step, and read by the operators after it once that step
-     * has signalled, so they need no lock.
+     * One stream's events mapped read by read, up to its marker or its first in-band failure, and how the
+     * stream ends. Its fields but {@link #grace} are written and read in the one serialized mapping step, and
+     * read by the end once that step has signalled, so they need no lock.
      */
-    private final class ReadMapper<T> {
+    private final class ReadMapper<T> implements FlattenLists.Ending<T> {
 
-        final Sinks.One<Duration> stop = Sinks.one();
         final Predicate<SseEvent> isEnd;
         final Function<SseEvent, ? extends Iterable<? extends T>> map;
+        final Supplier<? extends List<? extends T>> afterBody;
         /** {@link #one} as a function, made once per stream rather than once per read. */
         final Function<SseEvent, List<T>> perEvent = this::one;
         boolean past;
         @Nullable RuntimeException failure;
+        /** Ends the body early: given before the first read. */
+        private @Nullable Runnable endBody;
+        /** The wait after the marker or the failure; disposed when the stream ends. */
+        private volatile @Nullable Disposable grace;
 
-        ReadMapper(Predicate<SseEvent> isEnd, Function<SseEvent, ? extends Iterable<? extends T>> map) {
+        ReadMapper(Predicate<SseEvent> isEnd, Function<SseEvent, ? extends Iterable<? extends T>> map,
+                Supplier<? extends List<? extends T>> afterBody) {
             this.isEnd = isEnd;
             this.map = map;
+            this.afterBody = afterBody;
         }
 
         /** The chunks of one read's events: those before and at the marker, none after it or a failure. */
@@ -133,7 +139,7 @@ public final class EndMarker {
             }
             if (isEnd.test(event)) {
                 past = true;
-                stop.tryEmitValue(endGrace);
+                endAfter(endGrace);
             }
             try {
                 Iterable<? extends T> chunks = map.apply(event);
@@ -141,8 +147,47 @@ public final class EndMarker {
             } catch (RuntimeException e) {
                 failure = e;
                 past = true;
-                stop.tryEmitValue(failureGrace);
+                endAfter(failureGrace);
                 return List.of();
+            }
+        }
+
+        /** The body is given up {@code wait} from now unless it ends first (the caller's event loop's timer). */
+        private void endAfter(Duration wait) {
+            Runnable end = endBody;
+            if (end == null || grace != null) {
+                return;
+            }
+            try {
+                grace = LoopTimers.schedule(Schedulers.parallel(), end, wait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException shuttingDown) {
+                end.run();
+            }
+        }
+
+        @Override
+        public void attached(Runnable endSource) {
+            endBody = endSource;
+        }
+
+        @Override
+        public List<? extends T> afterSource() {
+            if (failure != null) {
+                throw failure;
+            }
+            return afterBody.get();
+        }
+
+        @Override
+        public Throwable sourceFailed(Throwable error) {
+            return failure != null ? failure : error;
+        }
+
+        @Override
+        public void ended() {
+            Disposable wait = grace;
+            if (wait != null) {
+                wait.dispose();
             }
         }
 

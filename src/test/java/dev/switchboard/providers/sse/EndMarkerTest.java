@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 import reactor.test.publisher.TestPublisher;
 
@@ -22,7 +21,7 @@ class EndMarkerTest {
     void readsOnToTheEndOfTheBodyInsteadOfCancellingItAtTheMarker() {
         TestPublisher<List<SseEvent>> body = TestPublisher.create();
 
-        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, List::of, Flux::empty))
+        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, List::of, List::of))
                 .then(() -> body.next(List.of(TEXT, DONE)))
                 .expectNext(TEXT, DONE)
                 .then(body::complete)
@@ -35,7 +34,7 @@ class EndMarkerTest {
     void dropsWhatFollowsTheMarker() {
         TestPublisher<List<SseEvent>> body = TestPublisher.create();
 
-        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, List::of, Flux::empty))
+        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, List::of, List::of))
                 .then(() -> body.next(List.of(TEXT, DONE, LATE), List.of(SseEvent.PULSE)))
                 .expectNext(TEXT, DONE)
                 .then(body::complete)
@@ -46,7 +45,7 @@ class EndMarkerTest {
     void cutsOffABodyKeptOpenAfterTheMarkerOnceTheGraceHasPassed() {
         TestPublisher<List<SseEvent>> body = TestPublisher.create();
 
-        StepVerifier.withVirtualTime(() -> MARKER.mapThrough(body.flux(), IS_DONE, List::of, Flux::empty))
+        StepVerifier.withVirtualTime(() -> MARKER.mapThrough(body.flux(), IS_DONE, List::of, List::of))
                 .then(() -> body.next(List.of(TEXT, DONE)))
                 .expectNext(TEXT, DONE)
                 .expectNoEvent(MARKER.endGrace().minusMillis(1))
@@ -61,7 +60,7 @@ class EndMarkerTest {
     void waitsSecondsForALateEndOfTheBodyInsteadOfResettingIt() {
         TestPublisher<List<SseEvent>> body = TestPublisher.create();
 
-        StepVerifier.withVirtualTime(() -> MARKER.mapThrough(body.flux(), IS_DONE, List::of, Flux::empty))
+        StepVerifier.withVirtualTime(() -> MARKER.mapThrough(body.flux(), IS_DONE, List::of, List::of))
                 .then(() -> body.next(List.of(TEXT, DONE)))
                 .expectNext(TEXT, DONE)
                 .expectNoEvent(Duration.ofSeconds(2))
@@ -83,7 +82,7 @@ class EndMarkerTest {
     void aBodyWithoutMarkerPassesThroughAndIsNeverCutOff() {
         TestPublisher<List<SseEvent>> body = TestPublisher.create();
 
-        StepVerifier.withVirtualTime(() -> MARKER.mapThrough(body.flux(), IS_DONE, List::of, Flux::empty))
+        StepVerifier.withVirtualTime(() -> MARKER.mapThrough(body.flux(), IS_DONE, List::of, List::of))
                 .then(() -> body.next(List.of(TEXT)))
                 .expectNext(TEXT)
                 .expectNoEvent(MARKER.endGrace().multipliedBy(10))
@@ -99,7 +98,7 @@ class EndMarkerTest {
     void anErrorBeforeTheMarkerPassesThrough() {
         TestPublisher<List<SseEvent>> body = TestPublisher.create();
 
-        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, List::of, Flux::empty))
+        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, List::of, List::of))
                 .then(() -> body.next(List.of(TEXT)))
                 .expectNext(TEXT)
                 .then(() -> body.error(new IllegalStateException("reset")))
@@ -110,7 +109,7 @@ class EndMarkerTest {
     void holdsAnInBandFailureUntilTheBodyEnds() {
         TestPublisher<List<SseEvent>> body = TestPublisher.create();
 
-        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError, Flux::empty))
+        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError, List::of))
                 .then(() -> body.next(List.of(TEXT, ERROR_EVENT, LATE)))
                 .expectNext("{\"text\":\"Hi\"}")
                 .expectNoEvent(Duration.ofMillis(50))
@@ -124,7 +123,7 @@ class EndMarkerTest {
     void raisesAHeldFailureOnceTheGraceHasPassedIfTheBodyStaysOpen() {
         TestPublisher<List<SseEvent>> body = TestPublisher.create();
 
-        StepVerifier.withVirtualTime(() -> MARKER.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError, Flux::empty))
+        StepVerifier.withVirtualTime(() -> MARKER.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError, List::of))
                 .then(() -> body.next(List.of(ERROR_EVENT)))
                 .expectNoEvent(MARKER.failureGrace().minusMillis(1))
                 .thenAwait(Duration.ofMillis(1))
@@ -137,7 +136,7 @@ class EndMarkerTest {
     void aTransportErrorAfterAnInBandFailureKeepsTheInBandOne() {
         TestPublisher<List<SseEvent>> body = TestPublisher.create();
 
-        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError, Flux::empty))
+        StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError, List::of))
                 .then(() -> body.next(List.of(ERROR_EVENT)))
                 .then(() -> body.error(new IllegalStateException("connection reset")))
                 .expectErrorMessage("overloaded").verify(Duration.ofSeconds(5));
@@ -148,7 +147,7 @@ class EndMarkerTest {
         TestPublisher<List<SseEvent>> body = TestPublisher.create();
 
         StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError,
-                        () -> Flux.just("end of body")))
+                        () -> List.of("end of body")))
                 .then(() -> body.next(List.of(TEXT, LATE), List.of(SseEvent.PULSE), List.of(LATE, TEXT)))
                 .expectNext("{\"text\":\"Hi\"}", "{\"text\":\"late\"}", "", "{\"text\":\"late\"}",
                         "{\"text\":\"Hi\"}")
@@ -162,7 +161,7 @@ class EndMarkerTest {
         TestPublisher<List<SseEvent>> body = TestPublisher.create();
 
         StepVerifier.create(MARKER.mapThrough(body.flux(), IS_DONE, EndMarkerTest::textOrInBandError,
-                        () -> Flux.just("end of body")))
+                        () -> List.of("end of body")))
                 .then(() -> body.next(List.of(TEXT), List.of(ERROR_EVENT, LATE)))
                 .expectNext("{\"text\":\"Hi\"}")
                 .then(body::complete)
