@@ -24,11 +24,11 @@ import reactor.util.context.Context;
  * <p>Why not Reactor's: on a stream's path every chunk passes it, and Reactor's flattening goes through a
  * queue, a {@link java.util.Spliterator} over the list and the asynchronous drain loop for every element
  * (docs/PERFORMANCE.md). Here a list is read by index and emitted straight from {@code onNext} whenever the
- * subscriber has asked for it; the source is asked for {@value #PREFETCH} elements and then for
- * {@value #LIMIT} more each time that many lists were emitted, so a request does not travel up the stream's
- * operators for every chunk (with a prefetch of 1 it did, about a tenth of a chunk's CPU). The queue that
- * holds lists the subscriber has not asked for yet is made only when a second one waits: a stream whose
- * client keeps up never has one. The mapper runs when an element arrives, not when its list is emitted.
+ * subscriber has asked for it; the source is asked for {@value #PREFETCH} elements (or the prefetch given)
+ * and then for three quarters of that each time as many lists were emitted, so a request does not travel up
+ * the stream's operators for every chunk (with a prefetch of 1 it did, about a tenth of a chunk's CPU). The
+ * queue that holds lists the subscriber has not asked for yet is made only when a second one waits: a stream
+ * whose client keeps up never has one. The mapper runs when an element arrives, not when its list is emitted.
  *
  * <p>With an {@link Ending} it also does what {@code takeUntilOther}, {@code onErrorMap} and {@code concatWith}
  * did after it on an upstream body's path, without their three subscribers on every chunk: the source can be
@@ -39,24 +39,36 @@ import reactor.util.context.Context;
  */
 public final class FlattenLists<T, R> extends FluxOperator<T, R> {
 
-    /** What the source is asked for at first: its lists may wait in the queue. */
+    /** What the source is asked for at first, unless told otherwise: its lists may wait in the queue. */
     static final int PREFETCH = 8;
-    /** How many emitted lists make the next request (Reactor's three quarters of the prefetch). */
-    static final int LIMIT = PREFETCH - (PREFETCH >> 2);
 
     private final Function<? super T, ? extends List<? extends R>> mapper;
     private final @Nullable Ending<R> ending;
+    private final int prefetch;
 
     private FlattenLists(Flux<? extends T> source, Function<? super T, ? extends List<? extends R>> mapper,
-            @Nullable Ending<R> ending) {
+            @Nullable Ending<R> ending, int prefetch) {
         super(source);
         this.mapper = mapper;
         this.ending = ending;
+        this.prefetch = prefetch;
     }
 
     /** The elements of the lists {@code mapper} makes of {@code source}'s elements, list after list. */
     public static <T, R> Flux<R> of(Flux<? extends T> source, Function<? super T, ? extends List<? extends R>> mapper) {
-        return new FlattenLists<>(source, mapper, null);
+        return new FlattenLists<>(source, mapper, null, PREFETCH);
+    }
+
+    /**
+     * The same, asking the source for {@code prefetch} elements ahead (at least 4): fewer requests up the
+     * source's operators, up to that many mapped lists held while the subscriber does not ask.
+     */
+    public static <T, R> Flux<R> of(Flux<? extends T> source, Function<? super T, ? extends List<? extends R>> mapper,
+            int prefetch) {
+        if (prefetch < 4) {
+            throw new IllegalArgumentException("prefetch below 4: " + prefetch);
+        }
+        return new FlattenLists<>(source, mapper, null, prefetch);
     }
 
     /**
@@ -65,12 +77,12 @@ public final class FlattenLists<T, R> extends FluxOperator<T, R> {
      */
     public static <T, R> Flux<R> of(Flux<? extends T> source, Function<? super T, ? extends List<? extends R>> mapper,
             Ending<R> ending) {
-        return new FlattenLists<>(source, mapper, ending);
+        return new FlattenLists<>(source, mapper, ending, PREFETCH);
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super R> actual) {
-        source.subscribe(new Flattener<>(actual, mapper, ending));
+        source.subscribe(new Flattener<>(actual, mapper, ending, prefetch));
     }
 
     /** How a flattened stream ends ({@link #of(Flux, Function, Ending)}). */
@@ -114,6 +126,9 @@ public final class FlattenLists<T, R> extends FluxOperator<T, R> {
         private final CoreSubscriber<? super R> actual;
         private final Function<? super T, ? extends List<? extends R>> mapper;
         private final @Nullable Ending<R> ending;
+        private final int prefetch;
+        /** How many emitted lists make the next request: three quarters of the prefetch, as Reactor's. */
+        private final int limit;
         private @Nullable Subscription upstream;
         private volatile int wip;
         private volatile long requested;
@@ -135,10 +150,12 @@ public final class FlattenLists<T, R> extends FluxOperator<T, R> {
         private int consumed;
 
         Flattener(CoreSubscriber<? super R> actual, Function<? super T, ? extends List<? extends R>> mapper,
-                @Nullable Ending<R> ending) {
+                @Nullable Ending<R> ending, int prefetch) {
             this.actual = actual;
             this.mapper = mapper;
             this.ending = ending;
+            this.prefetch = prefetch;
+            this.limit = prefetch - (prefetch >> 2);
         }
 
         @Override
@@ -154,7 +171,7 @@ public final class FlattenLists<T, R> extends FluxOperator<T, R> {
                 if (ending != null) {
                     ending.attached(this::endSource);
                 }
-                s.request(PREFETCH);
+                s.request(prefetch);
             }
         }
 
@@ -191,7 +208,7 @@ public final class FlattenLists<T, R> extends FluxOperator<T, R> {
                     next = list;
                     return true;
                 }
-                waiting = Queues.<List<? extends R>>get(PREFETCH).get();
+                waiting = Queues.<List<? extends R>>get(prefetch).get();
                 queue = waiting;
             }
             return waiting.offer(list);
@@ -318,10 +335,10 @@ public final class FlattenLists<T, R> extends FluxOperator<T, R> {
                 }
                 if (index == list.size()) {
                     current = null;
-                    if (++consumed == LIMIT) {
+                    if (++consumed == limit) {
                         consumed = 0;
                         if (!done && !stopped) {
-                            upstream.request(LIMIT);
+                            upstream.request(limit);
                         }
                     }
                     continue;

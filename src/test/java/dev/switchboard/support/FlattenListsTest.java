@@ -48,6 +48,19 @@ class FlattenListsTest {
     }
 
     @Test
+    void aLargerPrefetchAsksForThreeQuartersOfItAtATime() {
+        List<Long> requests = new CopyOnWriteArrayList<>();
+        Flux<String> source = Flux.range(0, 100).map(i -> "a").doOnRequest(requests::add);
+
+        StepVerifier.create(FlattenLists.of(source, FlattenListsTest::letters, 32))
+                .expectNextCount(100)
+                .expectComplete()
+                .verify(BOUND);
+        assertThat(requests.get(0)).isEqualTo(32L);
+        assertThat(requests.subList(1, requests.size())).hasSizeGreaterThanOrEqualTo(3).containsOnly(24L);
+    }
+
+    @Test
     void listsTheSubscriberHasNotAskedForYetWaitInOrder() {
         TestPublisher<String> source = TestPublisher.create();
 

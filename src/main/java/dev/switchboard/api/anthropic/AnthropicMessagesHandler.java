@@ -91,7 +91,7 @@ public class AnthropicMessagesHandler {
             List<DataBuffer> written = new ArrayList<>(2);
             writer.write(event, written::add);
             return written;
-        }).onErrorResume(MidStreamException.class,
+        }, 32).onErrorResume(MidStreamException.class,
                 e -> Mono.just(errors.anthropicEvent(buffers, e, command.requestId())));
         return SseResponse.of(frames);
     }

@@ -122,11 +122,13 @@ public class OpenAiCompatHandler {
                 (events, buffers) -> {
                     OpenAiStreamWriter writer = new OpenAiStreamWriter(json, buffers, "chatcmpl-" + command.requestId(),
                             created, includeUsage);
+                    // 32 ahead, as the resumable stream reading these frames asks for them: a request up the
+                    // stream's operators every 24 events (concatMapIterable's 256 queued that many events)
                     return FlattenLists.of(events, event -> {
                         List<DataBuffer> written = new ArrayList<>(2);
                         writer.write(event, written::add);
                         return written;
-                    }).onErrorResume(MidStreamException.class,
+                    }, 32).onErrorResume(MidStreamException.class,
                             e -> Mono.just(errors.openAiChunk(buffers, e, command.requestId())));
                 });
     }
