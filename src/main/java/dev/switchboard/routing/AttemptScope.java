@@ -92,7 +92,7 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
         private @Nullable Subscription upstream;
         private boolean first = true;
         /** Whether anything came, for a cancel from another thread: written once, with the first element. */
-        private volatile boolean delivered;
+        private volatile boolean receivedAny;
         // what the span reports; written by the signals, read at their end (or by a cancel, racing benignly)
         private boolean content;
         private int chars;
@@ -132,7 +132,7 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
                 return;
             }
             first = false;
-            delivered = true;
+            receivedAny = true;
             try (LogContext ignored = logContext()) {
                 actual.onNext(element);
             }
@@ -140,7 +140,8 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
 
         @Override
         public void onError(Throwable error) {
-            boolean ending = end(traced ? new AttemptEnd(AttemptEnd.FAILED, classify(error), delivered(), finishReason) : null);
+            boolean ending = end(traced
+                    ? new AttemptEnd(AttemptEnd.FAILED, classify(error), delivered(), finishReason) : null);
             try (LogContext ignored = logContext()) {
                 if (ending) {
                     guards.failed(guardsStart, error);
@@ -151,7 +152,8 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
 
         @Override
         public void onComplete() {
-            boolean ending = end(!traced ? null : content ? new AttemptEnd(AttemptEnd.SUCCESS, null, delivered(), finishReason)
+            boolean ending = end(!traced ? null
+                    : content ? new AttemptEnd(AttemptEnd.SUCCESS, null, delivered(), finishReason)
                     // FallbackChain fails such a stream the same way
                     : new AttemptEnd(AttemptEnd.FAILED, UpstreamException.of(ErrorClass.SERVER_ERROR,
                             "upstream stream ended without any content"), null, null));
@@ -171,7 +173,7 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
         @Override
         public void cancel() {
             if (end(traced ? new AttemptEnd(AttemptEnd.CANCELLED, null, delivered(), finishReason) : null)) {
-                guards.cancelled(guardsStart, delivered);
+                guards.cancelled(guardsStart, receivedAny);
             }
             upstream.cancel();
         }

@@ -43,7 +43,8 @@ final class RacerGate extends FluxOperator<ChatChunk, ChatChunk> {
 
     private static final class Gate implements CoreSubscriber<ChatChunk>, Subscription, Runnable {
 
-        private static final AtomicIntegerFieldUpdater<Gate> ENDED = AtomicIntegerFieldUpdater.newUpdater(Gate.class, "ended");
+        private static final AtomicIntegerFieldUpdater<Gate> ENDED =
+                AtomicIntegerFieldUpdater.newUpdater(Gate.class, "ended");
 
         private final CoreSubscriber<? super ChatChunk> actual;
         private final HedgeRace race;
