@@ -58,8 +58,8 @@ final class FirstChunkProbe {
     private static Flux<ChatChunk> contentFirst(Flux<ChatChunk> chunks) {
         return Flux.defer(() -> {
             HeldBack held = new HeldBack();
-            // one chunk in flight at a time (concatMapIterable's default prefetch of 32 cost a queue of about
-            // 570 bytes for every open stream)
+            // a few chunks ahead, a queue for them only when the client falls behind (concatMapIterable's
+            // default prefetch of 32 cost a queue of about 570 bytes for every open stream)
             return FlattenLists.of(chunks, held::pass);
         });
     }

@@ -103,7 +103,7 @@ public final class SseDecoder {
 
     /** As {@link #reads}, one event an element. */
     public static Flux<SseEvent> decode(Flux<ByteBuf> body, int maxLineBytes) {
-        // one read's events in flight at a time: no queue for every open stream
+        // a few reads ahead, and a queue for them only when the subscriber falls behind (FlattenLists)
         return FlattenLists.of(reads(body, maxLineBytes), events -> events);
     }
 
