@@ -97,6 +97,7 @@ public class ChatWebSocketHandler implements WebSocketHandler {
         WebSocketGuard.Rate rate = guard.newRate();
         Flux<WebSocketMessage> replies = session.receive()
                 .map(WebSocketMessage::getPayloadAsText)
+                .transform(ChatWebSocketHandler::keepReadingAfterTheRepliesEnd)
                 .flatMap(text -> rate.flooded() ? Flux.<Map<String, Object>>empty() : switch (rate.next()) {
                     case ACCEPT -> conversation.onMessage(text);
                     case REFUSE -> Flux.just(conversation.refused(null, "too_many_messages", "Too many messages: at most "
@@ -104,22 +105,31 @@ public class ChatWebSocketHandler implements WebSocketHandler {
                     case CLOSE -> Flux.just(FLOODED);
                 }, MAX_IN_FLIGHT)
                 .takeUntilOther(session.closeStatus())
-                .concatMap(reply -> reply == FLOODED ? closeFlooded(session)
-                        : Mono.just(session.textMessage(json.writeValueAsString(reply))))
+                .takeWhile(reply -> reply != FLOODED)
+                .map(reply -> session.textMessage(json.writeValueAsString(reply)))
                 .onErrorResume(TooLongFrameException.class, e -> session.close(CloseStatus.TOO_BIG_TO_PROCESS
                         .withReason("message larger than the limit")).then(Mono.empty()));
         return session.send(replies)
+                .then(Mono.defer(() -> rate.flooded() ? closeFlooded(session) : Mono.empty()))
                 .doFinally(signal -> log.debug("WebSocket {} closed ({})", session.getId(), signal));
     }
 
     /**
-     * Closes a flooding socket with 1008 once the replies before it were handed to the socket (the writer asks
-     * for the next reply only after it wrote the last one), so the client reads its {@code too_many_messages}
-     * errors before the close. The inbound is not cancelled here: that would drop the connection without a
-     * status; it ends when the client answers the close.
+     * The socket's messages, read on when the replies stop at a flood: cancelling the inbound would make Reactor
+     * Netty close the socket at once with no status, before the 1008. One message is read ahead, as before: the
+     * requests in flight are what bounds how much a socket holds.
      */
-    private static Mono<WebSocketMessage> closeFlooded(WebSocketSession session) {
-        return session.close(CloseStatus.POLICY_VIOLATION.withReason("too many messages")).then(Mono.empty());
+    private static Flux<String> keepReadingAfterTheRepliesEnd(Flux<String> messages) {
+        return messages.publish(1).autoConnect();
+    }
+
+    /**
+     * Closes a flooding socket with 1008 once every reply before it was written (the replies end at the flood and
+     * the socket's writer finished them), so the client reads its {@code too_many_messages} errors before the
+     * close; a close issued beside the writer could overtake replies it still held.
+     */
+    private static Mono<Void> closeFlooded(WebSocketSession session) {
+        return session.close(CloseStatus.POLICY_VIOLATION.withReason("too many messages"));
     }
 
     /** The requests in flight on one socket. */

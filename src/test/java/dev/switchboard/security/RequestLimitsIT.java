@@ -1,8 +1,10 @@
 package dev.switchboard.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.switchboard.testsupport.MultipartForm;
+import dev.switchboard.testsupport.RawWebSocket;
 import dev.switchboard.testsupport.SecuredGateway;
 import dev.switchboard.testsupport.WsProbe;
 import java.net.URI;
@@ -101,6 +103,37 @@ class RequestLimitsIT {
         assertThat(seen.replies()).anyMatch(r -> r.contains("\"code\":\"unknown_request\""));
         assertThat(seen.closeStatus()).isNotNull();
         assertThat(seen.closeStatus().getCode()).isEqualTo(1008);
+    }
+
+    /**
+     * A flooding client is still sending when the gateway closes it. Its late messages must not make the gateway's
+     * side answer with a reset: the client's next write would fail, and a client library closes on a failed write
+     * before it has read the replies and the close waiting for it (it sees 1006 and no errors).
+     */
+    @Test
+    void aFloodingClientStillSendingAfterTheCloseCanGoOnWritingAndReadsItsErrorsAndThe1008() throws Exception {
+        List<String> flood = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            flood.add("{\"type\":\"cancel\",\"id\":\"nothing-" + i + "\"}");
+        }
+        List<RawWebSocket.Frame> frames;
+        try (RawWebSocket ws = RawWebSocket.connect(gateway.port(), "/api/chat/ws?access_token=" + key)) {
+            ws.sendTexts(flood);
+            for (int late = 0; late < 3; late++) {
+                Thread.sleep(150); // the gateway has closed by the first of these; nothing was read yet
+                assertThatCode(() -> ws.sendTexts(flood.subList(0, 5))).doesNotThrowAnyException();
+            }
+            frames = ws.readUntilClose();
+            assertThat(ws.readUntilClose()).as("nothing after the close, and the gateway ended its side").isEmpty();
+        }
+
+        assertThat(frames).extracting(RawWebSocket.Frame::text)
+                .anyMatch(text -> text.contains("\"code\":\"too_many_messages\""))
+                .anyMatch(text -> text.contains("\"code\":\"unknown_request\""));
+        assertThat(frames).last().satisfies(close -> {
+            assertThat(close.opcode()).isEqualTo(RawWebSocket.Frame.CLOSE);
+            assertThat(close.closeCode()).isEqualTo(1008);
+        });
     }
 
     private URI socket() {
