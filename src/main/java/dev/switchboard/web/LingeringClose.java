@@ -30,16 +30,18 @@ public final class LingeringClose extends ChannelDuplexHandler {
     public static final Duration LINGER = Duration.ofSeconds(2);
     private static final String NAME = "switchboard.lingeringClose";
 
+    private final Duration linger;
     private boolean lingering;
 
-    private LingeringClose() {
+    LingeringClose(Duration linger) {
+        this.linger = linger;
     }
 
     /** Puts the handler first in a connection's pipeline (once). */
     public static void install(Channel channel) {
         channel.eventLoop().execute(() -> {
             if (channel.isActive() && channel.pipeline().get(NAME) == null) {
-                channel.pipeline().addFirst(NAME, new LingeringClose());
+                channel.pipeline().addFirst(NAME, new LingeringClose(LINGER));
             }
         });
     }
@@ -54,7 +56,7 @@ public final class LingeringClose extends ChannelDuplexHandler {
         }
         lingering = true;
         channel.closeFuture().addListener(closed -> promise.trySuccess());
-        var deadline = ctx.executor().schedule(() -> ctx.close(), LINGER.toMillis(), TimeUnit.MILLISECONDS);
+        var deadline = ctx.executor().schedule(() -> ctx.close(), linger.toMillis(), TimeUnit.MILLISECONDS);
         channel.closeFuture().addListener(closed -> deadline.cancel(false));
         channel.config().setAutoRead(true);
         // what was written and not yet flushed goes out first: ending the output would fail it
