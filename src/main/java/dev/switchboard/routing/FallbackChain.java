@@ -1,6 +1,7 @@
 package dev.switchboard.routing;
 
 import dev.switchboard.chat.ChatResult;
+import dev.switchboard.chat.Choice;
 import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.MidStreamException;
 import dev.switchboard.chat.StreamEvent;
@@ -263,14 +264,15 @@ public final class FallbackChain {
         Usage usage = completion.usage().estimated()
                 ? Usage.estimate(run.command().promptChars(), completion.chars())
                 : completion.usage();
-        int calls = completion.choices().stream().mapToInt(choice -> choice.toolCalls().size()).sum();
+        int calls = 0;
+        for (Choice choice : completion.choices()) {
+            calls += choice.toolCalls().size();
+        }
         run.succeeded(candidate, usage, completion.chars(), completion.finishReason(),
                 keepStreamText ? completion.content() : null, calls, latency, now);
         listener.succeeded(candidate, latency);
         // a whole answer is its own first content
-        paces.firstContent(candidate, latency);
-        paces.outcome(candidate, false);
-        paces.tokens(candidate, usage.promptTokens(), usage.cachedTokens());
+        paces.succeeded(candidate, latency, usage.promptTokens(), usage.cachedTokens());
         return new ChatResult(run.command().requestId(), completion.choices(), candidate.route(), usage,
                 now - run.startMillis(), run.attempts(), candidate.relays(run.command()) ? completion.raw() : null);
     }
@@ -299,8 +301,7 @@ public final class FallbackChain {
             run.succeeded(candidate, usage, tally.chars(), tally.finishReason(), tally.text(), tally.toolCallCount(),
                     now - start, now);
             listener.succeeded(candidate, now - start);
-            paces.outcome(candidate, false);
-            paces.tokens(candidate, usage.promptTokens(), usage.cachedTokens());
+            paces.succeeded(candidate, -1, usage.promptTokens(), usage.cachedTokens());
             return new StreamEvent.Done(new ChatResult(run.command().requestId(), tally.choices(), candidate.route(),
                     usage, now - run.startMillis(), run.attempts(), null));
         }

@@ -91,11 +91,28 @@ public final class Paces {
         key(candidate.provider().name(), candidate.key().alias()).outcome(failed, now);
     }
 
-    /** Prompt tokens of an answer and the part the provider read from its prompt cache. */
-    void tokens(Candidate candidate, int prompt, int cached) {
+    /**
+     * A call that succeeded: its outcome and its prompt tokens (and the part read from the provider's prompt
+     * cache), and for a whole answer its time to first content; the key's and provider's figures looked up once.
+     *
+     * @param firstContentMillis the time to first content to record, or a negative value when it was recorded
+     *     already (a stream's, at its first content)
+     */
+    void succeeded(Candidate candidate, long firstContentMillis, int prompt, int cached) {
+        long now = clock.millis();
+        Pace ofProvider = provider(candidate.provider().name());
+        Pace ofKey = key(candidate.provider().name(), candidate.key().alias());
+        if (firstContentMillis >= 0) {
+            all.firstContent(firstContentMillis, now);
+            ofProvider.firstContent(firstContentMillis, now);
+            ofKey.firstContent(firstContentMillis, now);
+        }
+        all.outcome(false, now);
+        ofProvider.outcome(false, now);
+        ofKey.outcome(false, now);
         all.tokens(prompt, cached);
-        provider(candidate.provider().name()).tokens(prompt, cached);
-        key(candidate.provider().name(), candidate.key().alias()).tokens(prompt, cached);
+        ofProvider.tokens(prompt, cached);
+        ofKey.tokens(prompt, cached);
     }
 
     /**

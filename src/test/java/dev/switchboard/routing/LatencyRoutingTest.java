@@ -171,6 +171,27 @@ class LatencyRoutingTest {
     }
 
     @Test
+    void aSuccessCountsOnItsKeyItsProviderAndAllWithItsTokensAndAWholeAnswersTimeToFirstContent() {
+        Paces paces = new Paces(LatencyProperties.defaults(), SchedulerClock.utc());
+        Provider provider = TestProviders.provider("p", 2, true, KeyStrategy.LATENCY);
+        Candidate answered = new Candidate(provider, provider.keys().keys().get(0), "p-model",
+                ScriptedClient.streaming(Flux::empty), dev.switchboard.chat.RoutePath.MODEL);
+        paces.outcome(answered, true);
+
+        paces.succeeded(answered, 250, 40, 30);
+        paces.succeeded(answered, -1, 10, 0);
+
+        PaceView key = paces.view("p", "p#1");
+        assertThat(key.firstContentMs()).as("one whole answer's; the stream's was recorded at its start").isEqualTo(250.0);
+        assertThat(key.errorRate()).as("the successes count against the failure").isGreaterThan(0.0).isLessThan(1.0);
+        assertThat(key.promptTokens()).isEqualTo(50);
+        assertThat(key.cachedTokens()).isEqualTo(30);
+        assertThat(paces.view("p").promptTokens()).isEqualTo(50);
+        assertThat(paces.view("p").firstContentMs()).isEqualTo(250.0);
+        assertThat(paces.view("p", "p#2").promptTokens()).isZero();
+    }
+
+    @Test
     void errorsWeighAgainstAKeyOfEqualPace() {
         Paces paces = new Paces(LatencyProperties.defaults(), SchedulerClock.utc());
         Provider provider = TestProviders.provider("p", 2, true, KeyStrategy.LATENCY);
