@@ -52,6 +52,10 @@ public final class AdminToken {
                 return "the admin token contains whitespace or control characters";
             }
         }
+        if (ClientKeys.shaped(token)) {
+            // a credential of that shape is checked as a client key first (SecurityFilter)
+            return "the admin token has the shape of a client key (" + ClientKeys.PREFIX + "...); choose another";
+        }
         return null;
     }
 

@@ -71,24 +71,32 @@ public final class ClientKeys {
 
     /** The key split into id and secret, or null when it is not shaped like a client key at all. */
     static @Nullable Parsed parse(@Nullable String key) {
+        if (key == null || !shaped(key)) {
+            return null;
+        }
+        return new Parsed(key.substring(PREFIX.length(), PREFIX.length() + ID_HEX),
+                key.substring(PREFIX.length() + ID_HEX + 1));
+    }
+
+    /** Whether the value has a client key's shape: {@code sb-}, the id in hex, {@code -}, the secret in base64url. */
+    static boolean shaped(@Nullable String key) {
         if (key == null || key.length() != KEY_LENGTH || !key.startsWith(PREFIX)
                 || key.charAt(PREFIX.length() + ID_HEX) != '-') {
-            return null;
+            return false;
         }
         for (int i = PREFIX.length(); i < PREFIX.length() + ID_HEX; i++) {
             char c = key.charAt(i);
             if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                return null;
+                return false;
             }
         }
         for (int i = PREFIX.length() + ID_HEX + 1; i < key.length(); i++) {
             char c = key.charAt(i);
             if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
-                return null;
+                return false;
             }
         }
-        return new Parsed(key.substring(PREFIX.length(), PREFIX.length() + ID_HEX),
-                key.substring(PREFIX.length() + ID_HEX + 1));
+        return true;
     }
 
     static byte[] hash(byte[] salt, String secret) {

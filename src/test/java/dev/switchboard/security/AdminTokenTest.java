@@ -41,4 +41,12 @@ class AdminTokenTest {
         assertThat(AdminToken.problem("0123456789 abcdef")).contains("whitespace");
         assertThat(AdminToken.problem("0123456789abcdef")).isNull();
     }
+
+    @Test
+    void refusesATokenShapedLikeAClientKeyWhichIsCheckedAsOneFirst() {
+        String clientKeyShaped = ClientKeys.generate().key();
+
+        assertThat(AdminToken.problem(clientKeyShaped)).contains("shape of a client key");
+        assertThat(AdminToken.problem(clientKeyShaped + "x")).isNull();
+    }
 }
