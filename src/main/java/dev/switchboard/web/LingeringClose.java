@@ -15,9 +15,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Reactor Netty closes the connection the moment its close frame is written. A client that is still sending
  * then (a flooding one, say, that the gateway closes with 1008) has its next bytes arrive at a closed socket,
- * and the kernel answers them with a reset; a reset makes the client's kernel throw away what it had received
- * and not yet read: the replies before the close and the close frame itself. The client sees an abnormal
- * closure (1006) instead of the status and errors it was sent.
+ * and the kernel answers them with a reset. The client's next write then fails, and a client library (Reactor
+ * Netty's among them) closes the connection on a failed write before it has read what had arrived: the replies
+ * before the close and the close frame itself. The client sees an abnormal closure (1006) instead of the status
+ * and errors it was sent.
  *
  * <p>This handler, first in the socket's pipeline, turns that close into a lingering one: once everything
  * written has gone out it ends the output (FIN), drops whatever the client still sends, and closes when the
