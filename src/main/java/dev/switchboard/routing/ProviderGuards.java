@@ -11,6 +11,7 @@ import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowSynchronizationStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Clock;
@@ -46,7 +47,10 @@ public final class ProviderGuards {
     public ProviderGuards(ResilienceProperties properties, Clock clock) {
         int threshold = Math.max(1, properties.circuitFailureThreshold());
         CircuitBreakerConfig circuit = CircuitBreakerConfig.custom()
-                .slidingWindow(threshold, threshold, SlidingWindowType.COUNT_BASED)
+                // recorded on the event loops, often several at once for one provider: the default window takes a
+                // lock, on which a second loop would park; the lock-free one never does
+                .slidingWindow(threshold, threshold, SlidingWindowType.COUNT_BASED,
+                        SlidingWindowSynchronizationStrategy.LOCK_FREE)
                 .failureRateThreshold(100)
                 // a long answer is not a failure: Resilience4j counts a call over 60 s as slow by default and
                 // opens a circuit whose window is all slow calls, so five streams of over a minute in a row shut

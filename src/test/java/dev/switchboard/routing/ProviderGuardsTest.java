@@ -11,6 +11,9 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
 
 /** What opens a provider's circuit: its failures in a row, never how long its healthy answers take. */
 class ProviderGuardsTest {
@@ -36,6 +39,35 @@ class ProviderGuardsTest {
         }
 
         assertThat(circuit.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+    }
+
+    /**
+     * A call's permits are taken and its outcome recorded on the event loops, several at once for one provider.
+     * Resilience4j's default sliding window takes a lock, and a second loop parks on it (BlockHound fails that,
+     * as it did in a browser test); the lock-free one never parks.
+     */
+    @Test
+    void guardsUsedFromEventLoopsAtOnceNeverBlock() {
+        ProviderGuards guards = new ProviderGuards(ResilienceProperties.defaults(), clock);
+        ProviderGuards.CallGuards call = guards.forCall(TestProviders.provider("q", 1));
+        Flux<Integer> loops = Flux.range(0, 8)
+                .parallel(8)
+                .runOn(Schedulers.parallel())
+                .doOnNext(i -> {
+                    for (int n = 0; n < 20_000; n++) {
+                        if (call.admit() == null) {
+                            call.succeeded(call.now());
+                        }
+                    }
+                })
+                .sequential();
+
+        StepVerifier.create(loops).expectNextCount(8).expectComplete().verify(Duration.ofSeconds(60));
+        assertThat(call.circuit().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(call.circuit().getMetrics().getNumberOfSuccessfulCalls())
+                .isEqualTo(ResilienceProperties.defaults().circuitFailureThreshold());
+        assertThat(call.bulkhead().getMetrics().getAvailableConcurrentCalls())
+                .isEqualTo(call.bulkhead().getMetrics().getMaxAllowedConcurrentCalls());
     }
 
     private void call(Duration takes, Throwable failure) {
