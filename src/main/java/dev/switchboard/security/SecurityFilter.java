@@ -3,6 +3,7 @@ package dev.switchboard.security;
 import dev.switchboard.chat.GatewayException;
 import dev.switchboard.web.ClientIdentity;
 import java.util.List;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
@@ -50,30 +51,25 @@ final class SecurityFilter implements WebFilter, Ordered {
         if (access == AccessRules.Access.CLIENT && ClientKeys.shaped(credential)) {
             // the usual API call, checked as a client key first so that it costs no hash of the admin token;
             // outside demo mode the admin token cannot have a client key's shape (AdminToken.problem)
-            return clients.verify(credential)
-                    .map(client -> {
-                        ClientIdentity.set(exchange, client.id());
-                        return Boolean.TRUE;
-                    })
-                    .defaultIfEmpty(Boolean.FALSE)
-                    .flatMap(known -> known ? chain.filter(exchange) : byAdminTokenOrAccess(exchange, chain, access,
-                            credential));
+            return asClient(exchange, credential).flatMap(known -> known ? chain.filter(exchange)
+                    : adminTokenOr(exchange, chain, credential, () -> notAClient(exchange, chain)));
         }
-        return byAdminTokenOrAccess(exchange, chain, access, credential);
+        return adminTokenOr(exchange, chain, credential, () -> switch (access) {
+            case PUBLIC -> chain.filter(exchange);
+            case ADMIN -> demo ? chain.filter(exchange) : refuseOnAdminPath(exchange, credential);
+            case CLIENT -> client(exchange, chain, credential);
+        });
     }
 
-    private Mono<Void> byAdminTokenOrAccess(ServerWebExchange exchange, WebFilterChain chain,
-            AccessRules.Access access, @Nullable String credential) {
+    /** The operator when the credential is the admin token, else what {@code otherwise} decides. */
+    private Mono<Void> adminTokenOr(ServerWebExchange exchange, WebFilterChain chain, @Nullable String credential,
+            Supplier<Mono<Void>> otherwise) {
         if (adminToken.matches(credential)) {
             ClientIdentity.set(exchange, ClientLimits.ADMIN);
             // the operator is authenticated for the actuator, which shows health details to authorized callers only
             return chain.filter(exchange).contextWrite(ReactiveSecurityContextHolder.withAuthentication(OPERATOR));
         }
-        return switch (access) {
-            case PUBLIC -> chain.filter(exchange);
-            case ADMIN -> demo ? chain.filter(exchange) : refuseOnAdminPath(exchange, credential);
-            case CLIENT -> client(exchange, chain, credential);
-        };
+        return otherwise.get();
     }
 
     private Mono<Void> client(ServerWebExchange exchange, WebFilterChain chain, @Nullable String credential) {
@@ -81,14 +77,24 @@ final class SecurityFilter implements WebFilter, Ordered {
             return demo ? chain.filter(exchange) : unauthorized(exchange, "missing_api_key",
                     "This endpoint needs a client key: send 'Authorization: Bearer sb-...' (or the header 'x-api-key').");
         }
+        return asClient(exchange, credential)
+                .flatMap(known -> known ? chain.filter(exchange) : notAClient(exchange, chain));
+    }
+
+    /** Whether the credential is an active client's key; if so the client is put on the exchange. */
+    private Mono<Boolean> asClient(ServerWebExchange exchange, String credential) {
         return clients.verify(credential)
                 .map(client -> {
                     ClientIdentity.set(exchange, client.id());
                     return Boolean.TRUE;
                 })
-                .defaultIfEmpty(Boolean.FALSE)
-                .flatMap(known -> known || demo ? chain.filter(exchange) : unauthorized(exchange, "invalid_api_key",
-                        "The client key is not valid (unknown, revoked or mistyped)."));
+                .defaultIfEmpty(Boolean.FALSE);
+    }
+
+    /** A credential that is no client's key on an API path: anonymous in demo mode, else a 401. */
+    private Mono<Void> notAClient(ServerWebExchange exchange, WebFilterChain chain) {
+        return demo ? chain.filter(exchange) : unauthorized(exchange, "invalid_api_key",
+                "The client key is not valid (unknown, revoked or mistyped).");
     }
 
     private Mono<Void> refuseOnAdminPath(ServerWebExchange exchange, @Nullable String credential) {
