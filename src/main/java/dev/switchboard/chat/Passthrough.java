@@ -17,7 +17,7 @@ import tools.jackson.databind.node.ObjectNode;
  *     field was removed); an adapter may then relay these bytes with only the model's value replaced
  *     instead of writing the tree anew
  */
-public record Passthrough(WireFormat format, ObjectNode body, List<String> unknownFields, byte @Nullable [] sent) {
+public record Passthrough(WireFormat format, ObjectNode body, List<String> unknownFields, @Nullable SentBody sent) {
 
     public Passthrough {
         unknownFields = List.copyOf(unknownFields);

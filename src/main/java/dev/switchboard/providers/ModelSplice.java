@@ -1,5 +1,6 @@
 package dev.switchboard.providers;
 
+import dev.switchboard.chat.SentBody;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -20,6 +21,16 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ModelSplice {
 
     private ModelSplice() {
+    }
+
+    /**
+     * {@code sent} with its model replaced by {@code model}, or null when it cannot be done safely: at the
+     * place noted when the body was parsed, or, when none was, where a scan of its tokens finds it.
+     */
+    public static byte @Nullable [] replaceModel(JsonMapper json, SentBody sent, String model) {
+        return sent.modelLocated()
+                ? splice(sent.bytes(), sent.modelStart(), sent.modelEnd(), model)
+                : replaceModel(json, sent.bytes(), model);
     }
 
     /** {@code sent} with its model replaced by {@code model}, or null when it cannot be done safely. */
@@ -51,11 +62,16 @@ public final class ModelSplice {
         } catch (JacksonException e) {
             return null;
         }
+        return splice(sent, (int) start, (int) end, model);
+    }
+
+    /** {@code sent} with the bytes from {@code start} to {@code end} (a quoted string) replaced by {@code model}. */
+    private static byte[] splice(byte[] sent, int start, int end, String model) {
         byte[] value = quoted(model);
-        byte[] out = new byte[sent.length - (int) (end - start) + value.length];
-        System.arraycopy(sent, 0, out, 0, (int) start);
-        System.arraycopy(value, 0, out, (int) start, value.length);
-        System.arraycopy(sent, (int) end, out, (int) start + value.length, sent.length - (int) end);
+        byte[] out = new byte[sent.length - (end - start) + value.length];
+        System.arraycopy(sent, 0, out, 0, start);
+        System.arraycopy(value, 0, out, start, value.length);
+        System.arraycopy(sent, end, out, start + value.length, sent.length - end);
         return out;
     }
 

@@ -12,6 +12,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The one reader of JSON request bodies, for every surface (chat, tasks, admin, client keys): a body
@@ -75,6 +76,30 @@ public class JsonBodies {
             throw GatewayException.badRequest("invalid_json", "The request body is not valid JSON: "
                     + firstLine(e.getOriginalMessage()));
         }
+    }
+
+    /**
+     * A JSON object body parsed as {@link #parse} does, noting where the value of its top-level string property
+     * {@code name} lies in {@code body}: one pass gives both, where a relay that replaces the value would
+     * otherwise scan the bytes again. The span is -1 when the property is missing, repeated or not a string.
+     */
+    public LocatedObject parseObjectLocating(byte[] body, String name) {
+        if (body != null && body.length > 0) {
+            try (StringValueSpan parser = new StringValueSpan(json.createParser(body), name)) {
+                ObjectNode object = json.readValue(parser, ObjectNode.class);
+                if (object != null && parser.nextToken() == null) {
+                    return new LocatedObject(object, parser.start(), parser.end());
+                }
+            } catch (JacksonException e) {
+                // the whole parse below reports it as every surface does
+            }
+        }
+        // anything unusual (empty, not an object, an error, content after the object) is read as it always was
+        return new LocatedObject(parse(body, ObjectNode.class), -1, -1);
+    }
+
+    /** A parsed object and the byte span of one top-level string value in its body (-1 when not known). */
+    public record LocatedObject(ObjectNode object, int start, int end) {
     }
 
     private static String path(DatabindException e) {

@@ -2,6 +2,7 @@ package dev.switchboard.providers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.chat.SentBody;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,6 +29,19 @@ class ModelSpliceTest {
     @Test
     void escapesTheNewModelAndReplacesAModelWithEscapesInIt() {
         assertThat(splice("{\"model\":\"a\\\"b\\u00e9\",\"n\":1}", "x\"y/é")).isEqualTo("{\"model\":\"x\\\"y/é\",\"n\":1}");
+    }
+
+    @Test
+    void splicesAtThePlaceNotedWhenTheBodyWasParsedAndScansWhenNoneWas() {
+        String sent = "{\"n\":1, \"model\" : \"a\", \"x\":[\"model\"]}";
+        byte[] bytes = sent.getBytes(StandardCharsets.UTF_8);
+        int start = sent.indexOf("\"a\"");
+
+        byte[] located = ModelSplice.replaceModel(json, new SentBody(bytes, start, start + 3), "m");
+        byte[] scanned = ModelSplice.replaceModel(json, SentBody.unlocated(bytes), "m");
+
+        assertThat(new String(located, StandardCharsets.UTF_8)).isEqualTo("{\"n\":1, \"model\" : \"m\", \"x\":[\"model\"]}");
+        assertThat(scanned).isEqualTo(located);
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.switchboard.api.OpenAiVocabulary;
 import dev.switchboard.api.ResumableSse;
 import dev.switchboard.api.RoutingHeaders;
 import dev.switchboard.chat.ChatCommand;
+import dev.switchboard.chat.SentBody;
 import dev.switchboard.chat.MidStreamException;
 import dev.switchboard.config.ModelProperties;
 import dev.switchboard.providers.Provider;
@@ -74,8 +75,10 @@ public class OpenAiCompatHandler {
         String requestId = RequestIds.of(request.exchange());
         return JsonBodies.bytes(request)
                 .flatMap(bytes -> {
-                    ObjectNode body = bodies.parse(bytes, ObjectNode.class);
-                    ChatCommand command = OpenAiRequestReader.read(body, bytes, requestId, preferredProvider(request))
+                    JsonBodies.LocatedObject parsed = bodies.parseObjectLocating(bytes, "model");
+                    ObjectNode body = parsed.object();
+                    SentBody sent = new SentBody(bytes, parsed.start(), parsed.end());
+                    ChatCommand command = OpenAiRequestReader.read(body, sent, requestId, preferredProvider(request))
                             .toBuilder()
                             .client(ClientIdentity.of(request.exchange()))
                             .cache(ChatCommands.cacheDirective(request.exchange(), null))

@@ -5,6 +5,7 @@ import dev.switchboard.api.OpenAiVocabulary;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.GatewayException;
 import dev.switchboard.chat.Passthrough;
+import dev.switchboard.chat.SentBody;
 import dev.switchboard.chat.Surface;
 import dev.switchboard.chat.WireFormat;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ final class OpenAiRequestReader {
     }
 
     /** @param sent the body's bytes as the client sent them (relayed as they are when no extension field goes) */
-    static ChatCommand read(ObjectNode body, byte[] sent, String requestId, @Nullable String preferredProvider) {
+    static ChatCommand read(ObjectNode body, SentBody sent, String requestId, @Nullable String preferredProvider) {
         String model = OpenAiVocabulary.optionalText(body, "model", "");
         if (model == null || model.isBlank()) {
             throw GatewayException.badRequest("model_required",
@@ -72,7 +73,7 @@ final class OpenAiRequestReader {
     }
 
     /** The body without the gateway's fields, and the fields no other wire format can carry. */
-    private static Passthrough passthrough(ObjectNode body, byte[] sent) {
+    private static Passthrough passthrough(ObjectNode body, SentBody sent) {
         ObjectNode relayed = body;
         for (String extension : EXTENSIONS) {
             if (body.has(extension)) {
