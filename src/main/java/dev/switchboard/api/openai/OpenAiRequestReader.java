@@ -40,7 +40,10 @@ final class OpenAiRequestReader {
     private OpenAiRequestReader() {
     }
 
-    /** @param sent the body's bytes as the client sent them (relayed as they are when no extension field goes) */
+    /**
+     * @param sent the body's bytes as the client sent them and where its model lies (relayed as they are, the
+     *     model spliced in, when no extension field goes)
+     */
     static ChatCommand read(ObjectNode body, SentBody sent, String requestId, @Nullable String preferredProvider) {
         String model = OpenAiVocabulary.optionalText(body, "model", "");
         if (model == null || model.isBlank()) {
