@@ -12,11 +12,7 @@ package dev.switchboard.chat;
  */
 public record SentBody(byte[] bytes, int modelStart, int modelEnd) {
 
-    /** Bytes whose model's place is not known: a relay that needs it scans for it. */
-    public static SentBody unlocated(byte[] bytes) {
-        return new SentBody(bytes, -1, -1);
-    }
-
+    /** Whether the model's place is known; when it is not, a relay that needs it scans the bytes for it. */
     public boolean modelLocated() {
         return modelStart >= 0 && modelEnd > modelStart && modelEnd <= bytes.length;
     }

@@ -15,7 +15,8 @@ final class StringValueSpan extends JsonParserDelegate {
     private final String name;
     private int start = -1;
     private int end = -1;
-    private int seen;
+    private int occurrences;
+    private boolean onlyStrings = true;
 
     StringValueSpan(JsonParser parser, String name) {
         super(parser);
@@ -38,23 +39,27 @@ final class StringValueSpan extends JsonParserDelegate {
 
     /** The offset of the value's opening quote, or -1 when it is not known. */
     int start() {
-        return seen == 1 ? start : -1;
+        return known() ? start : -1;
     }
 
     /** The offset just past the value's closing quote, or -1 when it is not known. */
     int end() {
-        return seen == 1 ? end : -1;
+        return known() ? end : -1;
+    }
+
+    private boolean known() {
+        return occurrences == 1 && onlyStrings;
     }
 
     private void note(JsonToken token) {
         if (!isTopLevelProperty(delegate.streamReadContext())) {
             return;
         }
+        occurrences++;
         if (token != JsonToken.VALUE_STRING) {
-            seen += 2; // not a string: the span stays unknown
+            onlyStrings = false;
             return;
         }
-        seen++;
         long from = delegate.currentTokenLocation().getByteOffset();
         delegate.getString(); // reads the whole string, so the location is past its closing quote
         long to = delegate.currentLocation().getByteOffset();
@@ -66,7 +71,8 @@ final class StringValueSpan extends JsonParserDelegate {
     private void noteStructure() {
         TokenStreamContext inner = delegate.streamReadContext();
         if (inner.getParent() != null && isTopLevelProperty(inner.getParent())) {
-            seen += 2;
+            occurrences++;
+            onlyStrings = false;
         }
     }
 

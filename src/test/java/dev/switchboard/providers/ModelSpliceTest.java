@@ -38,7 +38,7 @@ class ModelSpliceTest {
         int start = sent.indexOf("\"a\"");
 
         byte[] located = ModelSplice.replaceModel(json, new SentBody(bytes, start, start + 3), "m");
-        byte[] scanned = ModelSplice.replaceModel(json, SentBody.unlocated(bytes), "m");
+        byte[] scanned = ModelSplice.replaceModel(json, new SentBody(bytes, -1, -1), "m");
 
         assertThat(new String(located, StandardCharsets.UTF_8)).isEqualTo("{\"n\":1, \"model\" : \"m\", \"x\":[\"model\"]}");
         assertThat(scanned).isEqualTo(located);
