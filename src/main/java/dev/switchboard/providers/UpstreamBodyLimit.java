@@ -4,7 +4,6 @@ import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.UpstreamException;
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -53,7 +52,9 @@ public final class UpstreamBodyLimit {
      * @param sizeHint the announced length ({@code content-length}), or a negative number when unknown
      */
     public static Mono<byte[]> bytes(Flux<ByteBuf> body, long sizeHint) {
-        return body.collect(() -> new Bytes(sizeHint), Bytes::add).mapNotNull(Bytes::toArray);
+        // filter and map, not mapNotNull: mapNotNull is a handle, and a handle restores the request's thread locals
+        // (its observation's scope) around the call once context-propagation is on the class path, about 0.7 µs
+        return body.collect(() -> new Bytes(sizeHint), Bytes::add).filter(Bytes::hasAny).map(Bytes::toArray);
     }
 
     /** A growing array; one per body. */
@@ -78,10 +79,11 @@ public final class UpstreamBodyLimit {
             length += readable;
         }
 
-        byte @Nullable [] toArray() {
-            if (length == 0) {
-                return null;
-            }
+        boolean hasAny() {
+            return length > 0;
+        }
+
+        byte[] toArray() {
             return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
         }
     }
