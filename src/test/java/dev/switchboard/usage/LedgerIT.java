@@ -236,6 +236,26 @@ class LedgerIT {
     }
 
     @Test
+    void textBeyondAsciiAndTheTimeToTheMicrosecondAreStoredAsSent() {
+        String id = "utf8-" + System.nanoTime();
+        String message = "naïve café, 日本語, 😀 and a tab\there";
+        Instant at = Instant.parse("2026-12-05T21:40:07.123456Z");
+        requestLog.enqueue(new RequestLogRow(id, at, "test", "sync", "model", "sim-alpha", "modèle", "sim-alpha#1",
+                "failed", "server_error", message, 5, null, 1, null, null, null, true, null, "[]", "réponse 😀",
+                "{\"note\":\"ünïcode 😀\"}", null));
+
+        Map<String, Object> row = row(id);
+
+        assertThat(row.get("error_message")).isEqualTo(message);
+        assertThat(row.get("model")).isEqualTo("modèle");
+        assertThat(row.get("response_text")).isEqualTo("réponse 😀");
+        assertThat(String.valueOf(row.get("metadata"))).contains("ünïcode 😀");
+        assertThat(database.sql("select extract(epoch from created_at)::numeric(20,6)::text as t from request_log where id = :id")
+                .bind("id", id).map((r, m) -> r.get("t", String.class)).one().block(Duration.ofSeconds(5)))
+                .isEqualTo(at.getEpochSecond() + ".123456");
+    }
+
+    @Test
     void aBatchHoldingARowAlreadyWrittenIsWrittenRowByRowWithoutDuplicates() {
         long droppedBefore = requestLog.dropped();
         String earlier = "again-" + System.nanoTime();
