@@ -2,6 +2,7 @@ package dev.switchboard.keys;
 
 import dev.switchboard.providers.ApiKey;
 import dev.switchboard.providers.Provider;
+import dev.switchboard.support.UtcDay;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -54,7 +55,7 @@ public final class DailyLimits {
     }
 
     public LocalDate today() {
-        return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        return UtcDay.today(clock);
     }
 
     /** The next 00:00 UTC, when every daily counter starts again. */

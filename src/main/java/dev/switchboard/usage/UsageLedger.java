@@ -8,9 +8,9 @@ import dev.switchboard.database.OutageNotice;
 import dev.switchboard.database.PostgresText;
 import dev.switchboard.routing.RequestObserver;
 import dev.switchboard.routing.RequestRun;
+import dev.switchboard.support.UtcDay;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -99,7 +99,7 @@ public final class UsageLedger implements RequestObserver {
 
     @Override
     public void ended(RequestRun run) {
-        LocalDate day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        LocalDate day = UtcDay.today(clock);
         for (Attempt attempt : run.attempts()) {
             if (!attempt.upstream()) {
                 continue;
@@ -143,7 +143,7 @@ public final class UsageLedger implements RequestObserver {
 
     /** Adds everything counted so far to PostgreSQL; rows that fail stay pending for the next flush. */
     public Mono<Void> flush() {
-        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        LocalDate today = UtcDay.today(clock);
         boolean[] failed = new boolean[1];
         return Flux.concat(
                         write(requests, requests.drain(today), this::writeTotals, failed),
