@@ -1,9 +1,9 @@
 package dev.switchboard;
 
+import io.netty.util.concurrent.FastThreadLocal;
 import org.springframework.boot.jackson.autoconfigure.JsonFactoryBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import io.netty.util.concurrent.FastThreadLocal;
 import tools.jackson.core.util.BufferRecycler;
 import tools.jackson.core.util.RecyclerPool;
 

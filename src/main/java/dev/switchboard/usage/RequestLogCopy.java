@@ -143,7 +143,7 @@ final class RequestLogCopy {
         int run = 0;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c > '\\' || c != '\\' && c != '\t' && c != '\n' && c != '\r') {
+            if (!escapedInCopy(c)) {
                 continue;
             }
             ByteBufUtil.writeUtf8(out, value, run, i);
@@ -156,6 +156,10 @@ final class RequestLogCopy {
             run = i + 1;
         }
         ByteBufUtil.writeUtf8(out, value, run, value.length());
+    }
+
+    private static boolean escapedInCopy(char c) {
+        return c == '\\' || c == '\t' || c == '\n' || c == '\r';
     }
 
     /**
