@@ -1,6 +1,7 @@
 package dev.switchboard.status;
 
 import dev.switchboard.chat.GatewayException;
+import dev.switchboard.support.UtcDay;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +50,7 @@ public final class StatusHandler {
         return report.export(days).flatMap(body -> ServerResponse.ok()
                 .contentType(MediaType.APPLICATION_JSON)
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"switchboard-stats-"
-                        + LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC) + ".json\"")
+                        + UtcDay.today(clock) + ".json\"")
                 .bodyValue(body));
     }
 
@@ -60,7 +61,7 @@ public final class StatusHandler {
             throw GatewayException.badRequest("invalid_bucket", "'bucket' must be minute, hour or day.");
         }
         Instant to = instantParam(request, "to", clock.instant().plusSeconds(1));
-        Instant from = instantParam(request, "from", LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)
+        Instant from = instantParam(request, "from", UtcDay.today(clock)
                 .atStartOfDay(ZoneOffset.UTC).toInstant());
         checkRange(from, to);
         String provider = request.pathVariable("provider");

@@ -4,12 +4,12 @@ import dev.switchboard.config.LiveSettings;
 import dev.switchboard.keys.DailyLimits;
 import dev.switchboard.keys.KeyView;
 import dev.switchboard.providers.ProviderRegistry;
+import dev.switchboard.support.UtcDay;
 import dev.switchboard.usage.RequestLogWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -264,7 +264,7 @@ public final class StatusReport {
 
     /** {@code GET /api/v1/brain/stats/export}: the status documents plus the daily ledger of the last days. */
     public Mono<Map<String, Object>> export(int days) {
-        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        LocalDate today = UtcDay.today(clock);
         return Mono.zip(status(), providers(), queries.usageRows(today.minusDays(days - 1L), today).collectList())
                 .map(t -> {
                     Map<String, Object> out = new LinkedHashMap<>();
