@@ -10,6 +10,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -26,9 +27,17 @@ public class JsonBodies {
     private static final byte[] NO_BYTES = new byte[0];
 
     private final JsonMapper json;
+    /**
+     * The reader of a chat body's object, made once: the mapper's {@code readValue(parser, ObjectNode.class)}
+     * resolved the type on every request through {@code TypeFactory}'s shared cache, whose reads the two event
+     * loops took turns draining under a lock, and looked up the root deserializer again (0.4 µs a request and
+     * a thread woken now and then, in the profile: docs/PERFORMANCE.md).
+     */
+    private final ObjectReader objects;
 
     public JsonBodies(JsonMapper json) {
         this.json = json;
+        this.objects = json.readerFor(ObjectNode.class);
     }
 
     /**
@@ -85,8 +94,8 @@ public class JsonBodies {
      */
     public LocatedObject parseObjectLocating(byte[] body, String name) {
         if (body != null && body.length > 0) {
-            try (StringValueSpan parser = new StringValueSpan(json.createParser(body), name)) {
-                ObjectNode object = json.readValue(parser, ObjectNode.class);
+            try (StringValueSpan parser = new StringValueSpan(objects.createParser(body), name)) {
+                ObjectNode object = objects.readValue(parser);
                 if (object != null && parser.nextToken() == null) {
                     return new LocatedObject(object, parser.start(), parser.end());
                 }

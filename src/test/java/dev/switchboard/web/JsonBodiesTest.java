@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.switchboard.chat.GatewayException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.json.JsonReadFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -66,5 +67,18 @@ class JsonBodiesTest {
                         assertThat(e.getMessage()).isEqualTo(expected.getMessage());
                     });
         }
+    }
+
+    @Test
+    void readsTheBodyWithTheMappersOwnSettings() {
+        JsonMapper lenient = JsonMapper.builder().enable(JsonReadFeature.ALLOW_SINGLE_QUOTES).build();
+        byte[] body = bytes("{'model':'fastb/bench','max_tokens':16}");
+
+        JsonBodies.LocatedObject located = new JsonBodies(lenient).parseObjectLocating(body, "model");
+
+        assertThat(located.object().path("model").asString()).isEqualTo("fastb/bench");
+        assertThat(located.object().path("max_tokens").asInt()).isEqualTo(16);
+        assertThatThrownBy(() -> bodies.parseObjectLocating(body, "model"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo("invalid_json"));
     }
 }
