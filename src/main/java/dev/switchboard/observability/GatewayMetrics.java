@@ -12,7 +12,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -55,7 +54,7 @@ public final class GatewayMetrics implements RequestObserver, AttemptListener {
         String provider = route != null ? route.provider() : "none";
         String surface = run.command().surface().code();
         String path = run.plan().path().code();
-        String outcome = run.outcome() == null ? "failed" : run.outcome().name().toLowerCase(Locale.ROOT);
+        String outcome = run.outcomeCode();
         RequestTags tags = new RequestTags(surface, path, provider, route != null ? route.model() : "none", outcome);
         requests.get(tags, t -> Timer.builder("switchboard.requests")
                         .description("Chat requests by surface, path, provider, model and outcome")

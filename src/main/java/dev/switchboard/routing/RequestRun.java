@@ -22,7 +22,20 @@ import org.jspecify.annotations.Nullable;
 public final class RequestRun {
 
     /** How a request ended. */
-    public enum Outcome { SUCCESS, FAILED, CANCELLED, REJECTED }
+    public enum Outcome {
+        SUCCESS("success"), FAILED("failed"), CANCELLED("cancelled"), REJECTED("rejected");
+
+        private final String code;
+
+        Outcome(String code) {
+            this.code = code;
+        }
+
+        /** The outcome as the request log, the ledger, the metrics and the live feed name it. */
+        public String code() {
+            return code;
+        }
+    }
 
     private final ChatCommand command;
     private final Supplier<RoutePlan> replanner;
@@ -322,6 +335,15 @@ public final class RequestRun {
 
     public @Nullable Outcome outcome() {
         return outcome;
+    }
+
+    /**
+     * The outcome's {@linkplain Outcome#code() code}, {@code failed} while there is none (a request that ended
+     * without one did not succeed). A constant: no lower-casing of the enum's name a request, which with the
+     * default locale would write {@code faıled} on a Turkish JVM.
+     */
+    public String outcomeCode() {
+        return outcome == null ? Outcome.FAILED.code() : outcome.code();
     }
 
     public long latencyMs() {

@@ -1,6 +1,5 @@
 package dev.switchboard.security;
 
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -26,8 +25,8 @@ final class Credentials {
         if (authorization != null) {
             String value = authorization.trim();
             // another scheme (Basic...) is presented as is: it matches nothing and so is refused as invalid
-            return value.length() > BEARER.length() && value.substring(0, BEARER.length()).toLowerCase(Locale.ROOT)
-                    .equals(BEARER) ? value.substring(BEARER.length()).trim() : value;
+            return value.length() > BEARER.length() && value.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                    ? value.substring(BEARER.length()).trim() : value;
         }
         String apiKey = headers.getFirst("x-api-key");
         if (apiKey != null) {

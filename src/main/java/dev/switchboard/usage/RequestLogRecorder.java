@@ -45,7 +45,7 @@ public final class RequestLogRecorder implements RequestObserver {
                 route != null ? route.provider() : last != null ? last.provider() : command.provider(),
                 route != null ? route.model() : last != null ? last.model() : command.model(),
                 route != null ? route.key() : last != null ? last.key() : null,
-                run.outcome() == null ? "failed" : run.outcome().name().toLowerCase(),
+                run.outcomeCode(),
                 run.outcome() == RequestRun.Outcome.SUCCESS || run.errorClass() == null ? null : run.errorClass().code(),
                 message == null ? null : message.length() > 600 ? message.substring(0, 600) : message,
                 (int) Math.max(0, run.latencyMs()),

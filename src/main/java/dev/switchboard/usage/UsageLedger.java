@@ -12,7 +12,6 @@ import dev.switchboard.support.UtcDay;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -111,7 +110,7 @@ public final class UsageLedger implements RequestObserver {
         }
         Usage usage = run.usage();
         TotalsRow totals = new TotalsRow(day, run.command().surface().code(), run.plan().path().code(),
-                run.outcome() == null ? "failed" : run.outcome().name().toLowerCase(Locale.ROOT));
+                run.outcomeCode());
         requests.increment(totals, TotalsColumn.REQUESTS);
         requests.add(totals, TotalsColumn.LATENCY_MS, Math.max(0, run.latencyMs()));
         if (usage != null) {

@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -130,7 +129,7 @@ public final class LiveFeed implements RequestObserver, AutoCloseable {
                 route != null ? route.provider() : last != null ? last.provider() : null,
                 route != null ? route.key() : last != null ? last.key() : null,
                 route != null ? route.model() : last != null ? last.model() : null,
-                run.outcome() == null ? "failed" : run.outcome().name().toLowerCase(Locale.ROOT),
+                run.outcomeCode(),
                 run.errorClass(), Math.max(0, run.latencyMs()), run.firstTokenMs() >= 0 ? run.firstTokenMs() : null,
                 usage == null || usage.totalTokens() == 0 ? null : usage.totalTokens(), fallback,
                 attempts.stream().map(LiveFeed::summary).toList());
