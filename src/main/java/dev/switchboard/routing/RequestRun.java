@@ -46,6 +46,8 @@ public final class RequestRun {
     private final long startMillis;
     private final long deadlineMillis;
     private final List<Attempt> attempts = new ArrayList<>(2);
+    /** The copy {@link #attempts()} last handed out; attempts are only ever appended, so its size dates it. */
+    private @Nullable List<Attempt> attemptsCopy;
     private int upstreamAttempts;
     private @Nullable RouteInfo route;
     private @Nullable Usage usage;
@@ -296,8 +298,17 @@ public final class RequestRun {
         traceId = id;
     }
 
+    /**
+     * The attempts so far, as an unmodifiable copy. One copy serves every reader until the next attempt: a
+     * request's end reads them four times (the answer, the ledger, the request log, the live feed).
+     */
     public List<Attempt> attempts() {
-        return List.copyOf(attempts);
+        List<Attempt> copy = attemptsCopy;
+        if (copy == null || copy.size() != attempts.size()) {
+            copy = List.copyOf(attempts);
+            attemptsCopy = copy;
+        }
+        return copy;
     }
 
     /** Failures of this provider's own (server error, network, timeout, overload) in this request so far. */
