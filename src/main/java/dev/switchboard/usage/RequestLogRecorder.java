@@ -68,7 +68,7 @@ public final class RequestLogRecorder implements RequestObserver {
      */
     String chain(List<Attempt> attempts) {
         StringWriter out = new StringWriter(64 + 128 * attempts.size());
-        try (JsonGenerator g = generator(out)) {
+        try (JsonGenerator g = json.createGenerator(out)) {
             g.writeStartArray();
             for (Attempt a : attempts) {
                 g.writeStartObject();
@@ -90,20 +90,11 @@ public final class RequestLogRecorder implements RequestObserver {
         return out.toString();
     }
 
-    /**
-     * A bare generator from the mapper's token factory (its buffer pool, its escaping): the two documents are
-     * written token by token and never serialize an object, so the mapper's serialization context, which its own
-     * {@code createGenerator} builds for each generator, would be made twice a request for nothing.
-     */
-    private JsonGenerator generator(StringWriter out) {
-        return json.tokenStreamFactory().createGenerator(out);
-    }
-
     /** What else is known of the request, as the {@code metadata} column's JSON (written like {@link #chain}). */
     String metadata(RequestRun run) {
         ChatCommand command = run.command();
         StringWriter out = new StringWriter(256);
-        try (JsonGenerator g = generator(out)) {
+        try (JsonGenerator g = json.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringProperty("requested_provider", command.provider());
             g.writeStringProperty("requested_model", command.model());
