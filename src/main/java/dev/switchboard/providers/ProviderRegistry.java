@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -85,7 +86,7 @@ public final class ProviderRegistry {
                     List.copyOf(p.errorOverrides()),
                     new KeyPool(name, keys, p.keyStrategy() != null ? p.keyStrategy() : defaults.strategy(),
                             callsRemaining), p.keyFormatCheck()));
-            log.info("Provider {} ({}): {} key(s) [{}], default model {}", name, p.type().name().toLowerCase(),
+            log.info("Provider {} ({}): {} key(s) [{}], default model {}", name, p.type().name().toLowerCase(Locale.ROOT),
                     keys.size(), String.join(", ", keys.stream().map(ApiKey::alias).toList()), p.defaultModel());
         });
         return providers;
