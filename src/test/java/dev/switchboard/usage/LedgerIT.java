@@ -256,6 +256,42 @@ class LedgerIT {
     }
 
     @Test
+    void aTimeBetweenTwoMicrosecondsIsStoredAsPostgresReadsTheSameTimeWrittenOut() {
+        for (String time : List.of("2026-12-05T21:40:07.123456500Z", "2026-12-05T21:40:07.123457500Z",
+                "2026-12-05T21:40:07.123456501Z", "1999-12-31T23:59:59.999999700Z", "1969-07-20T20:17:40Z")) {
+            String id = "time-" + System.nanoTime();
+            requestLog.enqueue(new RequestLogRow(id, Instant.parse(time), "test", "sync", "model", "sim-alpha", "m",
+                    "sim-alpha#1", "success", null, null, 5, null, 1, null, null, null, false, null, null, null, null,
+                    null));
+            row(id);
+
+            assertThat(database.sql("select created_at = cast(:time as timestamptz) as same from request_log where id = :id")
+                    .bind("time", time).bind("id", id).map((r, m) -> r.get("same", Boolean.class)).one()
+                    .block(Duration.ofSeconds(5))).as(time).isTrue();
+        }
+    }
+
+    @Test
+    void aTimeBeyondWhatPostgresHoldsFailsItsRowAloneAndIsNotStoredAsInfinity() {
+        long droppedBefore = requestLog.dropped();
+        String first = "in-range-1-" + System.nanoTime();
+        String beyond = "beyond-" + System.nanoTime();
+        String last = "in-range-2-" + System.nanoTime();
+
+        requestLog.enqueue(logRow(first, "m", "e", "{}"));
+        requestLog.enqueue(new RequestLogRow(beyond, Instant.parse("+300000-01-01T00:00:00Z"), "test", "sync",
+                "model", "sim-alpha", "m", "sim-alpha#1", "success", null, null, 5, null, 1, null, null, null, false,
+                null, null, null, null, null));
+        requestLog.enqueue(logRow(last, "m", "e", "{}"));
+        requestLog.flushAll().block(Duration.ofSeconds(10));
+
+        assertThat(loggedRows(List.of(first, last))).isEqualTo(2);
+        assertThat(loggedRows(List.of(beyond))).isZero();
+        assertThat(requestLog.dropped()).isEqualTo(droppedBefore + 1);
+        assertThat(requestLog.depth()).isZero();
+    }
+
+    @Test
     void aBatchHoldingARowAlreadyWrittenIsWrittenRowByRowWithoutDuplicates() {
         long droppedBefore = requestLog.dropped();
         String earlier = "again-" + System.nanoTime();

@@ -3,98 +3,150 @@ package dev.switchboard.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 class RequestLogCopyTest {
 
+    private static final Instant AT = Instant.parse("2026-12-04T20:00:00.123Z");
+    /** {@link #AT} as PostgreSQL's binary {@code timestamptz}: microseconds since 2000-01-01T00:00:00Z. */
+    private static final long AT_MICROS = (AT.getEpochSecond() - 946_684_800L) * 1_000_000L + 123_000L;
+
     private static RequestLogRow row(String id, String errorMessage) {
-        return new RequestLogRow(id, Instant.parse("2026-12-04T20:00:00.123Z"), "client-1", "sync", "a", "fast", "m",
-                "fast#1", "failed", "server_error", errorMessage, 12, null, 1, 10, null, 26, true, "stop",
-                "[{\"provider\":\"fast\"}]", null, "{\"note\":\"a\\u0000b\"}", null);
+        return new RequestLogRow(id, AT, "client-1", "sync", "a", "fast", "m", "fast#1", "failed", "server_error",
+                errorMessage, 12, null, 1, 10, null, 26, true, "stop", "[{\"provider\":\"fast\"}]", null,
+                "{\"note\":\"a\\u0000b\"}", null);
     }
 
-    private static String encoded(RequestLogRow... rows) {
+    /** Reads COPY's binary format back: its header, each row's fields (null for SQL null), its trailer. */
+    private static List<List<byte @Nullable []>> decoded(RequestLogRow... rows) {
         ByteBuf buffer = RequestLogCopy.encode(List.of(rows));
         try {
-            return buffer.toString(StandardCharsets.UTF_8);
+            byte[] signature = new byte[11];
+            buffer.readBytes(signature);
+            assertThat(signature).containsExactly('P', 'G', 'C', 'O', 'P', 'Y', '\n', 0xff, '\r', '\n', 0);
+            assertThat(buffer.readInt()).as("flags").isZero();
+            assertThat(buffer.readInt()).as("header extension").isZero();
+            List<List<byte @Nullable []>> read = new ArrayList<>();
+            for (short count = buffer.readShort(); count != -1; count = buffer.readShort()) {
+                List<byte @Nullable []> fields = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    int length = buffer.readInt();
+                    byte[] field = length == -1 ? null : new byte[length];
+                    if (field != null) {
+                        buffer.readBytes(field);
+                    }
+                    fields.add(field);
+                }
+                read.add(fields);
+            }
+            assertThat(buffer.isReadable()).as("nothing after the trailer").isFalse();
+            return read;
         } finally {
             buffer.release();
         }
     }
 
-    @Test
-    void aRowIsOneLineOfTabSeparatedColumnsInTheCopysColumnOrderWithNullsAsBackslashN() {
-        assertThat(encoded(row("r1", "boom"))).isEqualTo(String.join("\t", "r1", "2026-12-04T20:00:00.123Z",
-                "client-1", "sync", "a", "fast", "m", "fast#1", "failed", "server_error", "boom", "12", "\\N", "1",
-                "10", "\\N", "26", "t", "stop", "[{\"provider\":\"fast\"}]", "\\N",
-                "{\"note\":\"a\\\\ufffdb\"}", "\\N") + "\n");
+    private static @Nullable String utf8(byte @Nullable [] field) {
+        return field == null ? null : new String(field, StandardCharsets.UTF_8);
+    }
+
+    private static long bigEndian(byte[] field) {
+        long value = 0;
+        for (byte b : field) {
+            value = value << 8 | (b & 0xff);
+        }
+        return field.length == 4 ? (int) value : value;
     }
 
     @Test
-    void backslashesTabsAndLineBreaksInAValueAreEscapedSoTheyCannotEndAFieldOrARow() {
-        String line = encoded(row("r1", "a\tb\nc\rd\\N é"));
+    void aRowIsItsFieldCountThenEachColumnAsItsLengthAndBytesInTheCopysColumnOrder() {
+        List<byte @Nullable []> fields = decoded(row("r1", "boom")).get(0);
 
-        assertThat(line).contains("\ta\\tb\\nc\\rd\\\\N é\t");
-        assertThat(line.chars().filter(c -> c == '\n').count()).isEqualTo(1);
-        assertThat(line.split("\t", -1)).hasSize(23);
+        assertThat(fields).hasSize(RequestLogCopy.COLUMNS);
+        assertThat(fields.subList(0, 1).stream().map(RequestLogCopyTest::utf8)).containsExactly("r1");
+        assertThat(fields.get(1)).hasSize(8);
+        assertThat(bigEndian(fields.get(1))).isEqualTo(AT_MICROS);
+        assertThat(fields.subList(2, 11).stream().map(RequestLogCopyTest::utf8))
+                .containsExactly("client-1", "sync", "a", "fast", "m", "fast#1", "failed", "server_error", "boom");
+        assertThat(bigEndian(fields.get(11))).isEqualTo(12);
+        assertThat(fields.get(12)).isNull();
+        assertThat(bigEndian(fields.get(13))).isEqualTo(1);
+        assertThat(bigEndian(fields.get(14))).isEqualTo(10);
+        assertThat(fields.get(15)).isNull();
+        assertThat(bigEndian(fields.get(16))).isEqualTo(26);
+        assertThat(fields.get(17)).containsExactly(1);
+        assertThat(utf8(fields.get(18))).isEqualTo("stop");
+        assertThat(fields.get(19)[0]).as("jsonb's version").isEqualTo((byte) 1);
+        assertThat(utf8(fields.get(19)).substring(1)).isEqualTo("[{\"provider\":\"fast\"}]");
+        assertThat(fields.get(20)).isNull();
+        assertThat(utf8(fields.get(21)).substring(1)).as("an escaped NUL made storable")
+                .isEqualTo("{\"note\":\"a\\ufffdb\"}");
+        assertThat(fields.get(22)).isNull();
     }
 
     @Test
-    void rowsFollowEachOtherOneALine() {
-        assertThat(encoded(row("r1", "x"), row("r2", "y")).lines().map(l -> l.substring(0, 2)))
+    void rowsFollowEachOtherBetweenTheHeaderAndTheTrailer() {
+        assertThat(decoded(row("r1", "x"), row("r2", "y")).stream().map(fields -> utf8(fields.get(0))))
                 .containsExactly("r1", "r2");
+        assertThat(decoded()).isEmpty();
     }
 
     @Test
-    void aValueIsWrittenInUtf8WithEscapesBetweenRunsOfAnyCharacter() {
-        String value = "\\é\t😀\n\r日本\\";
+    void tabsLineBreaksAndBackslashesNeedNoEscapingSinceEachValueCarriesItsLength() {
+        String message = "a\tb\nc\rd\\N é";
 
-        assertThat(written(value)).isEqualTo("\\\\é\\t😀\\n\\r日本\\\\");
+        assertThat(utf8(decoded(row("r1", message)).get(0).get(10))).isEqualTo(message);
     }
 
     @Property(tries = 2000)
-    void anyStringIsWrittenAsItsUtf8BytesWithTheFourCharactersEscaped(@ForAll String value) {
-        String expected = value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r");
+    void anyStringIsWrittenAsItsUtf8BytesWithTheirCountInFront(@ForAll String value) {
+        ByteBuf out = Unpooled.buffer();
+        try {
+            RequestLogCopy.text(out, value);
+            byte[] expected = value.getBytes(StandardCharsets.UTF_8);
 
-        assertThat(written(value)).isEqualTo(new String(expected.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
-    }
-
-    @Property(tries = 5000)
-    void aTimeIsWrittenAsInstantToStringWritesIt(
-            @ForAll @LongRange(min = -62_135_596_800L, max = 400_000_000_000L) long epochSecond,
-            @ForAll @IntRange(min = 0, max = 999_999_999) int nano, @ForAll @IntRange(min = 0, max = 2) int rounding) {
-        // rounded to whole milli- and microseconds too, which toString writes with 3 and 6 digits
-        int rounded = rounding == 0 ? nano : rounding == 1 ? nano / 1_000_000 * 1_000_000 : nano / 1_000 * 1_000;
-        Instant at = Instant.ofEpochSecond(epochSecond, rounded);
-
-        assertThat(time(at)).isEqualTo(at.toString());
-    }
-
-    @Test
-    void wholeSecondsAndYearsOutsideFourDigitsAreWrittenAsInstantToStringWritesThem() {
-        for (Instant at : List.of(Instant.parse("2026-12-05T21:40:00Z"), Instant.parse("0999-01-01T00:00:00.5Z"),
-                Instant.parse("+10000-01-01T00:00:00Z"), Instant.EPOCH, Instant.MIN, Instant.MAX)) {
-            assertThat(time(at)).isEqualTo(at.toString());
+            assertThat(out.readInt()).isEqualTo(expected.length);
+            assertThat(ByteBufUtil.getBytes(out)).isEqualTo(expected);
+        } finally {
+            out.release();
         }
     }
 
-    private static String written(String value) {
-        ByteBuf out = Unpooled.buffer();
-        RequestLogCopy.escaped(out, value);
-        return out.toString(StandardCharsets.UTF_8);
+    @Property(tries = 5000)
+    void aTimeIsItsMicrosecondsSincePostgresEpochRoundedAsPostgresRoundsText(
+            @ForAll @LongRange(min = -210_866_803_200L, max = 9_224_318_015_999L) long epochSecond,
+            @ForAll @IntRange(min = 0, max = 999_999_999) int nano) {
+        Instant at = Instant.ofEpochSecond(epochSecond, nano);
+        long expected = BigDecimal.valueOf(epochSecond - 946_684_800L).scaleByPowerOfTen(6)
+                .add(BigDecimal.valueOf(nano, 3)).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+
+        assertThat(RequestLogCopy.micros(at)).isEqualTo(expected);
     }
 
-    private static String time(Instant at) {
-        ByteBuf out = Unpooled.buffer();
-        RequestLogCopy.instant(out, at);
-        return out.toString(StandardCharsets.US_ASCII);
+    @Test
+    void halfAMicrosecondGoesToTheEvenOne() {
+        assertThat(RequestLogCopy.micros(Instant.ofEpochSecond(946_684_800L, 2_500))).isEqualTo(2);
+        assertThat(RequestLogCopy.micros(Instant.ofEpochSecond(946_684_800L, 3_500))).isEqualTo(4);
+        assertThat(RequestLogCopy.micros(Instant.ofEpochSecond(946_684_800L, 999_999_500))).isEqualTo(1_000_000);
+    }
+
+    @Test
+    void timesBeyondWhatTheTypeHoldsAreWrittenAsValuesPostgresRefusesNotAsInfinity() {
+        // PostgreSQL reads Long.MAX_VALUE as infinity and Long.MIN_VALUE as -infinity
+        assertThat(RequestLogCopy.micros(Instant.MAX)).isNotEqualTo(Long.MAX_VALUE).isGreaterThan(Long.MAX_VALUE / 2);
+        assertThat(RequestLogCopy.micros(Instant.MIN)).isNotEqualTo(Long.MIN_VALUE).isLessThan(Long.MIN_VALUE / 2);
     }
 }
