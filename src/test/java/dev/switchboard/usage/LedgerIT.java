@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -171,19 +172,30 @@ class LedgerIT {
 
     @Test
     void aRowTheDatabaseRefusesIsDroppedAndCountedWithoutHoldingBackTheRowsAroundIt() {
+        assertRefusedAloneBetweenTwoGoodRows(id -> logRow(id, "m", "e", "{not json"));
+    }
+
+    /** Sends {@code refused}'s row between two good ones: it alone is dropped and counted, they are stored. */
+    private void assertRefusedAloneBetweenTwoGoodRows(Function<String, RequestLogRow> refused) {
         long droppedBefore = requestLog.dropped();
         String first = "around-1-" + System.nanoTime();
-        String refused = "refused-" + System.nanoTime();
+        String refusedId = "refused-" + System.nanoTime();
         String last = "around-2-" + System.nanoTime();
 
         requestLog.enqueue(logRow(first, "m", "e", "{}"));
-        requestLog.enqueue(logRow(refused, "m", "e", "{not json"));
+        requestLog.enqueue(refused.apply(refusedId));
         requestLog.enqueue(logRow(last, "m", "e", "{}"));
         requestLog.flushAll().block(Duration.ofSeconds(10));
 
-        assertThat(loggedRows(List.of(first, refused, last))).isEqualTo(2);
-        assertThat(loggedRows(List.of(refused))).isZero();
+        assertThat(loggedRows(List.of(first, refusedId, last))).isEqualTo(2);
+        assertThat(loggedRows(List.of(refusedId))).isZero();
         assertThat(requestLog.dropped()).isEqualTo(droppedBefore + 1);
+    }
+
+    /** A successful row made at {@code at}. */
+    private static RequestLogRow rowAt(String id, Instant at) {
+        return new RequestLogRow(id, at, "test", "sync", "model", "sim-alpha", "m", "sim-alpha#1", "success", null,
+                null, 5, null, 1, null, null, null, false, null, null, null, null, null);
     }
 
     /** {@code n} rows with fresh ids on {@code writer}'s queue; answers their ids. */
@@ -260,9 +272,7 @@ class LedgerIT {
         for (String time : List.of("2026-12-05T21:40:07.123456500Z", "2026-12-05T21:40:07.123457500Z",
                 "2026-12-05T21:40:07.123456501Z", "1999-12-31T23:59:59.999999700Z", "1969-07-20T20:17:40Z")) {
             String id = "time-" + System.nanoTime();
-            requestLog.enqueue(new RequestLogRow(id, Instant.parse(time), "test", "sync", "model", "sim-alpha", "m",
-                    "sim-alpha#1", "success", null, null, 5, null, 1, null, null, null, false, null, null, null, null,
-                    null));
+            requestLog.enqueue(rowAt(id, Instant.parse(time)));
             row(id);
 
             assertThat(database.sql("select created_at = cast(:time as timestamptz) as same from request_log where id = :id")
@@ -273,21 +283,8 @@ class LedgerIT {
 
     @Test
     void aTimeBeyondWhatPostgresHoldsFailsItsRowAloneAndIsNotStoredAsInfinity() {
-        long droppedBefore = requestLog.dropped();
-        String first = "in-range-1-" + System.nanoTime();
-        String beyond = "beyond-" + System.nanoTime();
-        String last = "in-range-2-" + System.nanoTime();
+        assertRefusedAloneBetweenTwoGoodRows(id -> rowAt(id, Instant.parse("+300000-01-01T00:00:00Z")));
 
-        requestLog.enqueue(logRow(first, "m", "e", "{}"));
-        requestLog.enqueue(new RequestLogRow(beyond, Instant.parse("+300000-01-01T00:00:00Z"), "test", "sync",
-                "model", "sim-alpha", "m", "sim-alpha#1", "success", null, null, 5, null, 1, null, null, null, false,
-                null, null, null, null, null));
-        requestLog.enqueue(logRow(last, "m", "e", "{}"));
-        requestLog.flushAll().block(Duration.ofSeconds(10));
-
-        assertThat(loggedRows(List.of(first, last))).isEqualTo(2);
-        assertThat(loggedRows(List.of(beyond))).isZero();
-        assertThat(requestLog.dropped()).isEqualTo(droppedBefore + 1);
         assertThat(requestLog.depth()).isZero();
     }
 
