@@ -43,8 +43,8 @@ class ProviderGuardsTest {
 
     /**
      * A call's permits are taken and its outcome recorded on the event loops, several at once for one provider.
-     * Resilience4j's default sliding window takes a lock, and a second loop parks on it (BlockHound fails that,
-     * as it did in a browser test); the lock-free one never parks.
+     * Resilience4j's window takes a lock, and a second loop would park on it (BlockHound fails that, as it did in
+     * a browser test): the calls record their outcomes one at a time, so the lock is never contended.
      */
     @Test
     void guardsUsedFromEventLoopsAtOnceNeverBlock() {
