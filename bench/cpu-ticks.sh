@@ -32,4 +32,6 @@ group_share() { # before-file after-file total-requests group-regex -> µs a req
 
 jit_share() { group_share "$1" "$2" "$3" Compiler; }   # the JIT compiler threads
 
+gc_share() { group_share "$1" "$2" "$3" '^(GC Thread|G1 )'; }   # G1's threads: young pauses, marking, refinement
+
 loop_share() { group_share "$1" "$2" "$3" '^reactor-http'; }   # Reactor Netty's event loops (server and client)
