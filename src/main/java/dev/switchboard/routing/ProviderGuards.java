@@ -142,9 +142,7 @@ public final class ProviderGuards {
         }
 
         public void failed(long start, Throwable error) {
-            synchronized (circuit) {
-                circuit.onError(now() - start, circuit.getTimestampUnit(), error);
-            }
+            recordFailure(start, error);
             bulkhead.onComplete();
         }
 
@@ -162,6 +160,12 @@ public final class ProviderGuards {
         private void recordSuccess(long start) {
             synchronized (circuit) {
                 circuit.onSuccess(now() - start, circuit.getTimestampUnit());
+            }
+        }
+
+        private void recordFailure(long start, Throwable error) {
+            synchronized (circuit) {
+                circuit.onError(now() - start, circuit.getTimestampUnit(), error);
             }
         }
     }
