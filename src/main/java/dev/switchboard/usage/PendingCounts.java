@@ -23,30 +23,50 @@ final class PendingCounts<K, C extends Enum<C>> {
     record Drained<K>(K row, long[] amounts) {
     }
 
+    /**
+     * One row's counters. A request looks its row up once and adds every column to what it got: the lookup
+     * hashes the whole row identity (a record of a day and three strings), so once per column cost about as
+     * much as the counting itself.
+     */
+    static final class Row<C extends Enum<C>> {
+
+        private final AtomicLongArray slots;
+
+        private Row(int columns) {
+            this.slots = new AtomicLongArray(columns);
+        }
+
+        void add(C column, long amount) {
+            if (amount != 0) {
+                slots.addAndGet(column.ordinal(), amount);
+            }
+        }
+
+        void increment(C column) {
+            slots.incrementAndGet(column.ordinal());
+        }
+    }
+
     private final int columns;
     private final Function<K, LocalDate> dayOf;
-    private final Map<K, AtomicLongArray> rows = new ConcurrentHashMap<>();
+    private final Map<K, Row<C>> rows = new ConcurrentHashMap<>();
 
     PendingCounts(Class<C> columns, Function<K, LocalDate> dayOf) {
         this.columns = columns.getEnumConstants().length;
         this.dayOf = dayOf;
     }
 
-    void add(K row, C column, long amount) {
-        if (amount != 0) {
-            counters(row).addAndGet(column.ordinal(), amount);
-        }
-    }
-
-    void increment(K row, C column) {
-        counters(row).incrementAndGet(column.ordinal());
+    /** The counters of {@code row}, created at its first count. */
+    Row<C> row(K row) {
+        Row<C> known = rows.get(row);
+        return known != null ? known : rows.computeIfAbsent(row, r -> new Row<>(columns));
     }
 
     /** Takes every row's counts (zeroing them); rows of days before {@code today} with nothing left go. */
     List<Drained<K>> drain(LocalDate today) {
         List<Drained<K>> out = new ArrayList<>();
-        for (Map.Entry<K, AtomicLongArray> entry : rows.entrySet()) {
-            long[] amounts = take(entry.getValue());
+        for (Map.Entry<K, Row<C>> entry : rows.entrySet()) {
+            long[] amounts = take(entry.getValue().slots);
             if (amounts != null) {
                 out.add(new Drained<>(entry.getKey(), amounts));
             } else if (dayOf.apply(entry.getKey()).isBefore(today)) {
@@ -59,7 +79,7 @@ final class PendingCounts<K, C extends Enum<C>> {
 
     /** Puts counts that could not be written back, to go with the next drain. */
     void giveBack(Drained<K> drained) {
-        AtomicLongArray counters = counters(drained.row());
+        AtomicLongArray counters = row(drained.row()).slots;
         long[] amounts = drained.amounts();
         for (int i = 0; i < amounts.length; i++) {
             counters.addAndGet(i, amounts[i]);
@@ -69,7 +89,8 @@ final class PendingCounts<K, C extends Enum<C>> {
     /** Rows with counts waiting to be written. */
     int pendingRows() {
         int n = 0;
-        for (AtomicLongArray counters : rows.values()) {
+        for (Row<C> row : rows.values()) {
+            AtomicLongArray counters = row.slots;
             for (int i = 0; i < counters.length(); i++) {
                 if (counters.get(i) != 0) {
                     n++;
@@ -78,11 +99,6 @@ final class PendingCounts<K, C extends Enum<C>> {
             }
         }
         return n;
-    }
-
-    private AtomicLongArray counters(K row) {
-        AtomicLongArray known = rows.get(row);
-        return known != null ? known : rows.computeIfAbsent(row, r -> new AtomicLongArray(columns));
     }
 
     private static long[] take(AtomicLongArray counters) {

@@ -103,35 +103,35 @@ public final class UsageLedger implements RequestObserver {
             if (!attempt.upstream()) {
                 continue;
             }
-            Row row = new Row(day, attempt.provider(), attempt.key(), attempt.model());
-            attempts.increment(row, Column.REQUESTS);
-            attempts.add(row, Column.LATENCY_MS, attempt.latencyMs());
-            attempts.increment(row, attempt.success() ? Column.SUCCESSES : failureColumn(attempt.errorClass()));
+            PendingCounts.Row<Column> row = attempts.row(new Row(day, attempt.provider(), attempt.key(), attempt.model()));
+            row.increment(Column.REQUESTS);
+            row.add(Column.LATENCY_MS, attempt.latencyMs());
+            row.increment(attempt.success() ? Column.SUCCESSES : failureColumn(attempt.errorClass()));
         }
         Usage usage = run.usage();
-        TotalsRow totals = new TotalsRow(day, run.command().surface().code(), run.plan().path().code(),
-                run.outcomeCode());
-        requests.increment(totals, TotalsColumn.REQUESTS);
-        requests.add(totals, TotalsColumn.LATENCY_MS, Math.max(0, run.latencyMs()));
+        PendingCounts.Row<TotalsColumn> totals = requests.row(new TotalsRow(day, run.command().surface().code(),
+                run.plan().path().code(), run.outcomeCode()));
+        totals.increment(TotalsColumn.REQUESTS);
+        totals.add(TotalsColumn.LATENCY_MS, Math.max(0, run.latencyMs()));
         if (usage != null) {
-            requests.add(totals, TotalsColumn.PROMPT_TOKENS, usage.promptTokens());
-            requests.add(totals, TotalsColumn.COMPLETION_TOKENS, usage.completionTokens());
+            totals.add(TotalsColumn.PROMPT_TOKENS, usage.promptTokens());
+            totals.add(TotalsColumn.COMPLETION_TOKENS, usage.completionTokens());
         }
         // the route is set once content was delivered: by the success, or by the stream that broke or was cancelled;
         // a cache hit asked no key
         RouteInfo route = run.route();
         if (usage != null && route != null && !run.cacheHit()) {
-            Row row = new Row(day, route.provider(), route.key(), route.model());
-            attempts.add(row, Column.PROMPT_TOKENS, usage.promptTokens());
-            attempts.add(row, Column.COMPLETION_TOKENS, usage.completionTokens());
+            PendingCounts.Row<Column> row = attempts.row(new Row(day, route.provider(), route.key(), route.model()));
+            row.add(Column.PROMPT_TOKENS, usage.promptTokens());
+            row.add(Column.COMPLETION_TOKENS, usage.completionTokens());
             if (usage.estimated()) {
-                attempts.add(row, Column.ESTIMATED_TOKENS, usage.totalTokens());
+                row.add(Column.ESTIMATED_TOKENS, usage.totalTokens());
             }
-            attempts.add(row, Column.CACHED_TOKENS, usage.cachedTokens());
-            attempts.add(row, Column.CACHE_WRITE_TOKENS, usage.cacheWriteTokens());
-            attempts.add(row, Column.REASONING_TOKENS, usage.reasoningTokens());
-            attempts.add(row, Column.TOOL_CALLS, run.toolCalls());
-            attempts.add(row, Column.IMAGE_INPUTS, run.command().images());
+            row.add(Column.CACHED_TOKENS, usage.cachedTokens());
+            row.add(Column.CACHE_WRITE_TOKENS, usage.cacheWriteTokens());
+            row.add(Column.REASONING_TOKENS, usage.reasoningTokens());
+            row.add(Column.TOOL_CALLS, run.toolCalls());
+            row.add(Column.IMAGE_INPUTS, run.command().images());
         }
     }
 
