@@ -28,11 +28,11 @@ final class PendingCounts<K, C extends Enum<C>> {
      * hashes the whole row identity (a record of a day and three strings), so once per column cost about as
      * much as the counting itself.
      */
-    static final class Row<C extends Enum<C>> {
+    static final class RowCounts<C extends Enum<C>> {
 
         private final AtomicLongArray slots;
 
-        private Row(int columns) {
+        private RowCounts(int columns) {
             this.slots = new AtomicLongArray(columns);
         }
 
@@ -49,7 +49,7 @@ final class PendingCounts<K, C extends Enum<C>> {
 
     private final int columns;
     private final Function<K, LocalDate> dayOf;
-    private final Map<K, Row<C>> rows = new ConcurrentHashMap<>();
+    private final Map<K, RowCounts<C>> rows = new ConcurrentHashMap<>();
 
     PendingCounts(Class<C> columns, Function<K, LocalDate> dayOf) {
         this.columns = columns.getEnumConstants().length;
@@ -57,15 +57,15 @@ final class PendingCounts<K, C extends Enum<C>> {
     }
 
     /** The counters of {@code row}, created at its first count. */
-    Row<C> row(K row) {
-        Row<C> known = rows.get(row);
-        return known != null ? known : rows.computeIfAbsent(row, r -> new Row<>(columns));
+    RowCounts<C> row(K row) {
+        RowCounts<C> known = rows.get(row);
+        return known != null ? known : rows.computeIfAbsent(row, r -> new RowCounts<>(columns));
     }
 
     /** Takes every row's counts (zeroing them); rows of days before {@code today} with nothing left go. */
     List<Drained<K>> drain(LocalDate today) {
         List<Drained<K>> out = new ArrayList<>();
-        for (Map.Entry<K, Row<C>> entry : rows.entrySet()) {
+        for (Map.Entry<K, RowCounts<C>> entry : rows.entrySet()) {
             long[] amounts = take(entry.getValue().slots);
             if (amounts != null) {
                 out.add(new Drained<>(entry.getKey(), amounts));
@@ -89,7 +89,7 @@ final class PendingCounts<K, C extends Enum<C>> {
     /** Rows with counts waiting to be written. */
     int pendingRows() {
         int n = 0;
-        for (Row<C> row : rows.values()) {
+        for (RowCounts<C> row : rows.values()) {
             AtomicLongArray counters = row.slots;
             for (int i = 0; i < counters.length(); i++) {
                 if (counters.get(i) != 0) {

@@ -103,13 +103,14 @@ public final class UsageLedger implements RequestObserver {
             if (!attempt.upstream()) {
                 continue;
             }
-            PendingCounts.Row<Column> row = attempts.row(new Row(day, attempt.provider(), attempt.key(), attempt.model()));
-            row.increment(Column.REQUESTS);
-            row.add(Column.LATENCY_MS, attempt.latencyMs());
-            row.increment(attempt.success() ? Column.SUCCESSES : failureColumn(attempt.errorClass()));
+            PendingCounts.RowCounts<Column> counts =
+                    attempts.row(new Row(day, attempt.provider(), attempt.key(), attempt.model()));
+            counts.increment(Column.REQUESTS);
+            counts.add(Column.LATENCY_MS, attempt.latencyMs());
+            counts.increment(attempt.success() ? Column.SUCCESSES : failureColumn(attempt.errorClass()));
         }
         Usage usage = run.usage();
-        PendingCounts.Row<TotalsColumn> totals = requests.row(new TotalsRow(day, run.command().surface().code(),
+        PendingCounts.RowCounts<TotalsColumn> totals = requests.row(new TotalsRow(day, run.command().surface().code(),
                 run.plan().path().code(), run.outcomeCode()));
         totals.increment(TotalsColumn.REQUESTS);
         totals.add(TotalsColumn.LATENCY_MS, Math.max(0, run.latencyMs()));
@@ -121,17 +122,18 @@ public final class UsageLedger implements RequestObserver {
         // a cache hit asked no key
         RouteInfo route = run.route();
         if (usage != null && route != null && !run.cacheHit()) {
-            PendingCounts.Row<Column> row = attempts.row(new Row(day, route.provider(), route.key(), route.model()));
-            row.add(Column.PROMPT_TOKENS, usage.promptTokens());
-            row.add(Column.COMPLETION_TOKENS, usage.completionTokens());
+            PendingCounts.RowCounts<Column> counts =
+                    attempts.row(new Row(day, route.provider(), route.key(), route.model()));
+            counts.add(Column.PROMPT_TOKENS, usage.promptTokens());
+            counts.add(Column.COMPLETION_TOKENS, usage.completionTokens());
             if (usage.estimated()) {
-                row.add(Column.ESTIMATED_TOKENS, usage.totalTokens());
+                counts.add(Column.ESTIMATED_TOKENS, usage.totalTokens());
             }
-            row.add(Column.CACHED_TOKENS, usage.cachedTokens());
-            row.add(Column.CACHE_WRITE_TOKENS, usage.cacheWriteTokens());
-            row.add(Column.REASONING_TOKENS, usage.reasoningTokens());
-            row.add(Column.TOOL_CALLS, run.toolCalls());
-            row.add(Column.IMAGE_INPUTS, run.command().images());
+            counts.add(Column.CACHED_TOKENS, usage.cachedTokens());
+            counts.add(Column.CACHE_WRITE_TOKENS, usage.cacheWriteTokens());
+            counts.add(Column.REASONING_TOKENS, usage.reasoningTokens());
+            counts.add(Column.TOOL_CALLS, run.toolCalls());
+            counts.add(Column.IMAGE_INPUTS, run.command().images());
         }
     }
 
