@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counters per row, added to by requests and drained by the write-behind: one atomic array per row, one
@@ -45,6 +46,32 @@ final class PendingCounts<K, C extends Enum<C>> {
         void increment(C column) {
             slots.incrementAndGet(column.ordinal());
         }
+
+        /** The counts, zeroing them; null when all were zero. */
+        private long @Nullable [] take() {
+            long[] amounts = new long[slots.length()];
+            boolean any = false;
+            for (int i = 0; i < amounts.length; i++) {
+                amounts[i] = slots.getAndSet(i, 0);
+                any |= amounts[i] != 0;
+            }
+            return any ? amounts : null;
+        }
+
+        private void addAll(long[] amounts) {
+            for (int i = 0; i < amounts.length; i++) {
+                slots.addAndGet(i, amounts[i]);
+            }
+        }
+
+        private boolean pending() {
+            for (int i = 0; i < slots.length(); i++) {
+                if (slots.get(i) != 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private final int columns;
@@ -66,7 +93,7 @@ final class PendingCounts<K, C extends Enum<C>> {
     List<Drained<K>> drain(LocalDate today) {
         List<Drained<K>> out = new ArrayList<>();
         for (Map.Entry<K, RowCounts<C>> entry : rows.entrySet()) {
-            long[] amounts = take(entry.getValue().slots);
+            long[] amounts = entry.getValue().take();
             if (amounts != null) {
                 out.add(new Drained<>(entry.getKey(), amounts));
             } else if (dayOf.apply(entry.getKey()).isBefore(today)) {
@@ -79,35 +106,17 @@ final class PendingCounts<K, C extends Enum<C>> {
 
     /** Puts counts that could not be written back, to go with the next drain. */
     void giveBack(Drained<K> drained) {
-        AtomicLongArray counters = row(drained.row()).slots;
-        long[] amounts = drained.amounts();
-        for (int i = 0; i < amounts.length; i++) {
-            counters.addAndGet(i, amounts[i]);
-        }
+        row(drained.row()).addAll(drained.amounts());
     }
 
     /** Rows with counts waiting to be written. */
     int pendingRows() {
         int n = 0;
         for (RowCounts<C> row : rows.values()) {
-            AtomicLongArray counters = row.slots;
-            for (int i = 0; i < counters.length(); i++) {
-                if (counters.get(i) != 0) {
-                    n++;
-                    break;
-                }
+            if (row.pending()) {
+                n++;
             }
         }
         return n;
-    }
-
-    private static long[] take(AtomicLongArray counters) {
-        long[] amounts = new long[counters.length()];
-        boolean any = false;
-        for (int i = 0; i < amounts.length; i++) {
-            amounts[i] = counters.getAndSet(i, 0);
-            any |= amounts[i] != 0;
-        }
-        return any ? amounts : null;
     }
 }
