@@ -2,6 +2,9 @@ package dev.switchboard.database;
 
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.io.CharacterEscapes;
+import tools.jackson.core.io.SerializedString;
 
 /**
  * Makes text that came from clients or upstreams storable in PostgreSQL, which refuses the NUL character
@@ -15,6 +18,13 @@ public final class PostgresText {
     private static final char REPLACEMENT = '\uFFFD';
     /** {@code \u0000} as a JSON escape: preceded by an even number of backslashes (zero or more pairs). */
     private static final Pattern ESCAPED_NUL = Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)\\\\u0000");
+
+    /**
+     * JSON's standard escapes, except that a NUL is written as {@code \\ufffd}: a document written with these
+     * (through {@code ObjectWriter.with(CharacterEscapes)}) is storable in {@code jsonb} as it comes out of the
+     * generator, with no {@link #json} pass over it.
+     */
+    public static final CharacterEscapes JSON_ESCAPES = new NulAsReplacement();
 
     private PostgresText() {
     }
@@ -31,5 +41,28 @@ public final class PostgresText {
         }
         String raw = text(value);
         return raw.contains("u0000") ? ESCAPED_NUL.matcher(raw).replaceAll("$1\\\\ufffd") : raw;
+    }
+
+    /** Writes U+0000 as the escaped replacement character; every other character as JSON's standard escapes do. */
+    private static final class NulAsReplacement extends CharacterEscapes {
+
+        private static final SerializableString REPLACEMENT_ESCAPE = new SerializedString("\\ufffd");
+
+        private final int[] ascii;
+
+        NulAsReplacement() {
+            ascii = standardAsciiEscapesForJSON();
+            ascii[NUL] = ESCAPE_CUSTOM;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public @Nullable SerializableString getEscapeSequence(int ch) {
+            return ch == NUL ? REPLACEMENT_ESCAPE : null;
+        }
     }
 }

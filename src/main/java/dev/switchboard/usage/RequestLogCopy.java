@@ -111,9 +111,9 @@ final class RequestLogCopy {
             int4(out, row.totalTokens());
             out.writeInt(1).writeByte(row.usageEstimated() ? 1 : 0);
             text(out, PostgresText.text(row.finishReason()));
-            jsonb(out, PostgresText.json(row.fallbackChain()));
+            jsonb(out, row.fallbackChain());
             text(out, PostgresText.text(row.responseText()));
-            jsonb(out, PostgresText.json(row.metadata()));
+            jsonb(out, row.metadata());
             text(out, PostgresText.text(row.traceId()));
         }
         return out.writeShort(TRAILER);
@@ -130,15 +130,16 @@ final class RequestLogCopy {
         out.setInt(length, ByteBufUtil.writeUtf8(out, value));
     }
 
-    /** A {@code jsonb} value: the format's version byte, then the document as UTF-8 text. */
-    private static void jsonb(ByteBuf out, @Nullable String value) {
-        if (value == null) {
+    /**
+     * A {@code jsonb} value: the format's version byte, then the document's UTF-8 text, written as it is (the
+     * row's documents are storable as made: {@link RequestLogRow}).
+     */
+    private static void jsonb(ByteBuf out, byte @Nullable [] document) {
+        if (document == null) {
             out.writeInt(NULL);
             return;
         }
-        int length = out.writerIndex();
-        out.writeInt(0).writeByte(JSONB_VERSION);
-        out.setInt(length, 1 + ByteBufUtil.writeUtf8(out, value));
+        out.writeInt(1 + document.length).writeByte(JSONB_VERSION).writeBytes(document);
     }
 
     private static void int4(ByteBuf out, int value) {

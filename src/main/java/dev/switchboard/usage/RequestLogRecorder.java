@@ -6,22 +6,29 @@ import dev.switchboard.chat.RouteInfo;
 import dev.switchboard.chat.Usage;
 import dev.switchboard.routing.RequestObserver;
 import dev.switchboard.routing.RequestRun;
-import java.io.StringWriter;
+import dev.switchboard.database.PostgresText;
+import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Turns each finished request into a {@code request_log} row for the write-behind. */
 public final class RequestLogRecorder implements RequestObserver {
 
     private final RequestLogWriter writer;
-    private final JsonMapper json;
+    /**
+     * Writes the row's two JSON documents as the UTF-8 bytes {@code COPY} sends, a NUL (from a client's model
+     * name, say) written as the escaped replacement character: the documents need no pass to make them
+     * storable and no encoding after (docs/PERFORMANCE.md, "The request log's documents as bytes").
+     */
+    private final ObjectWriter documents;
 
     public RequestLogRecorder(RequestLogWriter writer, JsonMapper json) {
         this.writer = writer;
-        this.json = json;
+        this.documents = json.writer().with(PostgresText.JSON_ESCAPES);
     }
 
     @Override
@@ -66,9 +73,9 @@ public final class RequestLogRecorder implements RequestObserver {
      * The attempts as the {@code chain} column's JSON, written straight by a generator: building maps and
      * serializing them was the largest step of a request's end in the profile (docs/PERFORMANCE.md).
      */
-    String chain(List<Attempt> attempts) {
-        StringWriter out = new StringWriter(64 + 128 * attempts.size());
-        try (JsonGenerator g = json.createGenerator(out)) {
+    byte[] chain(List<Attempt> attempts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 128 * attempts.size());
+        try (JsonGenerator g = documents.createGenerator(out)) {
             g.writeStartArray();
             for (Attempt a : attempts) {
                 g.writeStartObject();
@@ -87,14 +94,14 @@ public final class RequestLogRecorder implements RequestObserver {
             }
             g.writeEndArray();
         }
-        return out.toString();
+        return out.toByteArray();
     }
 
     /** What else is known of the request, as the {@code metadata} column's JSON (written like {@link #chain}). */
-    String metadata(RequestRun run) {
+    byte[] metadata(RequestRun run) {
         ChatCommand command = run.command();
-        StringWriter out = new StringWriter(256);
-        try (JsonGenerator g = json.createGenerator(out)) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = documents.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringProperty("requested_provider", command.provider());
             g.writeStringProperty("requested_model", command.model());
@@ -159,6 +166,6 @@ public final class RequestLogRecorder implements RequestObserver {
             g.writeNumberProperty("gateway_overhead_us", run.overheadNanos() / 1000);
             g.writeEndObject();
         }
-        return out.toString();
+        return out.toByteArray();
     }
 }

@@ -6,8 +6,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * One row of {@code request_log}.
  *
- * @param fallbackChain the attempts as JSON (provider, key alias, model, outcome, error class, status)
- * @param metadata request details as JSON (max_tokens, temperature, stream, waits...)
+ * @param fallbackChain the attempts as a JSON document (provider, key alias, model, outcome, error class, status)
+ * @param metadata request details as a JSON document (max_tokens, temperature, stream, waits...)
+ *     <p>Both documents are UTF-8 bytes already storable in {@code jsonb}: no NUL, raw or escaped (the recorder
+ *     writes them with {@link dev.switchboard.database.PostgresText#JSON_ESCAPES}). They are written to the
+ *     database as they are.
  * @param traceId the request's trace (W3C trace id), when tracing is on
  */
 public record RequestLogRow(
@@ -30,8 +33,8 @@ public record RequestLogRow(
         @Nullable Integer totalTokens,
         boolean usageEstimated,
         @Nullable String finishReason,
-        @Nullable String fallbackChain,
+        byte @Nullable [] fallbackChain,
         @Nullable String responseText,
-        @Nullable String metadata,
+        byte @Nullable [] metadata,
         @Nullable String traceId) {
 }

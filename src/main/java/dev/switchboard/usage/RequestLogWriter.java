@@ -1,10 +1,10 @@
 package dev.switchboard.usage;
 
-import static dev.switchboard.database.PostgresText.json;
 import static dev.switchboard.database.PostgresText.text;
 
 import dev.switchboard.database.OutageNotice;
 import dev.switchboard.support.BackgroundJobs;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.NonTransientDataAccessException;
@@ -238,9 +239,9 @@ public final class RequestLogWriter extends BackgroundJobs {
             totalTokens[i] = row.totalTokens();
             usageEstimated[i] = row.usageEstimated();
             finishReason[i] = text(row.finishReason());
-            fallbackChain[i] = json(row.fallbackChain());
+            fallbackChain[i] = document(row.fallbackChain());
             responseText[i] = text(row.responseText());
-            metadata[i] = json(row.metadata());
+            metadata[i] = document(row.metadata());
             traceId[i] = row.traceId();
         }
         return database.sql(INSERT)
@@ -248,5 +249,10 @@ public final class RequestLogWriter extends BackgroundJobs {
                         errorMessage, latencyMs, ttftMs, attempts, promptTokens, completionTokens, totalTokens,
                         usageEstimated, finishReason, fallbackChain, responseText, metadata, traceId))
                 .fetch().rowsUpdated();
+    }
+
+    /** A row's document as the text its array parameter takes (storable as it is: {@link RequestLogRow}). */
+    private static @Nullable String document(byte @Nullable [] document) {
+        return document == null ? null : new String(document, StandardCharsets.UTF_8);
     }
 }

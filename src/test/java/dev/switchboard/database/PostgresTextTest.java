@@ -55,4 +55,16 @@ class PostgresTextTest {
         assertThat(PostgresText.json("{\"a\":\"x\u0000\"}")).isEqualTo("{\"a\":\"x\uFFFD\"}");
         assertThat(PostgresText.json(null)).isNull();
     }
+
+    @Test
+    void theJsonEscapesWriteNulAsTheEscapedReplacementCharacterAndEveryOtherCharacterAsStandardJson() {
+        Map<String, String> value = Map.of("v", "x\u0000y\u0001\"\\\n é😀\u2028");
+
+        String written = json.writer().with(PostgresText.JSON_ESCAPES).writeValueAsString(value);
+        byte[] asBytes = json.writer().with(PostgresText.JSON_ESCAPES).writeValueAsBytes(value);
+
+        assertThat(written).doesNotContain("\\u0000").contains("x\\ufffdy\\u0001");
+        assertThat(written.replace("\\ufffd", "\\u0000")).isEqualTo(json.writeValueAsString(value));
+        assertThat(new String(asBytes, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(written);
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.chat.Attempt;
 import dev.switchboard.chat.ErrorClass;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -34,5 +35,15 @@ class RequestLogRecorderTest {
         assertThat(chain.get(1).path("outcome").asString()).isEqualTo(attempts.get(1).outcome());
         assertThat(chain.get(1).path("latency_ms").asLong()).isEqualTo(34);
         assertThat(chain.get(1).has("error_class")).isFalse();
+    }
+
+    @Test
+    void aNulInTheDocumentsIsWrittenAsTheEscapedReplacementCharacterSoJsonbTakesThemAsTheyAre() {
+        List<Attempt> attempts = List.of(new Attempt("fast", "fast#1", "bad\u0000model", true, null, 200, null, 5));
+
+        byte[] chain = recorder.chain(attempts);
+
+        assertThat(new String(chain, StandardCharsets.UTF_8)).doesNotContain("\\u0000").contains("bad\\ufffdmodel");
+        assertThat(json.readTree(chain).get(0).path("model").asString()).isEqualTo("bad\uFFFDmodel");
     }
 }
