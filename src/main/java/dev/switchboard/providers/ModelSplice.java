@@ -10,7 +10,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A relayed body as bytes: the client's JSON exactly as sent, with only the value of its top-level
- * {@code "model"} replaced.
+ * {@code "model"} replaced (and, when the caller gives some, fields of its own put first in the object).
  *
  * <p>Why: relaying by copying the parsed tree and writing it again costs a copy and a serialization of the
  * whole body per attempt (a long conversation is kilobytes), and changes what the client sent (number
@@ -20,6 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ModelSplice {
 
+    private static final byte[] NO_FIELDS = new byte[0];
+
     private ModelSplice() {
     }
 
@@ -28,13 +30,30 @@ public final class ModelSplice {
      * place noted when the body was parsed, or, when none was, where a scan of its tokens finds it.
      */
     public static byte @Nullable [] replaceModel(JsonMapper json, SentBody sent, String model) {
-        return sent.modelLocated()
-                ? splice(sent.bytes(), sent.modelStart(), sent.modelEnd(), model)
-                : replaceModel(json, sent.bytes(), model);
+        return replaceModel(json, sent, model, NO_FIELDS);
+    }
+
+    /**
+     * As {@link #replaceModel(JsonMapper, SentBody, String)}, with {@code leadingFields} (properties the body
+     * does not have, each followed by a comma: {@code "stream":true,}) written right after the object's
+     * opening brace. The body keeps at least its model after them, so the object stays well formed.
+     */
+    public static byte @Nullable [] replaceModel(JsonMapper json, SentBody sent, String model, byte[] leadingFields) {
+        if (sent.modelLocated()) {
+            return splice(sent.bytes(), sent.modelStart(), sent.modelEnd(), model, leadingFields);
+        }
+        int[] span = modelSpan(json, sent.bytes());
+        return span == null ? null : splice(sent.bytes(), span[0], span[1], model, leadingFields);
     }
 
     /** {@code sent} with its model replaced by {@code model}, or null when it cannot be done safely. */
     public static byte @Nullable [] replaceModel(JsonMapper json, byte[] sent, String model) {
+        int[] span = modelSpan(json, sent);
+        return span == null ? null : splice(sent, span[0], span[1], model, NO_FIELDS);
+    }
+
+    /** Where the value of the body's one top-level string {@code model} lies (start, end), or null. */
+    private static int @Nullable [] modelSpan(JsonMapper json, byte[] sent) {
         long start = -1;
         long end = -1;
         try (JsonParser parser = json.createParser(sent)) {
@@ -62,17 +81,40 @@ public final class ModelSplice {
         } catch (JacksonException e) {
             return null;
         }
-        return splice(sent, (int) start, (int) end, model);
+        return new int[] {(int) start, (int) end};
     }
 
-    /** {@code sent} with the bytes from {@code start} to {@code end} (a quoted string) replaced by {@code model}. */
-    private static byte[] splice(byte[] sent, int start, int end, String model) {
+    /**
+     * {@code sent} with the bytes from {@code start} to {@code end} (a quoted string) replaced by {@code model},
+     * and {@code fields} after the object's opening brace (the first byte that is not whitespace), in one copy.
+     */
+    private static byte[] splice(byte[] sent, int start, int end, String model, byte[] fields) {
         byte[] value = quoted(model);
-        byte[] out = new byte[sent.length - (end - start) + value.length];
-        System.arraycopy(sent, 0, out, 0, start);
-        System.arraycopy(value, 0, out, start, value.length);
-        System.arraycopy(sent, end, out, start + value.length, sent.length - end);
+        byte[] out = new byte[sent.length - (end - start) + value.length + fields.length];
+        int at = 0;
+        int from = 0;
+        if (fields.length > 0) {
+            int afterBrace = openingBrace(sent) + 1;
+            System.arraycopy(sent, 0, out, 0, afterBrace);
+            System.arraycopy(fields, 0, out, afterBrace, fields.length);
+            at = afterBrace + fields.length;
+            from = afterBrace;
+        }
+        System.arraycopy(sent, from, out, at, start - from);
+        at += start - from;
+        System.arraycopy(value, 0, out, at, value.length);
+        at += value.length;
+        System.arraycopy(sent, end, out, at, sent.length - end);
         return out;
+    }
+
+    /** The index of the body's opening brace: it is one JSON object, so its first byte that is not whitespace. */
+    private static int openingBrace(byte[] sent) {
+        int i = 0;
+        while (sent[i] != '{') {
+            i++;
+        }
+        return i;
     }
 
     private static byte[] quoted(String model) {

@@ -127,6 +127,8 @@ class RelayIT {
                 .expectBody(String.class).returnResult().getResponseBody());
 
         ObjectNode upstream = (ObjectNode) JSON.readTree(last(OPENAI_KEY).body());
+        assertThat(last(OPENAI_KEY).body()).as("the client's bytes, the usage request put first")
+                .isEqualTo("{\"stream_options\":{\"include_usage\":true}," + withModel(sent, "gpt-relay").substring(1));
         assertThat(upstream.remove("stream_options")).isEqualTo(JSON.readTree("{\"include_usage\":true}"));
         assertSameExceptModel(JSON.writeValueAsString(upstream), sent, "gpt-relay");
         String usageChunk = stream.substring(stream.indexOf("data: {\"id\":\"chatcmpl-relay\","
@@ -137,6 +139,25 @@ class RelayIT {
         assertThat(received).doesNotContain("\"usage\"")
                 .contains("\"x_future_answer\":true", "\"x_future_choice\":{\"k\":1}");
         assertThat(Sse.parse(received)).hasSize(5);
+    }
+
+    /** A client that said no to usage still gets none, while the provider is asked for it to count it. */
+    @Test
+    void aStreamWhoseClientTurnedUsageOffAsksTheProviderForUsageAndLeavesItOutForTheClient() {
+        String stream = openAiStream();
+        UPSTREAM.on(OPENAI_KEY, Script.sse().write(stream));
+        String sent = "{\"model\":\"relayai/gpt-relay\",\"stream\":true,\"stream_options\":{\"include_usage\":false},"
+                + OPENAI_MESSAGES + ",\"x_future_param\":{\"a\":[1,2]}}";
+
+        String received = withoutEventIds(post("/v1/chat/completions", sent)
+                .expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody());
+
+        ObjectNode upstream = (ObjectNode) JSON.readTree(last(OPENAI_KEY).body());
+        assertThat(upstream.path("stream_options")).isEqualTo(JSON.readTree("{\"include_usage\":true}"));
+        assertThat(upstream.path("stream").asBoolean()).isTrue();
+        assertThat(upstream.path("x_future_param")).isEqualTo(JSON.readTree("{\"a\":[1,2]}"));
+        assertThat(received).doesNotContain("\"usage\"").contains("\"x_future_answer\":true");
     }
 
     // --- Anthropic format ---------------------------------------------------------------------------------

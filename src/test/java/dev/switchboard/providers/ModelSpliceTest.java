@@ -53,4 +53,20 @@ class ModelSpliceTest {
         assertThat(splice("{\"model\":\"a\"} {}", "m")).as("trailing content").isNull();
         assertThat(splice("{\"model\":\"a\"", "m")).as("cut off").isNull();
     }
+
+    @Test
+    void putsTheGivenFieldsFirstInTheObjectInTheSameCopyAsTheModel() {
+        String sent = " \n{ \"messages\":[{\"role\":\"user\",\"content\":\"{\"}], \"model\":\"a\"}";
+        byte[] bytes = sent.getBytes(StandardCharsets.UTF_8);
+        int start = sent.indexOf("\"a\"");
+        byte[] fields = "\"stream\":true,\"max_tokens\":7,".getBytes(StandardCharsets.UTF_8);
+
+        byte[] located = ModelSplice.replaceModel(json, new SentBody(bytes, start, start + 3), "m", fields);
+        byte[] scanned = ModelSplice.replaceModel(json, new SentBody(bytes, -1, -1), "m", fields);
+
+        assertThat(new String(located, StandardCharsets.UTF_8)).isEqualTo(
+                " \n{\"stream\":true,\"max_tokens\":7, \"messages\":[{\"role\":\"user\",\"content\":\"{\"}], \"model\":\"m\"}");
+        assertThat(scanned).isEqualTo(located);
+        assertThat(json.readTree(located).path("max_tokens").asInt()).isEqualTo(7);
+    }
 }

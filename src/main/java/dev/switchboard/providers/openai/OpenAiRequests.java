@@ -11,6 +11,8 @@ import dev.switchboard.chat.ToolCall;
 import dev.switchboard.chat.ToolChoice;
 import dev.switchboard.providers.ModelSplice;
 import dev.switchboard.providers.UpstreamRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -26,6 +28,11 @@ import tools.jackson.databind.node.ObjectNode;
  * is built from the canonical model: every parameter the gateway knows has its OpenAI field.
  */
 public final class OpenAiRequests {
+
+    private static final byte[] NOTHING_ADDED = new byte[0];
+    private static final byte[] STREAM = "\"stream\":true,".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] INCLUDE_USAGE = "\"stream_options\":{\"include_usage\":true},"
+            .getBytes(StandardCharsets.US_ASCII);
 
     private OpenAiRequests() {
     }
@@ -45,19 +52,48 @@ public final class OpenAiRequests {
     }
 
     /**
-     * A relayed body that needs nothing but its model replaced (no default {@code max_tokens} to add, no
-     * stream options to set): the client's bytes with the model spliced in; null otherwise.
+     * A relayed body as the client's bytes with the model spliced in, and what the gateway adds (the model's
+     * default {@code max_tokens}; on a stream {@code "stream":true} and usage in its last chunk) put first in the
+     * object when the body has no such field; null when a field the body has must change (its {@code stream}
+     * not true, its {@code stream_options} without {@code include_usage: true}), and the tree is written
+     * instead. Streams were always written from the tree, a copy and a serialization of the whole body, for a
+     * field the client seldom sends.
      */
     private static byte @Nullable [] splice(JsonMapper json, UpstreamRequest request, boolean stream) {
         Passthrough relay = request.relay();
-        if (relay == null || relay.sent() == null || stream) {
+        if (relay == null || relay.sent() == null) {
             return null;
         }
         ObjectNode body = relay.body();
+        byte[] added = NOTHING_ADDED;
         if (request.maxTokens() != null && !body.has("max_tokens") && !body.has("max_completion_tokens")) {
-            return null;
+            added = ("\"max_tokens\":" + request.maxTokens() + ",").getBytes(StandardCharsets.US_ASCII);
         }
-        return ModelSplice.replaceModel(json, relay.sent(), request.model());
+        if (stream) {
+            JsonNode flag = body.get("stream");
+            JsonNode options = body.get("stream_options");
+            if (flag != null && !(flag.isBoolean() && flag.booleanValue())
+                    || options != null && !(options.path("include_usage").isBoolean()
+                            && options.path("include_usage").booleanValue())) {
+                return null;
+            }
+            if (flag == null) {
+                added = concat(added, STREAM);
+            }
+            if (options == null) {
+                added = concat(added, INCLUDE_USAGE);
+            }
+        }
+        return ModelSplice.replaceModel(json, relay.sent(), request.model(), added);
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        if (first.length == 0) {
+            return second;
+        }
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     private static ObjectNode relayed(UpstreamRequest request, boolean stream) {
