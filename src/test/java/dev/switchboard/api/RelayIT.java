@@ -90,15 +90,10 @@ class RelayIT {
     @Test
     void streamedOpenAiRelayForwardsEveryEventAsSentWhenTheClientAskedForUsage() {
         String stream = openAiStream();
-        UPSTREAM.on(OPENAI_KEY, Script.sse().write(stream));
         String sent = "{\"model\":\"relayai/gpt-relay\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
                 + OPENAI_MESSAGES + ",\"x_future_param\":{\"a\":[1,2]}}";
 
-        String received = post("/v1/chat/completions", sent)
-                .expectStatus().isOk()
-                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
-                .expectBody(String.class).returnResult().getResponseBody();
-        received = withoutEventIds(received);
+        String received = relayedStream(stream, sent);
 
         Recorded upstream = last(OPENAI_KEY);
         assertThat(upstream.body()).isEqualTo(withModel(sent, "gpt-relay"));
@@ -118,13 +113,10 @@ class RelayIT {
     @Test
     void streamedOpenAiRelayLeavesOutTheUsageOnlyChunkWhenTheClientDidNotAskForUsage() {
         String stream = openAiStream();
-        UPSTREAM.on(OPENAI_KEY, Script.sse().write(stream));
         String sent = "{\"model\":\"relayai/gpt-relay\",\"stream\":true," + OPENAI_MESSAGES
                 + ",\"x_future_param\":{\"a\":[1,2]}}";
 
-        String received = withoutEventIds(post("/v1/chat/completions", sent)
-                .expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody());
+        String received = relayedStream(stream, sent);
 
         ObjectNode upstream = (ObjectNode) JSON.readTree(last(OPENAI_KEY).body());
         assertThat(last(OPENAI_KEY).body()).as("the client's bytes, the usage request put first")
@@ -144,14 +136,10 @@ class RelayIT {
     /** A client that said no to usage still gets none, while the provider is asked for it to count it. */
     @Test
     void aStreamWhoseClientTurnedUsageOffAsksTheProviderForUsageAndLeavesItOutForTheClient() {
-        String stream = openAiStream();
-        UPSTREAM.on(OPENAI_KEY, Script.sse().write(stream));
         String sent = "{\"model\":\"relayai/gpt-relay\",\"stream\":true,\"stream_options\":{\"include_usage\":false},"
                 + OPENAI_MESSAGES + ",\"x_future_param\":{\"a\":[1,2]}}";
 
-        String received = withoutEventIds(post("/v1/chat/completions", sent)
-                .expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody());
+        String received = relayedStream(openAiStream(), sent);
 
         ObjectNode upstream = (ObjectNode) JSON.readTree(last(OPENAI_KEY).body());
         assertThat(upstream.path("stream_options")).isEqualTo(JSON.readTree("{\"include_usage\":true}"));
@@ -214,6 +202,15 @@ class RelayIT {
     }
 
     /** The client's body as its text, with the model it named replaced by the provider's model. */
+    /** The provider streams {@code stream}; the client posts {@code sent} and gets this (event ids removed). */
+    private String relayedStream(String stream, String sent) {
+        UPSTREAM.on(OPENAI_KEY, Script.sse().write(stream));
+        return withoutEventIds(post("/v1/chat/completions", sent)
+                .expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
+                .expectBody(String.class).returnResult().getResponseBody());
+    }
+
     private static String withModel(String sent, String model) {
         ObjectNode body = (ObjectNode) JSON.readTree(sent);
         String named = body.path("model").asString();
