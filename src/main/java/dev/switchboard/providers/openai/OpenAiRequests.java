@@ -12,7 +12,6 @@ import dev.switchboard.chat.ToolChoice;
 import dev.switchboard.providers.ModelSplice;
 import dev.switchboard.providers.UpstreamRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -30,9 +29,6 @@ import tools.jackson.databind.node.ObjectNode;
 public final class OpenAiRequests {
 
     private static final byte[] NOTHING_ADDED = new byte[0];
-    private static final byte[] STREAM = "\"stream\":true,".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] INCLUDE_USAGE = "\"stream_options\":{\"include_usage\":true},"
-            .getBytes(StandardCharsets.US_ASCII);
 
     private OpenAiRequests() {
     }
@@ -65,35 +61,29 @@ public final class OpenAiRequests {
             return null;
         }
         ObjectNode body = relay.body();
-        byte[] added = NOTHING_ADDED;
+        StringBuilder added = new StringBuilder(0);
         if (request.maxTokens() != null && !body.has("max_tokens") && !body.has("max_completion_tokens")) {
-            added = ("\"max_tokens\":" + request.maxTokens() + ",").getBytes(StandardCharsets.US_ASCII);
+            added.append("\"max_tokens\":").append(request.maxTokens()).append(',');
         }
         if (stream) {
             JsonNode flag = body.get("stream");
             JsonNode options = body.get("stream_options");
-            if (flag != null && !(flag.isBoolean() && flag.booleanValue())
-                    || options != null && !(options.path("include_usage").isBoolean()
-                            && options.path("include_usage").booleanValue())) {
+            if (flag != null && !isTrue(flag) || options != null && !isTrue(options.path("include_usage"))) {
                 return null;
             }
             if (flag == null) {
-                added = concat(added, STREAM);
+                added.append("\"stream\":true,");
             }
             if (options == null) {
-                added = concat(added, INCLUDE_USAGE);
+                added.append("\"stream_options\":{\"include_usage\":true},");
             }
         }
-        return ModelSplice.replaceModel(json, relay.sent(), request.model(), added);
+        return ModelSplice.replaceModel(json, relay.sent(), request.model(),
+                added.isEmpty() ? NOTHING_ADDED : added.toString().getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static byte[] concat(byte[] first, byte[] second) {
-        if (first.length == 0) {
-            return second;
-        }
-        byte[] both = Arrays.copyOf(first, first.length + second.length);
-        System.arraycopy(second, 0, both, first.length, second.length);
-        return both;
+    private static boolean isTrue(JsonNode node) {
+        return node.isBoolean() && node.booleanValue();
     }
 
     private static ObjectNode relayed(UpstreamRequest request, boolean stream) {
