@@ -20,23 +20,15 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ModelSplice {
 
-    private static final byte[] NO_FIELDS = new byte[0];
-
     private ModelSplice() {
     }
 
     /**
      * {@code sent} with its model replaced by {@code model}, or null when it cannot be done safely: at the
-     * place noted when the body was parsed, or, when none was, where a scan of its tokens finds it.
-     */
-    public static byte @Nullable [] replaceModel(JsonMapper json, SentBody sent, String model) {
-        return replaceModel(json, sent, model, NO_FIELDS);
-    }
-
-    /**
-     * As {@link #replaceModel(JsonMapper, SentBody, String)}, with {@code leadingFields} (properties the body
-     * does not have, each followed by a comma: {@code "stream":true,}) written right after the object's
-     * opening brace. The body keeps at least its model after them, so the object stays well formed.
+     * place noted when the body was parsed, or, when none was, where a scan of its tokens finds it. Any
+     * {@code leadingFields} (properties the body does not have, each followed by a comma: {@code "stream":true,})
+     * are written right after the object's opening brace; the body keeps at least its model after them, so the
+     * object stays well formed.
      */
     public static byte @Nullable [] replaceModel(JsonMapper json, SentBody sent, String model, byte[] leadingFields) {
         if (sent.modelLocated()) {
@@ -44,12 +36,6 @@ public final class ModelSplice {
         }
         int[] span = modelSpan(json, sent.bytes());
         return span == null ? null : splice(sent.bytes(), span[0], span[1], model, leadingFields);
-    }
-
-    /** {@code sent} with its model replaced by {@code model}, or null when it cannot be done safely. */
-    public static byte @Nullable [] replaceModel(JsonMapper json, byte[] sent, String model) {
-        int[] span = modelSpan(json, sent);
-        return span == null ? null : splice(sent, span[0], span[1], model, NO_FIELDS);
     }
 
     /** Where the value of the body's one top-level string {@code model} lies (start, end), or null. */

@@ -9,10 +9,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 class ModelSpliceTest {
 
+    private static final byte[] NO_FIELDS = new byte[0];
+
     private final JsonMapper json = JsonMapper.builder().build();
 
     private String splice(String sent, String model) {
-        byte[] out = ModelSplice.replaceModel(json, sent.getBytes(StandardCharsets.UTF_8), model);
+        byte[] out = ModelSplice.replaceModel(json, new SentBody(sent.getBytes(StandardCharsets.UTF_8), -1, -1), model,
+                NO_FIELDS);
         return out == null ? null : new String(out, StandardCharsets.UTF_8);
     }
 
@@ -37,8 +40,8 @@ class ModelSpliceTest {
         byte[] bytes = sent.getBytes(StandardCharsets.UTF_8);
         int start = sent.indexOf("\"a\"");
 
-        byte[] located = ModelSplice.replaceModel(json, new SentBody(bytes, start, start + 3), "m");
-        byte[] scanned = ModelSplice.replaceModel(json, new SentBody(bytes, -1, -1), "m");
+        byte[] located = ModelSplice.replaceModel(json, new SentBody(bytes, start, start + 3), "m", NO_FIELDS);
+        byte[] scanned = ModelSplice.replaceModel(json, new SentBody(bytes, -1, -1), "m", NO_FIELDS);
 
         assertThat(new String(located, StandardCharsets.UTF_8)).isEqualTo("{\"n\":1, \"model\" : \"m\", \"x\":[\"model\"]}");
         assertThat(scanned).isEqualTo(located);
