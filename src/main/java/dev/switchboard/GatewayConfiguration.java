@@ -206,7 +206,8 @@ public class GatewayConfiguration {
     @Bean
     RequestLogWriter requestLogWriter(DatabaseClient database, SwitchboardProperties properties) {
         UsageProperties usage = properties.usage();
-        return new RequestLogWriter(database, usage.bufferCapacity(), usage.batchSize(), usage.flushInterval());
+        return new RequestLogWriter(database, usage.bufferCapacity(), usage.batchSize(), usage.flushInterval(),
+                usage.writeLanes());
     }
 
     @Bean

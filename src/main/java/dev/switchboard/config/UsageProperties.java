@@ -11,6 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param bufferCapacity request-log rows that may wait for PostgreSQL; beyond it rows are dropped and counted
  * @param batchSize request-log rows per write (one {@code COPY})
  * @param flushInterval how often the write-behind writes: a batch, then more while a full batch is waiting
+ * @param writeLanes request-log batches written at once, each on its own connection, while a full batch is
+ *     waiting
  * @param alerts thresholds that log a warning and mark health degraded
  */
 public record UsageProperties(
@@ -19,7 +21,14 @@ public record UsageProperties(
         @DefaultValue("100000") int bufferCapacity,
         @DefaultValue("500") int batchSize,
         @DefaultValue("200ms") Duration flushInterval,
+        @DefaultValue("2") int writeLanes,
         @DefaultValue Alerts alerts) {
+
+    public UsageProperties {
+        if (writeLanes < 1) {
+            throw new IllegalArgumentException("switchboard.usage.write-lanes must be at least 1, got " + writeLanes);
+        }
+    }
 
     /**
      * @param window the sliding window the rates and averages are computed over

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,29 +57,48 @@ public final class RequestLogWriter extends BackgroundJobs {
             + "on conflict (id) do nothing";
 
     private final DatabaseClient database;
-    private final RequestLogCopy copy;
+    private final Function<List<RequestLogRow>, Mono<Long>> copy;
     private final int capacity;
     private final int batchSize;
     private final Duration interval;
     private final Queue<RequestLogRow> queue = new ConcurrentLinkedQueue<>();
+    /** Rows in {@link #queue}, not yet taken into a batch. */
     private final AtomicInteger queued = new AtomicInteger();
+    /** Rows taken into a batch that has not landed yet (being written, or to be retried). */
+    private final AtomicInteger held = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
-    private volatile List<RequestLogRow> pending = List.of();
     private final OutageNotice outage = new OutageNotice();
-    private final AtomicBoolean flushing = new AtomicBoolean();
+    private final Lane[] lanes;
 
-    public RequestLogWriter(DatabaseClient database, int capacity, int batchSize, Duration interval) {
+    /**
+     * @param lanes batches written at once, each on its own connection, while a backlog waits (see
+     *     {@link #drain()})
+     */
+    public RequestLogWriter(DatabaseClient database, int capacity, int batchSize, Duration interval, int lanes) {
+        this(database, new RequestLogCopy(database)::write, capacity, batchSize, interval, lanes);
+    }
+
+    /** A writer whose batches go through {@code copy} instead of {@link RequestLogCopy} (tests). */
+    RequestLogWriter(DatabaseClient database, Function<List<RequestLogRow>, Mono<Long>> copy, int capacity,
+            int batchSize, Duration interval, int lanes) {
+        if (lanes < 1) {
+            throw new IllegalArgumentException("the request log needs at least one write lane, got " + lanes);
+        }
         this.database = database;
-        this.copy = new RequestLogCopy(database);
+        this.copy = copy;
         this.capacity = capacity;
         this.batchSize = batchSize;
         this.interval = interval;
+        this.lanes = new Lane[lanes];
+        for (int i = 0; i < lanes; i++) {
+            this.lanes[i] = new Lane();
+        }
     }
 
     /** Enqueues a row; never blocks. Returns false (and counts it) when the buffer is full. */
     public boolean enqueue(RequestLogRow row) {
-        if (queued.incrementAndGet() > capacity) {
+        if (queued.incrementAndGet() + held.get() > capacity) {
             queued.decrementAndGet();
             long n = dropped.incrementAndGet();
             if (n == 1 || n % 1000 == 0) {
@@ -90,9 +110,9 @@ public final class RequestLogWriter extends BackgroundJobs {
         return true;
     }
 
-    /** Rows waiting to be written, including a batch being retried. */
+    /** Rows waiting to be written, including batches being written or retried. */
     public int depth() {
-        return queued.get();
+        return queued.get() + held.get();
     }
 
     public long dropped() {
@@ -113,9 +133,19 @@ public final class RequestLogWriter extends BackgroundJobs {
      * batch only would cap the log at {@code batchSize / interval} rows a second (2,500 at the defaults):
      * beyond it rows pile up in the heap, every young collection copies them, and the buffer fills and drops.
      * A part batch waits for the next tick, so a quiet gateway still writes once per interval.
+     *
+     * <p>While a full batch waits, the other lanes write beside the first, each on its own connection. One
+     * batch at a time left PostgreSQL's backend idle while the gateway took and encoded the next, and on a
+     * saturated machine one backend got too small a share of the cores to keep up: the log fell behind by
+     * 1,700 rows a second and dropped rows (docs/PERFORMANCE.md, "The request log at saturation, on two
+     * connections"). Rows of two batches may land out of order; nothing reads them in order of landing.
      */
     Mono<Void> drain() {
-        return flushWhile(() -> depth() >= batchSize);
+        return flushWhile(this::fullBatchWaiting);
+    }
+
+    private boolean fullBatchWaiting() {
+        return queued.get() >= batchSize;
     }
 
     @Override
@@ -133,46 +163,78 @@ public final class RequestLogWriter extends BackgroundJobs {
         return Duration.ofSeconds(10);
     }
 
-    /** Writes everything queued now (used at shutdown and by tests). */
+    /**
+     * Writes everything queued now (used at shutdown and by tests), and waits for batches other flushes have
+     * in flight: rounds until nothing is held, or the database fails.
+     */
     public Mono<Void> flushAll() {
-        return flushWhile(() -> depth() > 0);
-    }
-
-    /** A flush, then more while {@code more} holds and the database takes the writes. */
-    private Mono<Void> flushWhile(BooleanSupplier more) {
-        // deferred: a repeat subscribes again, and each flush must take its own batch
-        return Mono.defer(this::flushOnce).repeat(() -> more.getAsBoolean() && !outage.failing()).then();
-    }
-
-    private Mono<Void> flushOnce() {
-        // one flush at a time: the loop and an explicit flushAll must not write (and count) a batch twice
-        if (!flushing.compareAndSet(false, true)) {
-            return Mono.delay(Duration.ofMillis(10)).then();
-        }
-        List<RequestLogRow> batch = pending.isEmpty() ? take() : pending;
-        if (batch.isEmpty()) {
-            flushing.set(false);
-            return Mono.empty();
-        }
-        pending = batch;
-        return copy.write(batch).map(n -> batch.size())
-                .onErrorResume(RequestLogWriter::isRowProblem, e -> insertOneByOne(batch))
-                .doOnSuccess(stored -> {
-                    pending = List.of();
-                    queued.addAndGet(-batch.size());
-                    written.addAndGet(stored);
-                    if (outage.recovers()) {
-                        log.info("Request-log writes resumed; {} row(s) still queued", depth());
-                    }
-                })
-                .onErrorResume(e -> {
-                    if (outage.startsFailing()) {
-                        log.warn("Request-log write failed, will retry ({} row(s) queued): {}", depth(), e.toString());
-                    }
-                    return Mono.empty();
-                })
-                .doFinally(signal -> flushing.set(false))
+        return Mono.defer(() -> flushWhile(() -> queued.get() > 0))
+                .repeat(() -> depth() > 0 && !outage.failing())
                 .then();
+    }
+
+    /**
+     * Every lane's writes for one round: the first lane writes a batch in any case (a part batch, or the
+     * one it retries), the others only when they retry one or {@code more} holds; then each goes on while
+     * {@code more} holds and the database takes the writes.
+     */
+    private Mono<Void> flushWhile(BooleanSupplier more) {
+        return Flux.fromArray(lanes)
+                .flatMap(lane -> lane.flushWhile(lane == lanes[0] ? () -> true : more, more), lanes.length)
+                .then();
+    }
+
+    /** One batch at a time on one connection; a batch that did not land is this lane's to retry first. */
+    private final class Lane {
+
+        private final AtomicBoolean flushing = new AtomicBoolean();
+        private volatile List<RequestLogRow> pending = List.of();
+
+        Mono<Void> flushWhile(BooleanSupplier start, BooleanSupplier more) {
+            // deferred: a repeat subscribes again, and each flush must take its own batch
+            return Mono.defer(() -> pending.isEmpty() && !start.getAsBoolean() ? Mono.<Void>empty()
+                    : Mono.defer(this::flushOnce).repeat(() -> more.getAsBoolean() && !outage.failing()).then());
+        }
+
+        private Mono<Void> flushOnce() {
+            // one flush at a time: the loop and an explicit flushAll must not write (and count) a batch twice
+            if (!flushing.compareAndSet(false, true)) {
+                return Mono.delay(Duration.ofMillis(10)).then();
+            }
+            List<RequestLogRow> batch = pending.isEmpty() ? take() : pending;
+            if (batch.isEmpty()) {
+                flushing.set(false);
+                return Mono.empty();
+            }
+            pending = batch;
+            return copy.apply(batch).map(n -> batch.size())
+                    .onErrorResume(RequestLogWriter::isRowProblem, e -> insertOneByOne(batch))
+                    .doOnSuccess(stored -> {
+                        pending = List.of();
+                        held.addAndGet(-batch.size());
+                        written.addAndGet(stored);
+                        if (outage.recovers()) {
+                            log.info("Request-log writes resumed; {} row(s) still queued", depth());
+                        }
+                    })
+                    .onErrorResume(e -> {
+                        if (outage.startsFailing()) {
+                            log.warn("Request-log write failed, will retry ({} row(s) queued): {}", depth(),
+                                    e.toString());
+                        }
+                        return Mono.empty();
+                    })
+                    // released before the completion goes on (not in doFinally, which runs after it): the
+                    // repeat subscribes again from inside the completion, and a lane still marked busy then
+                    // waited 10 ms before every next batch, which capped the log at a batch per copy + 10 ms
+                    .doOnTerminate(this::release)
+                    .doOnCancel(this::release)
+                    .then();
+        }
+
+        private void release() {
+            flushing.set(false);
+        }
     }
 
     /**
@@ -198,12 +260,17 @@ public final class RequestLogWriter extends BackgroundJobs {
                 && !(error instanceof NonTransientDataAccessResourceException);
     }
 
+    /** Up to a batch of rows from the queue, moved from queued to held. */
     private List<RequestLogRow> take() {
         List<RequestLogRow> batch = new ArrayList<>(Math.min(batchSize, Math.max(1, queued.get())));
         RequestLogRow row;
         while (batch.size() < batchSize && (row = queue.poll()) != null) {
             batch.add(row);
         }
+        // queued first: for a moment the depth counts the batch nowhere rather than twice, so a full buffer
+        // cannot drop a row for rows being moved
+        queued.addAndGet(-batch.size());
+        held.addAndGet(batch.size());
         return batch;
     }
 

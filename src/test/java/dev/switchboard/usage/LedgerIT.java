@@ -220,7 +220,7 @@ class LedgerIT {
 
     @Test
     void aTickWritesEveryFullBatchWaitingNotJustOne() {
-        RequestLogWriter writer = new RequestLogWriter(database, 1_000, 10, Duration.ofMillis(200));
+        RequestLogWriter writer = new RequestLogWriter(database, 1_000, 10, Duration.ofMillis(200), 2);
         List<String> ids = enqueued(writer, "tick", 25);
 
         writer.drain().block(Duration.ofSeconds(10));
@@ -234,7 +234,7 @@ class LedgerIT {
 
     @Test
     void theShutdownFlushWritesEveryBatchOnceAndLeavesNothingQueued() {
-        RequestLogWriter writer = new RequestLogWriter(database, 1_000, 10, Duration.ofMillis(200));
+        RequestLogWriter writer = new RequestLogWriter(database, 1_000, 10, Duration.ofMillis(200), 2);
         List<String> ids = enqueued(writer, "shutdown", 35);
 
         writer.flushAll().block(Duration.ofSeconds(10));

@@ -15,7 +15,7 @@ class RequestLogRecorderTest {
 
     private final JsonMapper json = JsonMapper.builder().build();
     private final RequestLogRecorder recorder =
-            new RequestLogRecorder(new RequestLogWriter(null, 10, 10, Duration.ofSeconds(1)), json);
+            new RequestLogRecorder(new RequestLogWriter(null, 10, 10, Duration.ofSeconds(1), 1), json);
 
     @Test
     void theFallbackChainIsJsonThatReadsBackAsTheAttemptsWereWhateverTheirText() {
