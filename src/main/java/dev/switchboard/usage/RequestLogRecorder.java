@@ -4,31 +4,22 @@ import dev.switchboard.chat.Attempt;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.RouteInfo;
 import dev.switchboard.chat.Usage;
-import dev.switchboard.database.PostgresText;
 import dev.switchboard.routing.RequestObserver;
 import dev.switchboard.routing.RequestRun;
-import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import tools.jackson.core.JsonGenerator;
-import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Turns each finished request into a {@code request_log} row for the write-behind. */
 public final class RequestLogRecorder implements RequestObserver {
 
     private final RequestLogWriter writer;
-    /**
-     * Writes the row's two JSON documents as the UTF-8 bytes {@code COPY} sends, a NUL (from a client's model
-     * name, say) written as the escaped replacement character: the documents need no pass to make them
-     * storable and no encoding after (docs/PERFORMANCE.md, "The request log's documents as bytes").
-     */
-    private final ObjectWriter documents;
+    private final LogDocuments documents;
 
     public RequestLogRecorder(RequestLogWriter writer, JsonMapper json) {
         this.writer = writer;
-        this.documents = json.writer().with(PostgresText.JSON_ESCAPES);
+        this.documents = new LogDocuments(json);
     }
 
     @Override
@@ -74,8 +65,7 @@ public final class RequestLogRecorder implements RequestObserver {
      * serializing them was the largest step of a request's end in the profile (docs/PERFORMANCE.md).
      */
     byte[] chain(List<Attempt> attempts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 128 * attempts.size());
-        try (JsonGenerator g = documents.createGenerator(out)) {
+        return documents.write(g -> {
             g.writeStartArray();
             for (Attempt a : attempts) {
                 g.writeStartObject();
@@ -93,15 +83,13 @@ public final class RequestLogRecorder implements RequestObserver {
                 g.writeEndObject();
             }
             g.writeEndArray();
-        }
-        return out.toByteArray();
+        });
     }
 
     /** What else is known of the request, as the {@code metadata} column's JSON (written like {@link #chain}). */
     byte[] metadata(RequestRun run) {
         ChatCommand command = run.command();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator g = documents.createGenerator(out)) {
+        return documents.write(g -> {
             g.writeStartObject();
             g.writeStringProperty("requested_provider", command.provider());
             g.writeStringProperty("requested_model", command.model());
@@ -165,7 +153,6 @@ public final class RequestLogRecorder implements RequestObserver {
             }
             g.writeNumberProperty("gateway_overhead_us", run.overheadNanos() / 1000);
             g.writeEndObject();
-        }
-        return out.toByteArray();
+        });
     }
 }
