@@ -134,11 +134,12 @@ public final class RequestLogWriter extends BackgroundJobs {
      * beyond it rows pile up in the heap, every young collection copies them, and the buffer fills and drops.
      * A part batch waits for the next tick, so a quiet gateway still writes once per interval.
      *
-     * <p>While a full batch waits, the other lanes write beside the first, each on its own connection. One
-     * batch at a time left PostgreSQL's backend idle while the gateway took and encoded the next, and on a
-     * saturated machine one backend got too small a share of the cores to keep up: the log fell behind by
-     * 1,700 rows a second and dropped rows (docs/PERFORMANCE.md, "The request log at saturation, on two
-     * connections"). Rows of two batches may land out of order; nothing reads them in order of landing.
+     * <p>While a full batch waits, the other lanes write beside the first, each on its own connection: one
+     * keeps PostgreSQL busy while the gateway takes and encodes the next batch, and two backends get a larger
+     * share of a saturated machine's cores than one. With one lane the log kept up at saturation but let
+     * 10,000–14,000 rows pile up for seconds; with two, 1,700–6,100 (docs/PERFORMANCE.md, "The request log at
+     * saturation, on two connections"). Rows of two batches may land out of order; nothing reads them in order
+     * of landing.
      */
     Mono<Void> drain() {
         return flushWhile(this::fullBatchWaiting);
