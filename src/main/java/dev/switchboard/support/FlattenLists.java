@@ -32,7 +32,8 @@ import reactor.util.context.Context;
  *
  * <p>With an {@link Ending} it also does what {@code takeUntilOther}, {@code onErrorMap} and {@code concatWith}
  * did after it on an upstream body's path, without their three subscribers on every chunk: the source can be
- * ended early (as if it completed), its error replaced, and a last list emitted after it.
+ * ended early (as if it completed), its error replaced, and a last list emitted after it. With a recovery it
+ * also does what an {@code onErrorResume} to one last element did after it on a surface's frames.
  *
  * @param <T> the source's elements
  * @param <R> the elements of the lists they map to
@@ -44,19 +45,21 @@ public final class FlattenLists<T, R> extends FluxOperator<T, R> {
 
     private final Function<? super T, ? extends List<? extends R>> mapper;
     private final @Nullable Ending<R> ending;
+    private final @Nullable Recovery<R> recovery;
     private final int prefetch;
 
     private FlattenLists(Flux<? extends T> source, Function<? super T, ? extends List<? extends R>> mapper,
-            @Nullable Ending<R> ending, int prefetch) {
+            @Nullable Ending<R> ending, @Nullable Recovery<R> recovery, int prefetch) {
         super(source);
         this.mapper = mapper;
         this.ending = ending;
+        this.recovery = recovery;
         this.prefetch = prefetch;
     }
 
     /** The elements of the lists {@code mapper} makes of {@code source}'s elements, list after list. */
     public static <T, R> Flux<R> of(Flux<? extends T> source, Function<? super T, ? extends List<? extends R>> mapper) {
-        return new FlattenLists<>(source, mapper, null, PREFETCH);
+        return new FlattenLists<>(source, mapper, null, null, PREFETCH);
     }
 
     /**
@@ -65,10 +68,26 @@ public final class FlattenLists<T, R> extends FluxOperator<T, R> {
      */
     public static <T, R> Flux<R> of(Flux<? extends T> source, Function<? super T, ? extends List<? extends R>> mapper,
             int prefetch) {
+        return new FlattenLists<>(source, mapper, null, null, checked(prefetch));
+    }
+
+    /**
+     * The same, with the source's failures of {@code type} turned into one last element and completion, as
+     * {@code onErrorResume(type, e -> Mono.just(last.apply(e)))} after it would, without its subscriber on every
+     * element: what is left of the lists is discarded first, as on any error. Other failures end the stream.
+     */
+    public static <T, R, E extends Throwable> Flux<R> of(Flux<? extends T> source,
+            Function<? super T, ? extends List<? extends R>> mapper, int prefetch, Class<E> type,
+            Function<? super E, ? extends R> last) {
+        Recovery<R> recovery = error -> type.isInstance(error) ? List.of(last.apply(type.cast(error))) : null;
+        return new FlattenLists<>(source, mapper, null, recovery, checked(prefetch));
+    }
+
+    private static int checked(int prefetch) {
         if (prefetch < 4) {
             throw new IllegalArgumentException("prefetch below 4: " + prefetch);
         }
-        return new FlattenLists<>(source, mapper, null, prefetch);
+        return prefetch;
     }
 
     /**
@@ -77,12 +96,18 @@ public final class FlattenLists<T, R> extends FluxOperator<T, R> {
      */
     public static <T, R> Flux<R> of(Flux<? extends T> source, Function<? super T, ? extends List<? extends R>> mapper,
             Ending<R> ending) {
-        return new FlattenLists<>(source, mapper, ending, PREFETCH);
+        return new FlattenLists<>(source, mapper, ending, null, PREFETCH);
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super R> actual) {
-        source.subscribe(new Flattener<>(actual, mapper, ending, prefetch));
+        source.subscribe(new Flattener<>(actual, mapper, ending, recovery, prefetch));
+    }
+
+    /** What a failure of the source is emitted as instead (then the stream completes), or null to fail with it. */
+    @FunctionalInterface
+    interface Recovery<R> {
+        @Nullable List<? extends R> instead(Throwable error);
     }
 
     /** How a flattened stream ends ({@link #of(Flux, Function, Ending)}). */
@@ -126,6 +151,7 @@ public final class FlattenLists<T, R> extends FluxOperator<T, R> {
         private final CoreSubscriber<? super R> actual;
         private final Function<? super T, ? extends List<? extends R>> mapper;
         private final @Nullable Ending<R> ending;
+        private final @Nullable Recovery<R> recovery;
         private final int prefetch;
         /** How many emitted lists make the next request: three quarters of the prefetch, as Reactor's. */
         private final int limit;
@@ -150,10 +176,11 @@ public final class FlattenLists<T, R> extends FluxOperator<T, R> {
         private int consumed;
 
         Flattener(CoreSubscriber<? super R> actual, Function<? super T, ? extends List<? extends R>> mapper,
-                @Nullable Ending<R> ending, int prefetch) {
+                @Nullable Ending<R> ending, @Nullable Recovery<R> recovery, int prefetch) {
             this.actual = actual;
             this.mapper = mapper;
             this.ending = ending;
+            this.recovery = recovery;
             this.prefetch = prefetch;
             this.limit = prefetch - (prefetch >> 2);
         }
@@ -305,8 +332,10 @@ public final class FlattenLists<T, R> extends FluxOperator<T, R> {
                 boolean early = stopped;
                 boolean sourceEnded = early || done;
                 if (sourceEnded && !early && error != null) {
-                    fail(error);
-                    return;
+                    if (!recovered()) {
+                        return;
+                    }
+                    continue;
                 }
                 List<? extends R> list = current;
                 if (list == null) {
@@ -362,6 +391,32 @@ public final class FlattenLists<T, R> extends FluxOperator<T, R> {
             if (emitted != 0 && wanted != Long.MAX_VALUE) {
                 REQUESTED.addAndGet(this, -emitted);
             }
+        }
+
+        /**
+         * The source failed: with a {@link Recovery} that takes the failure, what is left is discarded and its
+         * list becomes the last one (true); else the stream fails (false). Drain only.
+         */
+        private boolean recovered() {
+            Throwable failure = Objects.requireNonNull(error);
+            List<? extends R> instead;
+            try {
+                instead = recovery == null ? null : recovery.instead(failure);
+            } catch (Throwable e) {
+                Exceptions.throwIfFatal(e);
+                fail(Exceptions.addSuppressed(e, failure));
+                return false;
+            }
+            if (instead == null) {
+                fail(failure);
+                return false;
+            }
+            discardRest();
+            error = null;
+            tailTaken = true;
+            current = instead;
+            index = 0;
+            return true;
         }
 
         private void fail(Throwable failure) {

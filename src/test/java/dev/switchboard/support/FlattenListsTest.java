@@ -247,6 +247,63 @@ class FlattenListsTest {
         assertThat(tail.ends).isEqualTo(1);
     }
 
+    @Test
+    void aRecoveredFailureDiscardsWhatIsLeftThenEmitsItsElementWhenAskedAndCompletes() {
+        TestPublisher<String> source = TestPublisher.create();
+        List<Object> discarded = new CopyOnWriteArrayList<>();
+
+        StepVerifier.create(recovering(source.flux()).doOnDiscard(String.class, discarded::add), 1)
+                .then(() -> source.next("abc", "de").error(new IllegalStateException("mid-stream")))
+                .expectNext("a")
+                .then(() -> assertThat(discarded).as("the rest of the list and the list that waited")
+                        .containsExactly("b", "c", "d", "e"))
+                .expectNoEvent(Duration.ofMillis(50))
+                .thenRequest(1)
+                .expectNext("failed: mid-stream")
+                .expectComplete()
+                .verify(BOUND);
+    }
+
+    @Test
+    void aFailureOfAnotherTypeEndsTheStreamAsItIs() {
+        StepVerifier.create(recovering(Flux.concat(Flux.just("ab"), Flux.error(new IllegalArgumentException("bad")))))
+                .expectNext("a", "b")
+                .expectErrorMessage("bad")
+                .verify(BOUND);
+    }
+
+    @Test
+    void aRecoveryThatThrowsFailsTheStreamWithItsErrorAndTheSources() {
+        Flux<String> flat = FlattenLists.of(Flux.<String>error(new IllegalStateException("source")),
+                FlattenListsTest::letters, 8, IllegalStateException.class, e -> {
+                    throw new IllegalArgumentException("recovery");
+                });
+
+        StepVerifier.create(flat)
+                .expectErrorSatisfies(e -> assertThat(e).hasMessage("recovery")
+                        .satisfies(error -> assertThat(error.getSuppressed()).extracting(Throwable::getMessage)
+                                .containsExactly("source")))
+                .verify(BOUND);
+    }
+
+    @Test
+    void cancellingBeforeTheRecoveredElementIsAskedForDiscardsIt() {
+        TestPublisher<String> source = TestPublisher.create();
+        List<Object> discarded = new CopyOnWriteArrayList<>();
+
+        StepVerifier.create(recovering(source.flux()).doOnDiscard(String.class, discarded::add), 0)
+                .then(() -> source.error(new IllegalStateException("gone")))
+                .expectNoEvent(Duration.ofMillis(50))
+                .thenCancel()
+                .verify(BOUND);
+        assertThat(discarded).containsExactly("failed: gone");
+    }
+
+    private static Flux<String> recovering(Flux<String> source) {
+        return FlattenLists.of(source, FlattenListsTest::letters, 8, IllegalStateException.class,
+                e -> "failed: " + e.getMessage());
+    }
+
     /** An ending that adds a fixed list and counts the ends it hears of. */
     private static class Tail implements FlattenLists.Ending<String> {
         private final List<String> last;

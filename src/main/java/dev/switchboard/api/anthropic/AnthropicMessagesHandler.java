@@ -91,8 +91,7 @@ public class AnthropicMessagesHandler {
             List<DataBuffer> written = new ArrayList<>(2);
             writer.write(event, written::add);
             return written;
-        }, 32).onErrorResume(MidStreamException.class,
-                e -> Mono.just(errors.anthropicEvent(buffers, e, command.requestId())));
+        }, 32, MidStreamException.class, e -> errors.anthropicEvent(buffers, e, command.requestId()));
         return SseResponse.of(frames);
     }
 }

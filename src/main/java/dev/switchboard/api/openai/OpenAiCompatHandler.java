@@ -131,8 +131,7 @@ public class OpenAiCompatHandler {
                         List<DataBuffer> written = new ArrayList<>(2);
                         writer.write(event, written::add);
                         return written;
-                    }, 32).onErrorResume(MidStreamException.class,
-                            e -> Mono.just(errors.openAiChunk(buffers, e, command.requestId())));
+                    }, 32, MidStreamException.class, e -> errors.openAiChunk(buffers, e, command.requestId()));
                 });
     }
 
