@@ -6,6 +6,7 @@ import dev.switchboard.chat.InvalidRequestException;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.resume.EventId;
 import dev.switchboard.resume.Frame;
+import dev.switchboard.resume.FrameSource;
 import dev.switchboard.resume.ResumableStream;
 import dev.switchboard.resume.ResumableStreams;
 import dev.switchboard.routing.StreamDelivery;
@@ -159,19 +160,17 @@ public class ResumableSse {
     /**
      * A stream whose source writes the request's events as frames (on the heap, copied once into the log). The
      * stream subscribes its source itself, apart from any connection, so the request's Reactor context (its
-     * trace and observation) is carried over explicitly.
+     * trace and observation) is carried over explicitly: the stream's reader answers it ({@link FrameSource}).
      */
     private ResumableStream create(String surface, ChatCommand command,
             Function<? super StreamDelivery, Flux<StreamEvent>> events,
             BiFunction<Flux<StreamEvent>, DataBufferFactory, Flux<DataBuffer>> frames, ContextView request) {
-        return streams.create(command.clientId(), surface, self -> frames
+        return streams.create(command.clientId(), surface, FrameSource.of(self -> frames
                 .apply(events.apply(self).doOnNext(event -> {
                     if (event instanceof StreamEvent.Committed c) {
                         self.committed(c);
                     }
-                }), DefaultDataBufferFactory.sharedInstance)
-                .map(ResumableSse::frameBytes)
-                .contextWrite(context -> context.putAll(request)));
+                }), DefaultDataBufferFactory.sharedInstance), ResumableSse::frameBytes, request));
     }
 
     /**

@@ -15,6 +15,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.util.context.Context;
 
 /**
  * One streamed answer that outlives its client's connection. It reads its source (the surface's frames of one
@@ -55,11 +56,11 @@ public final class ResumableStream implements StreamDelivery {
     private final String client;
     private final String surface;
     /** What makes the frames; dropped once started, so a stream that lingers does not keep the request. */
-    private @Nullable Function<ResumableStream, Flux<byte[]>> source;
+    private @Nullable FrameSource<?> source;
 
     private final KeptEvents events = new KeptEvents();
     private State state = State.NEW;
-    private @Nullable Reader reader;
+    private @Nullable Reader<?> reader;
     private boolean subscribed;
     private long outstanding;
     private boolean sourceEnded;
@@ -80,7 +81,7 @@ public final class ResumableStream implements StreamDelivery {
     private volatile StreamEvent.@Nullable Committed committed;
 
     ResumableStream(ResumableStreams owner, String id, String client, String surface,
-            Function<ResumableStream, Flux<byte[]>> source) {
+            FrameSource<?> source) {
         this.owner = owner;
         this.id = id;
         this.eventIdPrefix = (id + ".").getBytes(StandardCharsets.US_ASCII);
@@ -245,16 +246,23 @@ public final class ResumableStream implements StreamDelivery {
 
     private void start() {
         owner.register(this);
-        Reader subscriber = new Reader();
-        Function<ResumableStream, Flux<byte[]>> frames;
+        Runnable subscription = null;
         synchronized (this) {
-            reader = subscriber;
-            frames = source;
-            source = null;
+            if (source != null) {
+                subscription = reading(source);
+                source = null;
+            }
         }
-        if (frames != null) {
-            frames.apply(this).subscribe(subscriber);
+        if (subscription != null) {
+            subscription.run();
         }
+    }
+
+    /** Makes the source's reader the stream's (under the lock); running the result subscribes it (outside it). */
+    private <T> Runnable reading(FrameSource<T> frames) {
+        Reader<T> subscriber = new Reader<>(frames.bytes(), frames.context());
+        reader = subscriber;
+        return () -> frames.frames().apply(this).subscribe(subscriber);
     }
 
     private void connect(Attachment connection, long after, boolean resuming) {
@@ -429,7 +437,7 @@ public final class ResumableStream implements StreamDelivery {
      * @param reason for the metrics; null when the stream never became resumable
      */
     private void end(boolean clientGone, @Nullable String reason) {
-        Reader source;
+        Reader<?> source;
         Attachment connection;
         Sinks.Empty<Void> first;
         synchronized (this) {
@@ -671,7 +679,7 @@ public final class ResumableStream implements StreamDelivery {
     }
 
     private void requestSource(long n) {
-        Reader source;
+        Reader<?> source;
         synchronized (this) {
             source = reader;
         }
@@ -693,8 +701,24 @@ public final class ResumableStream implements StreamDelivery {
         }
     }
 
-    /** Reads the source on the stream's behalf, whoever is connected. */
-    private final class Reader extends BaseSubscriber<byte[]> {
+    /**
+     * Reads the source on the stream's behalf, whoever is connected: each frame as its bytes, the source's
+     * context its own ({@link FrameSource}).
+     */
+    private final class Reader<T> extends BaseSubscriber<T> {
+
+        private final Function<? super T, byte[]> bytes;
+        private final Context context;
+
+        Reader(Function<? super T, byte[]> bytes, Context context) {
+            this.bytes = bytes;
+            this.context = context;
+        }
+
+        @Override
+        public Context currentContext() {
+            return context;
+        }
 
         @Override
         protected void hookOnSubscribe(Subscription subscription) {
@@ -706,8 +730,8 @@ public final class ResumableStream implements StreamDelivery {
         }
 
         @Override
-        protected void hookOnNext(byte[] frame) {
-            onFrame(frame);
+        protected void hookOnNext(T frame) {
+            onFrame(bytes.apply(frame));
         }
 
         @Override

@@ -94,6 +94,11 @@ public final class ResumableStreams implements SmartLifecycle, AutoCloseable {
      * @param surface the endpoint family (a resume must come to the same one)
      */
     public ResumableStream create(String client, String surface, Function<ResumableStream, Flux<byte[]>> source) {
+        return create(client, surface, FrameSource.ofBytes(source));
+    }
+
+    /** The same, for a source whose frames become bytes and whose context is given by {@code source}. */
+    public ResumableStream create(String client, String surface, FrameSource<?> source) {
         return new ResumableStream(this, nextId(), client, surface, source);
     }
 
