@@ -7,6 +7,7 @@ import dev.switchboard.chat.ModelNotFoundException;
 import dev.switchboard.chat.StreamEvent;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.routing.RequestRun.Outcome;
+import dev.switchboard.support.AfterEnd;
 import dev.switchboard.support.LogContext;
 import dev.switchboard.support.StartupGate;
 import java.time.Clock;
@@ -94,12 +95,14 @@ public final class ChatService {
             RequestRun run = begin(command, permit);
             run.traceId(tracing.traceId(context));
             inFlight.incrementAndGet();
-            return Flux.from(pipeline.apply(run))
-                    .doOnError(error -> run.end(outcomeOf(error), clock.millis()))
-                    .doFinally(signal -> {
-                        permit.release();
-                        ended(run, signal, delivery);
-                    });
+            // one operator for doOnError and doFinally: every chunk of a stream passes it
+            return AfterEnd.of(Flux.from(pipeline.apply(run)), (signal, error) -> {
+                if (error != null) {
+                    run.end(outcomeOf(error), clock.millis());
+                }
+                permit.release();
+                ended(run, signal, delivery);
+            });
         });
         return startup.isOpen() ? request : startup.whenOpen().thenMany(request);
     }
