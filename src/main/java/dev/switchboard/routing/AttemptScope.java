@@ -35,9 +35,11 @@ import reactor.util.context.Context;
  *       on: whatever is logged because of them (a key cooling down, a circuit opening, an unknown model)
  *       carries the request id and trace id;
  *   <li>its bookkeeping, once, before its end travels on (so the upstream time is booked before the request's
- *       own end is measured): the time it took as upstream time of the request, and the call counted in flight
- *       in the latency figures ({@link Paces}) from subscription to its end. One operator does all of it: a
- *       {@code doOnTerminate}, {@code doOnCancel} and {@code doFinally} each cost a subscriber per call.
+ *       own end is measured): the time it took as upstream time of the request (for a whole answer, until the
+ *       answer arrived: what the gateway does with it before the call completes is its own time), and the call
+ *       counted in flight in the latency figures ({@link Paces}) from subscription to its end. One operator
+ *       does all of it: a {@code doOnTerminate}, {@code doOnCancel} and {@code doFinally} each cost a
+ *       subscriber per call.
  * </ul>
  *
  * Elements pass through as they are; per element the span's bookkeeping is a few type checks, and only when
@@ -93,6 +95,12 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
         private boolean first = true;
         /** Whether anything came, for a cancel from another thread: written once, with the first element. */
         private volatile boolean receivedAny;
+        /**
+         * When a whole answer (a {@link Completion}) arrived, else 0: the upstream's part of the request ends
+         * there, though the call completes only after the answer went on through the gateway (and, for a
+         * non-streamed request, often its response was written), which is the gateway's own time.
+         */
+        private long answeredNanos;
         // what the span reports; written by the signals, read at their end (or by a cancel, racing benignly)
         private boolean content;
         private int chars;
@@ -133,6 +141,9 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
             }
             first = false;
             receivedAny = true;
+            if (element instanceof Completion) {
+                answeredNanos = System.nanoTime();
+            }
             try (LogContext ignored = logContext()) {
                 actual.onNext(element);
             }
@@ -190,7 +201,8 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
             if (!ended.compareAndSet(false, true)) {
                 return false;
             }
-            run.addUpstreamNanos(System.nanoTime() - startNanos);
+            long answered = answeredNanos;
+            run.addUpstreamNanos((answered != 0 ? answered : System.nanoTime()) - startNanos);
             paces.ended(candidate);
             if (end != null) {
                 span.end(end);

@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
@@ -127,6 +128,23 @@ class AttemptScopeTest {
                 assertThat(usage.completionTokens()).isPositive();
             });
         });
+    }
+
+    @Test
+    void aWholeAnswersUpstreamTimeEndsWhenItArrivesSoTheGatewaysHandlingOfItIsNotSubtracted() {
+        scripts.put("p#1", ScriptedClient.completing(() -> Mono.just(new Completion("Hello", "stop",
+                Usage.reported(7, 5)))));
+        RequestRun run = run();
+        long handling = Duration.ofMillis(20).toNanos();
+
+        // the answer goes on (to the client's response) before the call completes: 20 ms of that
+        StepVerifier.create(chain.complete(run).doOnNext(result -> LockSupport.parkNanos(handling)))
+                .expectNextCount(1)
+                .verifyComplete();
+
+        // total (to the answer's booking) minus upstream (to the answer's arrival): the gateway's own steps in
+        // between, well under the 20 ms; booked to the call's completion, the upstream time outgrew the total
+        assertThat(run.overheadNanos()).isPositive().isLessThan(handling);
     }
 
     @Test
