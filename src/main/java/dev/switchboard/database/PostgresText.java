@@ -8,7 +8,8 @@ import tools.jackson.core.io.SerializedString;
 
 /**
  * Makes text that came from clients or upstreams storable in PostgreSQL, which refuses the NUL character
- * in {@code text}/{@code varchar} values and the {@code \u0000} escape in {@code jsonb}. One such value
+ * in {@code text}/{@code varchar} values and the {@code \u0000} escape in {@code jsonb} (and in what {@code ->>}
+ * takes out of a {@code json} document). One such value
  * would fail its whole statement (and a write-behind batch with it), so every writer of untrusted text
  * passes it through here: a NUL becomes U+FFFD, the replacement character, and nothing else changes.
  */

@@ -121,7 +121,7 @@ public final class StatusQueries {
      * per model, and a time series in buckets.
      */
     public Mono<Map<String, Object>> analytics(String provider, Instant from, Instant to, String bucket) {
-        String attempts = "from request_log r, jsonb_array_elements(r.fallback_chain) a where r.created_at >= :from "
+        String attempts = "from request_log r, json_array_elements(r.fallback_chain) a where r.created_at >= :from "
                 + "and r.created_at < :to and a->>'provider' = :provider";
         String measures = "count(*) as attempts, count(*) filter (where a->>'outcome' = 'ok') as successes, "
                 + "count(*) filter (where a->>'outcome' <> 'ok') as failures, "

@@ -46,8 +46,6 @@ final class RequestLogCopy {
     private static final int NULL = -1;
     /** The field count that ends the data. */
     private static final short TRAILER = -1;
-    /** The version byte that starts a {@code jsonb} value in its binary form; the JSON text follows. */
-    private static final byte JSONB_VERSION = 1;
     /** PostgreSQL's epoch, 2000-01-01T00:00:00Z, in seconds of the Unix epoch: a time is microseconds since it. */
     private static final long POSTGRES_EPOCH = 946_684_800L;
     /**
@@ -111,9 +109,9 @@ final class RequestLogCopy {
             int4(out, row.totalTokens());
             out.writeInt(1).writeByte(row.usageEstimated() ? 1 : 0);
             text(out, PostgresText.text(row.finishReason()));
-            jsonb(out, row.fallbackChain());
+            json(out, row.fallbackChain());
             text(out, PostgresText.text(row.responseText()));
-            jsonb(out, row.metadata());
+            json(out, row.metadata());
             text(out, PostgresText.text(row.traceId()));
         }
         return out.writeShort(TRAILER);
@@ -131,15 +129,15 @@ final class RequestLogCopy {
     }
 
     /**
-     * A {@code jsonb} value: the format's version byte, then the document's UTF-8 text, written as it is (the
-     * row's documents are storable as made: {@link RequestLogRow}).
+     * A {@code json} value: the document's UTF-8 text, written as it is (its binary form is its text; the row's
+     * documents are storable as made: {@link RequestLogRow}).
      */
-    private static void jsonb(ByteBuf out, byte @Nullable [] document) {
+    private static void json(ByteBuf out, byte @Nullable [] document) {
         if (document == null) {
             out.writeInt(NULL);
             return;
         }
-        out.writeInt(1 + document.length).writeByte(JSONB_VERSION).writeBytes(document);
+        out.writeInt(document.length).writeBytes(document);
     }
 
     private static void int4(ByteBuf out, int value) {

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param fallbackChain the attempts as a JSON document (provider, key alias, model, outcome, error class, status)
  * @param metadata request details as a JSON document (max_tokens, temperature, stream, waits...)
- *     <p>Both documents are UTF-8 bytes already storable in {@code jsonb}: no NUL, raw or escaped (the recorder
+ *     <p>Both documents are UTF-8 bytes already storable in PostgreSQL: no NUL, raw or escaped (the recorder
  *     writes them with {@link dev.switchboard.database.PostgresText#JSON_ESCAPES}). They are written to the
  *     database as they are.
  * @param traceId the request's trace (W3C trace id), when tracing is on

@@ -47,7 +47,7 @@ public final class RequestLogWriter extends BackgroundJobs {
             + "completion_tokens, total_tokens, usage_estimated, finish_reason, fallback_chain, response_text, metadata, "
             + "trace_id) select id, created_at, client, surface, path, provider, model, key_alias, outcome, error_class, "
             + "error_message, latency_ms, ttft_ms, attempts, prompt_tokens, completion_tokens, total_tokens, "
-            + "usage_estimated, finish_reason, fallback_chain::jsonb, response_text, metadata::jsonb, trace_id "
+            + "usage_estimated, finish_reason, fallback_chain::json, response_text, metadata::json, trace_id "
             + "from unnest($1::varchar[], $2::timestamptz[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], "
             + "$7::varchar[], $8::varchar[], $9::varchar[], $10::varchar[], $11::varchar[], $12::int[], $13::int[], "
             + "$14::int[], $15::int[], $16::int[], $17::int[], $18::boolean[], $19::varchar[], $20::text[], $21::text[], "

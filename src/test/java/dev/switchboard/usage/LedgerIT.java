@@ -8,6 +8,7 @@ import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.database.EmbeddedPostgresServer;
 import dev.switchboard.testsupport.GatewayIT;
 import dev.switchboard.web.RequestIds;
+import io.r2dbc.postgresql.codec.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -176,7 +177,21 @@ class LedgerIT {
         Map<String, Object> row = row(id);
         assertThat(row.get("model")).isEqualTo("bad\uFFFDmodel");
         assertThat(row.get("error_message")).isEqualTo("upstream said \uFFFD");
-        assertThat(String.valueOf(row.get("fallback_chain"))).contains("bad\uFFFDmodel");
+        assertThat(JsonMapper.builder().build().readTree(((Json) row.get("fallback_chain")).asString())
+                .get(0).path("model").asString()).isEqualTo("bad\uFFFDmodel");
+    }
+
+    @Test
+    void theDocumentsAreStoredAsTheGatewayWroteThem() {
+        String id = "as-written-" + System.nanoTime();
+
+        requestLog.enqueue(logRow(id, "m", "e", "{\"requested_model\":\"m\",\"max_tokens\":16,\"temperature\":0.50}"));
+
+        row(id);
+        assertThat(database.sql("select metadata::text as m from request_log where id = :id").bind("id", id)
+                .map((r, m) -> r.get("m", String.class)).one().block(Duration.ofSeconds(5)))
+                .as("json keeps the text: the keys in the order written, the number as written")
+                .isEqualTo("{\"requested_model\":\"m\",\"max_tokens\":16,\"temperature\":0.50}");
     }
 
     @Test

@@ -93,10 +93,9 @@ class RequestLogCopyTest {
         assertThat(bigEndian(fields.get(16))).isEqualTo(26);
         assertThat(fields.get(17)).containsExactly(1);
         assertThat(utf8(fields.get(18))).isEqualTo("stop");
-        assertThat(fields.get(19)[0]).as("jsonb's version").isEqualTo((byte) 1);
-        assertThat(utf8(fields.get(19)).substring(1)).isEqualTo("[{\"provider\":\"fast\"}]");
+        assertThat(utf8(fields.get(19))).as("json's binary form is its text").isEqualTo("[{\"provider\":\"fast\"}]");
         assertThat(fields.get(20)).isNull();
-        assertThat(utf8(fields.get(21)).substring(1)).as("the document's bytes as they are")
+        assertThat(utf8(fields.get(21))).as("the document's bytes as they are")
                 .isEqualTo("{\"note\":\"naïve \\ufffd\"}");
         assertThat(fields.get(22)).isNull();
     }
