@@ -190,7 +190,7 @@ class LedgerIT {
         row(id);
         assertThat(database.sql("select metadata::text as m from request_log where id = :id").bind("id", id)
                 .map((r, m) -> r.get("m", String.class)).one().block(Duration.ofSeconds(5)))
-                .as("json keeps the text: the keys in the order written, the number as written")
+                .as("json keeps the text as written, the keys in their order")
                 .isEqualTo("{\"requested_model\":\"m\",\"max_tokens\":16,\"temperature\":0.50}");
     }
 
