@@ -9,7 +9,11 @@ import dev.switchboard.providers.http.EventLoopLocalConnector;
 import dev.switchboard.providers.http.UpstreamClientOptions;
 import dev.switchboard.providers.http.UpstreamPools;
 import io.netty.channel.EventLoopGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
@@ -28,6 +32,8 @@ import reactor.netty.resources.LoopResources;
 @Configuration(proxyBeanMethods = false)
 public class HttpClientConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(HttpClientConfiguration.class);
+
     /** One pool per event loop ({@link UpstreamPools}, {@link EventLoopLocalConnector}). */
     @Bean(destroyMethod = "dispose")
     public EventLoopLocalConnector upstreamConnector(SwitchboardProperties properties,
@@ -35,6 +41,18 @@ public class HttpClientConfiguration {
         RoutingProperties routing = properties.routing();
         return new EventLoopLocalConnector(() -> serverLoops(resources.getIfAvailable()),
                 UpstreamPools.of("switchboard-upstream", routing), UpstreamClientOptions.of(routing));
+    }
+
+    /** Says once, when the gateway is ready, which network transport its loops run on ({@link NetworkTransport}). */
+    @Bean
+    public ApplicationListener<ApplicationReadyEvent> networkTransportReport(
+            ObjectProvider<ReactorResourceFactory> resources) {
+        return ready -> {
+            EventLoopGroup loops = serverLoops(resources.getIfAvailable());
+            if (loops != null) {
+                log.info("Network transport: {}", NetworkTransport.describe(loops));
+            }
+        };
     }
 
     /** The loops the web server runs on: Spring's resource factory's once it has started them. */
