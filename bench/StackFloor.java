@@ -1,3 +1,4 @@
+import io.netty.channel.uring.IoUring;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -68,7 +69,9 @@ public final class StackFloor {
         DisposableServer server = (http2 ? httpServer.protocol(HttpProtocol.HTTP11, HttpProtocol.H2C) : httpServer)
                 .handle(adapter)
                 .bindNow(Duration.ofSeconds(10));
-        System.out.println("stack floor on " + port + ": " + syncUpstream + ", streams " + streamUpstream);
+        System.out.println("stack floor on " + port + ": " + syncUpstream + ", streams " + streamUpstream
+                + ", transport " + (IoUring.isAvailable() ? "io_uring" : "epoll (io_uring is not available: "
+                        + IoUring.unavailabilityCause().getMessage() + ")"));
         server.onDispose().block();
     }
 
