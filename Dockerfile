@@ -35,7 +35,7 @@ ENV SPRING_PROFILES_ACTIVE=prod \
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
     CMD curl -fsS "http://127.0.0.1:${PORT}/actuator/health" > /dev/null || exit 1
-# Docker's default seccomp profile refuses io_uring: the gateway then runs on epoll and says so in its startup log
-# (README, Docker).
+# Recent Docker releases' default seccomp profile refuses io_uring: the gateway then runs on epoll and says so in
+# its startup log (README, Docker).
 # exec: java is PID 1 and gets SIGTERM for the graceful shutdown; extra arguments go to the application.
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/switchboard.jar \"$@\"", "--"]
