@@ -44,7 +44,7 @@ class NetworkTransportTest {
         try {
             assertThat(NetworkTransport.of(resources.onServer(LoopResources.DEFAULT_NATIVE))).isEqualTo("io_uring");
         } finally {
-            resources.disposeLater().block(Duration.ofSeconds(5));
+            resources.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
         }
     }
 }
