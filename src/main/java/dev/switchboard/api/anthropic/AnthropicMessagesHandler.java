@@ -2,7 +2,6 @@ package dev.switchboard.api.anthropic;
 
 import dev.switchboard.api.ChatCommands;
 import dev.switchboard.api.ErrorAnswers;
-import dev.switchboard.api.FirstContentFrames;
 import dev.switchboard.api.RoutingHeaders;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.MidStreamException;
@@ -85,16 +84,14 @@ public class AnthropicMessagesHandler {
         DataBufferFactory buffers = request.exchange().getResponse().bufferFactory();
         var committed = RoutingHeaders.onCommit(request.exchange().getResponse());
         AnthropicStreamWriter writer = new AnthropicStreamWriter(json, buffers, "msg_" + command.requestId());
-        FirstContentFrames commit = new FirstContentFrames(buffers);
         Flux<DataBuffer> frames = FlattenLists.of(chat.stream(command), event -> {
             if (event instanceof StreamEvent.Committed c) {
                 committed.set(new RoutingHeaders.Committed(c));
             }
             List<DataBuffer> written = new ArrayList<>(2);
             writer.write(event, written::add);
-            return commit.pass(event, written);
-        }, 32, MidStreamException.class,
-                e -> commit.withHeld(errors.anthropicEvent(buffers, e, command.requestId())));
+            return written;
+        }, 32, MidStreamException.class, e -> errors.anthropicEvent(buffers, e, command.requestId()));
         return SseResponse.of(frames);
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.api.ChatCommands;
 import dev.switchboard.api.ErrorAnswers;
-import dev.switchboard.api.FirstContentFrames;
 import dev.switchboard.api.OpenAiVocabulary;
 import dev.switchboard.api.ResumableSse;
 import dev.switchboard.api.RoutingHeaders;
@@ -126,15 +125,13 @@ public class OpenAiCompatHandler {
                 (events, buffers) -> {
                     OpenAiStreamWriter writer = new OpenAiStreamWriter(json, buffers, "chatcmpl-" + command.requestId(),
                             created, includeUsage);
-                    FirstContentFrames commit = new FirstContentFrames(buffers);
                     // 32 ahead, as the resumable stream reading these frames asks for them: a request up the
                     // stream's operators every 24 events (concatMapIterable's 256 queued that many events)
                     return FlattenLists.of(events, event -> {
                         List<DataBuffer> written = new ArrayList<>(2);
                         writer.write(event, written::add);
-                        return commit.pass(event, written);
-                    }, 32, MidStreamException.class,
-                            e -> commit.withHeld(errors.openAiChunk(buffers, e, command.requestId())));
+                        return written;
+                    }, 32, MidStreamException.class, e -> errors.openAiChunk(buffers, e, command.requestId()));
                 });
     }
 
