@@ -52,7 +52,6 @@ import dev.switchboard.usage.UsageLedger;
 import dev.switchboard.usage.UsageMaintenance;
 import dev.switchboard.web.FlatExceptionHandlers;
 import dev.switchboard.web.FlatFilterChain;
-import dev.switchboard.web.HeadersWithFirstChunk;
 import dev.switchboard.web.HotRoute;
 import dev.switchboard.web.HotRouteFilter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -64,7 +63,6 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -86,12 +84,6 @@ public class GatewayConfiguration {
     HotRouteFilter hotRoutes(List<HotRoute> routes, ObjectProvider<ServerCodecConfigurer> codecs) {
         // the server's codecs; the command-line mode (no web server) has none and never calls the filter
         return new HotRouteFilter(routes, codecs.getIfAvailable(ServerCodecConfigurer::create));
-    }
-
-    /** A streamed answer's headers go out with its first chunk ({@link HeadersWithFirstChunk}). */
-    @Bean
-    NettyServerCustomizer headersWithFirstChunk() {
-        return server -> server.doOnChannelInit((observer, channel, remote) -> HeadersWithFirstChunk.install(channel));
     }
 
     /**
