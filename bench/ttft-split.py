@@ -55,6 +55,9 @@ def main():
     all_packets = packets(sys.argv[1])
     client, upstream = streams(all_packets, sys.argv[2]), streams(all_packets, '9100')
     paired = min(len(client), len(upstream))
+    if paired == 0:
+        sys.exit('no stream with a first content on port %s and 9100: was the snap length too short (-s 1500)?'
+                 % sys.argv[2])
     print('streams client=%d upstream=%d' % (len(client), len(upstream)))
     print('p50 ms: at_proxy=%s upstream=%s setup=%s first_content_relay=%s' % (
         p50([b - a for a, b in client]), p50([b - a for a, b in upstream]),
