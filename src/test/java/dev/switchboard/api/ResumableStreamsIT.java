@@ -9,15 +9,18 @@ import dev.switchboard.testsupport.GatewayIT;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -132,6 +135,31 @@ class ResumableStreamsIT {
         assertThat(rest.get(rest.size() - 1).event()).isEqualTo("done");
         assertThat(nativeText(all)).isEqualTo(whole).startsWith("Simulated answer to “Resume me”");
         assertThat(upstreamStreams(simulator.stats()) - upstreamBefore).as("one upstream call").isEqualTo(1);
+    }
+
+    @Test
+    void aResumedConnectionNamesTheRouteTheStreamCommittedTo() {
+        for (String path : List.of("/api/chat/stream", "/v1/chat/completions")) {
+            String body = path.startsWith("/v1") ? openAiBody("Name the route") : body("Name the route");
+            AtomicReference<HttpHeaders> original = new AtomicReference<>();
+            List<ServerSentEvent<String>> first = client().post().uri(path).contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(body)
+                    .exchangeToFlux(response -> {
+                        original.set(response.headers().asHttpHeaders());
+                        return response.bodyToFlux(SSE);
+                    })
+                    .take(2).collectList().block(WAIT);
+
+            HttpHeaders resumed = client().post().uri(path).header("Last-Event-ID", first.get(first.size() - 1).id())
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
+                    .exchangeToMono(response -> response.bodyToFlux(SSE).then(Mono.just(response.headers().asHttpHeaders())))
+                    .block(WAIT);
+
+            assertThat(resumed.getFirst("x-switchboard-provider")).as(path)
+                    .isNotBlank().isEqualTo(original.get().getFirst("x-switchboard-provider"));
+            assertThat(resumed.getFirst("x-switchboard-model")).as(path)
+                    .isNotBlank().isEqualTo(original.get().getFirst("x-switchboard-model"));
+        }
     }
 
     @Test
