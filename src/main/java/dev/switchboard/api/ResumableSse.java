@@ -165,9 +165,12 @@ public class ResumableSse {
     private ResumableStream create(String surface, ChatCommand command,
             Function<? super StreamDelivery, Flux<StreamEvent>> events,
             BiFunction<Flux<StreamEvent>, DataBufferFactory, Flux<DataBuffer>> frames, ContextView request) {
-        // the stream hears of its commit from the chat service itself (StreamDelivery.committed)
         return streams.create(command.clientId(), surface, FrameSource.of(self -> frames
-                .apply(events.apply(self), DefaultDataBufferFactory.sharedInstance), ResumableSse::frameBytes, request));
+                .apply(events.apply(self).doOnNext(event -> {
+                    if (event instanceof StreamEvent.Committed c) {
+                        self.committed(c);
+                    }
+                }), DefaultDataBufferFactory.sharedInstance), ResumableSse::frameBytes, request));
     }
 
     /**

@@ -122,7 +122,7 @@ public final class ResumableStream implements StreamDelivery {
         return committed;
     }
 
-    @Override
+    /** Called by the surface when it sees the stream commit. */
     public void committed(StreamEvent.Committed route) {
         committed = route;
     }

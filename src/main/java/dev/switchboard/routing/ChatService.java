@@ -95,20 +95,14 @@ public final class ChatService {
             RequestRun run = begin(command, permit);
             run.traceId(tracing.traceId(context));
             inFlight.incrementAndGet();
-            // one operator for doOnError and doFinally (and a resumable stream's commit): every chunk passes it
-            AfterEnd.Hook end = (signal, error) -> {
+            // one operator for doOnError and doFinally: every chunk of a stream passes it
+            return AfterEnd.of(Flux.from(pipeline.apply(run)), (signal, error) -> {
                 if (error != null) {
                     run.end(outcomeOf(error), clock.millis());
                 }
                 permit.release();
                 ended(run, signal, delivery);
-            };
-            Flux<T> events = Flux.from(pipeline.apply(run));
-            return delivery == null ? AfterEnd.of(events, end) : AfterEnd.of(events, element -> {
-                if (element instanceof StreamEvent.Committed committed) {
-                    delivery.committed(committed);
-                }
-            }, end);
+            });
         });
         return startup.isOpen() ? request : startup.whenOpen().thenMany(request);
     }

@@ -1,7 +1,5 @@
 package dev.switchboard.routing;
 
-import dev.switchboard.chat.StreamEvent;
-
 /**
  * How a stream reaches a client that may lose its connection and come back for the rest (a resumable stream).
  * Such a request does not end when its upstream does: its observers (request log, usage, metrics) hear of it
@@ -20,11 +18,4 @@ public interface StreamDelivery {
 
     /** Whether the client went away and did not come back for the rest of the stream. */
     boolean abandoned();
-
-    /**
-     * The stream committed to {@code route} (its {@link StreamEvent.Committed} event is on its way), told once by
-     * {@link ChatService} as that event passes, so a connection that resumes later can name the route in its
-     * headers. Must not block.
-     */
-    void committed(StreamEvent.Committed route);
 }

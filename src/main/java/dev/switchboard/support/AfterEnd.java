@@ -1,8 +1,6 @@
 package dev.switchboard.support;
 
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -19,9 +17,7 @@ import reactor.util.context.Context;
  *
  * <p>Why not {@code doOnError(...).doFinally(...)}: a request's stream had both, two subscribers that every
  * chunk of every stream passed (docs/PERFORMANCE.md); this is one. As with {@code doFinally}, an exception
- * the hook throws is dropped ({@link Operators#onErrorDropped}), since the signal went on already. For the same
- * reason it can also look at each element before passing it on ({@link #of(Flux, Consumer, Hook)}: what a
- * {@code doOnNext} in front of it would do, without a subscriber of its own).
+ * the hook throws is dropped ({@link Operators#onErrorDropped}), since the signal went on already.
  *
  * @param <T> the elements, passed on as they are
  */
@@ -38,31 +34,21 @@ public final class AfterEnd<T> extends FluxOperator<T, T> {
         void ended(SignalType signal, @Nullable Throwable error);
     }
 
-    private final @Nullable Consumer<? super T> each;
     private final Hook hook;
 
-    private AfterEnd(Flux<? extends T> source, @Nullable Consumer<? super T> each, Hook hook) {
+    private AfterEnd(Flux<? extends T> source, Hook hook) {
         super(source);
-        this.each = each;
         this.hook = hook;
     }
 
     /** {@code source}, with {@code hook} told once how it ended. */
     public static <T> Flux<T> of(Flux<? extends T> source, Hook hook) {
-        return new AfterEnd<>(source, null, hook);
-    }
-
-    /**
-     * {@code source}, with {@code each} shown every element before it goes on (as {@code doOnNext}: one that
-     * throws fails the stream and cancels the source) and {@code hook} told once how it ended.
-     */
-    public static <T> Flux<T> of(Flux<? extends T> source, Consumer<? super T> each, Hook hook) {
-        return new AfterEnd<>(source, Objects.requireNonNull(each, "each"), hook);
+        return new AfterEnd<>(source, hook);
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super T> actual) {
-        source.subscribe(new Watcher<>(actual, each, hook));
+        source.subscribe(new Watcher<>(actual, hook));
     }
 
     private static final class Watcher<T> implements CoreSubscriber<T>, Subscription {
@@ -72,16 +58,12 @@ public final class AfterEnd<T> extends FluxOperator<T, T> {
                 AtomicIntegerFieldUpdater.newUpdater(Watcher.class, "ended");
 
         private final CoreSubscriber<? super T> actual;
-        private final @Nullable Consumer<? super T> each;
         private final Hook hook;
         private @Nullable Subscription upstream;
-        /** Whether {@link #each} failed the stream; later signals from the source are dropped. */
-        private boolean failed;
         private volatile int ended;
 
-        Watcher(CoreSubscriber<? super T> actual, @Nullable Consumer<? super T> each, Hook hook) {
+        Watcher(CoreSubscriber<? super T> actual, Hook hook) {
             this.actual = actual;
-            this.each = each;
             this.hook = hook;
         }
 
@@ -100,33 +82,11 @@ public final class AfterEnd<T> extends FluxOperator<T, T> {
 
         @Override
         public void onNext(T element) {
-            if (failed) {
-                Operators.onNextDropped(element, actual.currentContext());
-                return;
-            }
-            if (each != null) {
-                try {
-                    each.accept(element);
-                } catch (Throwable e) {
-                    Throwable error = Operators.onOperatorError(upstream, e, element, actual.currentContext());
-                    failed = true;
-                    onErrorOnce(error);
-                    return;
-                }
-            }
             actual.onNext(element);
         }
 
         @Override
         public void onError(Throwable error) {
-            if (failed) {
-                Operators.onErrorDropped(error, actual.currentContext());
-                return;
-            }
-            onErrorOnce(error);
-        }
-
-        private void onErrorOnce(Throwable error) {
             try {
                 actual.onError(error);
             } finally {
@@ -136,9 +96,6 @@ public final class AfterEnd<T> extends FluxOperator<T, T> {
 
         @Override
         public void onComplete() {
-            if (failed) {
-                return;
-            }
             try {
                 actual.onComplete();
             } finally {

@@ -58,39 +58,6 @@ class AfterEndTest {
     }
 
     @Test
-    void showsEachElementToItsElementHookBeforePassingItOn() {
-        Flux<String> watched = AfterEnd.of(Flux.just("a", "b"), element -> log.add("saw " + element),
-                (signal, error) -> log.add(signal.toString())).doOnNext(element -> log.add("passed " + element));
-
-        StepVerifier.create(watched).expectNext("a", "b").expectComplete().verify(BOUND);
-        assertThat(log).containsExactly("saw a", "passed a", "saw b", "passed b", "onComplete");
-    }
-
-    @Test
-    void anElementHookThatThrowsFailsTheStreamCancelsTheSourceAndIsToldOnce() {
-        TestPublisher<String> source = TestPublisher.createNoncompliant(TestPublisher.Violation.CLEANUP_ON_TERMINATE);
-        AtomicReference<Throwable> seen = new AtomicReference<>();
-        Flux<String> watched = AfterEnd.of(source.flux().doOnCancel(() -> log.add("source cancelled")), element -> {
-            if (element.equals("bad")) {
-                throw new IllegalStateException("element hook broke");
-            }
-        }, (signal, error) -> {
-            log.add(signal.toString());
-            seen.set(error);
-        });
-
-        StepVerifier.create(watched)
-                .then(() -> source.next("good", "bad"))
-                .expectNext("good")
-                .expectErrorMessage("element hook broke")
-                .verify(BOUND);
-        source.next("late");
-        source.complete();
-        assertThat(log).containsExactly("source cancelled", "onError");
-        assertThat(seen.get()).hasMessage("element hook broke");
-    }
-
-    @Test
     void aHookThatThrowsHasItsErrorDroppedAndTheStreamEndsAsItDid() {
         List<Throwable> dropped = new CopyOnWriteArrayList<>();
         Hooks.onErrorDropped(dropped::add);
