@@ -27,11 +27,6 @@ public final class UpstreamException extends RuntimeException {
         return new UpstreamException(errorClass, 0, null, message, null);
     }
 
-    /** A response body cut off for passing {@code maxBytes} ({@code switchboard.routing.max-stream-bytes}). */
-    public static UpstreamException cutOff(long maxBytes) {
-        return of(ErrorClass.SERVER_ERROR, "upstream response exceeded " + maxBytes + " bytes and was cut off");
-    }
-
     public ErrorClass errorClass() {
         return errorClass;
     }

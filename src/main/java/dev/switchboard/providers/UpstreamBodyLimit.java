@@ -4,7 +4,6 @@ import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.UpstreamException;
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
-import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -31,46 +30,19 @@ public final class UpstreamBodyLimit {
 
     /** {@code body} failing once more than {@code maxBytes} have passed; each subscription counts from zero. */
     public static Flux<ByteBuf> count(Flux<ByteBuf> body, long maxBytes) {
-        return new Counted(body, maxBytes);
-    }
-
-    /**
-     * A body counted against its cap. A reader that looks at every buffer anyway (the stream's SSE decoder,
-     * {@link UpstreamExchange}) can take the body uncounted with the cap and count as it reads: one operator fewer
-     * that every read of a stream passes (docs/PERFORMANCE.md).
-     */
-    static final class Counted extends Flux<ByteBuf> {
-
-        private final Flux<ByteBuf> body;
-        private final long maxBytes;
-
-        private Counted(Flux<ByteBuf> body, long maxBytes) {
-            this.body = body;
-            this.maxBytes = maxBytes;
-        }
-
-        /** The body as it comes, for a reader that counts it against {@link #maxBytes()} itself. */
-        Flux<ByteBuf> uncounted() {
-            return body;
-        }
-
-        long maxBytes() {
-            return maxBytes;
-        }
-
-        @Override
-        public void subscribe(CoreSubscriber<? super ByteBuf> actual) {
+        return Flux.defer(() -> {
             long[] read = new long[1];
             // map, not handle: with context-propagation on the class path (Micrometer Tracing brings it), Reactor
             // restores thread locals around every handle call, for every buffer (docs/PERFORMANCE.md, "Tracing")
-            body.map(buffer -> {
+            return body.map(buffer -> {
                 read[0] += buffer.readableBytes();
                 if (read[0] > maxBytes) {
-                    throw UpstreamException.cutOff(maxBytes);
+                    throw UpstreamException.of(ErrorClass.SERVER_ERROR,
+                            "upstream response exceeded " + maxBytes + " bytes and was cut off");
                 }
                 return buffer;
-            }).subscribe(actual);
-        }
+            });
+        });
     }
 
     /**

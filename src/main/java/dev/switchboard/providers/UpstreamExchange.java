@@ -112,9 +112,7 @@ public final class UpstreamExchange {
             return content.then(Mono.<ChatChunk>error(UpstreamException.of(
                     ErrorClass.SERVER_ERROR, "upstream answered " + type + " where a stream was expected"))).flux();
         }
-        return events.apply(content instanceof UpstreamBodyLimit.Counted counted
-                ? SseDecoder.reads(counted.uncounted(), maxLineBytes, counted.maxBytes())
-                : SseDecoder.reads(content, maxLineBytes));
+        return events.apply(SseDecoder.reads(content, maxLineBytes));
     }
 
     /** The SSE type (nearly every stream answer) is recognised without parsing; anything else is parsed. */

@@ -56,10 +56,6 @@ public final class SseDecoder {
     };
 
     private final int maxLineBytes;
-    /** The cap on the whole body ({@link #reads(Flux, int, long)}), {@link Long#MAX_VALUE} for none. */
-    private final long maxBodyBytes;
-    /** The bytes fed so far, counted against {@link #maxBodyBytes}. */
-    private long bodyBytes;
     /** The thread's line buffer while a read is fed; null between reads. */
     private byte @Nullable [] line;
     private int lineLength;
@@ -76,13 +72,7 @@ public final class SseDecoder {
     private List<SseEvent> out;
 
     public SseDecoder(int maxLineBytes) {
-        this(maxLineBytes, Long.MAX_VALUE);
-    }
-
-    /** @param maxBodyBytes the most bytes the whole body may have; a read past it fails the stream */
-    public SseDecoder(int maxLineBytes, long maxBodyBytes) {
         this.maxLineBytes = maxLineBytes;
-        this.maxBodyBytes = maxBodyBytes;
     }
 
     /**
@@ -93,16 +83,7 @@ public final class SseDecoder {
      * ({@link EndMarker#mapThrough}), so no operator flattens them first.
      */
     public static Flux<List<SseEvent>> reads(Flux<ByteBuf> body, int maxLineBytes) {
-        return reads(body, maxLineBytes, Long.MAX_VALUE);
-    }
-
-    /**
-     * As {@link #reads(Flux, int)}, with the whole body counted against {@code maxBodyBytes} as it is read: a
-     * read that passes it fails the stream with {@link UpstreamException#cutOff} (in the same step that decodes
-     * it, rather than in an operator of its own in front).
-     */
-    public static Flux<List<SseEvent>> reads(Flux<ByteBuf> body, int maxLineBytes, long maxBodyBytes) {
-        return Flux.defer(() -> body.map(new SseDecoder(maxLineBytes, maxBodyBytes)::feed));
+        return Flux.defer(() -> body.map(new SseDecoder(maxLineBytes)::feed));
     }
 
     /**
@@ -148,10 +129,6 @@ public final class SseDecoder {
 
     /** Feeds one read and returns the events it completed, or a single pulse when it completed none. */
     public List<SseEvent> feed(byte[] bytes, int offset, int length) {
-        bodyBytes += length;
-        if (bodyBytes > maxBodyBytes) {
-            throw UpstreamException.cutOff(maxBodyBytes);
-        }
         startRead();
         try {
             int i = offset;
