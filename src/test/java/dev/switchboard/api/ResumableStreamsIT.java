@@ -72,9 +72,12 @@ class ResumableStreamsIT {
     }
 
     private List<ServerSentEvent<String>> resume(String path, String lastEventId) {
+        return resumeRequest(path, lastEventId).retrieve().bodyToFlux(SSE).collectList().block(WAIT);
+    }
+
+    private WebClient.RequestHeadersSpec<?> resumeRequest(String path, String lastEventId) {
         return client().post().uri(path).header("Last-Event-ID", lastEventId)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
-                .retrieve().bodyToFlux(SSE).collectList().block(WAIT);
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{}");
     }
 
     private String nativeText(List<ServerSentEvent<String>> events) {
@@ -150,8 +153,7 @@ class ResumableStreamsIT {
                     })
                     .take(2).collectList().block(WAIT);
 
-            HttpHeaders resumed = client().post().uri(path).header("Last-Event-ID", first.get(first.size() - 1).id())
-                    .contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
+            HttpHeaders resumed = resumeRequest(path, first.get(first.size() - 1).id())
                     .exchangeToMono(response -> response.bodyToFlux(SSE).then(Mono.just(response.headers().asHttpHeaders())))
                     .block(WAIT);
 
