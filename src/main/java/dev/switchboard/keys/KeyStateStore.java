@@ -19,12 +19,23 @@ import reactor.core.publisher.Mono;
  * Keeps key states and daily counters in PostgreSQL (R2DBC), so a restart keeps them and several
  * instances share them. State changes are collected (latest per key) and counter deltas are taken from
  * {@link DailyLimits}; {@link #flush()} writes both with upserts (counters add atomically and read the
- * shared total back) and re-reads today's totals. Nothing here runs on the request path.
+ * shared total back, in the same statement that re-reads today's totals). Nothing here runs on the request path.
  */
 public final class KeyStateStore {
 
     private static final Logger log = LoggerFactory.getLogger(KeyStateStore.class);
     private static final long FAR_FUTURE = Instant.parse("9999-01-01T00:00:00Z").toEpochMilli();
+
+    /** See {@link #writeAndRereadCounters()}: $1–$5 the deltas as arrays, $6 today. */
+    private static final String COUNTERS = "with added as (insert into daily_counters (day, scope, provider, name, calls, "
+            + "updated_at) select day, scope, provider, name, calls, now() from unnest($1::date[], $2::varchar[], "
+            + "$3::varchar[], $4::varchar[], $5::bigint[]) as d(day, scope, provider, name, calls) "
+            + "on conflict (day, scope, provider, name) do update set calls = daily_counters.calls + excluded.calls, "
+            + "updated_at = now() returning day, scope, provider, name, calls) "
+            + "select day, scope, provider, name, calls, true as own from added "
+            + "union all select c.day, c.scope, c.provider, c.name, c.calls, false from daily_counters c where c.day = $6 "
+            + "and not exists (select 1 from added a where a.day = c.day and a.scope = c.scope "
+            + "and a.provider = c.provider and a.name = c.name)";
 
     private final DatabaseClient database;
     private final KeyHealth health;
@@ -83,9 +94,9 @@ public final class KeyStateStore {
         return writeStates().onErrorResume(e -> Mono.empty());
     }
 
-    /** Writes pending state changes and counter deltas, then re-reads today's shared totals. */
+    /** Writes pending state changes and counter deltas, and re-reads today's shared totals. */
     public Mono<Void> flush() {
-        return writeStates().then(writeCounters()).then(refreshCounters())
+        return writeStates().then(writeAndRereadCounters())
                 .doOnSuccess(v -> {
                     if (outage.recovers()) {
                         log.info("Key state and counters are written to PostgreSQL again");
@@ -126,25 +137,47 @@ public final class KeyStateStore {
                 .then();
     }
 
-    private Mono<Void> writeCounters() {
+    /**
+     * Every pending counter delta added (atomically, so instances never lose each other's calls) and today's
+     * shared totals read back, in one statement: a delta's row comes back with the total its own write made
+     * ({@code own}), every other row of today as it stands. Once a second this was one upsert per counter
+     * and a select after them, each its own pooled connection and round trip; under load that was a good
+     * part of the gateway's time-bound database work (docs/PERFORMANCE.md). One statement is one transaction:
+     * if it fails, no delta was added, and every one goes back to its counter for the next flush.
+     */
+    private Mono<Void> writeAndRereadCounters() {
         List<DailyLimits.Delta> deltas = limits.pendingDeltas();
-        return Flux.fromIterable(deltas)
-                .concatMap(delta -> database.sql("insert into daily_counters (day, scope, provider, name, calls, updated_at) "
-                                + "values (:day, :scope, :provider, :name, :calls, now()) on conflict (day, scope, provider, name) "
-                                + "do update set calls = daily_counters.calls + excluded.calls, updated_at = now() "
-                                + "returning calls")
-                        .bind("day", delta.id().day())
-                        .bind("scope", delta.id().scope().code())
-                        .bind("provider", delta.id().provider())
-                        .bind("name", PostgresText.text(delta.id().name()))
-                        .bind("calls", delta.calls())
-                        .map((row, meta) -> row.get("calls", Long.class))
-                        .one()
-                        .doOnNext(total -> limits.applyTotal(delta.id(), total, true))
-                        .doOnError(e -> limits.flushFailed(delta))
-                        // the delta went back to the counters; the re-read after it fails too and flush() logs the outage
-                        .onErrorResume(e -> Mono.empty()))
-                .then(Mono.fromRunnable(limits::forgetPastDays));
+        LocalDate today = limits.today();
+        int n = deltas.size();
+        LocalDate[] days = new LocalDate[n];
+        String[] scopes = new String[n];
+        String[] providers = new String[n];
+        String[] names = new String[n];
+        Long[] calls = new Long[n];
+        for (int i = 0; i < n; i++) {
+            DailyLimits.CounterId id = deltas.get(i).id();
+            days[i] = id.day();
+            scopes[i] = id.scope().code();
+            providers[i] = id.provider();
+            names[i] = PostgresText.text(id.name());
+            calls[i] = deltas.get(i).calls();
+        }
+        return database.sql(COUNTERS)
+                .bind(0, days).bind(1, scopes).bind(2, providers).bind(3, names).bind(4, calls).bind(5, today)
+                .map((row, meta) -> {
+                    DailyLimits.Scope scope = scope(row.get("scope", String.class));
+                    if (scope != null) {
+                        limits.applyTotal(new DailyLimits.CounterId(row.get("day", LocalDate.class), scope,
+                                row.get("provider", String.class), row.get("name", String.class)),
+                                orZero(row.get("calls", Long.class)), Boolean.TRUE.equals(row.get("own", Boolean.class)));
+                    }
+                    return 1;
+                })
+                .all()
+                .then(Mono.fromRunnable(limits::forgetPastDays))
+                // nothing was added: the deltas go back to their counters, and flush() logs the outage
+                .doOnError(e -> deltas.forEach(limits::flushFailed))
+                .then();
     }
 
     private Mono<Void> refreshCounters() {

@@ -23,7 +23,7 @@ import reactor.core.publisher.Mono;
 /**
  * Usage per (UTC day, provider, key alias, model), counted per upstream attempt. Requests only add to
  * in-memory counters; {@link #flush()} takes what accumulated and adds it to PostgreSQL with one atomic
- * upsert per row, so several instances never lose each other's updates. If a write fails the amounts
+ * upsert per table (all its rows), so several instances never lose each other's updates. If a write fails the amounts
  * go back into the counters and are written with the next flush: nothing is lost while the database is
  * away, and memory stays bounded by the number of (day, provider, key, model) combinations.
  */
@@ -47,8 +47,8 @@ public final class UsageLedger implements RequestObserver {
             + "cancelled, failed_rate_limited, failed_invalid_key, failed_quota, failed_server_error, failed_overloaded, "
             + "failed_network, failed_timeout, failed_bad_request, prompt_tokens, completion_tokens, estimated_tokens, "
             + "total_latency_ms, cached_tokens, cache_write_tokens, reasoning_tokens, tool_calls, image_inputs, updated_at) "
-            + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, "
-            + "$22, $23, $24, now()) on conflict (day, provider, key_alias, model) do update set "
+            + "select *, now() from unnest($1::date[], $2::varchar[], $3::varchar[], $4::varchar[], " + amounts(Column.class) + ") "
+            + "on conflict (day, provider, key_alias, model) do update set "
             + "requests = usage_daily.requests + excluded.requests, successes = usage_daily.successes + excluded.successes, "
             + "cancelled = usage_daily.cancelled + excluded.cancelled, "
             + "failed_rate_limited = usage_daily.failed_rate_limited + excluded.failed_rate_limited, "
@@ -70,8 +70,8 @@ public final class UsageLedger implements RequestObserver {
             + "image_inputs = usage_daily.image_inputs + excluded.image_inputs, updated_at = now()";
 
     private static final String TOTALS_UPSERT = "insert into requests_daily (day, surface, path, outcome, requests, "
-            + "total_latency_ms, prompt_tokens, completion_tokens, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, now()) "
-            + "on conflict (day, surface, path, outcome) do update set requests = requests_daily.requests + excluded.requests, "
+            + "total_latency_ms, prompt_tokens, completion_tokens, updated_at) select *, now() from unnest($1::date[], $2::varchar[], $3::varchar[], $4::varchar[], "
+            + amounts(TotalsColumn.class) + ") on conflict (day, surface, path, outcome) do update set requests = requests_daily.requests + excluded.requests, "
             + "total_latency_ms = requests_daily.total_latency_ms + excluded.total_latency_ms, "
             + "prompt_tokens = requests_daily.prompt_tokens + excluded.prompt_tokens, "
             + "completion_tokens = requests_daily.completion_tokens + excluded.completion_tokens, updated_at = now()";
@@ -142,13 +142,18 @@ public final class UsageLedger implements RequestObserver {
         return attempts.pendingRows() + requests.pendingRows();
     }
 
-    /** Adds everything counted so far to PostgreSQL; rows that fail stay pending for the next flush. */
+    /**
+     * Adds everything counted so far to PostgreSQL, one statement a table; rows that fail stay pending for the
+     * next flush.
+     */
     public Mono<Void> flush() {
         LocalDate today = UtcDay.today(clock);
         boolean[] failed = new boolean[1];
         return Flux.concat(
-                        write(requests, requests.drain(today), this::writeTotals, failed),
-                        write(attempts, attempts.drain(today), this::writeAttempts, failed))
+                        write(requests, requests.drain(today), TOTALS_UPSERT, TotalsRow::day,
+                                row -> new String[] {row.surface(), row.path(), row.outcome()}, failed),
+                        write(attempts, attempts.drain(today), UPSERT, Row::day,
+                                row -> new String[] {row.provider(), row.key(), PostgresText.text(row.model())}, failed))
                 .then(Mono.fromRunnable(() -> {
                     if (!failed[0] && outage.recovers()) {
                         log.info("Usage ledger writes resumed");
@@ -156,41 +161,58 @@ public final class UsageLedger implements RequestObserver {
                 }));
     }
 
-    /** Writes drained rows one by one; a row that fails goes back to its counters. */
+    /**
+     * Writes one table's drained rows with one upsert, each column an array ({@code unnest}): one statement,
+     * one round trip and one transaction, so a failure writes none of them and every row goes back to its
+     * counters. One upsert a row had cost a pooled connection and a round trip each, every second
+     * (docs/PERFORMANCE.md). The rows are distinct (one per identity), as {@code on conflict do update} needs.
+     *
+     * @param names the row's identity after its day, in the statement's order ($2–$4)
+     */
     private <K, C extends Enum<C>> Mono<Void> write(PendingCounts<K, C> counts, List<PendingCounts.Drained<K>> rows,
-            Function<PendingCounts.Drained<K>, Mono<Void>> upsert, boolean[] failed) {
-        return Flux.fromIterable(rows)
-                .concatMap(row -> upsert.apply(row).onErrorResume(e -> {
-                    counts.giveBack(row);
-                    failed[0] = true;
-                    if (outage.startsFailing()) {
-                        log.warn("Usage ledger write failed, kept in memory for the next flush: {}", e.toString());
-                    }
-                    return Mono.empty();
-                }))
-                .then();
+            String upsert, Function<K, LocalDate> day, Function<K, String[]> names, boolean[] failed) {
+        if (rows.isEmpty()) {
+            return Mono.empty();
+        }
+        int n = rows.size();
+        int width = rows.get(0).amounts().length;
+        LocalDate[] days = new LocalDate[n];
+        String[][] text = new String[3][n];
+        Long[][] amounts = new Long[width][n];
+        for (int i = 0; i < n; i++) {
+            PendingCounts.Drained<K> row = rows.get(i);
+            days[i] = day.apply(row.row());
+            String[] identity = names.apply(row.row());
+            for (int j = 0; j < 3; j++) {
+                text[j][i] = identity[j];
+            }
+            for (int j = 0; j < width; j++) {
+                amounts[j][i] = row.amounts()[j];
+            }
+        }
+        DatabaseClient.GenericExecuteSpec spec = database.sql(upsert)
+                .bind(0, days).bind(1, text[0]).bind(2, text[1]).bind(3, text[2]);
+        for (int j = 0; j < width; j++) {
+            spec = spec.bind(4 + j, amounts[j]);
+        }
+        return spec.fetch().rowsUpdated().then().onErrorResume(e -> {
+            rows.forEach(counts::giveBack);
+            failed[0] = true;
+            if (outage.startsFailing()) {
+                log.warn("Usage ledger write failed, kept in memory for the next flush: {}", e.toString());
+            }
+            return Mono.empty();
+        });
     }
 
-    private Mono<Void> writeAttempts(PendingCounts.Drained<Row> drained) {
-        Row row = drained.row();
-        DatabaseClient.GenericExecuteSpec spec = database.sql(UPSERT)
-                .bind(0, row.day()).bind(1, row.provider()).bind(2, row.key()).bind(3, PostgresText.text(row.model()));
-        long[] amounts = drained.amounts();
-        for (int i = 0; i < amounts.length; i++) {
-            spec = spec.bind(4 + i, amounts[i]);
+    /** The array parameters of a table's amounts, {@code $5} on: one per column of {@code columns}. */
+    private static String amounts(Class<? extends Enum<?>> columns) {
+        StringBuilder out = new StringBuilder();
+        int count = columns.getEnumConstants().length;
+        for (int i = 0; i < count; i++) {
+            out.append(i == 0 ? "" : ", ").append('$').append(5 + i).append("::bigint[]");
         }
-        return spec.fetch().rowsUpdated().then();
-    }
-
-    private Mono<Void> writeTotals(PendingCounts.Drained<TotalsRow> drained) {
-        TotalsRow row = drained.row();
-        DatabaseClient.GenericExecuteSpec spec = database.sql(TOTALS_UPSERT)
-                .bind(0, row.day()).bind(1, row.surface()).bind(2, row.path()).bind(3, row.outcome());
-        long[] amounts = drained.amounts();
-        for (int i = 0; i < amounts.length; i++) {
-            spec = spec.bind(4 + i, amounts[i]);
-        }
-        return spec.fetch().rowsUpdated().then();
+        return out.toString();
     }
 
     private static Column failureColumn(@Nullable ErrorClass errorClass) {

@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -132,6 +134,54 @@ class LedgerIT {
         assertThat(row.get("outcome")).isEqualTo("cancelled");
         assertThat((Integer) row.get("completion_tokens")).isPositive();
         assertThat(row.get("usage_estimated")).isEqualTo(true);
+    }
+
+    /** Today's sums of a provider's and model's attempts row: requests, successes, failures, prompt and completion tokens. */
+    private List<Long> attemptSums(String provider, String model) {
+        return database.sql("select coalesce(sum(requests), 0) as r, coalesce(sum(successes), 0) as s, "
+                        + "coalesce(sum(failed_server_error + failed_network + failed_timeout), 0) as f, "
+                        + "coalesce(sum(prompt_tokens), 0) as p, coalesce(sum(completion_tokens), 0) as c "
+                        + "from usage_daily where day = :day and provider = :provider and model = :model")
+                .bind("day", LocalDate.now(ZoneOffset.UTC)).bind("provider", provider).bind("model", model)
+                .map((row, meta) -> List.of(row.get("r", Long.class), row.get("s", Long.class), row.get("f", Long.class),
+                        row.get("p", Long.class), row.get("c", Long.class)))
+                .one().block(Duration.ofSeconds(5));
+    }
+
+    /** Today's successful requests of a surface in the request totals. */
+    private long surfaceSuccesses(String surface) {
+        return database.sql("select coalesce(sum(requests), 0) as n from requests_daily where day = :day "
+                        + "and surface = :surface and outcome = 'success'")
+                .bind("day", LocalDate.now(ZoneOffset.UTC)).bind("surface", surface)
+                .map((row, meta) -> row.get("n", Long.class)).one().block(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void rowsOfBothTablesWrittenTogetherEachAddTheirAmountsToTheirOwnColumns() {
+        ledger.flush().block(Duration.ofSeconds(5));
+        List<Long> betaBefore = attemptSums("beta", "beta-1");
+        List<Long> alphaBefore = attemptSums("alpha", "alpha-2");
+        long syncBefore = surfaceSuccesses("sync");
+        long sseBefore = surfaceSuccesses("sse");
+
+        chat("{\"provider\":\"beta\",\"messages\":[{\"role\":\"user\",\"content\":\"one\"}]}");
+        chat("{\"provider\":\"beta\",\"messages\":[{\"role\":\"user\",\"content\":\"two\"}]}");
+        stream("{\"provider\":\"beta\",\"messages\":[{\"role\":\"user\",\"content\":\"three\"}]}");
+        chat("{\"provider\":\"alpha\",\"model\":\"alpha-2\",\"messages\":[{\"role\":\"user\",\"content\":\"four\"}]}");
+        // the requests end (and are counted) after their answers went out: flushed and read until all are in
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            ledger.flush().block(Duration.ofSeconds(5));
+            List<Long> beta = attemptSums("beta", "beta-1");
+            List<Long> alpha = attemptSums("alpha", "alpha-2");
+            assertThat(beta.subList(0, 3)).containsExactly(betaBefore.get(0) + 3, betaBefore.get(1) + 3, betaBefore.get(2));
+            assertThat(alpha.subList(0, 3)).containsExactly(alphaBefore.get(0) + 1, alphaBefore.get(1) + 1,
+                    alphaBefore.get(2));
+            assertThat(beta.get(3)).as("prompt tokens").isGreaterThan(betaBefore.get(3));
+            assertThat(beta.get(4)).as("completion tokens").isGreaterThan(betaBefore.get(4));
+            assertThat(alpha.get(4)).as("completion tokens").isGreaterThan(alphaBefore.get(4));
+            assertThat(surfaceSuccesses("sync")).isEqualTo(syncBefore + 3);
+            assertThat(surfaceSuccesses("sse")).isEqualTo(sseBefore + 1);
+        });
     }
 
     @Test
