@@ -2,6 +2,7 @@ package dev.switchboard.keys;
 
 import dev.switchboard.database.OutageNotice;
 import dev.switchboard.database.PostgresText;
+import dev.switchboard.database.RowRefusal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -143,11 +144,27 @@ public final class KeyStateStore {
      * ({@code own}), every other row of today as it stands. Once a second this was one upsert per counter
      * and a select after them, each its own pooled connection and round trip; under load that was a good
      * part of the gateway's time-bound database work (docs/PERFORMANCE.md). One statement is one transaction:
-     * if it fails, no delta was added, and every one goes back to its counter for the next flush.
+     * if the database fails, no delta was added, and every one goes back to its counter for the next flush. If
+     * it refuses a delta for its content (a name longer than its column), each is written alone and that one
+     * alone stays pending, as when every counter was its own statement; today's totals are read after them.
      */
     private Mono<Void> writeAndRereadCounters() {
         List<DailyLimits.Delta> deltas = limits.pendingDeltas();
         LocalDate today = limits.today();
+        return addAndReread(deltas, today)
+                // nothing was added: the deltas go back to their counters, and flush() logs the outage
+                .doOnError(e -> !RowRefusal.isRowProblem(e), e -> deltas.forEach(limits::flushFailed))
+                .onErrorResume(RowRefusal::isRowProblem, e -> Flux.fromIterable(deltas)
+                        .concatMap(delta -> addAndReread(List.of(delta), today).onErrorResume(notAdded -> {
+                            limits.flushFailed(delta);
+                            return Mono.empty();
+                        }))
+                        .then(addAndReread(List.of(), today)))
+                .then(Mono.fromRunnable(limits::forgetPastDays));
+    }
+
+    /** {@link #COUNTERS} for {@code deltas}: each total read back goes to its counter. */
+    private Mono<Void> addAndReread(List<DailyLimits.Delta> deltas, LocalDate today) {
         int n = deltas.size();
         LocalDate[] days = new LocalDate[n];
         String[] scopes = new String[n];
@@ -174,9 +191,6 @@ public final class KeyStateStore {
                     return 1;
                 })
                 .all()
-                .then(Mono.fromRunnable(limits::forgetPastDays))
-                // nothing was added: the deltas go back to their counters, and flush() logs the outage
-                .doOnError(e -> deltas.forEach(limits::flushFailed))
                 .then();
     }
 

@@ -3,6 +3,7 @@ package dev.switchboard.usage;
 import static dev.switchboard.database.PostgresText.text;
 
 import dev.switchboard.database.OutageNotice;
+import dev.switchboard.database.RowRefusal;
 import dev.switchboard.support.BackgroundJobs;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,8 +20,6 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.NonTransientDataAccessException;
-import org.springframework.dao.NonTransientDataAccessResourceException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -209,7 +208,7 @@ public final class RequestLogWriter extends BackgroundJobs {
             }
             pending = batch;
             return copy.apply(batch).map(n -> batch.size())
-                    .onErrorResume(RequestLogWriter::isRowProblem, e -> insertOneByOne(batch))
+                    .onErrorResume(RowRefusal::isRowProblem, e -> insertOneByOne(batch))
                     .doOnSuccess(stored -> {
                         pending = List.of();
                         held.addAndGet(-batch.size());
@@ -247,18 +246,13 @@ public final class RequestLogWriter extends BackgroundJobs {
     private Mono<Integer> insertOneByOne(List<RequestLogRow> batch) {
         return Flux.fromIterable(batch)
                 .concatMap(row -> insert(List.of(row)).thenReturn(1)
-                        .onErrorResume(RequestLogWriter::isRowProblem, e -> {
+                        .onErrorResume(RowRefusal::isRowProblem, e -> {
                             long n = dropped.incrementAndGet();
                             log.error("Request-log row {} refused by the database and dropped ({} dropped so far): {}",
                                     row.id(), n, e.toString());
                             return Mono.just(0);
                         }))
                 .reduce(0, Integer::sum);
-    }
-
-    private static boolean isRowProblem(Throwable error) {
-        return error instanceof NonTransientDataAccessException
-                && !(error instanceof NonTransientDataAccessResourceException);
     }
 
     /** Up to a batch of rows from the queue, moved from queued to held. */

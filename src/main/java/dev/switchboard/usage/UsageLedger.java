@@ -6,6 +6,7 @@ import dev.switchboard.chat.RouteInfo;
 import dev.switchboard.chat.Usage;
 import dev.switchboard.database.OutageNotice;
 import dev.switchboard.database.PostgresText;
+import dev.switchboard.database.RowRefusal;
 import dev.switchboard.routing.RequestObserver;
 import dev.switchboard.routing.RequestRun;
 import dev.switchboard.support.UtcDay;
@@ -163,9 +164,10 @@ public final class UsageLedger implements RequestObserver {
 
     /**
      * Writes one table's drained rows with one upsert, each column an array ({@code unnest}): one statement,
-     * one round trip and one transaction, so a failure writes none of them and every row goes back to its
-     * counters. One upsert a row had cost a pooled connection and a round trip each, every second
-     * (docs/PERFORMANCE.md). The rows are distinct (one per identity), as {@code on conflict do update} needs.
+     * one round trip and one transaction. One upsert a row had cost a pooled connection and a round trip each,
+     * every second (docs/PERFORMANCE.md). If the database fails, none was added and every row goes back to its
+     * counters. If it refuses a row for its content (a model name longer than its column), the rows are
+     * written one by one, so that row alone stays pending, as when every row was its own statement.
      *
      * @param names the row's identity after its day, in the statement's order ($2–$4)
      */
@@ -174,6 +176,27 @@ public final class UsageLedger implements RequestObserver {
         if (rows.isEmpty()) {
             return Mono.empty();
         }
+        Function<List<PendingCounts.Drained<K>>, Mono<Void>> giveBack = kept -> {
+            kept.forEach(counts::giveBack);
+            failed[0] = true;
+            return Mono.empty();
+        };
+        return upsert(rows, upsert, day, names)
+                .onErrorResume(e -> rows.size() > 1 && RowRefusal.isRowProblem(e), e -> Flux.fromIterable(rows)
+                        .concatMap(row -> upsert(List.of(row), upsert, day, names).onErrorResume(rowError -> {
+                            logFailure(rowError);
+                            return giveBack.apply(List.of(row));
+                        }))
+                        .then())
+                .onErrorResume(e -> {
+                    logFailure(e);
+                    return giveBack.apply(rows);
+                });
+    }
+
+    /** The upsert of {@code rows}: the day, the three names and every amount, each an array of one value a row. */
+    private <K> Mono<Void> upsert(List<PendingCounts.Drained<K>> rows, String upsert, Function<K, LocalDate> day,
+            Function<K, String[]> names) {
         int n = rows.size();
         int width = rows.get(0).amounts().length;
         LocalDate[] days = new LocalDate[n];
@@ -195,14 +218,13 @@ public final class UsageLedger implements RequestObserver {
         for (int j = 0; j < width; j++) {
             spec = spec.bind(4 + j, amounts[j]);
         }
-        return spec.fetch().rowsUpdated().then().onErrorResume(e -> {
-            rows.forEach(counts::giveBack);
-            failed[0] = true;
-            if (outage.startsFailing()) {
-                log.warn("Usage ledger write failed, kept in memory for the next flush: {}", e.toString());
-            }
-            return Mono.empty();
-        });
+        return spec.fetch().rowsUpdated().then();
+    }
+
+    private void logFailure(Throwable error) {
+        if (outage.startsFailing()) {
+            log.warn("Usage ledger write failed, kept in memory for the next flush: {}", error.toString());
+        }
     }
 
     /** The array parameters of a table's amounts, {@code $5} on: one per column of {@code columns}. */

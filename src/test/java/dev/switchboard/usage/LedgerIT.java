@@ -184,6 +184,64 @@ class LedgerIT {
         });
     }
 
+    /** Today's stored calls of one daily counter. */
+    private long storedCalls(String scope, String provider, String name) {
+        return database.sql("select coalesce(sum(calls), 0) as n from daily_counters where day = :day and scope = :scope "
+                        + "and provider = :provider and name = :name")
+                .bind("day", LocalDate.now(ZoneOffset.UTC)).bind("scope", scope).bind("provider", provider)
+                .bind("name", name)
+                .map((row, meta) -> row.get("n", Long.class)).one().block(Duration.ofSeconds(5));
+    }
+
+    private void sql(String statement) {
+        database.sql(statement).then().block(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aLedgerRowTheDatabaseRefusesStaysPendingAloneWhileTheRowsBesideItAreWritten() {
+        String model = "ledger-refused-" + System.nanoTime();
+        ledger.flush().block(Duration.ofSeconds(5));
+        List<Long> betaBefore = attemptSums("beta", "beta-1");
+        // the table refuses this model's row for its content, as it would a name longer than its column
+        sql("alter table usage_daily add constraint ledger_it_refused check (model <> '" + model + "') not valid");
+        try {
+            chat("{\"provider\":\"beta\",\"messages\":[{\"role\":\"user\",\"content\":\"kept\"}]}");
+            chat("{\"provider\":\"beta\",\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"refused\"}]}");
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                ledger.flush().block(Duration.ofSeconds(5));
+                assertThat(attemptSums("beta", "beta-1").get(0)).isEqualTo(betaBefore.get(0) + 1);
+            });
+            ledger.flush().block(Duration.ofSeconds(5));
+            assertThat(attemptSums("beta", model).get(0)).isZero();
+            assertThat(ledger.pendingRows()).isPositive();
+        } finally {
+            sql("alter table usage_daily drop constraint ledger_it_refused");
+        }
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            ledger.flush().block(Duration.ofSeconds(5));
+            assertThat(attemptSums("beta", model).get(0)).isEqualTo(1);
+            assertThat(ledger.pendingRows()).isZero();
+        });
+    }
+
+    @Test
+    void aDailyCounterTheDatabaseRefusesStaysPendingAloneWhileTheOthersAreWritten() {
+        String model = "counter-refused-" + System.nanoTime();
+        long providerBefore = storedCalls("provider", "beta", "");
+        sql("alter table daily_counters add constraint ledger_it_refused check (name <> '" + model + "') not valid");
+        try {
+            chat("{\"provider\":\"beta\",\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"refused\"}]}");
+            // the key store writes every second: the provider's and the key's counters land, the model's does not
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .untilAsserted(() -> assertThat(storedCalls("provider", "beta", "")).isEqualTo(providerBefore + 1));
+            assertThat(storedCalls("model", "beta", model)).isZero();
+        } finally {
+            sql("alter table daily_counters drop constraint ledger_it_refused");
+        }
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(storedCalls("model", "beta", model)).isEqualTo(1));
+    }
+
     @Test
     void aStreamThatBreaksMidWayIsLoggedAsFailedWithTheTokensDelivered() {
         String id = stream("{\"provider\":\"midfail\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
