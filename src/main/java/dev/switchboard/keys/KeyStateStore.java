@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -179,19 +180,27 @@ public final class KeyStateStore {
             names[i] = PostgresText.text(id.name());
             calls[i] = deltas.get(i).calls();
         }
+        // the totals are applied once the statement has succeeded: rows that came before a failure were rolled back
         return database.sql(COUNTERS)
                 .bind(0, days).bind(1, scopes).bind(2, providers).bind(3, names).bind(4, calls).bind(5, today)
                 .map((row, meta) -> {
                     DailyLimits.Scope scope = scope(row.get("scope", String.class));
-                    if (scope != null) {
-                        limits.applyTotal(new DailyLimits.CounterId(row.get("day", LocalDate.class), scope,
-                                row.get("provider", String.class), row.get("name", String.class)),
-                                orZero(row.get("calls", Long.class)), Boolean.TRUE.equals(row.get("own", Boolean.class)));
-                    }
-                    return 1;
+                    return new Total(scope == null ? null : new DailyLimits.CounterId(row.get("day", LocalDate.class),
+                            scope, row.get("provider", String.class), row.get("name", String.class)),
+                            orZero(row.get("calls", Long.class)), Boolean.TRUE.equals(row.get("own", Boolean.class)));
                 })
                 .all()
+                .collectList()
+                .doOnNext(totals -> totals.forEach(total -> {
+                    if (total.id() != null) {
+                        limits.applyTotal(total.id(), total.calls(), total.own());
+                    }
+                }))
                 .then();
+    }
+
+    /** A counter's total as read back; {@code own} when this statement's delta made it. */
+    private record Total(DailyLimits.@Nullable CounterId id, long calls, boolean own) {
     }
 
     private Mono<Void> refreshCounters() {
