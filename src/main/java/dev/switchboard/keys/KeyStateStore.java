@@ -69,7 +69,7 @@ public final class KeyStateStore {
 
     /** Loads persisted key states and today's counters into memory. */
     public Mono<Void> load() {
-        return reloadStates().then(refreshCounters());
+        return reloadStates().then(Mono.defer(() -> addAndReread(List.of(), limits.today())));
     }
 
     private Flux<KeyStateChange> readStates() {
@@ -164,7 +164,10 @@ public final class KeyStateStore {
                 .then(Mono.fromRunnable(limits::forgetPastDays));
     }
 
-    /** {@link #COUNTERS} for {@code deltas}: each total read back goes to its counter. */
+    /**
+     * {@link #COUNTERS} for {@code deltas} (with none, only the re-read of today's totals): each total goes to
+     * its counter.
+     */
     private Mono<Void> addAndReread(List<DailyLimits.Delta> deltas, LocalDate today) {
         int n = deltas.size();
         LocalDate[] days = new LocalDate[n];
@@ -201,22 +204,6 @@ public final class KeyStateStore {
 
     /** A counter's total as read back; {@code own} when this statement's delta made it. */
     private record Total(DailyLimits.@Nullable CounterId id, long calls, boolean own) {
-    }
-
-    private Mono<Void> refreshCounters() {
-        LocalDate today = limits.today();
-        return database.sql("select scope, provider, name, calls from daily_counters where day = :day")
-                .bind("day", today)
-                .map((row, meta) -> {
-                    DailyLimits.Scope scope = scope(row.get("scope", String.class));
-                    if (scope != null) {
-                        limits.applyTotal(new DailyLimits.CounterId(today, scope, row.get("provider", String.class),
-                                row.get("name", String.class)), orZero(row.get("calls", Long.class)), false);
-                    }
-                    return 1;
-                })
-                .all()
-                .then();
     }
 
     private static DailyLimits.Scope scope(String code) {

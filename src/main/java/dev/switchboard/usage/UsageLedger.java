@@ -172,7 +172,7 @@ public final class UsageLedger implements RequestObserver {
      * @param names the row's identity after its day, in the statement's order ($2–$4)
      */
     private <K, C extends Enum<C>> Mono<Void> write(PendingCounts<K, C> counts, List<PendingCounts.Drained<K>> rows,
-            String upsert, Function<K, LocalDate> day, Function<K, String[]> names, boolean[] failed) {
+            String sql, Function<K, LocalDate> day, Function<K, String[]> names, boolean[] failed) {
         if (rows.isEmpty()) {
             return Mono.empty();
         }
@@ -181,9 +181,9 @@ public final class UsageLedger implements RequestObserver {
             failed[0] = true;
             return Mono.empty();
         };
-        return upsert(rows, upsert, day, names)
+        return upsert(rows, sql, day, names)
                 .onErrorResume(e -> rows.size() > 1 && RowRefusal.isRowProblem(e), e -> Flux.fromIterable(rows)
-                        .concatMap(row -> upsert(List.of(row), upsert, day, names).onErrorResume(rowError -> {
+                        .concatMap(row -> upsert(List.of(row), sql, day, names).onErrorResume(rowError -> {
                             logFailure(rowError);
                             return giveBack.apply(List.of(row));
                         }))
@@ -195,7 +195,7 @@ public final class UsageLedger implements RequestObserver {
     }
 
     /** The upsert of {@code rows}: the day, the three names and every amount, each an array of one value a row. */
-    private <K> Mono<Void> upsert(List<PendingCounts.Drained<K>> rows, String upsert, Function<K, LocalDate> day,
+    private <K> Mono<Void> upsert(List<PendingCounts.Drained<K>> rows, String sql, Function<K, LocalDate> day,
             Function<K, String[]> names) {
         int n = rows.size();
         int width = rows.get(0).amounts().length;
@@ -213,7 +213,7 @@ public final class UsageLedger implements RequestObserver {
                 amounts[j][i] = row.amounts()[j];
             }
         }
-        DatabaseClient.GenericExecuteSpec spec = database.sql(upsert)
+        DatabaseClient.GenericExecuteSpec spec = database.sql(sql)
                 .bind(0, days).bind(1, text[0]).bind(2, text[1]).bind(3, text[2]);
         for (int j = 0; j < width; j++) {
             spec = spec.bind(4 + j, amounts[j]);
