@@ -2,6 +2,7 @@ package dev.switchboard.admin;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.chat.GatewayException;
+import dev.switchboard.chat.NameLimits;
 import dev.switchboard.keys.KeyFormat;
 import dev.switchboard.keys.KeyHealth;
 import dev.switchboard.keys.KeyHealthChecker;
@@ -319,6 +320,11 @@ public final class KeyChangeHandler {
     private static String alias(Provider provider, String name) {
         List<String> taken = provider.keys().keys().stream().map(ApiKey::alias).toList();
         if (name != null && !name.isBlank()) {
+            if (!NameLimits.aliasFits(name.trim())) {
+                throw new GatewayException(400, "invalid_request_error", "alias_too_long", "The alias is "
+                        + name.trim().length() + " characters long; at most " + NameLimits.KEY_ALIAS + " are accepted.",
+                        null);
+            }
             if (taken.contains(name.trim())) {
                 throw new GatewayException(409, "invalid_request_error", "duplicate_alias",
                         "The alias '" + name.trim() + "' is taken.", null);

@@ -1,5 +1,6 @@
 package dev.switchboard.config;
 
+import dev.switchboard.chat.NameLimits;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.regex.Pattern;
 public final class PropertiesValidator {
 
     private static final Pattern PROVIDER_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    private static final String TOO_LONG_MODEL = "at most " + NameLimits.MODEL + " characters";
 
     private PropertiesValidator() {
     }
@@ -81,6 +83,8 @@ public final class PropertiesValidator {
         }
         if (p.defaultModel() == null || p.defaultModel().isBlank()) {
             problems.add(at + ".default-model: missing");
+        } else if (!NameLimits.modelFits(p.defaultModel())) {
+            problems.add(at + ".default-model: " + TOO_LONG_MODEL);
         }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < p.models().size(); i++) {
@@ -90,6 +94,8 @@ public final class PropertiesValidator {
                 problems.add(mAt + ".name: missing");
             } else if (!seen.add(m.name())) {
                 problems.add(mAt + ".name: duplicate model " + m.name());
+            } else if (!NameLimits.modelFits(m.name())) {
+                problems.add(mAt + ".name: " + TOO_LONG_MODEL);
             }
             if (m.maxTokens() != null && m.maxTokens() < 1) {
                 problems.add(mAt + ".max-tokens: must be at least 1");
@@ -101,6 +107,9 @@ public final class PropertiesValidator {
         for (int i = 0; i < p.apiKeys().size(); i++) {
             if (p.apiKeys().get(i).dailyLimit() < 0) {
                 problems.add(at + ".api-keys[" + i + "].daily-limit: must be 0 (unlimited) or more");
+            }
+            if (!NameLimits.aliasFits(p.apiKeys().get(i).name())) {
+                problems.add(at + ".api-keys[" + i + "].name: at most " + NameLimits.KEY_ALIAS + " characters");
             }
         }
     }

@@ -146,7 +146,7 @@ public final class KeyStateStore {
      * and a select after them, each its own pooled connection and round trip; under load that was a good
      * part of the gateway's time-bound database work (docs/PERFORMANCE.md). One statement is one transaction:
      * if the database fails, no delta was added, and every one goes back to its counter for the next flush. If
-     * it refuses a delta for its content (a name longer than its column), each is written alone and that one
+     * it refuses a delta for its content (a check it fails), each is written alone and that one
      * alone stays pending, as when every counter was its own statement; today's totals are read after them.
      */
     private Mono<Void> writeAndRereadCounters() {

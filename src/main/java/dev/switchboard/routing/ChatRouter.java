@@ -3,6 +3,7 @@ package dev.switchboard.routing;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.InvalidRequestException;
 import dev.switchboard.chat.ModelNotFoundException;
+import dev.switchboard.chat.NameLimits;
 import dev.switchboard.chat.ProviderOrder;
 import dev.switchboard.chat.ProviderUnavailableException;
 import dev.switchboard.chat.RoutePreference;
@@ -132,6 +133,10 @@ public final class ChatRouter {
     }
 
     private RoutePlan named(Provider provider, String model, ChatCommand command, long sticky) {
+        if (!NameLimits.modelFits(model)) {
+            throw new InvalidRequestException("model_name_too_long", "The model name is " + model.length()
+                    + " characters long; at most " + NameLimits.MODEL + " are accepted.", "model");
+        }
         if (provider.modelDisabled(model)) {
             throw disabledModel(provider, model);
         }

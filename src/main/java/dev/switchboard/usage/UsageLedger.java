@@ -166,8 +166,9 @@ public final class UsageLedger implements RequestObserver {
      * Writes one table's drained rows with one upsert, each column an array ({@code unnest}): one statement,
      * one round trip and one transaction. One upsert a row had cost a pooled connection and a round trip each,
      * every second (docs/PERFORMANCE.md). If the database fails, none was added and every row goes back to its
-     * counters. If it refuses a row for its content (a model name longer than its column), the rows are
-     * written one by one, so that row alone stays pending, as when every row was its own statement.
+     * counters. If it refuses a row for its content (a check it fails; names are held to their columns where they
+     * enter, by {@code NameLimits}), the rows are written one by one, so that row alone stays pending, as when
+     * every row was its own statement.
      *
      * @param names the row's identity after its day, in the statement's order ($2–$4)
      */

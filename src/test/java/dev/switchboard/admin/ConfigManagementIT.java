@@ -110,6 +110,40 @@ class ConfigManagementIT {
     }
 
     @Test
+    void aModelNameOrKeyAliasLongerThanTheColumnsThatStoreThemIsAnIssue() {
+        JsonNode validation = post("/admin/config/validate", """
+                switchboard:
+                  providers:
+                    longnames:
+                      type: simulator
+                      default-model: %s
+                      models:
+                        - name: %s
+                      api-keys:
+                        - key: sim-ok-longnames-1
+                          name: %s
+                """.formatted("d".repeat(201), "m".repeat(201), "a".repeat(129)));
+
+        assertThat(validation.path("valid").asBoolean()).isFalse();
+        assertThat(paths(validation)).contains("switchboard.providers.longnames.default-model",
+                "switchboard.providers.longnames.models[0].name", "switchboard.providers.longnames.api-keys[0].name");
+        assertThat(validation.path("issues").findValuesAsString("message")).contains("at most 200 characters",
+                "at most 128 characters");
+        JsonNode fitting = post("/admin/config/validate", """
+                switchboard:
+                  providers:
+                    longnames:
+                      type: simulator
+                      default-model: %s
+                      api-keys:
+                        - key: sim-ok-longnames-1
+                          name: %s
+                """.formatted("d".repeat(200), "a".repeat(128)));
+        assertThat(paths(fitting)).doesNotContain("switchboard.providers.longnames.default-model",
+                "switchboard.providers.longnames.api-keys[0].name");
+    }
+
+    @Test
     void aWrongTypeABrokenTemplateAndBrokenYamlAreIssuesToo() {
         JsonNode typed = post("/admin/config/validate", "switchboard:\n  providers:\n    alpha:\n      priority: first\n");
         assertThat(typed.path("valid").asBoolean()).isFalse();

@@ -85,6 +85,19 @@ class RuntimeKeysIT {
     }
 
     @Test
+    void anAliasLongerThanTheColumnsThatStoreItIsRefusedAndItsKeyNotAdded() {
+        http.post().uri("/admin/providers/runtime/keys").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"key\":\"sim-ok-runtime-0030\",\"name\":\"" + "a".repeat(129) + "\"}").exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.code").isEqualTo("alias_too_long")
+                .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                .jsonPath("$.error.message").value(m -> assertThat((String) m).contains("129", "128"));
+
+        assertThat(aliases()).doesNotContain("a".repeat(129));
+        assertThat(aliases().stream().filter(a -> a.startsWith("aaaa"))).isEmpty();
+    }
+
+    @Test
     void keysAddedAtRuntimeOutliveAConfigurationReload() {
         JsonNode added = http.post().uri("/admin/providers/runtime/keys").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"key\":\"sim-ok-runtime-0010\",\"name\":\"rt-ten\"}").exchange()

@@ -7,6 +7,7 @@ import dev.switchboard.api.ErrorAnswers;
 import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.ChatMessage;
 import dev.switchboard.chat.InvalidRequestException;
+import dev.switchboard.chat.NameLimits;
 import dev.switchboard.chat.ProviderOrder;
 import dev.switchboard.chat.RoutePreference;
 import dev.switchboard.chat.RoutePath;
@@ -278,5 +279,20 @@ class ChatRouterTest {
             assertThatThrownBy(() -> router.plan(named)).isInstanceOf(InvalidRequestException.class)
                     .satisfies(e -> assertThat(((InvalidRequestException) e).code()).isEqualTo("model_disabled"));
         }
+    }
+
+    @Test
+    void aModelNameLongerThanTheColumnsThatStoreItIsRefusedBeforeAnyKeyIsAsked() {
+        ChatRouter router = router(seedProviders(), new AtomicReference<>(ProviderOrder.ROUND_ROBIN));
+        String tooLong = "m".repeat(NameLimits.MODEL + 1);
+
+        for (ChatCommand named : List.of(command(null, "groq/" + tooLong), command("groq", tooLong))) {
+            assertThatThrownBy(() -> router.plan(named)).isInstanceOf(InvalidRequestException.class)
+                    .satisfies(e -> assertThat(((InvalidRequestException) e).code()).isEqualTo("model_name_too_long"))
+                    .satisfies(e -> assertThat(((InvalidRequestException) e).param()).isEqualTo("model"))
+                    .hasMessageContaining("201 characters");
+        }
+        assertThat(router.plan(command("groq", "m".repeat(NameLimits.MODEL))).next().model())
+                .hasSize(NameLimits.MODEL);
     }
 }
