@@ -5,9 +5,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The longest model name and key alias the gateway accepts: the widths of the columns that store them
  * ({@code usage_daily}, {@code daily_counters}, {@code request_log}, {@code key_state}). A longer name is refused
- * where it enters (the request, the key API, the configuration) with a clear error. Let in, it would be refused
- * by the database instead, and every usage row, counter and request-log row that names it would be kept
- * pending, retried or dropped (docs/PERFORMANCE.md).
+ * where it enters (the request, the key API, the configuration, a task template) with a clear error. Let in, it
+ * would be refused by the database instead, and every usage row, counter and request-log row that names it
+ * would be kept pending, retried or dropped (docs/PERFORMANCE.md).
  */
 public final class NameLimits {
 

@@ -6,6 +6,7 @@ import com.networknt.schema.SchemaException;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.switchboard.chat.NameLimits;
 import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.loader.StringLoader;
@@ -307,6 +308,10 @@ public final class TaskTemplates {
         }
         if (routing.defaultModel() != null && routing.defaultModel().isEmpty()) {
             problems.add(new TemplateProblem(source, name, "default_model", "must not be empty"));
+        }
+        if (!NameLimits.modelFits(routing.defaultModel())) {
+            problems.add(new TemplateProblem(source, name, "default_model", "at most " + NameLimits.MODEL
+                    + " characters"));
         }
         if (routing.fallbackProviders() != null && routing.fallbackProviders().stream().anyMatch(String::isEmpty)) {
             problems.add(new TemplateProblem(source, name, "fallback_providers", "names must not be empty"));

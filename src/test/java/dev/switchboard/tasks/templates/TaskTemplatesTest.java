@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.chat.ChatMessage;
 import dev.switchboard.chat.GatewayException;
+import dev.switchboard.chat.NameLimits;
 import dev.switchboard.chat.ProviderOrder;
 import dev.switchboard.chat.RoutePreference;
 import java.io.IOException;
@@ -277,12 +278,14 @@ class TaskTemplatesTest {
                 tasks:
                   order: {user: "{{ input }}", provider_order: fastest}
                   orphan_model: {user: "{{ input }}", default_model: gpt-4o}
+                  long_model: {user: "{{ input }}", default_provider: groq, default_model: %s}
                   child: {base: order, user: "{{ input }}"}
-                """));
+                """.formatted("m".repeat(NameLimits.MODEL + 1))));
 
         assertThat(e.getMessage())
                 .contains("task 'order', part 'provider_order': 'fastest' is not one of round-robin, priority")
-                .contains("task 'orphan_model', part 'default_model': needs default_provider");
+                .contains("task 'orphan_model', part 'default_model': needs default_provider")
+                .contains("task 'long_model', part 'default_model': at most 200 characters");
         assertThat(e.problems().stream().filter(p -> "provider_order".equals(p.part()))).hasSize(1);
     }
 }
