@@ -9,10 +9,19 @@ import dev.switchboard.routing.RequestRun;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Turns each finished request into a {@code request_log} row for the write-behind. */
 public final class RequestLogRecorder implements RequestObserver {
+
+    /** The width of {@code error_message}: a longer message is cut, not refused with its row. */
+    static final int ERROR_MESSAGE_CHARS = 600;
+    /**
+     * The width of {@code finish_reason}. The reason is the provider's word, and a provider may coin a longer
+     * one: it is cut, so the database does not refuse (and the writer drop) the row.
+     */
+    static final int FINISH_REASON_CHARS = 32;
 
     private final RequestLogWriter writer;
     private final LogDocuments documents;
@@ -45,7 +54,7 @@ public final class RequestLogRecorder implements RequestObserver {
                 route != null ? route.key() : last != null ? last.key() : null,
                 run.outcomeCode(),
                 run.outcome() == RequestRun.Outcome.SUCCESS || run.errorClass() == null ? null : run.errorClass().code(),
-                message == null ? null : message.length() > 600 ? message.substring(0, 600) : message,
+                clip(message, ERROR_MESSAGE_CHARS),
                 (int) Math.max(0, run.latencyMs()),
                 run.firstTokenMs() >= 0 ? (int) run.firstTokenMs() : null,
                 attempts.size(),
@@ -53,11 +62,15 @@ public final class RequestLogRecorder implements RequestObserver {
                 usage == null ? null : usage.completionTokens(),
                 usage == null ? null : usage.totalTokens(),
                 usage != null && usage.estimated(),
-                run.finishReason(),
+                clip(run.finishReason(), FINISH_REASON_CHARS),
                 chain(attempts),
                 run.responseText(),
                 metadata(run),
                 run.traceId());
+    }
+
+    private static @Nullable String clip(@Nullable String text, int chars) {
+        return text == null || text.length() <= chars ? text : text.substring(0, chars);
     }
 
     /**
