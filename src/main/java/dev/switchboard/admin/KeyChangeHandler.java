@@ -320,16 +320,17 @@ public final class KeyChangeHandler {
     private static String alias(Provider provider, String name) {
         List<String> taken = provider.keys().keys().stream().map(ApiKey::alias).toList();
         if (name != null && !name.isBlank()) {
-            if (!NameLimits.aliasFits(name.trim())) {
+            String alias = name.trim();
+            if (!NameLimits.aliasFits(alias)) {
                 throw new GatewayException(400, "invalid_request_error", "alias_too_long", "The alias is "
-                        + name.trim().length() + " characters long; at most " + NameLimits.KEY_ALIAS + " are accepted.",
+                        + alias.length() + " characters long; at most " + NameLimits.KEY_ALIAS + " are accepted.",
                         null);
             }
-            if (taken.contains(name.trim())) {
+            if (taken.contains(alias)) {
                 throw new GatewayException(409, "invalid_request_error", "duplicate_alias",
-                        "The alias '" + name.trim() + "' is taken.", null);
+                        "The alias '" + alias + "' is taken.", null);
             }
-            return name.trim();
+            return alias;
         }
         int n = provider.keys().size() + 1;
         while (taken.contains(provider.name() + "#" + n)) {
