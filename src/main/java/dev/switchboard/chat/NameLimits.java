@@ -28,4 +28,9 @@ public final class NameLimits {
     public static boolean aliasFits(@Nullable String alias) {
         return alias == null || alias.length() <= KEY_ALIAS;
     }
+
+    /** What a configuration or template problem says of a name over {@code limit}: "at most N characters". */
+    public static String atMost(int limit) {
+        return "at most " + limit + " characters";
+    }
 }

@@ -17,7 +17,6 @@ import java.util.regex.Pattern;
 public final class PropertiesValidator {
 
     private static final Pattern PROVIDER_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
-    private static final String TOO_LONG_MODEL = "at most " + NameLimits.MODEL + " characters";
 
     private PropertiesValidator() {
     }
@@ -84,7 +83,7 @@ public final class PropertiesValidator {
         if (p.defaultModel() == null || p.defaultModel().isBlank()) {
             problems.add(at + ".default-model: missing");
         } else if (!NameLimits.modelFits(p.defaultModel())) {
-            problems.add(at + ".default-model: " + TOO_LONG_MODEL);
+            problems.add(at + ".default-model: " + NameLimits.atMost(NameLimits.MODEL));
         }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < p.models().size(); i++) {
@@ -95,7 +94,7 @@ public final class PropertiesValidator {
             } else if (!seen.add(m.name())) {
                 problems.add(mAt + ".name: duplicate model " + m.name());
             } else if (!NameLimits.modelFits(m.name())) {
-                problems.add(mAt + ".name: " + TOO_LONG_MODEL);
+                problems.add(mAt + ".name: " + NameLimits.atMost(NameLimits.MODEL));
             }
             if (m.maxTokens() != null && m.maxTokens() < 1) {
                 problems.add(mAt + ".max-tokens: must be at least 1");
@@ -109,7 +108,7 @@ public final class PropertiesValidator {
                 problems.add(at + ".api-keys[" + i + "].daily-limit: must be 0 (unlimited) or more");
             }
             if (!NameLimits.aliasFits(p.apiKeys().get(i).name())) {
-                problems.add(at + ".api-keys[" + i + "].name: at most " + NameLimits.KEY_ALIAS + " characters");
+                problems.add(at + ".api-keys[" + i + "].name: " + NameLimits.atMost(NameLimits.KEY_ALIAS));
             }
         }
     }

@@ -310,8 +310,7 @@ public final class TaskTemplates {
             problems.add(new TemplateProblem(source, name, "default_model", "must not be empty"));
         }
         if (!NameLimits.modelFits(routing.defaultModel())) {
-            problems.add(new TemplateProblem(source, name, "default_model", "at most " + NameLimits.MODEL
-                    + " characters"));
+            problems.add(new TemplateProblem(source, name, "default_model", NameLimits.atMost(NameLimits.MODEL)));
         }
         if (routing.fallbackProviders() != null && routing.fallbackProviders().stream().anyMatch(String::isEmpty)) {
             problems.add(new TemplateProblem(source, name, "fallback_providers", "names must not be empty"));
