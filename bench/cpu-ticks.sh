@@ -21,6 +21,14 @@ thread_ticks() {
     | sed -E 's/^[0-9]+ \((.*)\) [A-Za-z] /\1\t/' | awk -F'\t' '{split($2, a, " "); n = $1; gsub(/[0-9]+/, "#", n); t[n] += a[11] + a[12]} END {for (n in t) print n "\t" t[n]}'
 }
 
+# thread_ticks of a process into a file, and the time (epoch seconds) of the snapshot's middle: reading every
+# thread's stat takes 0.1-0.3 s, so a window measured while the load goes on is timed between the middles
+thread_snapshot() { # pid file -> epoch seconds
+  local s e
+  s=$(date +%s.%N); thread_ticks "$1" > "$2"; e=$(date +%s.%N)
+  awk -v s="$s" -v e="$e" 'BEGIN {printf "%.6f", (s + e) / 2}'
+}
+
 thread_split() { # before-file after-file total-requests -> "group=us/request ..." largest first
   awk -F'\t' -v n="$3" -v tick="$TICK" 'NR == FNR {b[$1] = $2; next} {d = $2 - b[$1]; if (d > 0) printf "%s\t%.1f\n", $1, d / tick * 1e6 / n}' "$1" "$2" \
     | sort -t$'\t' -k2 -gr | awk -F'\t' '{gsub(/ /, "_", $1); printf "%s=%s ", $1, $2}'
