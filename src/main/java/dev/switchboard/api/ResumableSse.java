@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -91,18 +90,18 @@ public class ResumableSse {
     public Mono<ServerResponse> start(ServerRequest request, String surface, ChatCommand command,
             Function<@Nullable StreamDelivery, Flux<StreamEvent>> events,
             BiFunction<Flux<StreamEvent>, DataBufferFactory, Flux<DataBuffer>> frames) {
-        AtomicReference<RoutingHeaders.Committed> committed = RoutingHeaders.onCommit(request.exchange().getResponse());
+        RoutingHeaders.ForStream route = RoutingHeaders.forStream(request.exchange().getResponse());
         if (!streams.enabled() || "false".equalsIgnoreCase(request.headers().firstHeader(RESUMABLE))) {
             Flux<StreamEvent> plain = events.apply(null).doOnNext(event -> {
                 if (event instanceof StreamEvent.Committed c) {
-                    committed.set(new RoutingHeaders.Committed(c));
+                    route.committed(c);
                 }
             });
             return SseResponse.of(frames.apply(plain, request.exchange().getResponse().bufferFactory()));
         }
         return Mono.deferContextual(context -> {
             ResumableStream stream = create(surface, command, events, frames, context);
-            return SseResponse.ofBatches(connection(request, stream, stream.attachBatches(0, false), committed, false));
+            return SseResponse.ofBatches(connection(request, stream, stream.attachBatches(0, false), route, false));
         });
     }
 
@@ -150,10 +149,9 @@ public class ResumableSse {
                         "Last-Event-ID names another stream than the URL.", LAST_EVENT_ID));
             }
             ResumableStream stream = streams.find(id, ClientIdentity.of(request.exchange()), surface);
-            AtomicReference<RoutingHeaders.Committed> committed =
-                    RoutingHeaders.onCommit(request.exchange().getResponse());
+            RoutingHeaders.ForStream route = RoutingHeaders.forStream(request.exchange().getResponse());
             Flux<List<Frame>> frames = stream.attachBatches(last == null ? 0 : last.seq(), last != null);
-            return SseResponse.ofBatches(connection(request, stream, frames, committed, streamId != null));
+            return SseResponse.ofBatches(connection(request, stream, frames, route, streamId != null));
         });
     }
 
@@ -195,13 +193,13 @@ public class ResumableSse {
      *     readers), so a dropped connection comes back within a second rather than the browser's default 3 s
      */
     private static Flux<DataBuffer> connection(ServerRequest request, ResumableStream stream,
-            Flux<List<Frame>> batches, AtomicReference<RoutingHeaders.Committed> committed, boolean retry) {
+            Flux<List<Frame>> batches, RoutingHeaders.ForStream route, boolean retry) {
         DataBufferFactory buffers = request.exchange().getResponse().bufferFactory();
         boolean[] first = {retry};
         return batches.map(batch -> {
-            StreamEvent.Committed route = stream.committed();
-            if (committed.get() == null && route != null) {
-                committed.set(new RoutingHeaders.Committed(route));
+            StreamEvent.Committed committed = stream.committed();
+            if (committed != null) {
+                route.committed(committed);
             }
             byte[] head = first[0] ? RETRY : NONE;
             first[0] = false;

@@ -3,10 +3,8 @@ package dev.switchboard.api;
 import dev.switchboard.chat.CacheStatus;
 import dev.switchboard.chat.RouteInfo;
 import dev.switchboard.chat.StreamEvent;
-import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpResponse;
-import reactor.core.publisher.Mono;
 
 /** The {@code x-switchboard-*} response headers that say who answered. */
 public final class RoutingHeaders {
@@ -33,26 +31,39 @@ public final class RoutingHeaders {
         headers.set("x-switchboard-attempts", Integer.toString(attempts));
     }
 
-    /**
-     * For streams: the route is only known once the probe committed, which is exactly when WebFlux
-     * commits the response, so the headers are added in a before-commit action.
-     */
-    public static AtomicReference<Committed> onCommit(ServerHttpResponse response) {
-        AtomicReference<Committed> holder = new AtomicReference<>();
-        response.beforeCommit(() -> Mono.fromRunnable(() -> {
-            Committed committed = holder.get();
-            if (committed != null) {
-                set(response.getHeaders(), committed.route(), committed.attempts(), committed.cache());
-            }
-        }));
-        return holder;
+    /** A stream's headers, set once it commits ({@link ForStream}). */
+    public static ForStream forStream(ServerHttpResponse response) {
+        return new ForStream(response);
     }
 
-    public record Committed(RouteInfo route, int attempts, CacheStatus cache) {
+    /**
+     * A stream's {@code x-switchboard-*} headers. The route is known only once the probe committed; the stream's
+     * first frame, which makes WebFlux commit the response, comes right after, so the headers are set straight
+     * on the response then.
+     *
+     * <p>Why not in a {@code beforeCommit} action: with one, WebFlux builds a concatenation of its commit actions
+     * (an iterable, a map, a {@code concatMap}, a peek, and a walk up the subscriber chain for the context) at
+     * every stream's commit, on the first content's way to the client (docs/PERFORMANCE.md).
+     *
+     * <p>Not thread-safe: a stream's events, and a connection's frames, are signalled one at a time.
+     */
+    public static final class ForStream {
 
-        public Committed(StreamEvent.Committed committed) {
-            this(committed.route(), committed.cache() == CacheStatus.HIT ? 0 : committed.attempts().size() + 1,
-                    committed.cache());
+        private final ServerHttpResponse response;
+        private boolean set;
+
+        private ForStream(ServerHttpResponse response) {
+            this.response = response;
+        }
+
+        /** Sets the headers for the route the stream committed to (the first time, and only before the commit). */
+        public void committed(StreamEvent.Committed committed) {
+            if (set || response.isCommitted()) {
+                return;
+            }
+            set = true;
+            RoutingHeaders.set(response.getHeaders(), committed.route(),
+                    committed.cache() == CacheStatus.HIT ? 0 : committed.attempts().size() + 1, committed.cache());
         }
     }
 }

@@ -82,11 +82,11 @@ public class AnthropicMessagesHandler {
 
     private Mono<ServerResponse> stream(ServerRequest request, ChatCommand command) {
         DataBufferFactory buffers = request.exchange().getResponse().bufferFactory();
-        var committed = RoutingHeaders.onCommit(request.exchange().getResponse());
+        RoutingHeaders.ForStream route = RoutingHeaders.forStream(request.exchange().getResponse());
         AnthropicStreamWriter writer = new AnthropicStreamWriter(json, buffers, "msg_" + command.requestId());
         Flux<DataBuffer> frames = FlattenLists.of(chat.stream(command), event -> {
             if (event instanceof StreamEvent.Committed c) {
-                committed.set(new RoutingHeaders.Committed(c));
+                route.committed(c);
             }
             List<DataBuffer> written = new ArrayList<>(2);
             writer.write(event, written::add);
