@@ -1,21 +1,26 @@
 package dev.switchboard.chat;
 
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /** How the response cache took part in an answer ({@code x-switchboard-cache}). */
 public enum CacheStatus {
     /** Served from the cache: no provider was asked. */
-    HIT,
+    HIT("hit"),
     /** Not in the cache: answered by a provider (and stored, when it could be). */
-    MISS,
+    MISS("miss"),
     /** The request turned the cache off ({@code no-store}, {@code no-cache}, {@code "cache": false}). */
-    BYPASS,
+    BYPASS("bypass"),
     /** The cache does not apply to this request (not enabled for its surface); no header. */
-    NONE;
+    NONE(null);
+
+    private final @Nullable String header;
+
+    CacheStatus(@Nullable String header) {
+        this.header = header;
+    }
 
     /** The header value, or null when no header is sent. */
     public @Nullable String header() {
-        return this == NONE ? null : name().toLowerCase(Locale.ROOT);
+        return header;
     }
 }
