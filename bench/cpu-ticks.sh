@@ -43,3 +43,9 @@ jit_share() { group_share "$1" "$2" "$3" Compiler; }   # the JIT compiler thread
 gc_share() { group_share "$1" "$2" "$3" '^(GC Thread|G1 )'; }   # G1's threads: young pauses, marking, refinement
 
 loop_share() { group_share "$1" "$2" "$3" '^reactor-http'; }   # Reactor Netty's event loops (server and client)
+
+# awk functions for the summaries of bench/run and bench/compare: med(a, n), the median of a[1..n] (sorted in
+# place), and val(k), the value of the line's field k=value (empty when the line has none)
+MEDIAN_AWK='function med(a, n,   i, j, t) {for (i = 2; i <= n; i++) {t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t}
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2}
+  function val(k,   i, kv) {for (i = 1; i <= NF; i++) {split($i, kv, "="); if (kv[1] == k) return kv[2]}; return ""}'
