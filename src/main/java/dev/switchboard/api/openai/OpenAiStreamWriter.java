@@ -6,6 +6,7 @@ import dev.switchboard.web.SseFrames;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Objects;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -134,7 +135,8 @@ final class OpenAiStreamWriter {
      */
     private OpenAiChunks chunks() {
         if (chunks == null) {
-            chunks = new OpenAiChunks(json, id, created, model == null ? "" : model, includeUsage);
+            chunks = new OpenAiChunks(json, id, created,
+                    Objects.requireNonNull(model, "a chunk written before the stream committed"), includeUsage);
         }
         return chunks;
     }
