@@ -1,5 +1,7 @@
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.ChannelOption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -65,6 +67,11 @@ public final class LoadClient {
         return HttpClient.create(ConnectionProvider.builder("load").maxConnections(maxConnections)
                         .pendingAcquireMaxCount(-1).pendingAcquireTimeout(Duration.ofMinutes(5)).build())
                 .runOn(LoopResources.create("load", Math.max(2, Runtime.getRuntime().availableProcessors()), true))
+                // reads of at least 4 KiB, as the SDKs' clients read (OkHttp 8 KiB, the JDK's 16 KiB): Netty's
+                // adaptive guess shrinks below 512 B on a connection that streamed small chunks, and then split
+                // a proxy's first write (headers and first content, about 900 B) over reads a turn of the event
+                // loop apart, 5 to 8 ms at the 90th percentile under a burst of 100 streams (docs/PERFORMANCE.md)
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(4096, 16384, 65536))
                 .headers(h -> {
                     h.set("content-type", "application/json");
                     String auth = System.getenv("AUTH");

@@ -12,6 +12,11 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import java.util.List;
+
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.HttpProtocol;
@@ -39,12 +44,14 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 public final class StackFloor {
 
     private static final byte[] STREAM_FLAG = "\"stream\":true".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONTENT = "\"content\":\"".getBytes(StandardCharsets.US_ASCII);
 
     public static void main(String[] args) {
         int port = Integer.parseInt(args[0]);
         URI syncUpstream = URI.create(args[1] + "/chat/completions");
         URI streamUpstream = URI.create(args[2] + "/chat/completions");
         boolean http2 = Boolean.getBoolean("floor.http2");
+        boolean probe = Boolean.getBoolean("floor.probe");
         ConnectionProvider.Builder pool = ConnectionProvider.builder("floor").maxConnections(20_000)
                 .pendingAcquireMaxCount(-1);
         if (http2) {
@@ -60,7 +67,8 @@ public final class StackFloor {
         var routes = RouterFunctions.route(POST("/v1/chat/completions"), request -> request.bodyToMono(byte[].class)
                 .flatMap(body -> contains(body, STREAM_FLAG)
                         ? ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM).body(BodyInserters.fromDataBuffers(
-                                client.post().uri(streamUpstream).bodyValue(body).retrieve().bodyToFlux(DataBuffer.class)))
+                                probed(client.post().uri(streamUpstream).bodyValue(body).retrieve()
+                                        .bodyToFlux(DataBuffer.class), probe)))
                         : client.post().uri(syncUpstream).bodyValue(body).retrieve().bodyToMono(byte[].class)
                                 .flatMap(answer -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
                                         .bodyValue(answer))));
@@ -73,6 +81,36 @@ public final class StackFloor {
                 + ", transport " + (IoUring.isAvailable() ? "io_uring" : "epoll (io_uring is not available: "
                         + IoUring.unavailabilityCause().getMessage() + ")"));
         server.onDispose().block();
+    }
+
+    /**
+     * With {@code -Dfloor.probe=true}, the least a first-chunk probe does: what comes before the first buffer
+     * with answer text ({@code "content":"} and a character) is held and goes out joined with that buffer, so
+     * the headers leave with the first content, as the gateway's do. Without it, the upstream's buffers as
+     * they come.
+     */
+    private static Flux<DataBuffer> probed(Flux<DataBuffer> upstream, boolean probe) {
+        return probe ? upstream.bufferUntil(StackFloor::hasContent).map(StackFloor::joined) : upstream;
+    }
+
+    private static DataBuffer joined(List<DataBuffer> buffers) {
+        return buffers.size() == 1 ? buffers.get(0) : DefaultDataBufferFactory.sharedInstance.join(buffers);
+    }
+
+    private static boolean hasContent(DataBuffer buffer) {
+        int end = buffer.writePosition() - CONTENT.length;
+        outer:
+        for (int i = buffer.readPosition(); i < end; i++) {
+            for (int j = 0; j < CONTENT.length; j++) {
+                if (buffer.getByte(i + j) != CONTENT[j]) {
+                    continue outer;
+                }
+            }
+            if (buffer.getByte(i + CONTENT.length) != '"') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean contains(byte[] body, byte[] part) {
