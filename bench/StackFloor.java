@@ -2,8 +2,11 @@ import io.netty.channel.uring.IoUring;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.IntUnaryOperator;
 
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
@@ -11,10 +14,6 @@ import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
-
-import java.util.List;
-
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -32,7 +31,8 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
  * request with WebClient on Reactor Netty, the same server and client Switchboard runs on. No Spring
  * Boot, no key choice, no limits, no metrics, no logging, no JSON parsing: the request body goes upstream
  * as bytes and the upstream's bytes come back (a stream as it arrives, headers at once, with no
- * first-chunk probe). Whatever Switchboard spends above this is its own logic; what this spends, the stack
+ * first-chunk probe; {@code -Dfloor.probe=true} adds the least a probe does, see {@link #probed}).
+ * Whatever Switchboard spends above this is its own logic; what this spends, the stack
  * spends before any logic runs.
  *
  * <p>Usage: {@code java -cp <gateway libs> StackFloor PORT SYNC_UPSTREAM_BASE STREAM_UPSTREAM_BASE}; a
@@ -98,15 +98,10 @@ public final class StackFloor {
     }
 
     private static boolean hasContent(DataBuffer buffer) {
-        int end = buffer.writePosition() - CONTENT.length;
-        outer:
-        for (int i = buffer.readPosition(); i < end; i++) {
-            for (int j = 0; j < CONTENT.length; j++) {
-                if (buffer.getByte(i + j) != CONTENT[j]) {
-                    continue outer;
-                }
-            }
-            if (buffer.getByte(i + CONTENT.length) != '"') {
+        // the role chunk's "content":"" does not count; a buffer may hold it and the first content both
+        for (int at = indexOf(buffer::getByte, buffer.readPosition(), buffer.writePosition() - 1, CONTENT); at >= 0;
+                at = indexOf(buffer::getByte, at + 1, buffer.writePosition() - 1, CONTENT)) {
+            if (buffer.getByte(at + CONTENT.length) != '"') {
                 return true;
             }
         }
@@ -114,16 +109,21 @@ public final class StackFloor {
     }
 
     private static boolean contains(byte[] body, byte[] part) {
+        return indexOf(i -> body[i], 0, body.length, part) >= 0;
+    }
+
+    /** Where {@code part} first starts among the bytes {@code from} (inclusive) to {@code to} (exclusive), or -1. */
+    private static int indexOf(IntUnaryOperator byteAt, int from, int to, byte[] part) {
         outer:
-        for (int i = 0; i + part.length <= body.length; i++) {
+        for (int i = from; i + part.length <= to; i++) {
             for (int j = 0; j < part.length; j++) {
-                if (body[i + j] != part[j]) {
+                if (byteAt.applyAsInt(i + j) != part[j]) {
                     continue outer;
                 }
             }
-            return true;
+            return i;
         }
-        return false;
+        return -1;
     }
 
     private StackFloor() {
