@@ -25,7 +25,9 @@ import reactor.netty.resources.LoopResources;
  * <pre>
  * rate   URL BODY RPS SECONDS         fixed-rate open model; latency percentiles (coordinated-omission free:
  *                                     each request is timed from when it was due, not when it was sent)
- * stream URL BODY CONCURRENCY TOTAL   streams; time to first byte and total time percentiles
+ * stream URL BODY CONCURRENCY TOTAL [WARM]
+ *                                     streams; time to first byte and total time percentiles, after WARM
+ *                                     unrecorded ones (default 200, at most TOTAL)
  * hold   URL BODY CONCURRENCY         that many streams at once over HTTP/2 (h2c), all must complete
  * cancel URL BODY COUNT CHUNKS        streams cancelled after CHUNKS data events
  * serial URL BODY COUNT PAUSE_MS      one request at a time with a pause between (an idle machine's latency)
@@ -53,7 +55,8 @@ public final class LoadClient {
                 : client(20_000);
         switch (mode) {
             case "rate" -> rate(http, url, body, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
-            case "stream" -> stream(http, url, body, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            case "stream" -> stream(http, url, body, Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+                    args.length > 5 ? Integer.parseInt(args[5]) : Math.min(200, Integer.parseInt(args[4])));
             case "hold" -> hold(http, url, body, Integer.parseInt(args[3]));
             case "cancel" -> cancel(http, url, body, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             case "serial" -> serial(http, url, body, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
@@ -150,8 +153,16 @@ public final class LoadClient {
                 ms(pct(latencies, 50)), ms(pct(latencies, 90)), ms(pct(latencies, 99)), ms(latencies[total - 1]));
     }
 
-    static void stream(HttpClient http, String url, String body, int concurrency, int total) throws Exception {
-        Flux.range(0, Math.min(200, total)).flatMap(i -> timedStream(http, url, body), concurrency).blockLast();
+    /**
+     * {@code warm} streams first, unrecorded: connections, and the JIT on both sides. This client is a new JVM
+     * each run and shares the machine's two cores with the target, so while it still compiles its own
+     * read path the time to first content of every target rises by milliseconds and scatters
+     * (docs/PERFORMANCE.md, "A warm load client").
+     */
+    static void stream(HttpClient http, String url, String body, int concurrency, int total, int warm) throws Exception {
+        if (warm > 0) {
+            Flux.range(0, warm).flatMap(i -> timedStream(http, url, body), concurrency).blockLast();
+        }
         List<long[]> results = Flux.range(0, total).flatMap(i -> timedStream(http, url, body), concurrency)
                 .collectList().block(Duration.ofMinutes(10));
         long[] ttfb = results.stream().mapToLong(r -> r[0]).sorted().toArray();
