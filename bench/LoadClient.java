@@ -27,7 +27,7 @@ import reactor.netty.resources.LoopResources;
  *                                     each request is timed from when it was due, not when it was sent)
  * stream URL BODY CONCURRENCY TOTAL [WARM]
  *                                     streams; time to first byte and total time percentiles, after WARM
- *                                     unrecorded ones (default 200, at most TOTAL)
+ *                                     unrecorded ones (default: 200, or TOTAL if fewer)
  * hold   URL BODY CONCURRENCY         that many streams at once over HTTP/2 (h2c), all must complete
  * cancel URL BODY COUNT CHUNKS        streams cancelled after CHUNKS data events
  * serial URL BODY COUNT PAUSE_MS      one request at a time with a pause between (an idle machine's latency)
