@@ -102,18 +102,56 @@ public final class UpstreamTransport {
      */
     public <T> Flux<T> exchange(HttpMethod method, URI uri, byte @Nullable [] body, boolean stream,
             BiFunction<HttpClientResponse, Flux<ByteBuf>, Publisher<T>> receiver) {
+        HeldBody held = body == null ? null : new HeldBody(body);
         return Flux.deferContextual(context -> {
             Map<String, String> attempt = UpstreamHeaders.in(context);
             RequestProgress.connecting(context);
             return clients.client(context, "https".equalsIgnoreCase(uri.getScheme())).request(method).uri(uri)
                     .send((request, out) -> {
                         RequestProgress.sent(context);
-                        return send(request, out, attempt, stream, body);
+                        return send(request, out, attempt, stream, held == null ? null : held.bytes());
                     })
                     // deferred: a receiver that throws still ends inside the response, which then lets the connection go
-                    .response((response, content) -> Flux.defer(() -> receiver.apply(response,
-                            UpstreamBodyLimit.count(content, maxBodyBytes))));
+                    .response((response, content) -> {
+                        if (held != null) {
+                            held.release();
+                        }
+                        return Flux.defer(() -> receiver.apply(response, UpstreamBodyLimit.count(content, maxBodyBytes)));
+                    });
         });
+    }
+
+    /**
+     * The request body, kept until the upstream's answer begins and not after.
+     *
+     * <p>Why: the publisher {@link #exchange} returns stays reachable for as long as the answer runs (the
+     * stream's operators keep their sources, and Reactor Netty's connect step keeps the send function), so a
+     * body captured directly would be kept for a whole stream: a copy of the prompt for every open stream,
+     * which the floor does not keep (docs/PERFORMANCE.md, "A stream kept its prompt"). Until the answer begins
+     * the body must stay: the request may be sent again on a new connection when the first closed before any
+     * answer. One exchange is one subscription; a second one after the answer began fails instead of sending
+     * an empty body.
+     */
+    private static final class HeldBody {
+
+        private volatile byte @Nullable [] bytes;
+
+        HeldBody(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        byte[] bytes() {
+            byte[] body = bytes;
+            if (body == null) {
+                throw new IllegalStateException("the request body was let go when its answer began: an upstream "
+                        + "exchange is subscribed once");
+            }
+            return body;
+        }
+
+        void release() {
+            bytes = null;
+        }
     }
 
     private NettyOutbound send(HttpClientRequest request, NettyOutbound out, Map<String, String> attempt,

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import java.lang.ref.Reference;
+import java.lang.ref.WeakReference;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -16,12 +19,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.test.StepVerifier;
 import reactor.util.context.Context;
 
 /**
@@ -120,6 +126,56 @@ class UpstreamTransportTest {
             oneConnection.disposeLater().block(Duration.ofSeconds(5));
             held.disposeNow();
         }
+    }
+
+    @Test
+    void letsTheRequestBodyGoOnceTheAnswerBeganWhileTheAnswerStillRuns() throws Exception {
+        Sinks.Empty<Void> finish = Sinks.empty();
+        DisposableServer streaming = HttpServer.create().host("127.0.0.1").port(0)
+                .handle((request, response) -> request.receive().then(response
+                        .sendString(Mono.just("first").concatWith(finish.asMono().then(Mono.just("last")))).then()))
+                .bindNow();
+        UpstreamTransport open = new UpstreamTransport(UpstreamClients.of(HttpClient.create()),
+                "http://127.0.0.1:" + streaming.port() + "/v1", List.of(), Long.MAX_VALUE);
+        byte[] prompt = new byte[64 * 1024];
+        Arrays.fill(prompt, (byte) 'a');
+        WeakReference<byte[]> body = new WeakReference<>(prompt);
+        Flux<String> answer = open.exchange(HttpMethod.POST, open.uri("/chat/completions"), prompt, true,
+                (response, content) -> content.map(buffer -> buffer.toString(StandardCharsets.UTF_8)));
+        prompt = null;
+        List<String> parts = new CopyOnWriteArrayList<>();
+        CountDownLatch firstPart = new CountDownLatch(1);
+        try {
+            Disposable running = answer.subscribe(part -> {
+                parts.add(part);
+                firstPart.countDown();
+            });
+            assertThat(firstPart.await(5, TimeUnit.SECONDS)).isTrue();
+
+            for (int i = 0; i < 20 && body.get() != null; i++) {
+                System.gc();
+                Thread.sleep(20);
+            }
+
+            assertThat(body.get()).as("the body, with the answer still open and its publisher held").isNull();
+            assertThat(running.isDisposed()).isFalse();
+            Reference.reachabilityFence(answer);
+            Reference.reachabilityFence(running);
+        } finally {
+            finish.tryEmitEmpty();
+            streaming.disposeNow();
+        }
+    }
+
+    @Test
+    void anExchangeSubscribedAgainAfterItsAnswerBeganFailsInsteadOfSendingNoBody() {
+        Mono<String> once = answer(transport, Function.identity());
+
+        assertThat(once.block(Duration.ofSeconds(5))).isEqualTo("ok");
+        StepVerifier.create(once)
+                .expectErrorSatisfies(error -> assertThat(error).hasMessageContaining("subscribed once"))
+                .verify(Duration.ofSeconds(5));
+        assertThat(seen).hasSize(1);
     }
 
     @Test
