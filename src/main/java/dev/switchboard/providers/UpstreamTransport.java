@@ -97,7 +97,8 @@ public final class UpstreamTransport {
      * connection is given back or closed when the receiver's publisher ends or is cancelled (Reactor Netty's
      * {@code response}). Nothing happens before subscription.
      *
-     * @param body the request body (sent in one write with its {@code content-length}), or null for none
+     * @param body the request body (sent in one write with its {@code content-length}), or null for none; let go
+     *     once the answer begins ({@link HeldBody}), so the returned publisher is subscribed once
      * @param stream whether the request asks for an event stream ({@code accept})
      */
     public <T> Flux<T> exchange(HttpMethod method, URI uri, byte @Nullable [] body, boolean stream,
@@ -116,7 +117,8 @@ public final class UpstreamTransport {
                         if (held != null) {
                             held.release();
                         }
-                        return Flux.defer(() -> receiver.apply(response, UpstreamBodyLimit.count(content, maxBodyBytes)));
+                        return Flux.defer(() -> receiver.apply(response,
+                                UpstreamBodyLimit.count(content, maxBodyBytes)));
                     });
         });
     }

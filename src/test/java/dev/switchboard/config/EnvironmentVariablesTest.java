@@ -25,7 +25,7 @@ class EnvironmentVariablesTest {
     private static final Set<String> NOT_VARIABLES = Set.of("API_KEY_INVALID", "RESOURCE_EXHAUSTED",
             "PERMISSION_DENIED", "NOT_FOUND", "GROQ_API_KEY_N", "CLIENT_KEY", "BASE_JAR", "HOLD_STREAMS", "UPSTREAM_HTTP2",
             "LATENCY_ROUNDS", "STREAM_ROUNDS", "STREAM_WARMUP", "STREAM_WARM", "FIRST_CONTENT",
-            "PROMPT_BYTES");
+            "PROMPT_BYTES", "HEAP_DUMP");
     private static final Pattern NAME = Pattern.compile("(?<![A-Za-z0-9_.])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?![A-Za-z0-9_])");
 
     @Test
