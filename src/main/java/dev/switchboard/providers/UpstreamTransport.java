@@ -128,8 +128,8 @@ public final class UpstreamTransport {
      *
      * <p>Why: the publisher {@link #exchange} returns stays reachable for as long as the answer runs (the
      * stream's operators keep their sources, and Reactor Netty's connect step keeps the send function), so a
-     * body captured directly would be kept for a whole stream: a copy of the prompt for every open stream,
-     * which the floor does not keep (docs/PERFORMANCE.md, "A stream kept its prompt"). Until the answer begins
+     * body captured directly would be kept for a whole stream: a second copy of the prompt (beside the
+     * command's) for every open stream (docs/PERFORMANCE.md, "A stream kept its prompt"). Until the answer begins
      * the body must stay: the request may be sent again on a new connection when the first closed before any
      * answer. One exchange is one subscription; a second one after the answer began fails instead of sending
      * an empty body.
