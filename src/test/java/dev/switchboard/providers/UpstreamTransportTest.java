@@ -158,6 +158,7 @@ class UpstreamTransportTest {
             }
 
             assertThat(body.get()).as("the body, with the answer still open and its publisher held").isNull();
+            assertThat(parts).as("the answer's first part came, its last not yet").containsExactly("first");
             assertThat(running.isDisposed()).isFalse();
             Reference.reachabilityFence(answer);
             Reference.reachabilityFence(running);
