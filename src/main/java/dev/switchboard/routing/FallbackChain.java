@@ -233,7 +233,7 @@ public final class FallbackChain {
                 .takeUntilOther(race.decided())
                 .flatMapMany(tick -> {
                     HedgeRace.Racer second = race.startHedge();
-                    return second == null ? Flux.<ChatChunk>empty() : racer(run, race, second);
+                    return second == null ? noHedge(race) : racer(run, race, second);
                 });
         return Flux.firstWithValue(racer(run, race, first), hedge)
                 // no racer delivered: what the race's failures decided (firstWithValue says only "no value")
@@ -246,6 +246,18 @@ public final class FallbackChain {
                     HedgeRace.Racer winner = Objects.requireNonNull(race.winner());
                     return committed(run, new Tried(winner.candidate(), winner.start()), chunks);
                 });
+    }
+
+    /**
+     * The hedge branch when no hedge could start (the budget is spent, or no other candidate): it ends with the
+     * race, not at once. Why: {@code firstWithValue} builds a {@code NoSuchElementException}, stack trace and
+     * all, for every source that completes empty while the race is open, and a slow stream whose hedge the
+     * budget refuses is the common case (1,986 of a 2,000-stream hold; docs/PERFORMANCE.md). The race is decided
+     * when the first racer delivers (then {@code firstWithValue} has cancelled this branch already) or fails, so
+     * the branch never outlives it.
+     */
+    private static Flux<ChatChunk> noHedge(HedgeRace race) {
+        return race.decided().thenMany(Flux.empty());
     }
 
     /** One racer's chunks until the race stops it; they get through only once the racer has won the race. */

@@ -20,11 +20,17 @@ import dev.switchboard.providers.ProviderRegistry;
 import dev.switchboard.testsupport.ScriptedClient;
 import dev.switchboard.testsupport.TestProviders;
 import dev.switchboard.testsupport.TestRouting;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicReference;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
@@ -329,5 +335,101 @@ class HedgingTest {
                 .assertNext(event -> assertThat(((StreamEvent.Committed) event).route().key()).isEqualTo("p#2"))
                 .expectNextCount(2)
                 .expectComplete().verify(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aSlowStreamWithNoHedgeToRaceBuildsNoExceptionWhileItWaits() throws Exception {
+        // one key: past the delay there is no other candidate to hedge with, the common case of a slow stream
+        // (the budget refuses most hedges)
+        TestRouting solo = new TestRouting(new ProviderRegistry(List.of(TestProviders.provider("s", 1))),
+                new ProviderClients((provider, key) -> scripts.get(key.alias())), ROUTING, policy);
+        scripts.put("s#1", ScriptedClient.streaming(() -> answerAfter(Duration.ofSeconds(1), "slow")));
+
+        List<String> thrown = exceptionsBuiltWhile(() -> StepVerifier
+                .withVirtualTime(() -> solo.chain.stream(solo.router.begin(request().provider("s").model("s-model")
+                        .build())))
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(999))
+                .thenAwait(Duration.ofMillis(1))
+                .assertNext(event -> assertThat(((StreamEvent.Committed) event).route().key()).isEqualTo("s#1"))
+                .expectNext(new StreamEvent.Text("slow"))
+                .assertNext(done -> assertThat(attempts(done)).containsExactly("s#1=ok"))
+                .expectComplete().verify(Duration.ofSeconds(5)));
+
+        assertThat(thrown).as("firstWithValue built no NoSuchElementException for the hedge that never started")
+                .noneMatch(name -> name.equals(NoSuchElementException.class.getName()));
+    }
+
+    @Test
+    void aSlowFirstCallThatFailsWithNoHedgeToRaceEndsTheRequestInsteadOfWaiting() {
+        TestRouting solo = new TestRouting(new ProviderRegistry(List.of(TestProviders.provider("s", 1))),
+                new ProviderClients((provider, key) -> scripts.get(key.alias())), ROUTING, policy);
+        scripts.put("s#1", ScriptedClient.streaming(() -> Flux.<ChatChunk>error(UpstreamException.of(
+                ErrorClass.BAD_REQUEST, "refused late")).delaySubscription(Duration.ofSeconds(1))));
+
+        StepVerifier.withVirtualTime(() -> solo.chain.stream(solo.router.begin(request().provider("s")
+                        .model("s-model").build())))
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(999))
+                .thenAwait(Duration.ofMillis(1))
+                .expectErrorSatisfies(error -> assertThat(error).hasMessageContaining("refused late"))
+                .verify(Duration.ofSeconds(5));
+        assertThat(scripts.get("s#1").calls()).isEqualTo(1);
+    }
+
+    @Test
+    void aFirstCallThatFailsAfterTheBudgetRefusedItsHedgeFallsBackAsUsual() {
+        // no share of the streams for hedges: the one saved up goes to the first request, none to the second
+        HedgePolicy spent = new HedgePolicy(new HedgeProperties(true, HEDGE_AFTER, 0.95, Duration.ofMillis(100), 20,
+                0, 1));
+        TestRouting gateway = new TestRouting(registry,
+                new ProviderClients((provider, key) -> scripts.get(key.alias())), ROUTING, spent);
+        for (String key : List.of("p#1", "p#2", "p#3")) {
+            scripts.put(key, ScriptedClient.streaming(() -> answerAfter(Duration.ofSeconds(1), key)));
+        }
+        StepVerifier.withVirtualTime(() -> gateway.chain.stream(gateway.router.begin(request().build())))
+                .thenAwait(Duration.ofSeconds(1))
+                .expectNextCount(3)
+                .expectComplete().verify(Duration.ofSeconds(5));
+        assertThat(spent.hedges()).isEqualTo(1);
+
+        // the second request: its first call fails late, whichever key it went to; the next answers at once
+        AtomicReference<String> failedKey = new AtomicReference<>();
+        for (String key : List.of("p#1", "p#2", "p#3")) {
+            scripts.put(key, ScriptedClient.streaming(() -> failedKey.compareAndSet(null, key)
+                    ? Flux.<ChatChunk>error(UpstreamException.of(ErrorClass.SERVER_ERROR, "broke late"))
+                            .delaySubscription(Duration.ofSeconds(1))
+                    : answer("after")));
+        }
+        StepVerifier.withVirtualTime(() -> gateway.chain.stream(gateway.router.begin(request().build())))
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(999))
+                .thenAwait(Duration.ofSeconds(1).plus(ResilienceProperties.defaults().maxBackoff()))
+                .assertNext(event -> assertThat(((StreamEvent.Committed) event).route().key()).isNotEqualTo(
+                        failedKey.get()))
+                .expectNext(new StreamEvent.Text("after"))
+                .assertNext(done -> assertThat(attempts(done)).hasSize(2).first().isEqualTo(failedKey.get() + "=error"))
+                .expectComplete().verify(Duration.ofSeconds(5));
+        assertThat(spent.hedges()).as("the second request's hedge was refused").isEqualTo(1);
+    }
+
+    /**
+     * The classes of the exceptions built on any thread while {@code work} ran, from a JFR recording of
+     * {@code jdk.JavaExceptionThrow} (every {@code Throwable} constructed, thrown or not).
+     */
+    private static List<String> exceptionsBuiltWhile(Runnable work) throws IOException {
+        Path file = Files.createTempFile("hedging", ".jfr");
+        try (Recording recording = new Recording()) {
+            recording.enable("jdk.JavaExceptionThrow");
+            recording.start();
+            work.run();
+            recording.stop();
+            recording.dump(file);
+            return RecordingFile.readAllEvents(file).stream()
+                    .map(event -> event.getClass("thrownClass").getName())
+                    .toList();
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 }
