@@ -47,6 +47,10 @@ public final class UpstreamFailures {
         if (error instanceof JacksonException) {
             return UpstreamException.of(ErrorClass.SERVER_ERROR, "malformed upstream response");
         }
+        if (UpstreamTransport.streamNotFreeYet(error)) {
+            // the gateway's own pool, after the transport's retries (UpstreamTransport)
+            return UpstreamException.of(ErrorClass.NETWORK, "no stream free on the upstream connection");
+        }
         if (error instanceof IOException || error instanceof AbortedException
                 || error instanceof UnresolvedAddressException) {
             return UpstreamException.of(ErrorClass.NETWORK, "upstream connection failed: "

@@ -1,5 +1,6 @@
 package dev.switchboard.providers;
 
+import dev.switchboard.support.LoopTimers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -7,7 +8,9 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.AsciiString;
+import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +48,15 @@ public final class UpstreamTransport {
 
     /** Distinct paths whose URIs are kept (model names are part of some paths; beyond this they are parsed per call). */
     private static final int MAX_CACHED_URIS = 256;
+    /** The end of the message of Reactor Netty's HTTP/2 pool when a connection it handed out has no stream free. */
+    private static final String MAX_ACTIVE_STREAMS = "Max active streams is reached.";
+    /**
+     * How often a call that met a connection with no stream free yet ({@link #streamNotFreeYet}) asks the pool
+     * again, waiting 1, 2, 4, 8, then 16 ms (the resets take a turn or two of the event loop to be written).
+     * Nothing was sent, so nothing is sent twice, and it is not the key's fault; after the last try the failure
+     * goes on as a network failure.
+     */
+    private static final int STREAM_RETRIES = 5;
 
     /** Headers Reactor Netty sets before the request reaches {@link #send}; a fixed header of the same name replaces it. */
     private static final List<AsciiString> CLIENT_DEFAULTS = List.of(HttpHeaderNames.USER_AGENT, HttpHeaderNames.HOST,
@@ -103,8 +115,16 @@ public final class UpstreamTransport {
      */
     public <T> Flux<T> exchange(HttpMethod method, URI uri, byte @Nullable [] body, boolean stream,
             BiFunction<HttpClientResponse, Flux<ByteBuf>, Publisher<T>> receiver) {
-        HeldBody held = body == null ? null : new HeldBody(body);
-        return Flux.deferContextual(context -> {
+        return call(method, uri, body == null ? null : new HeldBody(body), stream, receiver, 0);
+    }
+
+    /**
+     * One try of an exchange. A retry as {@code onErrorResume}, not {@code retryWhen}: the operator stays for the
+     * whole answer, and {@code retryWhen} builds a companion pipeline for every call.
+     */
+    private <T> Flux<T> call(HttpMethod method, URI uri, @Nullable HeldBody held, boolean stream,
+            BiFunction<HttpClientResponse, Flux<ByteBuf>, Publisher<T>> receiver, int retried) {
+        return Flux.<T>deferContextual(context -> {
             Map<String, String> attempt = UpstreamHeaders.in(context);
             RequestProgress.connecting(context);
             return clients.client(context, "https".equalsIgnoreCase(uri.getScheme())).request(method).uri(uri)
@@ -120,7 +140,21 @@ public final class UpstreamTransport {
                         return Flux.defer(() -> receiver.apply(response,
                                 UpstreamBodyLimit.count(content, maxBodyBytes)));
                     });
-        });
+        }).onErrorResume(error -> retried < STREAM_RETRIES && streamNotFreeYet(error),
+                error -> Mono.delay(Duration.ofMillis(1L << retried), LoopTimers.scheduler())
+                        .thenMany(call(method, uri, held, stream, receiver, retried + 1)));
+    }
+
+    /**
+     * Whether Reactor Netty's HTTP/2 pool handed this call a connection that could not open a stream, twice: the
+     * request never went out. It happens right after streams on a full connection were cancelled (a hedge's
+     * loser, a client gone): the pool frees their places at once, Netty only once their resets are written, and
+     * a call waiting for a place meets the connection still full (docs/PERFORMANCE.md, "A stream kept its
+     * prompt, and a full connection"). The pool says so only in its message.
+     */
+    static boolean streamNotFreeYet(Throwable error) {
+        return error.getClass() == IOException.class && error.getMessage() != null
+                && error.getMessage().endsWith(MAX_ACTIVE_STREAMS);
     }
 
     /**
