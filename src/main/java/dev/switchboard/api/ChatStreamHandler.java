@@ -66,10 +66,10 @@ public class ChatStreamHandler {
                 .flatMap(command -> ResumableSse.detached(request)
                         ? resumable.startDetached(SURFACE, command, EVENTS_PATH,
                                 delivery -> chat.stream(command, delivery), (events, buffers) -> frames(events,
-                                        buffers, command))
+                                        buffers, command.requestId()))
                         : resumable.start(request, SURFACE, command,
                                 delivery -> delivery == null ? chat.stream(command) : chat.stream(command, delivery),
-                                (events, buffers) -> frames(events, buffers, command)));
+                                (events, buffers) -> frames(events, buffers, command.requestId())));
     }
 
     /** {@code GET /api/chat/stream/{id}}: a stream's events, for {@code EventSource} (which resumes by itself). */
@@ -77,12 +77,15 @@ public class ChatStreamHandler {
         return resumable.resume(request, SURFACE, request.pathVariable("id"));
     }
 
-    private Flux<DataBuffer> frames(Flux<StreamEvent> events, DataBufferFactory buffers, ChatCommand command) {
+    /**
+     * The stream's frames. Its operators, and what their functions capture, stay for the whole stream: the
+     * request id, not the command, which holds the prompt (docs/PERFORMANCE.md, "A stream kept its prompt").
+     */
+    private Flux<DataBuffer> frames(Flux<StreamEvent> events, DataBufferFactory buffers, String requestId) {
         // filter and map, not handle: see StreamTally#accept
         return events.filter(ChatStreamHandler::framed)
                 .map(event -> frame(event, buffers))
-                .onErrorResume(MidStreamException.class,
-                        e -> Mono.just(errors.sseEvent(buffers, e, command.requestId())));
+                .onErrorResume(MidStreamException.class, e -> Mono.just(errors.sseEvent(buffers, e, requestId)));
     }
 
     /** Whether the event is written as a frame (the commit is read by {@link ResumableSse} for the headers). */

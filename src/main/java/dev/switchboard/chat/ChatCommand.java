@@ -82,6 +82,17 @@ public record ChatCommand(
                 .cache(cache).route(route).hints(hints);
     }
 
+    /**
+     * This command without what it asks: no messages, no tools, no relayed body. What a request whose stream
+     * has committed still needs of its command (its id, client, surface, route settings) to be booked and
+     * logged; its {@link #images()} and {@link #promptChars()} read 0 ({@code RequestRun} keeps them).
+     */
+    public ChatCommand withoutPrompt() {
+        return new ChatCommand(requestId, surface, List.of(), provider, model, maxTokens, temperature, fallback,
+                preferredProvider, modelFallback, clientId, List.of(), toolChoice, responseFormat, formatOptional,
+                options, null, cache, route, hints);
+    }
+
     /** Images in all messages. */
     public int images() {
         int n = 0;

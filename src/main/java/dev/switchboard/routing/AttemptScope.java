@@ -219,7 +219,7 @@ final class AttemptScope<T> extends FluxOperator<T, T> {
             if (usage != null && !usage.estimated()) {
                 return usage;
             }
-            return content ? Usage.estimate(run.command().promptChars(), chars) : null;
+            return content ? Usage.estimate(run.promptChars(), chars) : null;
         }
 
         private void observe(T element) {

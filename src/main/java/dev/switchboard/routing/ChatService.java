@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -89,10 +90,16 @@ public final class ChatService {
      */
     private <T> Flux<T> run(ChatCommand command, Function<RequestRun, Publisher<T>> pipeline,
             @Nullable StreamDelivery delivery) {
-        Objects.requireNonNull(command, "command");
+        // the request's publisher stays reachable for its whole run, so its step keeps the command only until it
+        // starts: the run holds it from then on, and lets its prompt go at a stream's commit (RequestRun#releasePrompt)
+        AtomicReference<@Nullable ChatCommand> pending = new AtomicReference<>(Objects.requireNonNull(command, "command"));
         Flux<T> request = Flux.deferContextual(context -> {
-            RequestAdmission.Permit permit = admission.admit(command);
-            RequestRun run = begin(command, permit);
+            ChatCommand asked = pending.getAndSet(null);
+            if (asked == null) {
+                return Flux.error(new IllegalStateException("a request runs once: its publisher was subscribed again"));
+            }
+            RequestAdmission.Permit permit = admission.admit(asked);
+            RequestRun run = begin(asked, permit);
             run.traceId(tracing.traceId(context));
             inFlight.incrementAndGet();
             // one operator for doOnError and doFinally: every chunk of a stream passes it

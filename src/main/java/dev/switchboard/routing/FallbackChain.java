@@ -13,6 +13,7 @@ import dev.switchboard.config.RoutingProperties;
 import dev.switchboard.providers.ChatChunk;
 import dev.switchboard.providers.Completion;
 import dev.switchboard.providers.UpstreamFailures;
+import dev.switchboard.providers.UpstreamRequest;
 import dev.switchboard.providers.http.EventLoopLocalConnector;
 import dev.switchboard.routing.ProviderGuards.CallGuards;
 import dev.switchboard.support.LoopTimers;
@@ -145,7 +146,7 @@ public final class FallbackChain {
         }
         Duration delay = hedgeDelay(run, candidate);
         if (delay != null) {
-            return hedged(run, new HedgeRace.Racer(candidate, start), delay);
+            return hedged(run, new HedgeRace.Racer(candidate, candidate.request(run.command()), start), delay);
         }
         return attempt(run, candidate, start, this::probedStream,
                 (tried, chunks) -> chunks.switchOnFirst((first, all) -> first.hasValue()
@@ -156,8 +157,11 @@ public final class FallbackChain {
 
     /** The upstream stream of one candidate through the first-chunk probe. */
     private Flux<ChatChunk> probedStream(RequestRun run, Candidate candidate, long start) {
-        return probe.guard(candidate.client().stream(candidate.request(run.command())), firstChunkTimeout,
-                run.remaining(start));
+        return probed(run, candidate, candidate.request(run.command()), start);
+    }
+
+    private Flux<ChatChunk> probed(RequestRun run, Candidate candidate, UpstreamRequest request, long start) {
+        return probe.guard(candidate.client().stream(request), firstChunkTimeout, run.remaining(start));
     }
 
     /**
@@ -262,7 +266,8 @@ public final class FallbackChain {
 
     /** One racer's chunks until the race stops it; they get through only once the racer has won the race. */
     private Flux<ChatChunk> racer(RequestRun run, HedgeRace race, HedgeRace.Racer racer) {
-        return new RacerGate(upstream(run, racer.candidate(), racer.start(), this::probedStream), race, racer);
+        return new RacerGate(upstream(run, racer.candidate(), racer.start(),
+                (r, candidate, start) -> probed(r, candidate, racer.takeRequest(), start)), race, racer);
     }
 
     /** The candidate of an attempt and when (gateway clock, epoch millis) the attempt started. */
@@ -274,7 +279,7 @@ public final class FallbackChain {
         long latency = now - tried.start();
         Candidate candidate = tried.candidate();
         Usage usage = completion.usage().estimated()
-                ? Usage.estimate(run.command().promptChars(), completion.chars())
+                ? Usage.estimate(run.promptChars(), completion.chars())
                 : completion.usage();
         int calls = 0;
         for (Choice choice : completion.choices()) {
@@ -303,13 +308,16 @@ public final class FallbackChain {
             run.firstToken(candidate.route(), now);
             paces.firstContent(candidate, now - start);
             hedging.firstContent(candidate.provider().name(), candidate.model(), now - start);
-            return new StreamEvent.Committed(candidate.route(), run.attempts(), candidate.relays(run.command()));
+            StreamEvent.Committed committed = new StreamEvent.Committed(candidate.route(), run.attempts(),
+                    candidate.relays(run.command()));
+            run.releasePrompt();
+            return committed;
         }
 
         @Override
         public StreamEvent done(RequestRun run, Candidate candidate, long start, StreamTally tally) {
             long now = clock.millis();
-            Usage usage = tally.usage(run.command().promptChars());
+            Usage usage = tally.usage(run.promptChars());
             run.succeeded(candidate, usage, tally.chars(), tally.finishReason(), tally.text(), tally.toolCallCount(),
                     now - start, now);
             listener.succeeded(candidate, now - start);
@@ -321,7 +329,7 @@ public final class FallbackChain {
         @Override
         public Throwable failed(RequestRun run, Candidate candidate, long start, StreamTally tally, Throwable error) {
             UpstreamException failure = ErrorOverrides.apply(candidate.provider(), UpstreamFailures.classify(error));
-            run.failedMidStream(candidate, failure, tally.usage(run.command().promptChars()), tally.chars(),
+            run.failedMidStream(candidate, failure, tally.usage(run.promptChars()), tally.chars(),
                     clock.millis() - start);
             listener.failed(candidate, failure);
             paces.outcome(candidate, true);
@@ -330,7 +338,7 @@ public final class FallbackChain {
 
         @Override
         public void cancelled(RequestRun run, Candidate candidate, long start, StreamTally tally) {
-            run.cancelledMidStream(candidate, tally.usage(run.command().promptChars()), tally.chars(),
+            run.cancelledMidStream(candidate, tally.usage(run.promptChars()), tally.chars(),
                     clock.millis() - start);
         }
     }

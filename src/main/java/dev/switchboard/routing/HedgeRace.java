@@ -1,6 +1,7 @@
 package dev.switchboard.routing;
 
 import dev.switchboard.chat.ProviderUnavailableException;
+import dev.switchboard.providers.UpstreamRequest;
 import java.time.Clock;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -51,7 +52,7 @@ final class HedgeRace {
             return null;
         }
         run.hedgedWith(candidate);
-        second = new Racer(candidate, clock.millis());
+        second = new Racer(candidate, candidate.request(run.command()), clock.millis());
         return second;
     }
 
@@ -172,15 +173,30 @@ final class HedgeRace {
 
         private final Candidate candidate;
         private final long start;
+        /**
+         * The request it sends, built when it joined the race and handed out once, to its upstream call. Why
+         * then: the rival's commit lets the request's prompt go ({@code RequestRun.releasePrompt}) on another
+         * thread, and a racer that joined just before must still send the whole prompt. Why once: the race
+         * stays reachable for the whole stream, and so would the prompt.
+         */
+        private @Nullable UpstreamRequest request;
         private volatile boolean delivered;
         /** What stops its stream ({@link RacerGate}); {@code STOPPED} once stopped. */
         private @Nullable Runnable onStop;
         /** Out of the race (it failed, or it was stopped); changed under the race's lock. */
         private boolean out;
 
-        Racer(Candidate candidate, long start) {
+        Racer(Candidate candidate, UpstreamRequest request, long start) {
             this.candidate = candidate;
+            this.request = request;
             this.start = start;
+        }
+
+        /** Its request, for its one upstream call. */
+        UpstreamRequest takeRequest() {
+            UpstreamRequest taken = Objects.requireNonNull(request, "a racer makes its upstream call once");
+            request = null;
+            return taken;
         }
 
         Candidate candidate() {

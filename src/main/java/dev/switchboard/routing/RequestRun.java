@@ -6,11 +6,14 @@ import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.Choice;
 import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.RouteInfo;
+import dev.switchboard.chat.RoutePath;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.chat.Usage;
+import dev.switchboard.chat.WireFormat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -37,8 +40,12 @@ public final class RequestRun {
         }
     }
 
-    private final ChatCommand command;
-    private final Supplier<RoutePlan> replanner;
+    /**
+     * The command, and what its prompt was once {@link #releasePrompt()} let it go: one volatile field, as a
+     * hedge racer may read it on another thread while its rival commits.
+     */
+    private volatile Asked asked;
+    private @Nullable Supplier<RoutePlan> replanner;
     private RoutePlan plan;
     private int waits;
     private boolean replanPending;
@@ -72,7 +79,7 @@ public final class RequestRun {
 
     RequestRun(ChatCommand command, RoutePlan plan, Supplier<RoutePlan> replanner, int maxAttempts, Duration deadline,
             long nowMillis) {
-        this.command = command;
+        this.asked = new Asked(command, null);
         this.plan = plan;
         this.replanner = replanner;
         this.maxAttempts = maxAttempts;
@@ -80,8 +87,61 @@ public final class RequestRun {
         this.deadlineMillis = nowMillis + deadline.toMillis();
     }
 
+    /**
+     * The request's command; once its stream committed ({@link #releasePrompt()}), without its messages, tools
+     * and relayed body.
+     */
     public ChatCommand command() {
-        return command;
+        return asked.command();
+    }
+
+    /** Characters of the prompt (messages and their tool calls), to estimate tokens when a provider reports none. */
+    public int promptChars() {
+        Asked now = asked;
+        return now.released() != null ? now.released().chars() : now.command().promptChars();
+    }
+
+    /** Whether {@code candidate} relays the client's body as it came ({@link Candidate#relays}), also once it is let go. */
+    boolean relays(Candidate candidate) {
+        Asked now = asked;
+        return now.released() != null ? candidate.relays(now.released().clientFormat()) : candidate.relays(now.command());
+    }
+
+    /** Images in the prompt. */
+    public int images() {
+        Asked now = asked;
+        return now.released() != null ? now.released().images() : now.command().images();
+    }
+
+    /** Messages in the prompt. */
+    public int messageCount() {
+        Asked now = asked;
+        return now.released() != null ? now.released().messages() : now.command().messages().size();
+    }
+
+    /** Tools the request offered. */
+    public int toolCount() {
+        Asked now = asked;
+        return now.released() != null ? now.released().tools() : now.command().tools().size();
+    }
+
+    /**
+     * The stream committed to its candidate: the prompt is let go, with the plan and the replanner that hold it
+     * too. No other candidate is tried after the commit (a failure then ends the stream), and what the end of
+     * the request books and logs of the prompt is kept as counts. Why: an open stream keeps its request's
+     * state for its whole life, and the prompt (a conversation, tools, images) is most of it: a 16 KB prompt
+     * was 16 KB more heap for every open stream (docs/PERFORMANCE.md, "A stream kept its prompt").
+     */
+    void releasePrompt() {
+        Asked now = asked;
+        if (now.released() != null) {
+            return;
+        }
+        ChatCommand full = now.command();
+        asked = new Asked(full.withoutPrompt(), new PromptFacts(full.promptChars(), full.images(),
+                full.messages().size(), full.tools().size(), Candidate.clientFormat(full)));
+        plan = new SpentPlan(plan.path());
+        replanner = null;
     }
 
     public RoutePlan plan() {
@@ -93,7 +153,7 @@ public final class RequestRun {
         if (replanPending) {
             replanPending = false;
             waits++;
-            plan = replanner.get();
+            plan = Objects.requireNonNull(replanner, "no plan after the commit").get();
         }
         if (!mayContinue(nowMillis)) {
             return null;
@@ -102,7 +162,7 @@ public final class RequestRun {
     }
 
     private boolean mayContinue(long nowMillis) {
-        return upstreamAttempts < maxAttempts && (command.fallback() || upstreamAttempts == 0)
+        return upstreamAttempts < maxAttempts && (asked.command().fallback() || upstreamAttempts == 0)
                 && nowMillis < deadlineMillis;
     }
 
@@ -176,7 +236,7 @@ public final class RequestRun {
         upstreamAttempts++;
         route = candidate.route();
         toolCalls = calls;
-        relayed = candidate.relays(command);
+        relayed = relays(candidate);
         attempts.add(Attempt.succeeded(route, latencyMs));
         usage = finalUsage;
         completionChars = chars;
@@ -382,5 +442,40 @@ public final class RequestRun {
 
     long startMillis() {
         return startMillis;
+    }
+
+    private record Asked(ChatCommand command, @Nullable PromptFacts released) {
+    }
+
+    /** What the request's end books of a prompt let go; {@code clientFormat} as {@link Candidate#clientFormat}. */
+    private record PromptFacts(int chars, int images, int messages, int tools, @Nullable WireFormat clientFormat) {
+    }
+
+    /** The plan of a request whose stream committed: the same path, no candidate left. */
+    private record SpentPlan(RoutePath path) implements RoutePlan {
+
+        @Override
+        public @Nullable Candidate next() {
+            return null;
+        }
+
+        @Override
+        public void failed(Candidate candidate, ErrorClass errorClass) {
+        }
+
+        @Override
+        public boolean usableNow() {
+            return false;
+        }
+
+        @Override
+        public @Nullable Recovery earliestRecovery(long now) {
+            return null;
+        }
+
+        @Override
+        public boolean noValidKey() {
+            return false;
+        }
     }
 }

@@ -119,16 +119,16 @@ public final class RequestLogRecorder implements RequestObserver {
                 g.writeNumber(command.temperature());
             }
             g.writeBooleanProperty("fallback", command.fallback());
-            g.writeNumberProperty("messages", command.messages().size());
+            g.writeNumberProperty("messages", run.messageCount());
             g.writeNumberProperty("completion_chars", run.completionChars());
-            if (!command.tools().isEmpty()) {
-                g.writeNumberProperty("tools", command.tools().size());
+            if (run.toolCount() > 0) {
+                g.writeNumberProperty("tools", run.toolCount());
             }
             if (run.toolCalls() > 0) {
                 g.writeNumberProperty("tool_calls", run.toolCalls());
             }
-            if (command.images() > 0) {
-                g.writeNumberProperty("images", command.images());
+            if (run.images() > 0) {
+                g.writeNumberProperty("images", run.images());
             }
             if (command.responseFormat() != null) {
                 g.writeStringProperty("response_format", command.responseFormat().type().name().toLowerCase(Locale.ROOT));

@@ -134,7 +134,7 @@ public final class UsageLedger implements RequestObserver {
             counts.add(Column.CACHE_WRITE_TOKENS, usage.cacheWriteTokens());
             counts.add(Column.REASONING_TOKENS, usage.reasoningTokens());
             counts.add(Column.TOOL_CALLS, run.toolCalls());
-            counts.add(Column.IMAGE_INPUTS, run.command().images());
+            counts.add(Column.IMAGE_INPUTS, run.images());
         }
     }
 

@@ -83,7 +83,9 @@ public class AnthropicMessagesHandler {
     private Mono<ServerResponse> stream(ServerRequest request, ChatCommand command) {
         DataBufferFactory buffers = request.exchange().getResponse().bufferFactory();
         RoutingHeaders.ForStream route = RoutingHeaders.forStream(request.exchange().getResponse());
-        AnthropicStreamWriter writer = new AnthropicStreamWriter(json, buffers, "msg_" + command.requestId());
+        // the frames' functions stay for the whole stream: they keep the request id, not the command and its prompt
+        String requestId = command.requestId();
+        AnthropicStreamWriter writer = new AnthropicStreamWriter(json, buffers, "msg_" + requestId);
         Flux<DataBuffer> frames = FlattenLists.of(chat.stream(command), event -> {
             if (event instanceof StreamEvent.Committed c) {
                 route.committed(c);
@@ -91,7 +93,7 @@ public class AnthropicMessagesHandler {
             List<DataBuffer> written = new ArrayList<>(2);
             writer.write(event, written::add);
             return written;
-        }, 32, MidStreamException.class, e -> errors.anthropicEvent(buffers, e, command.requestId()));
+        }, 32, MidStreamException.class, e -> errors.anthropicEvent(buffers, e, requestId));
         return SseResponse.of(frames);
     }
 }

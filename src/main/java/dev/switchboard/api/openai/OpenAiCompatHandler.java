@@ -120,10 +120,12 @@ public class OpenAiCompatHandler {
 
     private Mono<ServerResponse> stream(ServerRequest request, ChatCommand command, boolean includeUsage) {
         long created = epochSeconds();
+        // the frames' functions stay for the whole stream: they keep the request id, not the command and its prompt
+        String requestId = command.requestId();
         return resumable.start(request, SURFACE, command,
                 delivery -> delivery == null ? chat.stream(command) : chat.stream(command, delivery),
                 (events, buffers) -> {
-                    OpenAiStreamWriter writer = new OpenAiStreamWriter(json, buffers, "chatcmpl-" + command.requestId(),
+                    OpenAiStreamWriter writer = new OpenAiStreamWriter(json, buffers, "chatcmpl-" + requestId,
                             created, includeUsage);
                     // 32 ahead, as the resumable stream reading these frames asks for them: a request up the
                     // stream's operators every 24 events (concatMapIterable's 256 queued that many events)
@@ -131,7 +133,7 @@ public class OpenAiCompatHandler {
                         List<DataBuffer> written = new ArrayList<>(2);
                         writer.write(event, written::add);
                         return written;
-                    }, 32, MidStreamException.class, e -> errors.openAiChunk(buffers, e, command.requestId()));
+                    }, 32, MidStreamException.class, e -> errors.openAiChunk(buffers, e, requestId));
                 });
     }
 

@@ -54,16 +54,22 @@ public final class AnthropicClient implements ProviderClient {
 
     @Override
     public Mono<Completion> complete(UpstreamRequest request) {
+        boolean relayed = request.relayed();
+        boolean jsonTool = jsonTool(request);
         return exchange.complete(messagesUri, body(request, false),
-                body -> toCompletion(body, request.relayed(), jsonTool(request)));
+                body -> toCompletion(body, relayed, jsonTool));
     }
 
     /** A 200 with a JSON body on a stream request is an error envelope or a whole message. */
     @Override
     public Flux<ChatChunk> stream(UpstreamRequest request) {
+        // the lambdas keep what they read of the request, not the request: an open stream keeps them, and the
+        // request holds the whole prompt
+        boolean relayed = request.relayed();
+        boolean jsonTool = jsonTool(request);
         return exchange.stream(messagesUri, body(request, true),
-                events -> chunks(events, request.relayed(), jsonTool(request)),
-                body -> UpstreamExchange.asChunks(toCompletion(body, false, jsonTool(request))));
+                events -> chunks(events, relayed, jsonTool),
+                body -> UpstreamExchange.asChunks(toCompletion(body, false, jsonTool)));
     }
 
     /** {@code GET /v1/models?limit=1}: needs a valid key, costs no tokens. */

@@ -53,14 +53,18 @@ public final class OpenAiClient implements ProviderClient {
 
     @Override
     public Mono<Completion> complete(UpstreamRequest request) {
+        boolean relayed = request.relayed();
         return exchange.complete(completionsUri, OpenAiRequests.body(json, request, false),
-                body -> toCompletion(body, request.relayed()));
+                body -> toCompletion(body, relayed));
     }
 
     @Override
     public Flux<ChatChunk> stream(UpstreamRequest request) {
+        // the lambdas keep what they read of the request, not the request: an open stream keeps them, and the
+        // request holds the whole prompt
+        boolean relayed = request.relayed();
         return exchange.stream(completionsUri, OpenAiRequests.body(json, request, true),
-                events -> chunks(events, request.relayed()), this::jsonInsteadOfStream);
+                events -> chunks(events, relayed), this::jsonInsteadOfStream);
     }
 
     @Override
