@@ -149,8 +149,8 @@ public final class UpstreamTransport {
      * Whether Reactor Netty's HTTP/2 pool handed this call a connection that could not open a stream, twice: the
      * request never went out. It happens right after streams on a full connection were cancelled (a hedge's
      * loser, a client gone): the pool frees their places at once, Netty only once their resets are written, and
-     * a call waiting for a place meets the connection still full (docs/PERFORMANCE.md, "A stream kept its
-     * prompt, and a full connection"). The pool says so only in its message.
+     * a call waiting for a place meets the connection still full (docs/PERFORMANCE.md, "A full connection after
+     * a burst of resets, and the prompt let go"). The pool says so only in its message.
      */
     static boolean streamNotFreeYet(Throwable error) {
         return error.getClass() == IOException.class && error.getMessage() != null
