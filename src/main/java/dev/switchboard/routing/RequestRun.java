@@ -6,10 +6,8 @@ import dev.switchboard.chat.ChatCommand;
 import dev.switchboard.chat.Choice;
 import dev.switchboard.chat.ErrorClass;
 import dev.switchboard.chat.RouteInfo;
-import dev.switchboard.chat.RoutePath;
 import dev.switchboard.chat.UpstreamException;
 import dev.switchboard.chat.Usage;
-import dev.switchboard.chat.WireFormat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +42,7 @@ public final class RequestRun {
      * The command, and what its prompt was once {@link #releasePrompt()} let it go: one volatile field, as a
      * hedge racer may read it on another thread while its rival commits.
      */
-    private volatile Asked asked;
+    private volatile AskedCommand asked;
     private @Nullable Supplier<RoutePlan> replanner;
     private RoutePlan plan;
     private int waits;
@@ -79,7 +77,7 @@ public final class RequestRun {
 
     RequestRun(ChatCommand command, RoutePlan plan, Supplier<RoutePlan> replanner, int maxAttempts, Duration deadline,
             long nowMillis) {
-        this.asked = new Asked(command, null);
+        this.asked = AskedCommand.of(command);
         this.plan = plan;
         this.replanner = replanner;
         this.maxAttempts = maxAttempts;
@@ -97,32 +95,27 @@ public final class RequestRun {
 
     /** Characters of the prompt (messages and their tool calls), to estimate tokens when a provider reports none. */
     public int promptChars() {
-        Asked now = asked;
-        return now.released() != null ? now.released().chars() : now.command().promptChars();
+        return asked.promptChars();
     }
 
     /** Whether {@code candidate} relays the client's body as it came ({@link Candidate#relays}), also once it is let go. */
     boolean relays(Candidate candidate) {
-        Asked now = asked;
-        return now.released() != null ? candidate.relays(now.released().clientFormat()) : candidate.relays(now.command());
+        return asked.relays(candidate);
     }
 
     /** Images in the prompt. */
     public int images() {
-        Asked now = asked;
-        return now.released() != null ? now.released().images() : now.command().images();
+        return asked.images();
     }
 
     /** Messages in the prompt. */
     public int messageCount() {
-        Asked now = asked;
-        return now.released() != null ? now.released().messages() : now.command().messages().size();
+        return asked.messageCount();
     }
 
     /** Tools the request offered. */
     public int toolCount() {
-        Asked now = asked;
-        return now.released() != null ? now.released().tools() : now.command().tools().size();
+        return asked.toolCount();
     }
 
     /**
@@ -133,13 +126,11 @@ public final class RequestRun {
      * was 16 KB more heap for every open stream (docs/PERFORMANCE.md, "A stream kept its prompt").
      */
     void releasePrompt() {
-        Asked now = asked;
-        if (now.released() != null) {
+        AskedCommand now = asked;
+        if (now.released()) {
             return;
         }
-        ChatCommand full = now.command();
-        asked = new Asked(full.withoutPrompt(), new PromptFacts(full.promptChars(), full.images(),
-                full.messages().size(), full.tools().size(), Candidate.clientFormat(full)));
+        asked = now.withoutPrompt();
         plan = new SpentPlan(plan.path());
         replanner = null;
     }
@@ -442,40 +433,5 @@ public final class RequestRun {
 
     long startMillis() {
         return startMillis;
-    }
-
-    private record Asked(ChatCommand command, @Nullable PromptFacts released) {
-    }
-
-    /** What the request's end books of a prompt let go; {@code clientFormat} as {@link Candidate#clientFormat}. */
-    private record PromptFacts(int chars, int images, int messages, int tools, @Nullable WireFormat clientFormat) {
-    }
-
-    /** The plan of a request whose stream committed: the same path, no candidate left. */
-    private record SpentPlan(RoutePath path) implements RoutePlan {
-
-        @Override
-        public @Nullable Candidate next() {
-            return null;
-        }
-
-        @Override
-        public void failed(Candidate candidate, ErrorClass errorClass) {
-        }
-
-        @Override
-        public boolean usableNow() {
-            return false;
-        }
-
-        @Override
-        public @Nullable Recovery earliestRecovery(long now) {
-            return null;
-        }
-
-        @Override
-        public boolean noValidKey() {
-            return false;
-        }
     }
 }
